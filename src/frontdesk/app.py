@@ -1,0 +1,124 @@
+"""create_app(): the FastAPI application, its lifespan resources and its one error shape."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from frontdesk import __version__
+from frontdesk.agents.endpoints import router as agents_router
+from frontdesk.config import Settings
+from frontdesk.errors import FrontdeskError
+from frontdesk.jobs import EmbeddedWorkers
+from frontdesk.knowledge.endpoints import router as knowledge_router
+from frontdesk.resources import Resources, build_resources
+from frontdesk.workspace.endpoints import router as workspace_router
+
+log = logging.getLogger(__name__)
+
+
+def error_body(name: str, detail: object) -> dict[str, object]:
+    return {"error": name, "detail": detail}
+
+
+def _status_name(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.title().replace(" ", "").replace("-", "")
+    except ValueError:
+        return "Error"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(FrontdeskError)
+    async def _frontdesk_error(_: Request, exc: FrontdeskError) -> JSONResponse:
+        return JSONResponse(error_body(exc.name, exc.detail), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [
+            {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse(error_body("ValidationFailed", detail), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            error_body(_status_name(exc.status_code), exc.detail),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return JSONResponse(
+            error_body("InternalError", "Something went wrong on our side; it has been logged."),
+            status_code=500,
+        )
+
+
+INDEX_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Frontdesk</title></head><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">
+<h1>Frontdesk is running</h1>
+<p>The dashboard arrives in a later release. Until then, use the API
+(<a href="/docs">interactive docs</a>) or the <code>frontdesk</code> command line.</p>
+</body></html>"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    resources: Resources | None = None,
+    run_workers: bool | None = None,
+) -> FastAPI:
+    """Build the app. Resources are created in the lifespan unless the caller passes them."""
+    settings = settings or (resources.settings if resources else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = resources is None
+        res = resources or build_resources(settings)
+        app.state.resources = res
+        workers_wanted = settings.embedded_workers if run_workers is None else (
+            settings.embedded_workers if run_workers else 0
+        )
+        workers = EmbeddedWorkers(res.queue, workers_wanted) if workers_wanted > 0 else None
+        if workers:
+            workers.start()
+        try:
+            yield
+        finally:
+            if workers:
+                workers.stop()
+            if owned:
+                res.close()
+
+    app = FastAPI(
+        title="Frontdesk",
+        version=__version__,
+        description="A voice receptionist for any business, from its website and documents.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(workspace_router)
+    app.include_router(agents_router)
+    app.include_router(knowledge_router)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index() -> str:
+        return INDEX_HTML
+
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        """Liveness check."""
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,269 @@
+"""`frontdesk` command line: serve, worker, ingest, agents, version."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from frontdesk import __version__
+from frontdesk.config import Settings
+from frontdesk.db import transaction
+from frontdesk.errors import FrontdeskError
+from frontdesk.migrate import upgrade
+from frontdesk.models import KnowledgeSource
+from frontdesk.resources import Resources, build_resources
+
+app = typer.Typer(help="Frontdesk: a voice receptionist from a website and a few documents.")
+agents_app = typer.Typer(help="List, create and delete agents.")
+app.add_typer(agents_app, name="agents")
+console = Console()
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except FrontdeskError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def _prepare(settings: Settings) -> None:
+    upgrade(settings.sqlalchemy_url)
+
+
+def _principal(resources: Resources, workspace_id: str | None):  # type: ignore[no-untyped-def]
+    from frontdesk.workspace.repository import WorkspaceRepository
+    from frontdesk.workspace.service import Principal
+
+    with transaction(resources.sessionmaker) as db:
+        if workspace_id is None:
+            workspace = WorkspaceRepository(db).first_workspace()
+            if workspace is None:
+                console.print("[red]No workspace yet: run `frontdesk serve` once first.[/red]")
+                raise typer.Exit(1)
+            workspace_id = workspace.id
+    return Principal(workspace_id=workspace_id, user_id=None, via="cli")
+
+
+@app.command()
+def version() -> None:
+    """Print the Frontdesk version."""
+    console.print(__version__)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Apply migrations, create the first-run owner if needed, and serve the app."""
+    import uvicorn
+
+    from frontdesk.app import create_app
+    from frontdesk.db import build_engine, build_sessionmaker
+    from frontdesk.workspace.service import ensure_first_run_owner
+
+    settings = _settings()
+    host, port = host or settings.host, port or settings.port
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _prepare(settings)
+    engine = build_engine(settings.sqlalchemy_url)
+    with transaction(build_sessionmaker(engine)) as db:
+        login = ensure_first_run_owner(
+            db, email=settings.owner_email, password=settings.owner_password
+        )
+    engine.dispose()
+    console.rule("Frontdesk")
+    console.print(f"Open [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
+    if login.created:
+        note = settings.resolved_data_dir / "first-run-login.txt"
+        note.write_text(f"email: {login.email}\npassword: {login.password}\n")
+        note.chmod(0o600)
+        console.print(f"First-run login: [bold]{login.email}[/bold] / [bold]{login.password}[/bold]")
+        console.print(f"(also saved in {note}; change it once you are in)")
+    else:
+        console.print(f"Sign in as {settings.owner_email} (first-run login in data/first-run-login.txt)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker(
+    workers: Annotated[int, typer.Option(help="Worker threads")] = 2,
+) -> None:
+    """Run background jobs (use with FRONTDESK_QUEUE_URL=redis://… beside `serve`)."""
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _prepare(settings)
+    resources = build_resources(settings)
+    consumer = resources.queue.huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=True
+    )
+    resources.queue.recover()
+    consumer.run()
+
+
+@app.command()
+def ingest(
+    agent_id: Annotated[str | None, typer.Argument(help="An existing agent to (re)process")] = None,
+    name: Annotated[str | None, typer.Option(help="Create a new agent with this name")] = None,
+    url: Annotated[str | None, typer.Option(help="Website to crawl")] = None,
+    file: Annotated[list[Path] | None, typer.Option(help="Document to add (repeatable)")] = None,
+    workspace: Annotated[str | None, typer.Option(help="Workspace id (default: the first)")] = None,
+) -> None:
+    """Ingest knowledge in this process, with a progress bar per source."""
+    from frontdesk.agents.schemas import AgentCreate
+    from frontdesk.agents.service import AgentService
+    from frontdesk.knowledge.repository import KnowledgeRepository
+    from frontdesk.knowledge.service import Upload
+
+    settings = _settings()
+    _prepare(settings)
+    resources = build_resources(settings)
+    principal = _principal(resources, workspace)
+    try:
+        with transaction(resources.sessionmaker) as db:
+            service = AgentService(db, resources, principal)
+            if agent_id is None:
+                if not name:
+                    console.print("[red]Give an AGENT_ID, or --name with --url/--file.[/red]")
+                    raise typer.Exit(2)
+                uploads = [Upload(filename=p.name, data=p.read_bytes()) for p in file or []]
+                agent = service.create(AgentCreate(name=name, website_url=url), uploads)
+            else:
+                agent = service.get(agent_id)
+                if url:
+                    service.knowledge.add_website(agent, url)
+                if file:
+                    service.knowledge.add_files(
+                        agent, [Upload(filename=p.name, data=p.read_bytes()) for p in file]
+                    )
+            agent_id = agent.id
+    except FrontdeskError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc
+    with transaction(resources.sessionmaker) as db:
+        sources = [
+            s.id
+            for s in KnowledgeRepository(db).sources(agent_id)
+            if s.status in ("queued", "running")
+        ]
+    console.print(f"Agent [bold]{agent_id}[/bold]: {len(sources)} source(s) to ingest")
+    _run_with_progress(resources, sources)
+    with transaction(resources.sessionmaker) as db:
+        rows = KnowledgeRepository(db).sources(agent_id)
+        failed = [s for s in rows if s.status == "failed"]
+        for s in failed:
+            console.print(f"[red]✗ {s.url or s.file_name or s.title}: {s.error}[/red]")
+    resources.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+def _run_with_progress(resources: Resources, source_ids: list[str]) -> None:
+    threads = [
+        threading.Thread(target=resources.runner.run_source, args=(sid,), daemon=True)
+        for sid in source_ids
+    ]
+    for thread in threads:
+        thread.start()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks = {sid: progress.add_task(sid[:8], total=None, detail="queued") for sid in source_ids}
+        while True:
+            alive = any(t.is_alive() for t in threads)
+            with transaction(resources.sessionmaker) as db:
+                for sid, task in tasks.items():
+                    s = db.get(KnowledgeSource, sid)
+                    if s is None:
+                        continue
+                    label = (s.url or s.file_name or s.title or sid)[:50]
+                    progress.update(
+                        task,
+                        description=label,
+                        total=max(s.pages_found, 1),
+                        completed=s.pages_fetched,
+                        detail=f"{s.status} · {s.pages_indexed} indexed · "
+                        f"{s.pages_failed} failed · {s.chunk_count} chunks",
+                    )
+            if not alive:
+                break
+            time.sleep(0.3)
+
+
+@agents_app.command("list")
+def agents_list(
+    q: Annotated[str | None, typer.Option(help="Search by name")] = None,
+    workspace: Annotated[str | None, typer.Option(help="Workspace id")] = None,
+) -> None:
+    """List agents."""
+    from frontdesk.agents.service import AgentService
+
+    settings = _settings()
+    _prepare(settings)
+    resources = build_resources(settings)
+    principal = _principal(resources, workspace)
+    table = Table("id", "name", "status", "website")
+    with transaction(resources.sessionmaker) as db:
+        for agent in AgentService(db, resources, principal).list(q):
+            table.add_row(agent.id, agent.name, agent.status, agent.website_url or "")
+    console.print(table)
+
+
+@agents_app.command("create")
+def agents_create(
+    name: Annotated[str, typer.Argument(help="Agent name")],
+    url: Annotated[str | None, typer.Option(help="Website to crawl")] = None,
+    workspace: Annotated[str | None, typer.Option(help="Workspace id")] = None,
+) -> None:
+    """Create an agent; a running `frontdesk serve` (or worker) ingests it."""
+    from frontdesk.agents.schemas import AgentCreate
+    from frontdesk.agents.service import AgentService
+
+    settings = _settings()
+    _prepare(settings)
+    resources = build_resources(settings)
+    principal = _principal(resources, workspace)
+    try:
+        with transaction(resources.sessionmaker) as db:
+            agent = AgentService(db, resources, principal).create(
+                AgentCreate(name=name, website_url=url)
+            )
+    except FrontdeskError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Created agent [bold]{agent.id}[/bold] ({agent.status})")
+
+
+@agents_app.command("delete")
+def agents_delete(
+    agent_id: Annotated[str, typer.Argument(help="Agent id")],
+    workspace: Annotated[str | None, typer.Option(help="Workspace id")] = None,
+) -> None:
+    """Delete an agent with its knowledge, vectors and files."""
+    from frontdesk.agents.service import AgentService
+
+    settings = _settings()
+    _prepare(settings)
+    resources = build_resources(settings)
+    principal = _principal(resources, workspace)
+    try:
+        with transaction(resources.sessionmaker) as db:
+            AgentService(db, resources, principal).delete(agent_id)
+    except FrontdeskError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Deleted agent {agent_id}")

@@ -1,0 +1,110 @@
+"""One `Settings` object for the whole process, read from `FRONTDESK_*` environment variables.
+
+Defaults are the embedded, single-machine setup: SQLite and Chroma files in the data dir, the
+job queue in a SQLite file beside them. Pointing `FRONTDESK_DATABASE_URL`,
+`FRONTDESK_CHROMA_URL` and `FRONTDESK_QUEUE_URL` elsewhere is the scale path.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from frontdesk.errors import ConfigurationError
+
+# Values that ship in the code; a production deployment must replace them.
+DEVELOPMENT_SECRET = "frontdesk-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Every setting Frontdesk reads. Environment variables use the `FRONTDESK_` prefix."""
+
+    model_config = SettingsConfigDict(env_prefix="FRONTDESK_", env_file=None, extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("./data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # Empty means "SQLite file in the data dir".
+    database_url: str = ""
+    # Empty means "Chroma PersistentClient in the data dir"; otherwise http(s)://host:port.
+    chroma_url: str = ""
+    # Empty means "SQLite queue file in the data dir"; redis://… puts jobs on Redis.
+    queue_url: str = ""
+    # Job consumers started inside `frontdesk serve` (0 = leave jobs to `frontdesk worker`).
+    embedded_workers: int = 2
+    # A running job that has not reported progress for this long is taken to be dead and is
+    # resumed by the next worker that looks.
+    job_stale_after_s: float = 30.0
+
+    secret_key: str = DEVELOPMENT_SECRET
+    session_days: int = 14
+    owner_email: str = "owner@frontdesk.local"
+    owner_password: str = ""
+
+    # Hosts the crawler may reach even though they resolve to private or loopback addresses.
+    crawl_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    crawl_max_pages: int = 200
+    crawl_max_depth: int = 4
+    crawl_concurrency: int = 4
+    crawl_delay_s: float = 0.2
+    crawl_timeout_s: float = 15.0
+    crawl_max_page_mb: float = 10.0
+    max_upload_mb: float = 25.0
+    max_sources_per_agent: int = 50
+    embed_threads: int = 0  # 0 = all cores
+
+    @field_validator("crawl_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [h.strip().lower() for h in value.split(",") if h.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ConfigurationError(
+                "FRONTDESK_SECRET_KEY still has its development default; set a long random "
+                "value before running with FRONTDESK_ENVIRONMENT=production."
+            )
+        return self
+
+    @cached_property
+    def resolved_data_dir(self) -> Path:
+        path = self.data_dir.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            # psycopg 3 is the driver we ship; accept the plain scheme people paste.
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"sqlite:///{self.resolved_data_dir / 'frontdesk.db'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.resolved_data_dir / "chroma"
+
+    @property
+    def uploads_dir(self) -> Path:
+        path = self.resolved_data_dir / "uploads"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.environment == "production"

@@ -1,0 +1,118 @@
+"""Background jobs on Huey: SQLite queue by default, Redis when `FRONTDESK_QUEUE_URL` is set.
+
+The queue only carries "work on source X" messages. Whether the work is done, and where it
+stopped, lives in the database (see knowledge/ingestion.py), so a message lost with a killed
+worker costs nothing: `recover()` re-enqueues every unfinished source when a consumer starts,
+and a periodic sweep picks up sources whose worker went silent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+
+from frontdesk.config import Settings
+from frontdesk.db import transaction
+from frontdesk.knowledge.ingestion import IngestionRunner
+from frontdesk.knowledge.repository import KnowledgeRepository
+
+log = logging.getLogger(__name__)
+
+MAX_BUSY_RETRIES = 3
+
+
+def build_huey(settings: Settings) -> Huey:
+    url = settings.queue_url
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("frontdesk", url=url, results=False)
+    if url:
+        raise ValueError(f"FRONTDESK_QUEUE_URL must be a redis:// URL, not {url!r}.")
+    return SqliteHuey(
+        "frontdesk", filename=str(settings.resolved_data_dir / "queue.db"), results=False
+    )
+
+
+class JobQueue:
+    """Enqueue jobs from anywhere; run them where `bind()` gave a runner."""
+
+    def __init__(self, settings: Settings, huey: Huey | None = None) -> None:
+        self.settings = settings
+        self.huey = huey or build_huey(settings)
+        self._runner: IngestionRunner | None = None
+        self._ingest = self.huey.task(name="ingest_source")(self._run_ingest)
+        self._sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_stale_sources")(
+            self._sweep_stale
+        )
+
+    def bind(self, runner: IngestionRunner) -> None:
+        self._runner = runner
+
+    def enqueue_ingest(self, source_id: str) -> None:
+        self._ingest(source_id)
+
+    def _run_ingest(self, source_id: str, attempt: int = 0) -> None:
+        if self._runner is None:
+            raise RuntimeError("this process has no ingestion runner bound")
+        outcome = self._runner.run_source(source_id)
+        log.info("source %s: %s %s", source_id, outcome.status, outcome.detail)
+        if outcome.status == "busy" and attempt < MAX_BUSY_RETRIES:
+            # Another worker holds it, or a dead one did whose heartbeat is not stale yet:
+            # look again once it would be. A live holder just finishes the job meanwhile.
+            self._ingest.schedule(
+                (source_id, attempt + 1), delay=self.settings.job_stale_after_s + 1
+            )
+
+    def recover(self) -> int:
+        """Re-enqueue every unfinished source (at consumer start); claims make it safe."""
+        return self._enqueue_unfinished(stale_only=False)
+
+    def _sweep_stale(self) -> int:
+        return self._enqueue_unfinished(stale_only=True)
+
+    def _enqueue_unfinished(self, *, stale_only: bool) -> int:
+        if self._runner is None:
+            return 0
+        stale_before = datetime.now(UTC) - timedelta(seconds=self.settings.job_stale_after_s)
+        with transaction(self._runner.sessions) as db:
+            ids = KnowledgeRepository(db).unfinished_source_ids(
+                stale_before=stale_before if stale_only else None
+            )
+        for source_id in ids:
+            self.enqueue_ingest(source_id)
+        return len(ids)
+
+
+class _EmbeddedConsumer(Consumer):
+    # Huey's consumer installs SIGINT/SIGTERM handlers; inside `frontdesk serve` those belong
+    # to uvicorn, which stops the consumer itself from the app's lifespan.
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class EmbeddedWorkers:
+    """Worker threads inside the serving process (the single-machine default)."""
+
+    def __init__(self, queue: JobQueue, workers: int) -> None:
+        self.queue = queue
+        self.consumer = _EmbeddedConsumer(
+            queue.huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=False
+        )
+        self._started = threading.Event()
+
+    def start(self) -> None:
+        self.consumer.start()
+        self._started.set()
+        count = self.queue.recover()
+        if count:
+            log.info("resuming %d unfinished knowledge source(s)", count)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if not self._started.is_set():
+            return
+        self.consumer.shutdown_timeout = timeout
+        self.consumer.stop(graceful=True)
+

@@ -1,0 +1,357 @@
+"""Main text of a web page (or a Markdown file) as a `ParsedDocument` with heading paths.
+
+trafilatura does the hard part: it finds the main content and drops navigation, headers,
+footers, cookie banners and share buttons. It writes Markdown, whose ATX headings we turn
+into heading paths. A page trafilatura finds nothing in (a very short page, an odd layout)
+falls back to the body text minus the obvious boilerplate elements, so that it is not lost.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import trafilatura
+from lxml import etree
+from lxml import html as lxml_html
+
+from frontdesk.knowledge.documents import ParsedDocument, Section
+
+__all__ = [
+    "SectionBuilder",
+    "normalize_inline",
+    "extract_html",
+    "markdown_title",
+    "sections_from_markdown",
+]
+
+# Headings deeper than this are treated as bold text: they rarely name a topic a caller asks
+# about, and deep paths make the context line of every chunk long.
+MAX_HEADING_LEVEL = 4
+
+
+class SectionBuilder:
+    """Collects paragraphs under the current heading path as a document is read in order.
+
+    Shared by the Markdown, HTML-fallback and DOCX readers so that they build heading paths
+    the same way: a heading of level n closes every open heading of level n or deeper.
+    """
+
+    def __init__(self) -> None:
+        self._path: list[tuple[int, str]] = []
+        self._paragraphs: list[str] = []
+        self._sections: list[Section] = []
+        self._seen_headings: list[str] = []
+
+    def heading(self, level: int, text: str) -> None:
+        """Start a new section under `text`, a heading of `level` (1 is outermost)."""
+        text = normalize_inline(text)
+        if not text:
+            return
+        self._flush()
+        while self._path and self._path[-1][0] >= level:
+            self._path.pop()
+        self._path.append((level, text))
+        self._seen_headings.append(text)
+
+    def paragraph(self, text: str) -> None:
+        """Add a block of text (a paragraph, a list, a table row) to the current section."""
+        text = text.strip()
+        if text:
+            self._paragraphs.append(text)
+
+    def finish(self) -> list[Section]:
+        """Return the sections; call once, after the last heading or paragraph."""
+        self._flush()
+        if not self._sections and self._seen_headings:
+            # A page that is nothing but headings ("Closed for renovation") still says something.
+            self._sections.append(Section(headings=[], text="\n\n".join(self._seen_headings)))
+        return self._sections
+
+    def _flush(self) -> None:
+        if self._paragraphs:
+            headings = [text for _, text in self._path]
+            self._sections.append(Section(headings=headings, text="\n\n".join(self._paragraphs)))
+            self._paragraphs = []
+
+
+def normalize_inline(text: str) -> str:
+    """Collapse every run of whitespace (non-breaking spaces included) into one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+_ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
+def _clean_markdown_line(line: str) -> str:
+    # Link targets and emphasis markers are noise to the embedder and to keyword search.
+    line = _IMAGE.sub(r"\1", line)
+    line = _LINK.sub(r"\1", line)
+    line = _STRONG.sub(r"\2", line)
+    line = _EMPHASIS.sub(r"\1", line)
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|"):
+        # Table rows read "cell | cell", the same shape the DOCX reader gives tables.
+        cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+        return " | ".join(cell for cell in cells if cell)
+    return line.rstrip()
+
+
+def _split_front_matter(md: str) -> tuple[str, str]:
+    match = _FRONT_MATTER.match(md)
+    if not match:
+        return "", md
+    return match.group(1), md[match.end() :]
+
+
+def markdown_title(md: str) -> str | None:
+    """The title a Markdown file gives itself: front-matter `title:` or the first `# ` heading."""
+    md = md.replace("\r\n", "\n")
+    front, body = _split_front_matter(md)
+    match = _FRONT_MATTER_TITLE.search(front)
+    if match:
+        title = match.group(1).strip().strip("'\"").strip()
+        if title:
+            return title
+    in_fence = False
+    for line in body.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        heading = _ATX_HEADING.match(line)
+        if not in_fence and heading and len(heading.group(1)) == 1 and heading.group(2):
+            return normalize_inline(_clean_markdown_line(heading.group(2))) or None
+    return None
+
+
+def sections_from_markdown(md: str) -> list[Section]:
+    """Split Markdown into sections: ATX headings `#`..`####` set the heading path.
+
+    Front matter, table rules and thematic breaks are dropped; link targets and emphasis
+    markers are removed; `#####` and deeper headings stay in the text as plain lines.
+    """
+    md = _HTML_COMMENT.sub("", md.replace("\r\n", "\n").replace("\r", "\n"))
+    _, md = _split_front_matter(md)
+    builder = SectionBuilder()
+    block: list[str] = []
+    in_fence = False
+
+    def end_block() -> None:
+        builder.paragraph("\n".join(block))
+        block.clear()
+
+    for line in md.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            block.append(line.rstrip())
+            continue
+        heading = _ATX_HEADING.match(line)
+        if heading:
+            level, text = len(heading.group(1)), _clean_markdown_line(heading.group(2) or "")
+            end_block()
+            if level <= MAX_HEADING_LEVEL:
+                builder.heading(level, text)
+            else:
+                builder.paragraph(text)
+            continue
+        if not line.strip():
+            end_block()
+            continue
+        if _TABLE_RULE.match(line) or _THEMATIC_BREAK.match(line):
+            continue
+        cleaned = _clean_markdown_line(line)
+        if cleaned.strip():
+            block.append(cleaned)
+    end_block()
+    return builder.finish()
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+_BOILERPLATE_TAGS = {
+    "nav",
+    "header",
+    "footer",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "form",
+    "button",
+    "select",
+}
+_BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search"}
+# Cookie and consent banners are usually plain divs; their class or id is the only tell.
+_BANNER_HINT = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "blockquote",
+    "pre",
+    "address",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "body",
+    "h5",
+    "h6",
+}
+_HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
+_SHORT_PAGE_CHARS = 300
+
+
+def _load_tree(html: bytes | str) -> Any:
+    if isinstance(html, str):
+        # lxml refuses str input that carries an XML encoding declaration.
+        html = html.encode("utf-8")
+    if not html.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _tree_title(tree: Any) -> str:
+    for xpath in ("//head/title", "//title", "//h1"):
+        for element in tree.xpath(xpath):
+            text = normalize_inline(element.text_content())
+            if text:
+                return text
+    return ""
+
+
+def _trafilatura_title(html: bytes | str, url: str | None) -> str:
+    try:
+        metadata = trafilatura.extract_metadata(html, default_url=url)
+    except Exception:  # noqa: BLE001 - metadata is a nicety; a failure must not lose the page
+        return ""
+    return normalize_inline(metadata.title or "") if metadata is not None else ""
+
+
+def _is_boilerplate(element: Any) -> bool:
+    if element.tag in ("header", "footer"):
+        # An article's own header holds its title; only the page's header is boilerplate.
+        return not any(parent.tag in ("article", "main") for parent in element.iterancestors())
+    if element.tag in _BOILERPLATE_TAGS:
+        return True
+    if (element.get("role") or "").lower() in _BOILERPLATE_ROLES:
+        return True
+    hints = f"{element.get('id') or ''} {element.get('class') or ''}"
+    return bool(_BANNER_HINT.search(hints))
+
+
+def _fallback_sections(tree: Any) -> list[Section]:
+    """Body text minus nav/header/footer/script/style, keeping h1–h4 as heading paths."""
+    tree = copy.deepcopy(tree)
+    for element in list(tree.iter()):
+        if (
+            isinstance(element.tag, str)
+            and element.getparent() is not None
+            and _is_boilerplate(element)
+        ):
+            element.drop_tree()
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    builder = SectionBuilder()
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(normalize_inline(line) for line in "".join(buffer).split("\n"))
+        builder.paragraph(re.sub(r"\n{2,}", "\n", text))
+        buffer.clear()
+
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else None
+        if event == "start":
+            if tag in _HEADING_TAGS:
+                flush()
+                builder.heading(_HEADING_TAGS[tag], element.text_content())
+                walker.skip_subtree()
+            elif tag == "tr":
+                # Rows stay lines of one block, so a table is chunked as one unit where it fits.
+                cells = [normalize_inline(cell.text_content()) for cell in element]
+                buffer.append("\n" + " | ".join(cell for cell in cells if cell) + "\n")
+                walker.skip_subtree()
+            elif tag is None:
+                pass  # comments and processing instructions: only their tail is text
+            else:
+                if tag in _BLOCK_TAGS:
+                    flush()
+                elif tag == "br":
+                    buffer.append("\n")
+                if element.text:
+                    buffer.append(element.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+            if element.tail and element is not body:
+                buffer.append(element.tail)
+    flush()
+    return builder.finish()
+
+
+def extract_html(html: bytes | str, url: str | None = None) -> ParsedDocument:
+    """Extract the main text of a web page, with h1–h4 as each section's heading path.
+
+    Navigation, header, footer and cookie banners are dropped. The title comes from the
+    page's metadata (`og:title`, `<title>`) or its first `<h1>`. Never raises on malformed
+    HTML: a page with no readable text gives an empty document.
+    """
+    tree = _load_tree(html)
+    if tree is None:
+        return ParsedDocument(title="", sections=[])
+    markdown: str | None
+    try:
+        markdown = trafilatura.extract(
+            html,
+            url=url,
+            output_format="markdown",
+            include_tables=True,
+            include_links=False,
+            include_images=False,
+            include_comments=False,
+            favor_recall=True,
+            deduplicate=False,
+        )
+    except Exception:  # noqa: BLE001 - trafilatura failing on odd markup means "use the fallback"
+        markdown = None
+    sections = sections_from_markdown(markdown) if markdown and markdown.strip() else []
+    if sum(len(section.text) for section in sections) < _SHORT_PAGE_CHARS:
+        # On a page this short trafilatura runs its whole-page baseline, which keeps the menu
+        # and loses the headings; the boilerplate-stripping fallback reads such pages better,
+        # and when it finds nothing, what trafilatura found was the menu.
+        sections = _fallback_sections(tree)
+    title = _trafilatura_title(html, url) or _tree_title(tree)
+    return ParsedDocument(title=title, sections=sections)

@@ -1,0 +1,417 @@
+"""The ingestion job: crawl or parse one source, chunk, embed, and publish its chunks.
+
+Durability comes from the database, not from the queue: a source is claimed with one UPDATE,
+the crawl frontier lives in `crawl_pages`, and chunk ids are derived from (source, generation,
+url, ordinal). A worker killed midway leaves a `running` source whose heartbeat goes stale;
+the next worker that looks claims it, skips pages already indexed and overwrites (never
+duplicates) the chunks of the page it was on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from frontdesk.config import Settings
+from frontdesk.db import transaction
+from frontdesk.errors import DocumentError, FrontdeskError
+from frontdesk.knowledge.documents import ParsedDocument
+from frontdesk.knowledge.parsers import parse_document
+from frontdesk.knowledge.repository import KnowledgeRepository
+from frontdesk.knowledge.text_chunks import Chunk, chunk_document
+from frontdesk.knowledge.vector_store import VectorStore, source_gen
+from frontdesk.models import CrawlPage, KnowledgeSource
+from frontdesk.providers.crawl.site_crawler import CrawlLimits, FetchResult, SiteCrawler
+from frontdesk.providers.embeddings.base import Embedder
+
+log = logging.getLogger(__name__)
+
+CONTENT_KINDS = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/pdf": "pdf",
+    "text/plain": "text",
+    "text/markdown": "markdown",
+}
+
+
+class SourceGone(Exception):
+    """The source was deleted or re-queued under a new generation while this job ran."""
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    status: str  # "done" | "failed" | "busy" | "skipped"
+    detail: str = ""
+
+
+@dataclass
+class _PageWork:
+    page_id: str
+    url: str
+    depth: int
+    result: FetchResult | None = None
+    doc: ParsedDocument | None = None
+    chunks: list[Chunk] | None = None
+    error: str | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IngestionRunner:
+    """Runs ingestion jobs; one instance per process, shared by its worker threads."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        store: VectorStore,
+        embedder: Embedder,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.store = store
+        self.embedder = embedder
+        self.worker_id = uuid.uuid4().hex
+
+    # -- entry point ---------------------------------------------------------------------
+    def run_source(self, source_id: str) -> RunOutcome:
+        """Claim and process one source. Never raises for a problem with the source itself."""
+        now = _now()
+        stale_before = now - timedelta(seconds=self.settings.job_stale_after_s)
+        with transaction(self.sessions) as db:
+            repo = KnowledgeRepository(db)
+            source = repo.source_by_id(source_id)
+            if source is None or source.status not in ("queued", "running"):
+                return RunOutcome("skipped", "nothing to do")
+            if not repo.claim(source_id, self.worker_id, now, stale_before):
+                return RunOutcome("busy", "another worker holds this source")
+            db.refresh(source)
+            resumed = source.started_at is not None
+            if not resumed:
+                source.started_at = now
+            source.error = None
+            agent_id, kind, generation = source.agent_id, source.kind, source.generation
+        try:
+            if kind == "website":
+                self._crawl(source_id, agent_id, generation, resumed)
+            else:
+                self._ingest_document(source_id, agent_id, generation)
+        except SourceGone:
+            return RunOutcome("skipped", "source deleted or restarted")
+        except FrontdeskError as exc:
+            self._fail(source_id, agent_id, generation, str(exc.detail))
+            return RunOutcome("failed", str(exc.detail))
+        except Exception as exc:  # a bug must fail this source, never the worker
+            log.exception("ingestion of source %s crashed", source_id)
+            self._fail(source_id, agent_id, generation, f"Unexpected error: {exc}")
+            return RunOutcome("failed", str(exc))
+        return self._publish(source_id, agent_id, generation)
+
+    # -- documents and pasted text -------------------------------------------------------
+    def _ingest_document(self, source_id: str, agent_id: str, generation: int) -> None:
+        with transaction(self.sessions) as db:
+            source = self._own(db, source_id, generation)
+            kind, text, title = source.kind, source.text, source.title
+            file_path, file_name = source.file_path, source.file_name
+        if kind == "text":
+            data, name = (text or "").encode(), title or "Pasted text"
+            doc = parse_document(data, name, kind="markdown")
+            if title:
+                doc.title = title
+        else:
+            path = Path(file_path or "")
+            if not path.is_file():
+                raise DocumentError(
+                    f"The uploaded file {file_name} is missing from the data directory; "
+                    "upload it again."
+                )
+            doc = parse_document(path.read_bytes(), file_name)
+        if doc.is_empty():
+            raise DocumentError(f"{file_name or title or 'The text'} contains no text to learn from.")
+        base = {"url": "", "file_name": file_name or "", "source_kind": kind}
+        chunks = chunk_document(doc, namespace=f"{source_id}:{generation}")
+        self._write_chunks(agent_id, source_id, generation, chunks, doc.title, base)
+        with transaction(self.sessions) as db:
+            source = self._own(db, source_id, generation)
+            source.title = source.title or doc.title or file_name
+            source.pages_found = source.pages_fetched = source.pages_indexed = 1
+            source.chunk_count = len(chunks)
+            source.heartbeat_at = _now()
+
+    # -- websites ------------------------------------------------------------------------
+    def _limits(self) -> CrawlLimits:
+        s = self.settings
+        return CrawlLimits(
+            max_pages=s.crawl_max_pages,
+            max_depth=s.crawl_max_depth,
+            concurrency_per_host=s.crawl_concurrency,
+            delay_s=s.crawl_delay_s,
+            timeout_s=s.crawl_timeout_s,
+            max_bytes=int(s.crawl_max_page_mb * 1024 * 1024),
+        )
+
+    def _crawl(self, source_id: str, agent_id: str, generation: int, resumed: bool) -> None:
+        with transaction(self.sessions) as db:
+            url = self._own(db, source_id, generation).url or ""
+        asyncio.run(self._crawl_async(source_id, agent_id, generation, url, resumed))
+
+    async def _crawl_async(
+        self, source_id: str, agent_id: str, generation: int, start_url: str, resumed: bool
+    ) -> None:
+        limits = self._limits()
+        async with SiteCrawler(start_url, limits, self.settings.crawl_allowed_hosts) as crawler:
+            await crawler.load_robots()
+            with transaction(self.sessions) as db:
+                seeded = KnowledgeRepository(db).page_count(source_id, generation) > 0
+            if not seeded:
+                start = crawler.normalize(start_url)
+                if start is None:
+                    raise DocumentError(f"{start_url} is not a web address Frontdesk can crawl.")
+                seeds = [(start, 0)] + [(u, 1) for u in await crawler.sitemap_urls()]
+                with transaction(self.sessions) as db:
+                    self._own(db, source_id, generation)
+                    self._add_pages(db, source_id, generation, seeds, limits.max_pages)
+            batch_size = max(4, limits.concurrency_per_host * 2)
+            while True:
+                with transaction(self.sessions) as db:
+                    self._own(db, source_id, generation)
+                    batch = [
+                        _PageWork(p.id, p.url, p.depth)
+                        for p in KnowledgeRepository(db).pending_pages(
+                            source_id, generation, batch_size
+                        )
+                    ]
+                if not batch:
+                    break
+                results = await asyncio.gather(*(crawler.fetch(w.url) for w in batch))
+                for work, result in zip(batch, results, strict=True):
+                    work.result = result
+                # Parsing and embedding are CPU work; keep the event loop free meanwhile.
+                await asyncio.to_thread(
+                    self._index_batch, source_id, agent_id, generation, batch, limits, resumed
+                )
+        with transaction(self.sessions) as db:
+            stats = KnowledgeRepository(db).page_stats(source_id, generation)
+        if stats["indexed"] == 0:
+            raise DocumentError(_nothing_indexed_message(start_url, self.sessions, source_id))
+
+    def _index_batch(
+        self,
+        source_id: str,
+        agent_id: str,
+        generation: int,
+        batch: list[_PageWork],
+        limits: CrawlLimits,
+        resumed: bool,
+    ) -> None:
+        for work in batch:
+            result = work.result
+            assert result is not None
+            if not result.ok:
+                work.error = result.error or "could not be fetched"
+                continue
+            kind = CONTENT_KINDS.get(result.content_type)
+            if kind is None:
+                work.error = f"unsupported content type {result.content_type}"
+                continue
+            try:
+                work.doc = parse_document(result.body, result.final_url, kind=kind)
+            except DocumentError as exc:
+                work.error = str(exc.detail)
+                continue
+            if work.doc.is_empty():
+                work.error = "no readable text on this page"
+                continue
+            work.chunks = chunk_document(
+                work.doc, namespace=f"{source_id}:{generation}:{result.final_url}"
+            )
+
+        with transaction(self.sessions) as db:
+            self._own(db, source_id, generation)
+            repo = KnowledgeRepository(db)
+            to_write: list[_PageWork] = []
+            for work in batch:
+                page = db.get(CrawlPage, work.page_id)
+                if page is None:
+                    continue
+                if work.error is not None or work.doc is None:
+                    page.status, page.error = "failed", work.error
+                    continue
+                result = work.result
+                assert result is not None
+                digest = hashlib.sha256(work.doc.text.encode()).hexdigest()
+                twin = repo.page_by_hash(source_id, generation, digest)
+                if twin is None:
+                    twin = next(
+                        (w for w in to_write if w.result and w.doc and _digest(w.doc) == digest),
+                        None,
+                    )
+                if twin is not None:
+                    page.status, page.error = "skipped", "same content as another page"
+                    continue
+                page.status, page.content_hash = "indexed", digest
+                page.title = (work.doc.title or "")[:500]
+                page.chunk_count = len(work.chunks or [])
+                to_write.append(work)
+                if work.depth < limits.max_depth:
+                    links = [(link, work.depth + 1) for link in result.links]
+                    if result.final_url != work.url:
+                        links.append((result.final_url, work.depth))
+                    self._add_pages(db, source_id, generation, links, limits.max_pages)
+            # Vectors are written before the page rows commit: if the process dies between
+            # the two, the page is still pending and its chunks are overwritten next time.
+            for work in to_write:
+                assert work.result is not None and work.doc is not None
+                url = work.result.final_url
+                if resumed:
+                    self.store.delete_where(
+                        agent_id,
+                        {"$and": [{"source_gen": source_gen(source_id, generation)}, {"url": url}]},
+                    )
+                self._write_chunks(
+                    agent_id,
+                    source_id,
+                    generation,
+                    work.chunks or [],
+                    work.doc.title,
+                    {"url": url, "file_name": "", "source_kind": "website"},
+                )
+            self._update_counters(db, source_id, generation)
+
+    def _add_pages(
+        self,
+        db: Session,
+        source_id: str,
+        generation: int,
+        urls: list[tuple[str, int]],
+        max_pages: int,
+    ) -> None:
+        repo = KnowledgeRepository(db)
+        known = repo.known_urls(source_id, generation)
+        room = max_pages - len(known)
+        for url, depth in urls:
+            if room <= 0:
+                break
+            if url in known:
+                continue
+            known.add(url)
+            db.add(CrawlPage(source_id=source_id, generation=generation, url=url, depth=depth))
+            room -= 1
+        db.flush()
+
+    def _update_counters(self, db: Session, source_id: str, generation: int) -> None:
+        stats = KnowledgeRepository(db).page_stats(source_id, generation)
+        source = db.get(KnowledgeSource, source_id)
+        if source is None:
+            return
+        source.pages_found = stats["found"]
+        source.pages_fetched = stats["found"] - stats["pending"]
+        source.pages_indexed = stats["indexed"]
+        source.pages_failed = stats["failed"]
+        source.chunk_count = stats["chunks"]
+        source.heartbeat_at = _now()
+
+    # -- shared steps --------------------------------------------------------------------
+    def _write_chunks(
+        self,
+        agent_id: str,
+        source_id: str,
+        generation: int,
+        chunks: list[Chunk],
+        title: str,
+        base: dict[str, Any],
+    ) -> None:
+        if not chunks:
+            return
+        vectors = self.embedder.embed_documents([c.text for c in chunks])
+        gen_key = source_gen(source_id, generation)
+        metadatas = [
+            {
+                **base,
+                "source_id": source_id,
+                "generation": generation,
+                "source_gen": gen_key,
+                "title": (title or "")[:500],
+                "heading": c.heading[:500],
+                "ordinal": c.ordinal,
+            }
+            for c in chunks
+        ]
+        self.store.upsert(agent_id, [c.id for c in chunks], vectors, [c.text for c in chunks], metadatas)
+
+    def _own(self, db: Session, source_id: str, generation: int) -> KnowledgeSource:
+        """The source row, still ours: raises SourceGone if deleted, restarted or taken over."""
+        source = db.get(KnowledgeSource, source_id)
+        if (
+            source is None
+            or source.generation != generation
+            or source.claimed_by != self.worker_id
+            or source.status != "running"
+        ):
+            raise SourceGone(source_id)
+        source.heartbeat_at = _now()
+        return source
+
+    def _publish(self, source_id: str, agent_id: str, generation: int) -> RunOutcome:
+        """Make the new generation the live one, atomically, then drop the old chunks."""
+        with transaction(self.sessions) as db:
+            try:
+                source = self._own(db, source_id, generation)
+            except SourceGone:
+                return RunOutcome("skipped", "source deleted or restarted")
+            old = source.active_generation
+            source.active_generation = generation
+            source.status, source.error = "ready", None
+            source.finished_at = _now()
+            source.claimed_by = None
+            repo = KnowledgeRepository(db)
+            repo.bump_kb_version(agent_id)
+            repo.refresh_agent_status(agent_id)
+            if old is not None and old != generation:
+                repo.delete_pages(source_id, old)
+        if old is not None and old != generation:
+            self.store.delete_where(agent_id, {"source_gen": source_gen(source_id, old)})
+        return RunOutcome("done")
+
+    def _fail(self, source_id: str, agent_id: str, generation: int, message: str) -> None:
+        with transaction(self.sessions) as db:
+            source = db.get(KnowledgeSource, source_id)
+            if source is None or source.generation != generation:
+                return
+            source.status, source.error = "failed", message
+            source.finished_at = _now()
+            source.claimed_by = None
+            KnowledgeRepository(db).refresh_agent_status(agent_id)
+        # The half-built generation is not live; its chunks would only waste space.
+        try:
+            self.store.delete_where(agent_id, {"source_gen": source_gen(source_id, generation)})
+        except Exception:  # noqa: BLE001 - cleanup must not mask the real failure
+            log.warning("could not remove partial chunks of source %s", source_id, exc_info=True)
+
+
+def _digest(doc: ParsedDocument) -> str:
+    return hashlib.sha256(doc.text.encode()).hexdigest()
+
+
+def _nothing_indexed_message(start_url: str, sessions: sessionmaker[Session], source_id: str) -> str:
+    with transaction(sessions) as db:
+        source = db.get(KnowledgeSource, source_id)
+        failed = (
+            KnowledgeRepository(db).failed_pages(source_id, source.generation, limit=1)
+            if source
+            else []
+        )
+    reason = f": {failed[0].url} — {failed[0].error}" if failed else ""
+    return f"No page of {start_url} could be indexed{reason}"
+

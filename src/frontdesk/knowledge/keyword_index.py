@@ -1,0 +1,179 @@
+"""BM25 keyword search beside the vectors, for what small embedders miss.
+
+A caller who asks for "the 555-014-2398 number", "the $35 cleaning" or "Dr. Okafor" needs
+the chunk with exactly that string; MiniLM ranks such chunks by topic, not by the digits.
+The tokenizer makes numbers useful: "$35" is "35", and a phone number is findable however
+it is written, because every run of its digit groups is also indexed joined together.
+
+The index is an inverted index flattened into numpy arrays, with each posting's BM25 weight
+computed once at build time, so a query is a few vectorized additions.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["KeywordIndex", "tokenize"]
+
+K1 = 1.5
+B = 0.75
+
+_STOPWORD_LIST = """
+    a about an and any are as at be been but by can could did do does for from had has have
+    how i if in into is it its me my of on or our please so than that the their them then
+    there these they this those to us was we were what when where which who whom why will
+    with would you your yours
+"""
+_STOPWORDS = frozenset(_STOPWORD_LIST.split())
+# Digits and number punctuation, not starting inside a word ("room12" is a word).
+_NUMERIC_SPAN = re.compile(r"(?<!\w)\d[\d \t().,/\-]*")
+# A run of at least two digit groups joined by phone punctuation: "(555) 014-2398",
+# "+1 555.014.2398". Dates and references match too; that is harmless.
+_DIGIT_RUN = re.compile(r"\d+(?:(?:[ \t]?[-.()/][ \t]?|[ \t])\(?\d+\)?)+")
+_MAX_GROUPS_JOINED = 5
+_MIN_JOINED_DIGITS = 6
+_PRICE_CENTS = re.compile(r"(?<![\d.,])(\d+)\.(\d{2})\b")
+_THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
+_WORD = re.compile(r"[^\W_]+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def _fold(text: str) -> str:
+    text = text.casefold()
+    if text.isascii():
+        return text
+    # "Café" and "cafe" are the same word to a caller reading it out.
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+def _stem(word: str) -> str:
+    """Strip a plural "s" (hours → hour, classes → class, batteries → battery)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _number_tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    # One pass finds the stretches of digits and number punctuation; the finer patterns then
+    # run on those short stretches only, which keeps indexing fast on number-light prose.
+    for span in _NUMERIC_SPAN.findall(text):
+        if len(span) < 3:
+            continue
+        for match in _DIGIT_RUN.finditer(span):
+            groups = re.findall(r"\d+", match.group())
+            # Every run of consecutive groups, so that "014-2398" and "5550142398" both find
+            # "(555) 014-2398"; bounded so a long table of numbers cannot explode the index.
+            for start in range(len(groups)):
+                for end in range(start + 2, min(len(groups), start + _MAX_GROUPS_JOINED) + 1):
+                    joined = "".join(groups[start:end])
+                    if len(joined) >= _MIN_JOINED_DIGITS:
+                        tokens.append(joined)
+        for match in _THOUSANDS.finditer(span):
+            tokens.append(match.group().replace(",", ""))
+        for match in _PRICE_CENTS.finditer(span):
+            if match.group(2) != "00":
+                tokens.append(f"{match.group(1)}.{match.group(2)}")
+    return tokens
+
+
+# Cached because indexing calls this once per word of every chunk; vocabularies are small.
+@functools.lru_cache(maxsize=200_000)
+def _term(word: str) -> str | None:
+    if word.isdigit():
+        # "00" of "$35.00" says nothing; "0" of "0 fees" might.
+        return word if word.strip("0") or len(word) == 1 else None
+    if word in _STOPWORDS or (len(word) == 1 and word.isalpha()):
+        return None
+    return _stem(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms of `text`: folded words minus stopwords, plural-stripped, plus numbers.
+
+    "$35.00" gives "35" (and "00" is dropped as a zero cents part); "(555) 014-2398" gives
+    "555", "014", "2398" and the joined runs "555014", "0142398", "5550142398".
+    """
+    folded = _POSSESSIVE.sub("", _fold(text))
+    tokens = [term for term in map(_term, _WORD.findall(folded)) if term is not None]
+    tokens.extend(_number_tokens(folded))
+    return tokens
+
+
+class KeywordIndex:
+    """An in-memory BM25 index (k1=1.5, b=0.75) over (chunk id, text) pairs.
+
+    Build it once per knowledge-base version; `search` is read-only and thread-safe.
+    """
+
+    def __init__(self, docs: Sequence[tuple[str, str]]) -> None:
+        self._ids = [doc_id for doc_id, _ in docs]
+        vocabulary: dict[str, int] = {}
+        term_ids: list[int] = []
+        doc_ids: list[int] = []
+        counts: list[int] = []
+        lengths = np.zeros(len(docs), dtype=np.float32)
+        for index, (_, text) in enumerate(docs):
+            tokens = tokenize(text)
+            lengths[index] = len(tokens)
+            for term, count in Counter(tokens).items():
+                term_ids.append(vocabulary.setdefault(term, len(vocabulary)))
+                doc_ids.append(index)
+                counts.append(count)
+        self._vocabulary = vocabulary
+
+        terms = np.asarray(term_ids, dtype=np.int64)
+        order = np.argsort(terms, kind="stable")
+        # Postings of term t are _docs[_offsets[t]:_offsets[t + 1]] (CSR layout).
+        self._docs = np.asarray(doc_ids, dtype=np.int32)[order]
+        tf = np.asarray(counts, dtype=np.float32)[order]
+        document_frequency = np.bincount(terms, minlength=len(vocabulary))
+        self._offsets = np.zeros(len(vocabulary) + 1, dtype=np.int64)
+        np.cumsum(document_frequency, out=self._offsets[1:])
+
+        n = len(docs)
+        idf = np.log(1.0 + (n - document_frequency + 0.5) / (document_frequency + 0.5))
+        average_length = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
+        norm = K1 * (1.0 - B + B * lengths[self._docs] / average_length)
+        posting_idf = np.repeat(idf, document_frequency).astype(np.float32)
+        self._weights = (posting_idf * tf * (K1 + 1.0) / (tf + norm)).astype(np.float32)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        """The best `k` (chunk id, BM25 score) pairs for `query`, best first.
+
+        Only chunks sharing at least one term with the query are returned; ties keep the
+        order the chunks were given in.
+        """
+        if k <= 0 or not self._ids:
+            return []
+        term_ids = {self._vocabulary[t] for t in tokenize(query) if t in self._vocabulary}
+        if not term_ids:
+            return []
+        scores = np.zeros(len(self._ids), dtype=np.float32)
+        for term in term_ids:
+            start, end = self._offsets[term], self._offsets[term + 1]
+            # A term's postings name each document once, so plain fancy-index += is exact.
+            scores[self._docs[start:end]] += self._weights[start:end]
+        hits = np.flatnonzero(scores > 0)
+        if len(hits) > k:
+            # Keep everything tied with the k-th score, so ties are settled by order below.
+            kth = -np.partition(-scores[hits], k - 1)[k - 1]
+            hits = hits[scores[hits] >= kth]
+        ranked = hits[np.lexsort((hits, -scores[hits]))][:k]
+        return [(self._ids[i], float(scores[i])) for i in ranked]

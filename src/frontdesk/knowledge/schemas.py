@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SourcePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: Literal["website", "file", "text"]
+    url: str | None
+    file_name: str | None
+    title: str | None
+    status: Literal["queued", "running", "ready", "failed"]
+    error: str | None
+    pages_found: int
+    pages_fetched: int
+    pages_indexed: int
+    pages_failed: int
+    chunk_count: int
+    generation: int
+    active_generation: int | None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+
+class PageFailure(BaseModel):
+    url: str
+    error: str | None
+
+
+class SourceDetail(SourcePublic):
+    failures: list[PageFailure]
+
+
+class WebsiteSourceCreate(BaseModel):
+    kind: Literal["website"]
+    url: str = Field(min_length=1, max_length=2048)
+
+
+class TextSourceCreate(BaseModel):
+    kind: Literal["text"]
+    title: str = Field(default="Pasted text", min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=500_000)
+
+
+SourceCreate = Annotated[WebsiteSourceCreate | TextSourceCreate, Field(discriminator="kind")]
+
+
+class SearchResult(BaseModel):
+    chunk_id: str
+    text: str
+    score: float = Field(description="Fused rank score, 1.0 = first in both vector and keyword lists")
+    source_id: str
+    source_kind: str
+    url: str | None
+    file_name: str | None
+    title: str | None
+    heading: str | None
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchResult]

@@ -1,0 +1,134 @@
+"""Hybrid search: vectors for meaning, BM25 for exact names, prices and phone numbers.
+
+The two ranked lists are fused with reciprocal-rank fusion, which needs no score calibration
+between a cosine distance and a BM25 score. The keyword index is built from the agent's live
+chunks in Chroma and cached per (agent, kb_version): any process that sees a newer version in
+the database rebuilds, so API servers and workers never serve a stale index for long.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from frontdesk.knowledge.keyword_index import KeywordIndex
+from frontdesk.knowledge.vector_store import StoredChunk, VectorStore
+from frontdesk.providers.embeddings.base import Embedder
+
+# Reciprocal-rank fusion constant: 60 is the value from the original RRF paper and damps the
+# difference between rank 1 and rank 2 enough that agreement between both lists wins.
+RRF_K = 60
+CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    chunk_id: str
+    text: str
+    score: float
+    source_id: str
+    source_kind: str
+    url: str | None
+    file_name: str | None
+    title: str | None
+    heading: str | None
+    vector_rank: int | None
+    keyword_rank: int | None
+
+
+@dataclass
+class _CachedIndex:
+    version: tuple[int, tuple[str, ...]]
+    index: KeywordIndex
+    chunks: dict[str, StoredChunk]
+
+
+class HybridSearcher:
+    def __init__(self, store: VectorStore, embedder: Embedder, cache_size: int = 16) -> None:
+        self.store = store
+        self.embedder = embedder
+        self._cache: OrderedDict[str, _CachedIndex] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def search(
+        self,
+        agent_id: str,
+        kb_version: int,
+        source_gens: Sequence[str],
+        query: str,
+        k: int = 5,
+    ) -> list[SearchHit]:
+        if not source_gens or not query.strip():
+            return []
+        cached = self._keyword_index(agent_id, kb_version, source_gens)
+        n = max(CANDIDATES, k * 3)
+        vector_hits = self.store.query(agent_id, self.embedder.embed_query(query), n, source_gens)
+        keyword_hits = cached.index.search(query, n)
+
+        fused: dict[str, float] = {}
+        vector_rank: dict[str, int] = {}
+        keyword_rank: dict[str, int] = {}
+        chunks: dict[str, StoredChunk] = {}
+        for rank, chunk in enumerate(vector_hits, start=1):
+            fused[chunk.id] = fused.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank)
+            vector_rank[chunk.id] = rank
+            chunks[chunk.id] = chunk
+        for rank, (chunk_id, _score) in enumerate(keyword_hits, start=1):
+            if chunk_id not in cached.chunks:
+                continue
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+            keyword_rank[chunk_id] = rank
+            chunks.setdefault(chunk_id, cached.chunks[chunk_id])
+
+        best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
+        # Normalised so that a chunk ranked first by both lists scores 1.0.
+        top = 2.0 / (RRF_K + 1)
+        hits = []
+        for chunk_id, score in best:
+            chunk = chunks[chunk_id]
+            meta = chunk.metadata
+            hits.append(
+                SearchHit(
+                    chunk_id=chunk_id,
+                    text=chunk.text,
+                    score=round(score / top, 4),
+                    source_id=str(meta.get("source_id", "")),
+                    source_kind=str(meta.get("source_kind", "")),
+                    url=meta.get("url") or None,
+                    file_name=meta.get("file_name") or None,
+                    title=meta.get("title") or None,
+                    heading=meta.get("heading") or None,
+                    vector_rank=vector_rank.get(chunk_id),
+                    keyword_rank=keyword_rank.get(chunk_id),
+                )
+            )
+        return hits
+
+    def _keyword_index(
+        self, agent_id: str, kb_version: int, source_gens: Sequence[str]
+    ) -> _CachedIndex:
+        version = (kb_version, tuple(sorted(source_gens)))
+        with self._lock:
+            cached = self._cache.get(agent_id)
+            if cached is not None and cached.version == version:
+                self._cache.move_to_end(agent_id)
+                return cached
+        chunks = self.store.chunks(agent_id, source_gens)
+        built = _CachedIndex(
+            version=version,
+            index=KeywordIndex([(c.id, c.text) for c in chunks]),
+            chunks={c.id: c for c in chunks},
+        )
+        with self._lock:
+            self._cache[agent_id] = built
+            self._cache.move_to_end(agent_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return built
+
+    def forget(self, agent_id: str) -> None:
+        with self._lock:
+            self._cache.pop(agent_id, None)

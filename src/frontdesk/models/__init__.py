@@ -1,0 +1,21 @@
+"""ORM tables, one module per table; importing this package registers them all."""
+
+from frontdesk.models.agent import Agent
+from frontdesk.models.api_key import ApiKey
+from frontdesk.models.auth_session import AuthSession
+from frontdesk.models.base import Base
+from frontdesk.models.crawl_page import CrawlPage
+from frontdesk.models.knowledge_source import KnowledgeSource
+from frontdesk.models.user import User
+from frontdesk.models.workspace import Workspace
+
+__all__ = [
+    "Agent",
+    "ApiKey",
+    "AuthSession",
+    "Base",
+    "CrawlPage",
+    "KnowledgeSource",
+    "User",
+    "Workspace",
+]

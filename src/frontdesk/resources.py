@@ -1,0 +1,56 @@
+"""The long-lived objects of one process, built once and handed to whoever needs them.
+
+`create_app`'s lifespan, `frontdesk worker` and the CLI commands all build the same
+`Resources`; nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from frontdesk.config import Settings
+from frontdesk.db import build_engine, build_sessionmaker
+from frontdesk.jobs import JobQueue
+from frontdesk.knowledge.ingestion import IngestionRunner
+from frontdesk.knowledge.search import HybridSearcher
+from frontdesk.knowledge.vector_store import VectorStore, connect_chroma
+from frontdesk.providers.embeddings.base import Embedder
+from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+    store: VectorStore
+    embedder: Embedder
+    searcher: HybridSearcher
+    runner: IngestionRunner
+    queue: JobQueue
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_resources(settings: Settings, *, embedder: Embedder | None = None) -> Resources:
+    engine = build_engine(settings.sqlalchemy_url)
+    sessions = build_sessionmaker(engine)
+    store = VectorStore(connect_chroma(settings))
+    embedder = embedder or MiniLMOnnxEmbedder(threads=settings.embed_threads or None)
+    runner = IngestionRunner(settings, sessions, store, embedder)
+    queue = JobQueue(settings)
+    queue.bind(runner)
+    return Resources(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessions,
+        store=store,
+        embedder=embedder,
+        searcher=HybridSearcher(store, embedder),
+        runner=runner,
+        queue=queue,
+    )

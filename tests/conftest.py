@@ -1,0 +1,84 @@
+"""Shared fixtures: real SQLite (and PostgreSQL when configured), real Chroma, real workers.
+
+Every test that touches the database runs once on SQLite and, when
+FRONTDESK_TEST_POSTGRES_URL is set (CI sets it), once more on a fresh PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from frontdesk.app import create_app
+from frontdesk.config import Settings
+from frontdesk.migrate import upgrade
+from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
+from frontdesk.resources import Resources, build_resources
+
+POSTGRES_URL = os.environ.get("FRONTDESK_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def _postgres_database() -> Iterator[str]:
+    """A throwaway database on the configured server, dropped afterwards."""
+    base = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"frontdesk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'frontdesk.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MiniLMOnnxEmbedder:
+    """One loaded model for the whole run: loading it per test would dominate the suite."""
+    return MiniLMOnnxEmbedder()
+
+
+@pytest.fixture
+def settings(tmp_path, database_url: str) -> Settings:  # type: ignore[no-untyped-def]
+    return Settings(
+        environment="test",
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        crawl_allowed_hosts=["127.0.0.1"],
+        crawl_delay_s=0.0,
+        crawl_concurrency=4,
+        job_stale_after_s=3.0,
+        embedded_workers=2,
+        max_upload_mb=2.0,
+    )
+
+
+@pytest.fixture
+def resources(settings: Settings, embedder: MiniLMOnnxEmbedder) -> Iterator[Resources]:
+    upgrade(settings.sqlalchemy_url)
+    res = build_resources(settings, embedder=embedder)
+    yield res
+    res.close()
+
+
+@pytest.fixture
+def app_client(resources: Resources) -> Iterator[TestClient]:
+    """The real app with its embedded job workers; not signed in."""
+    with TestClient(create_app(resources=resources)) as client:
+        yield client

@@ -1,0 +1,37 @@
+"""Keyword factories for test data, through the same services the app uses."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+
+from frontdesk.db import transaction
+from frontdesk.models import User, Workspace
+from frontdesk.resources import Resources
+from frontdesk.workspace.service import create_workspace_with_owner
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_owner(
+    resources: Resources, *, email: str | None = None, workspace_name: str = "Test business"
+) -> tuple[Workspace, User]:
+    with transaction(resources.sessionmaker) as db:
+        return create_workspace_with_owner(
+            db,
+            workspace_name=workspace_name,
+            email=email or f"owner-{uuid.uuid4().hex[:8]}@example.com",
+            password=PASSWORD,
+        )
+
+
+def sign_in(client: TestClient, user: User) -> TestClient:
+    response = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return client
+
+
+def make_signed_in_client(client: TestClient, resources: Resources) -> tuple[TestClient, User]:
+    _, user = make_owner(resources)
+    return sign_in(client, user), user

@@ -1,0 +1,88 @@
+"""BM25 keyword search: exact phones, prices and names find the right chunk first."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.knowledge.keyword_index import KeywordIndex, tokenize
+
+CHUNKS = [
+    ("hours", "Bright Smile › Opening hours\n\nWe are open Monday to Friday, 8 am to 6 pm."),
+    ("emergency", "Bright Smile › Emergencies\n\nFor dental emergencies call (555) 014-2398."),
+    (
+        "front",
+        "Bright Smile › Contact\n\nThe front desk is on +1 555 201 7788 during opening hours.",
+    ),
+    ("prices", "Bright Smile › Prices\n\nCleaning | $35\nWhitening | $199\nCrown | $1,250.00"),
+    ("team", "Bright Smile › Team\n\nDr. Ana Okafor and Dr. Liam Brennan lead our dentists."),
+    ("parking", "Bright Smile › Visiting\n\nFree parking for 35 cars behind the building."),
+    ("kids", "Bright Smile › Children\n\nChildren's check-ups take 20 minutes and are free."),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> KeywordIndex:
+    return KeywordIndex(CHUNKS)
+
+
+def top(index: KeywordIndex, query: str) -> str:
+    hits = index.search(query, 3)
+    assert hits, f"no hits for {query!r}"
+    return hits[0][0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["(555) 014-2398", "555-014-2398", "014-2398", "5550142398", "555.014.2398", "what's 0142398"],
+)
+def test_phone_numbers_are_found_however_written(index: KeywordIndex, query: str) -> None:
+    assert top(index, query) == "emergency"
+
+
+def test_second_phone_number_is_not_confused(index: KeywordIndex) -> None:
+    assert top(index, "555-201-7788") == "front"
+    assert top(index, "5552017788") == "front"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("how much is a cleaning, $35?", "prices"),
+        ("whitening 199", "prices"),
+        ("$1250 crown", "prices"),
+        ("1,250 dollars", "prices"),
+        ("Is Dr. Okafor available?", "team"),
+        ("brennan", "team"),
+        ("What are your opening hours?", "hours"),
+        ("children checkups", "kids"),
+        ("is there free parking?", "parking"),
+    ],
+)
+def test_prices_names_and_words_rank_the_right_chunk_first(
+    index: KeywordIndex, query: str, expected: str
+) -> None:
+    assert top(index, query) == expected
+
+
+def test_results_are_sorted_limited_and_positive(index: KeywordIndex) -> None:
+    hits = index.search("bright smile dentists hours parking", 4)
+    assert len(hits) == 4
+    scores = [score for _, score in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(score > 0 for score in scores)
+
+
+def test_no_match_stopwords_only_and_empty_index() -> None:
+    index = KeywordIndex(CHUNKS)
+    assert index.search("zebra", 5) == []
+    assert index.search("what are the", 5) == []
+    assert index.search("hours", 0) == []
+    assert KeywordIndex([]).search("hours", 5) == []
+    assert len(index) == len(CHUNKS)
+
+
+def test_tokenizer_strips_plurals_and_keeps_numbers() -> None:
+    assert tokenize("The Classes and Batteries, Hours") == ["class", "battery", "hour"]
+    assert tokenize("$35.00") == ["35"]
+    assert "5550142398" in tokenize("(555) 014-2398")
+    assert tokenize("Café") == tokenize("cafe")

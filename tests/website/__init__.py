@@ -1,0 +1,1 @@
+"""A real website served on loopback, for tests and benchmarks that crawl."""
