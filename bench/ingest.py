@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.website.server import LoopbackSite  # noqa: E402
+
 from frontdesk.agents.schemas import AgentCreate  # noqa: E402
 from frontdesk.agents.service import AgentService  # noqa: E402
 from frontdesk.config import Settings  # noqa: E402
@@ -31,14 +33,49 @@ from frontdesk.migrate import upgrade  # noqa: E402
 from frontdesk.models import KnowledgeSource  # noqa: E402
 from frontdesk.resources import build_resources  # noqa: E402
 from frontdesk.workspace.service import Principal, create_workspace_with_owner  # noqa: E402
-from tests.website.server import LoopbackSite  # noqa: E402
 
-WORDS = (
-    "appointment clinic service price visit team patient owner booking weekend morning "
-    "evening policy deposit parking entrance question answer treatment consultation "
-    "follow-up reminder schedule holiday emergency friendly experienced gentle modern "
-    "equipment certified insurance payment card cash plan discount family senior student"
-).split()
+WORDS = [
+    "appointment",
+    "clinic",
+    "service",
+    "price",
+    "visit",
+    "team",
+    "patient",
+    "owner",
+    "booking",
+    "weekend",
+    "morning",
+    "evening",
+    "policy",
+    "deposit",
+    "parking",
+    "entrance",
+    "question",
+    "answer",
+    "treatment",
+    "consultation",
+    "follow-up",
+    "reminder",
+    "schedule",
+    "holiday",
+    "emergency",
+    "friendly",
+    "experienced",
+    "gentle",
+    "modern",
+    "equipment",
+    "certified",
+    "insurance",
+    "payment",
+    "card",
+    "cash",
+    "plan",
+    "discount",
+    "family",
+    "senior",
+    "student",
+]
 TOPICS = ["Services", "Pricing", "Policies", "Our team", "Visiting us", "News", "Guides"]
 
 
@@ -52,21 +89,27 @@ def generate_site(root: Path, pages: int, seed: int = 7) -> None:
     """A nested site: /section-k/page-n.html, every page with nav and footer boilerplate."""
     rng = random.Random(seed)
     sections = [f"section-{i}" for i in range(len(TOPICS))]
-    paths = ["index.html"] + [f"{sections[i % len(sections)]}/page-{i}.html" for i in range(1, pages)]
-    nav = "".join(f'<a href="/{s}/page-{i + 1}.html">{TOPICS[i]}</a> ' for i, s in enumerate(sections))
+    paths = ["index.html"] + [
+        f"{sections[i % len(sections)]}/page-{i}.html" for i in range(1, pages)
+    ]
+    nav = "".join(
+        f'<a href="/{s}/page-{i + 1}.html">{TOPICS[i]}</a> ' for i, s in enumerate(sections)
+    )
     for i, path in enumerate(paths):
         links = "".join(
             f'<li><a href="/{paths[j]}">Read more {j}</a></li>'
             for j in rng.sample(range(len(paths)), k=min(6, len(paths)))
         )
         body = "".join(
-            f"<h2>{rng.choice(TOPICS)} detail {k}</h2><p>{_paragraph(rng, rng.randint(60, 140))}</p>"
+            f"<h2>{rng.choice(TOPICS)} detail {k}</h2>"
+            f"<p>{_paragraph(rng, rng.randint(60, 140))}</p>"
             for k in range(rng.randint(2, 4))
         )
         html = (
             f"<!doctype html><html><head><title>Page {i} — Bench Clinic</title></head><body>"
             f"<header><nav>{nav}</nav></header><main><h1>Bench Clinic page {i}</h1>"
-            f"<p>Fact {i}: the code for this page is BENCH-{i:04d}.</p>{body}<ul>{links}</ul></main>"
+            f"<p>Fact {i}: the code for this page is BENCH-{i:04d}.</p>{body}"
+            f"<ul>{links}</ul></main>"
             "<footer>© 2026 Bench Clinic · Privacy · Terms</footer></body></html>"
         )
         target = root / path
@@ -107,7 +150,11 @@ def run(pages: int) -> dict[str, float | int]:
             with transaction(resources.sessionmaker) as db:
                 source = db.get(KnowledgeSource, source_id)
                 assert source is not None
-                indexed, chunks, failed = source.pages_indexed, source.chunk_count, source.pages_failed
+                indexed, chunks, failed = (
+                    source.pages_indexed,
+                    source.chunk_count,
+                    source.pages_failed,
+                )
             resources.close()
     if outcome.status != "done":
         raise SystemExit(f"ingestion failed: {outcome}")

@@ -30,18 +30,70 @@ from frontdesk.knowledge.search import HybridSearcher  # noqa: E402
 from frontdesk.knowledge.vector_store import VectorStore, connect_chroma, source_gen  # noqa: E402
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder  # noqa: E402
 
-FIRST = "Juniper Maple Cedar Harbor Willow Summit Lakeside Granite Meadow Copper Aspen Birch".split()
-SECOND = "Dental Bakery Physio Vet Salon Garage Yoga Optician Florist Tailor Barber Clinic".split()
-ITEMS = "checkup cleaning haircut massage oil-change consultation fitting repair lesson trim".split()
+FIRST = [
+    "Juniper",
+    "Maple",
+    "Cedar",
+    "Harbor",
+    "Willow",
+    "Summit",
+    "Lakeside",
+    "Granite",
+    "Meadow",
+    "Copper",
+    "Aspen",
+    "Birch",
+]
+SECOND = [
+    "Dental",
+    "Bakery",
+    "Physio",
+    "Vet",
+    "Salon",
+    "Garage",
+    "Yoga",
+    "Optician",
+    "Florist",
+    "Tailor",
+    "Barber",
+    "Clinic",
+]
+ITEMS = [
+    "checkup",
+    "cleaning",
+    "haircut",
+    "massage",
+    "oil-change",
+    "consultation",
+    "fitting",
+    "repair",
+    "lesson",
+    "trim",
+]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-STAFF = "Priya Tomas Alma Jonas Keiko Omar Lena Dmitri Grace Mateo Sana Ivan".split()
+STAFF = [
+    "Priya",
+    "Tomas",
+    "Alma",
+    "Jonas",
+    "Keiko",
+    "Omar",
+    "Lena",
+    "Dmitri",
+    "Grace",
+    "Mateo",
+    "Sana",
+    "Ivan",
+]
 
 
 def _business(i: int) -> str:
     return f"{FIRST[i % len(FIRST)]} {SECOND[(i // len(FIRST)) % len(SECOND)]} {i}"
 
 
-def make_corpus(n_chunks: int, seed: int = 11) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def make_corpus(
+    n_chunks: int, seed: int = 11
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(chunk id, text) pairs and (question, expected chunk id) pairs."""
     rng = random.Random(seed)
     per_business = 20
@@ -52,21 +104,45 @@ def make_corpus(n_chunks: int, seed: int = 11) -> tuple[list[tuple[str, str]], l
         phone = f"(555) {rng.randint(100, 999)}-{rng.randint(1000, 9999)}"
         open_h, close_h = rng.randint(7, 10), rng.randint(16, 20)
         facts = [
-            ("Opening hours", f"{name} is open {DAYS[0]} to {DAYS[4]} from {open_h}:00 to {close_h}:00 "
-             f"and on {DAYS[5]} mornings.", f"When is {name} open?"),
-            ("Contact", f"Call {name} on {phone} or write to hello@business{b}.example.",
-             f"What is the phone number of {name}?"),
-            ("Cancellation policy", f"{name} asks for {rng.randint(12, 48)} hours notice to cancel; "
-             f"late cancellations cost ${rng.randint(10, 60)}.", f"What is the cancellation policy at {name}?"),
-            ("Parking", f"Visitors to {name} can park in the {rng.choice(['rear', 'side', 'street'])} "
-             f"lot with {rng.randint(2, 30)} spaces.", f"Where can I park when visiting {name}?"),
-            ("Team", f"The team at {name} is led by {rng.choice(STAFF)} with {rng.randint(3, 25)} years "
-             "of experience.", f"Who leads the team at {name}?"),
+            (
+                "Opening hours",
+                f"{name} is open {DAYS[0]} to {DAYS[4]} from {open_h}:00 to {close_h}:00 "
+                f"and on {DAYS[5]} mornings.",
+                f"When is {name} open?",
+            ),
+            (
+                "Contact",
+                f"Call {name} on {phone} or write to hello@business{b}.example.",
+                f"What is the phone number of {name}?",
+            ),
+            (
+                "Cancellation policy",
+                f"{name} asks for {rng.randint(12, 48)} hours notice to cancel; "
+                f"late cancellations cost ${rng.randint(10, 60)}.",
+                f"What is the cancellation policy at {name}?",
+            ),
+            (
+                "Parking",
+                f"Visitors to {name} can park in the {rng.choice(['rear', 'side', 'street'])} "
+                f"lot with {rng.randint(2, 30)} spaces.",
+                f"Where can I park when visiting {name}?",
+            ),
+            (
+                "Team",
+                f"The team at {name} is led by {rng.choice(STAFF)} with {rng.randint(3, 25)} years "
+                "of experience.",
+                f"Who leads the team at {name}?",
+            ),
         ]
         for item in rng.sample(ITEMS, k=per_business - len(facts)):
             price = rng.randint(15, 400)
-            facts.append((f"Price of {item}", f"At {name} a {item} costs ${price}, paid at the desk.",
-                          f"How much does a {item} cost at {name}?"))
+            facts.append(
+                (
+                    f"Price of {item}",
+                    f"At {name} a {item} costs ${price}, paid at the desk.",
+                    f"How much does a {item} cost at {name}?",
+                )
+            )
         for k, (heading, body, question) in enumerate(facts):
             chunk_id = f"b{b}-{k}"
             chunks.append((chunk_id, f"{name} › {heading}\n\n{body}"))

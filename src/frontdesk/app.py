@@ -87,8 +87,10 @@ def create_app(
         owned = resources is None
         res = resources or build_resources(settings)
         app.state.resources = res
-        workers_wanted = settings.embedded_workers if run_workers is None else (
-            settings.embedded_workers if run_workers else 0
+        workers_wanted = (
+            settings.embedded_workers
+            if run_workers is None
+            else (settings.embedded_workers if run_workers else 0)
         )
         workers = EmbeddedWorkers(res.queue, workers_wanted) if workers_wanted > 0 else None
         if workers:

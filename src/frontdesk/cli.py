@@ -87,10 +87,14 @@ def serve(
         note = settings.resolved_data_dir / "first-run-login.txt"
         note.write_text(f"email: {login.email}\npassword: {login.password}\n")
         note.chmod(0o600)
-        console.print(f"First-run login: [bold]{login.email}[/bold] / [bold]{login.password}[/bold]")
+        console.print(
+            f"First-run login: [bold]{login.email}[/bold] / [bold]{login.password}[/bold]"
+        )
         console.print(f"(also saved in {note}; change it once you are in)")
     else:
-        console.print(f"Sign in as {settings.owner_email} (first-run login in data/first-run-login.txt)")
+        console.print(
+            f"Sign in as {settings.owner_email} (first-run login in data/first-run-login.txt)"
+        )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
@@ -216,9 +220,14 @@ def agents_list(
     _prepare(settings)
     resources = build_resources(settings)
     principal = _principal(resources, workspace)
-    table = Table("id", "name", "status", "website")
+    table = Table()
+    # Ids are what the other commands take: never let rich truncate them.
+    table.add_column("id", no_wrap=True, min_width=32)
+    table.add_column("name")
+    table.add_column("status", no_wrap=True)
+    table.add_column("website", overflow="fold")
     with transaction(resources.sessionmaker) as db:
-        for agent in AgentService(db, resources, principal).list(q):
+        for agent in AgentService(db, resources, principal).find(q):
             table.add_row(agent.id, agent.name, agent.status, agent.website_url or "")
     console.print(table)
 

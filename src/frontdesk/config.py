@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     chroma_url: str = ""
     # Empty means "SQLite queue file in the data dir"; redis://… puts jobs on Redis.
     queue_url: str = ""
+    # Lets several deployments (or test runs) share one Redis without taking each other's jobs.
+    queue_name: str = "frontdesk"
     # Job consumers started inside `frontdesk serve` (0 = leave jobs to `frontdesk worker`).
     embedded_workers: int = 2
     # A running job that has not reported progress for this long is taken to be dead and is

@@ -28,11 +28,11 @@ MAX_BUSY_RETRIES = 3
 def build_huey(settings: Settings) -> Huey:
     url = settings.queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("frontdesk", url=url, results=False)
+        return RedisHuey(settings.queue_name, url=url, results=False)
     if url:
         raise ValueError(f"FRONTDESK_QUEUE_URL must be a redis:// URL, not {url!r}.")
     return SqliteHuey(
-        "frontdesk", filename=str(settings.resolved_data_dir / "queue.db"), results=False
+        settings.queue_name, filename=str(settings.resolved_data_dir / "queue.db"), results=False
     )
 
 
@@ -99,7 +99,11 @@ class EmbeddedWorkers:
     def __init__(self, queue: JobQueue, workers: int) -> None:
         self.queue = queue
         self.consumer = _EmbeddedConsumer(
-            queue.huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=False
+            queue.huey,
+            workers=workers,
+            worker_type="thread",
+            periodic=True,
+            check_worker_health=False,
         )
         self._started = threading.Event()
 
@@ -115,4 +119,3 @@ class EmbeddedWorkers:
             return
         self.consumer.shutdown_timeout = timeout
         self.consumer.stop(graceful=True)
-

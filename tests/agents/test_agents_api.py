@@ -53,7 +53,12 @@ def test_delete_removes_uploaded_files(app_client: TestClient, resources: Resour
     created = client.post(
         "/api/agents",
         data={"name": "Notes"},
-        files=[("files", ("notes.md", b"# Parking\n\nSix free spaces behind the building.", "text/markdown"))],
+        files=[
+            (
+                "files",
+                ("notes.md", b"# Parking\n\nSix free spaces behind the building.", "text/markdown"),
+            )
+        ],
     ).json()
     wait_for_agent(client, created["id"])
     folder = resources.settings.uploads_dir / created["id"]
@@ -92,7 +97,9 @@ def test_other_workspace_gets_404_everywhere(app_client: TestClient, resources: 
         assert response.status_code == 404, (method, url, response.text)
         assert response.json()["error"] == "NotFound"
     upload = client.post(
-        f"{base}/knowledge/files", files=[("files", ("a.txt", b"hello", "text/plain"))], headers=intruder
+        f"{base}/knowledge/files",
+        files=[("files", ("a.txt", b"hello", "text/plain"))],
+        headers=intruder,
     )
     assert upload.status_code == 404
     assert client.get("/api/agents", headers=intruder).json() == []

@@ -132,7 +132,9 @@ def test_website_and_docx_become_searchable(
     assert sum(s["chunk_count"] for s in agent["sources"]) == len(stored)
 
 
-def test_recrawl_swaps_chunks(app_client: TestClient, resources: Resources, site: LoopbackSite) -> None:
+def test_recrawl_swaps_chunks(
+    app_client: TestClient, resources: Resources, site: LoopbackSite
+) -> None:
     client, _ = make_signed_in_client(app_client, resources)
     agent = client.post("/api/agents", data={"name": "Vet", "website_url": site.url("/")}).json()
     agent = wait_for_agent(client, agent["id"])
@@ -147,7 +149,9 @@ def test_recrawl_swaps_chunks(app_client: TestClient, resources: Resources, site
     agent = wait_for_agent(client, agent["id"])
     source = agent["sources"][0]
     assert source["status"] == "ready" and source["active_generation"] >= 2
-    live = resources.store.chunks(agent["id"], [source_gen(source["id"], source["active_generation"])])
+    live = resources.store.chunks(
+        agent["id"], [source_gen(source["id"], source["active_generation"])]
+    )
     assert len(live) == len(before) == source["chunk_count"]
     # The old generation is gone from the collection: no duplicates, nothing stale.
     assert resources.store.count(agent["id"]) == len(live)
@@ -165,7 +169,14 @@ def test_bad_files_fail_alone_with_clear_messages(
         "/api/agents",
         data={"name": "Docs"},
         files=[
-            ("files", ("prices.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage", "application/pdf")),
+            (
+                "files",
+                (
+                    "prices.pdf",
+                    b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage",
+                    "application/pdf",
+                ),
+            ),
             ("files", ("hours.txt", b"We are open every day from 7 to 7.", "text/plain")),
         ],
     ).json()
@@ -173,7 +184,10 @@ def test_bad_files_fail_alone_with_clear_messages(
     by_name = {s["file_name"]: s for s in agent["sources"]}
     assert by_name["prices.pdf"]["status"] == "failed"
     assert "prices.pdf" in by_name["prices.pdf"]["error"]
-    assert "damaged" in by_name["prices.pdf"]["error"] or "no extractable text" in by_name["prices.pdf"]["error"]
+    assert (
+        "damaged" in by_name["prices.pdf"]["error"]
+        or "no extractable text" in by_name["prices.pdf"]["error"]
+    )
     assert by_name["hours.txt"]["status"] == "ready"
     assert agent["status"] == "ready"
 

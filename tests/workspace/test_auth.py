@@ -13,7 +13,9 @@ from frontdesk.workspace.service import ensure_first_run_owner
 from tests.factories import PASSWORD, make_owner
 
 
-def test_login_sets_http_only_cookie_and_me_works(app_client: TestClient, resources: Resources) -> None:
+def test_login_sets_http_only_cookie_and_me_works(
+    app_client: TestClient, resources: Resources
+) -> None:
     _, user = make_owner(resources, email="Ana@Example.com")
     response = app_client.post(
         "/api/auth/login", json={"email": "ana@example.com", "password": PASSWORD}
@@ -30,7 +32,9 @@ def test_login_sets_http_only_cookie_and_me_works(app_client: TestClient, resour
     assert app_client.get("/api/auth/me").status_code == 401
 
 
-def test_wrong_password_and_unknown_user_are_401(app_client: TestClient, resources: Resources) -> None:
+def test_wrong_password_and_unknown_user_are_401(
+    app_client: TestClient, resources: Resources
+) -> None:
     _, user = make_owner(resources)
     for email, password in [(user.email, "wrong password"), ("nobody@example.com", PASSWORD)]:
         response = app_client.post("/api/auth/login", json={"email": email, "password": password})
@@ -63,7 +67,10 @@ def test_api_key_lifecycle(app_client: TestClient, resources: Resources) -> None
     assert me["via"] == "api_key" and me["workspace_id"] == user.workspace_id
     assert app_client.get("/api/agents", headers={"X-API-Key": key}).status_code == 200
 
-    assert app_client.delete(f"/api/api-keys/{created.json()['id']}", headers=headers).status_code == 204
+    assert (
+        app_client.delete(f"/api/api-keys/{created.json()['id']}", headers=headers).status_code
+        == 204
+    )
     revoked = app_client.get("/api/agents", headers=headers)
     assert revoked.status_code == 401
 

@@ -76,11 +76,13 @@ def list_agents(
     status: AgentStatus | None = None,
 ) -> list[Agent]:
     """The workspace's agents, newest first."""
-    return AgentService(db, request.app.state.resources, principal).list(q, status)
+    return AgentService(db, request.app.state.resources, principal).find(q, status)
 
 
 @router.get("/{agent_id}", response_model=AgentDetail)
-def get_agent(agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession) -> AgentDetail:
+def get_agent(
+    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> AgentDetail:
     """One agent with its knowledge sources."""
     agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
     return _detail(agent, db)

@@ -30,7 +30,7 @@ class AgentService:
             raise NotFound("No such agent in your workspace.")
         return agent
 
-    def list(self, q: str | None = None, status: str | None = None) -> list[Agent]:
+    def find(self, q: str | None = None, status: str | None = None) -> list[Agent]:
         return self.repo.list(self.principal.workspace_id, q=q, status=status)
 
     def create(

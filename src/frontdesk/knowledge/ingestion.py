@@ -138,7 +138,9 @@ class IngestionRunner:
                 )
             doc = parse_document(path.read_bytes(), file_name)
         if doc.is_empty():
-            raise DocumentError(f"{file_name or title or 'The text'} contains no text to learn from.")
+            raise DocumentError(
+                f"{file_name or title or 'The text'} contains no text to learn from."
+            )
         base = {"url": "", "file_name": file_name or "", "source_kind": kind}
         chunks = chunk_document(doc, namespace=f"{source_id}:{generation}")
         self._write_chunks(agent_id, source_id, generation, chunks, doc.title, base)
@@ -250,14 +252,12 @@ class IngestionRunner:
                     continue
                 result = work.result
                 assert result is not None
-                digest = hashlib.sha256(work.doc.text.encode()).hexdigest()
-                twin = repo.page_by_hash(source_id, generation, digest)
-                if twin is None:
-                    twin = next(
-                        (w for w in to_write if w.result and w.doc and _digest(w.doc) == digest),
-                        None,
-                    )
-                if twin is not None:
+                digest = _digest(work.doc)
+                # "/" and "/index.html", or a redirect target also linked directly, are one page.
+                duplicate = repo.page_by_hash(source_id, generation, digest) is not None or any(
+                    w.doc is not None and _digest(w.doc) == digest for w in to_write
+                )
+                if duplicate:
                     page.status, page.error = "skipped", "same content as another page"
                     continue
                 page.status, page.content_hash = "indexed", digest
@@ -348,7 +348,9 @@ class IngestionRunner:
             }
             for c in chunks
         ]
-        self.store.upsert(agent_id, [c.id for c in chunks], vectors, [c.text for c in chunks], metadatas)
+        self.store.upsert(
+            agent_id, [c.id for c in chunks], vectors, [c.text for c in chunks], metadatas
+        )
 
     def _own(self, db: Session, source_id: str, generation: int) -> KnowledgeSource:
         """The source row, still ours: raises SourceGone if deleted, restarted or taken over."""
@@ -404,7 +406,9 @@ def _digest(doc: ParsedDocument) -> str:
     return hashlib.sha256(doc.text.encode()).hexdigest()
 
 
-def _nothing_indexed_message(start_url: str, sessions: sessionmaker[Session], source_id: str) -> str:
+def _nothing_indexed_message(
+    start_url: str, sessions: sessionmaker[Session], source_id: str
+) -> str:
     with transaction(sessions) as db:
         source = db.get(KnowledgeSource, source_id)
         failed = (
@@ -414,4 +418,3 @@ def _nothing_indexed_message(start_url: str, sessions: sessionmaker[Session], so
         )
     reason = f": {failed[0].url} — {failed[0].error}" if failed else ""
     return f"No page of {start_url} could be indexed{reason}"
-

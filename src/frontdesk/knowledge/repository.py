@@ -54,7 +54,7 @@ class KnowledgeRepository:
                 KnowledgeSource.active_generation.is_not(None),
             )
         )
-        return [(sid, int(gen)) for sid, gen in rows]
+        return [(sid, int(gen)) for sid, gen in rows if gen is not None]
 
     def unfinished_source_ids(self, stale_before: datetime | None = None) -> list[str]:
         """Queued and running sources; with `stale_before`, only running ones gone silent."""
@@ -91,7 +91,7 @@ class KnowledgeRepository:
             .values(status="running", claimed_by=worker_id, heartbeat_at=now)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return getattr(result, "rowcount", 0) == 1
 
     # -- crawl frontier ------------------------------------------------------------------
     def page_count(self, source_id: str, generation: int) -> int:
@@ -139,7 +139,9 @@ class KnowledgeRepository:
 
     def page_stats(self, source_id: str, generation: int) -> dict[str, int]:
         rows = self.session.execute(
-            select(CrawlPage.status, func.count(), func.coalesce(func.sum(CrawlPage.chunk_count), 0))
+            select(
+                CrawlPage.status, func.count(), func.coalesce(func.sum(CrawlPage.chunk_count), 0)
+            )
             .where(CrawlPage.source_id == source_id, CrawlPage.generation == generation)
             .group_by(CrawlPage.status)
         )

@@ -54,7 +54,9 @@ SourceCreate = Annotated[WebsiteSourceCreate | TextSourceCreate, Field(discrimin
 class SearchResult(BaseModel):
     chunk_id: str
     text: str
-    score: float = Field(description="Fused rank score, 1.0 = first in both vector and keyword lists")
+    score: float = Field(
+        description="Fused rank score, 1.0 = first in both vector and keyword lists"
+    )
     source_id: str
     source_kind: str
     url: str | None

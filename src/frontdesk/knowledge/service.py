@@ -68,7 +68,9 @@ class KnowledgeService:
         self._check_room(agent, 1)
         url = self.validate_website_url(url)
         return self._queue(
-            KnowledgeSource(workspace_id=agent.workspace_id, agent_id=agent.id, kind="website", url=url)
+            KnowledgeSource(
+                workspace_id=agent.workspace_id, agent_id=agent.id, kind="website", url=url
+            )
         )
 
     def add_text(self, agent: Agent, title: str, text: str) -> KnowledgeSource:

@@ -65,7 +65,9 @@ def ensure_first_run_owner(session: Session, *, email: str, password: str) -> Fi
     if repo.count_users() > 0:
         return FirstRunLogin(email=email, password="", created=False)
     password = password or security.new_password()
-    create_workspace_with_owner(session, workspace_name="My business", email=email, password=password)
+    create_workspace_with_owner(
+        session, workspace_name="My business", email=email, password=password
+    )
     return FirstRunLogin(email=email.lower(), password=password, created=True)
 
 

@@ -1,0 +1,75 @@
+"""The command line, run as a user runs it, against a fresh data dir."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from frontdesk import __version__
+from frontdesk.cli import app
+from tests.website.juniper_site import juniper_site
+
+pytestmark = pytest.mark.slow
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_ingest_agents_list_and_delete(tmp_path: Path, database_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "FRONTDESK_DATA_DIR": str(tmp_path / "data"),
+        "FRONTDESK_DATABASE_URL": database_url,
+        "FRONTDESK_CRAWL_ALLOWED_HOSTS": "127.0.0.1",
+        "FRONTDESK_CRAWL_DELAY_S": "0",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+    # No workspace yet: a clear message, not a traceback.
+    first = runner.invoke(app, ["agents", "list"])
+    assert first.exit_code == 1 and "frontdesk serve" in first.output
+
+    from frontdesk.config import Settings
+    from frontdesk.db import build_engine, build_sessionmaker, transaction
+    from frontdesk.migrate import upgrade
+    from frontdesk.workspace.service import ensure_first_run_owner
+
+    settings = Settings()
+    upgrade(settings.sqlalchemy_url)
+    engine = build_engine(settings.sqlalchemy_url)
+    with transaction(build_sessionmaker(engine)) as db:
+        ensure_first_run_owner(db, email="owner@frontdesk.local", password="")
+    engine.dispose()
+
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# Parking\n\nSix free spaces behind the building, entrance from Cedar Street."
+    )
+    with juniper_site() as site:
+        result = runner.invoke(
+            app, ["ingest", "--name", "Juniper", "--url", site.url("/"), "--file", str(notes)]
+        )
+    assert result.exit_code == 0, result.output
+    assert "2 source(s) to ingest" in result.output
+
+    listed = runner.invoke(app, ["agents", "list"])
+    assert "Juniper" in listed.output and "ready" in listed.output
+    agent_id = next(line.split()[1] for line in listed.output.splitlines() if "Juniper" in line)
+    assert runner.invoke(app, ["agents", "delete", agent_id]).exit_code == 0
+    assert "Juniper" not in runner.invoke(app, ["agents", "list"]).output
+
+    bad = runner.invoke(app, ["ingest", "--name", "X", "--url", "http://10.1.2.3/"])
+    assert bad.exit_code == 1 and "10.1.2.3" in bad.output
+
+
+def test_module_entry_point_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and "serve" in result.stdout and "ingest" in result.stdout
