@@ -92,8 +92,10 @@ def generate_site(root: Path, pages: int, seed: int = 7) -> None:
     paths = ["index.html"] + [
         f"{sections[i % len(sections)]}/page-{i}.html" for i in range(1, pages)
     ]
+    # The menu links each section's first page, as a real site's navigation would.
+    firsts = {p.split("/")[0]: p for p in reversed(paths[1:])}
     nav = "".join(
-        f'<a href="/{s}/page-{i + 1}.html">{TOPICS[i]}</a> ' for i, s in enumerate(sections)
+        f'<a href="/{firsts[s]}">{TOPICS[i]}</a> ' for i, s in enumerate(sections) if s in firsts
     )
     for i, path in enumerate(paths):
         links = "".join(

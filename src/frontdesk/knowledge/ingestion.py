@@ -10,6 +10,7 @@ duplicates) the chunks of the page it was on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import uuid
@@ -184,29 +185,80 @@ class IngestionRunner:
                 with transaction(self.sessions) as db:
                     self._own(db, source_id, generation)
                     self._add_pages(db, source_id, generation, seeds, limits.max_pages)
-            batch_size = max(4, limits.concurrency_per_host * 2)
-            while True:
-                with transaction(self.sessions) as db:
-                    self._own(db, source_id, generation)
-                    batch = [
-                        _PageWork(p.id, p.url, p.depth)
-                        for p in KnowledgeRepository(db).pending_pages(
-                            source_id, generation, batch_size
-                        )
-                    ]
-                if not batch:
-                    break
-                results = await asyncio.gather(*(crawler.fetch(w.url) for w in batch))
-                for work, result in zip(batch, results, strict=True):
-                    work.result = result
-                # Parsing and embedding are CPU work; keep the event loop free meanwhile.
-                await asyncio.to_thread(
-                    self._index_batch, source_id, agent_id, generation, batch, limits, resumed
-                )
+            await self._fetch_and_index(crawler, source_id, agent_id, generation, limits, resumed)
         with transaction(self.sessions) as db:
             stats = KnowledgeRepository(db).page_stats(source_id, generation)
         if stats["indexed"] == 0:
             raise DocumentError(_nothing_indexed_message(start_url, self.sessions, source_id))
+
+    async def _fetch_and_index(
+        self,
+        crawler: SiteCrawler,
+        source_id: str,
+        agent_id: str,
+        generation: int,
+        limits: CrawlLimits,
+        resumed: bool,
+    ) -> None:
+        """Fetch the next batch while the previous one is parsed and embedded.
+
+        Fetching waits on the network and the politeness delay, embedding on the CPU; running
+        them side by side is what keeps a 200-page site near the slower of the two. New
+        links are only known once a batch is indexed, so when nothing is pending the fetcher
+        waits for the indexer before deciding the crawl is over.
+        """
+        batch_size = max(4, limits.concurrency_per_host * 2)
+        in_flight: set[str] = set()
+        fetched: asyncio.Queue[list[_PageWork] | None] = asyncio.Queue(maxsize=2)
+        progressed = asyncio.Event()
+
+        async def index_loop() -> None:
+            while (batch := await fetched.get()) is not None:
+                try:
+                    await asyncio.to_thread(
+                        self._index_batch, source_id, agent_id, generation, batch, limits, resumed
+                    )
+                finally:
+                    in_flight.difference_update(w.page_id for w in batch)
+                    progressed.set()
+
+        indexer = asyncio.create_task(index_loop())
+        try:
+            while True:
+                if indexer.done():
+                    indexer.result()  # re-raises what stopped the indexer
+                    return
+                with transaction(self.sessions) as db:
+                    self._own(db, source_id, generation)
+                    pending = KnowledgeRepository(db).pending_pages(
+                        source_id, generation, batch_size + len(in_flight)
+                    )
+                    batch = [
+                        _PageWork(p.id, p.url, p.depth) for p in pending if p.id not in in_flight
+                    ][:batch_size]
+                if not batch:
+                    if not in_flight:
+                        break
+                    progressed.clear()
+                    waiter = asyncio.create_task(progressed.wait())
+                    await asyncio.wait({waiter, indexer}, return_when=asyncio.FIRST_COMPLETED)
+                    waiter.cancel()
+                    continue
+                in_flight.update(w.page_id for w in batch)
+                results = await asyncio.gather(*(crawler.fetch(w.url) for w in batch))
+                for work, result in zip(batch, results, strict=True):
+                    work.result = result
+                put = asyncio.create_task(fetched.put(batch))
+                await asyncio.wait({put, indexer}, return_when=asyncio.FIRST_COMPLETED)
+                if not put.done():
+                    put.cancel()
+            await fetched.put(None)
+            await indexer
+        finally:
+            if not indexer.done():
+                indexer.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await indexer
 
     def _index_batch(
         self,
