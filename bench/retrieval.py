@@ -69,6 +69,11 @@ ITEMS = [
     "repair",
     "lesson",
     "trim",
+    "inspection",
+    "polish",
+    "tuning",
+    "alignment",
+    "wash",
 ]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 STAFF = [

@@ -35,6 +35,12 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # Huey logs every periodic tick and task at INFO; owners need its warnings only.
+    logging.getLogger("huey").setLevel(logging.WARNING)
+
+
 def _prepare(settings: Settings) -> None:
     upgrade(settings.sqlalchemy_url)
 
@@ -73,7 +79,7 @@ def serve(
 
     settings = _settings()
     host, port = host or settings.host, port or settings.port
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     _prepare(settings)
     engine = build_engine(settings.sqlalchemy_url)
     with transaction(build_sessionmaker(engine)) as db:
@@ -104,7 +110,7 @@ def worker(
 ) -> None:
     """Run background jobs (use with FRONTDESK_QUEUE_URL=redis://… beside `serve`)."""
     settings = _settings()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     _prepare(settings)
     resources = build_resources(settings)
     consumer = resources.queue.huey.create_consumer(

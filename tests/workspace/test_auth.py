@@ -99,3 +99,28 @@ def test_settings_read_environment(monkeypatch, tmp_path) -> None:  # type: igno
     settings = Settings()
     assert settings.crawl_allowed_hosts == ["127.0.0.1", "intranet.local"]
     assert settings.sqlalchemy_url == "postgresql+psycopg://u@db/x"
+
+
+def test_change_password(app_client: TestClient, resources: Resources) -> None:
+    _, user = make_owner(resources)
+    app_client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    wrong = app_client.post(
+        "/api/auth/password", json={"current_password": "nope", "new_password": "new-password-1"}
+    )
+    assert wrong.status_code == 401
+    short = app_client.post(
+        "/api/auth/password", json={"current_password": PASSWORD, "new_password": "short"}
+    )
+    assert short.status_code == 422
+    ok = app_client.post(
+        "/api/auth/password", json={"current_password": PASSWORD, "new_password": "new-password-1"}
+    )
+    assert ok.status_code == 204
+    assert app_client.get("/api/auth/me").status_code == 200  # this session survives
+    app_client.post("/api/auth/logout")
+    old = app_client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert old.status_code == 401
+    new = app_client.post(
+        "/api/auth/login", json={"email": user.email, "password": "new-password-1"}
+    )
+    assert new.status_code == 200

@@ -65,7 +65,7 @@ class HybridSearcher:
             return []
         cached = self._keyword_index(agent_id, kb_version, source_gens)
         n = max(CANDIDATES, k * 3)
-        vector_hits = self.store.query(agent_id, self.embedder.embed_query(query), n, source_gens)
+        vector_hits = self._vector_candidates(agent_id, cached, query, n, source_gens)
         keyword_hits = cached.index.search(query, n)
 
         fused: dict[str, float] = {}
@@ -106,6 +106,31 @@ class HybridSearcher:
                 )
             )
         return hits
+
+    def _vector_candidates(
+        self,
+        agent_id: str,
+        cached: _CachedIndex,
+        query: str,
+        n: int,
+        source_gens: Sequence[str],
+    ) -> list[StoredChunk]:
+        """Nearest live chunks. Usually every chunk in the collection is live, so an
+        unfiltered query (fast) is exact once non-live ids are dropped; while a re-crawl
+        writes its new generation, those may crowd the top, and a filtered query takes over."""
+        embedding = self.embedder.embed_query(query)
+        wanted = min(n, len(cached.chunks))
+        nearest = self.store.nearest_ids(agent_id, embedding, n)
+        live = [
+            StoredChunk(
+                id=i, text=cached.chunks[i].text, metadata=cached.chunks[i].metadata, distance=d
+            )
+            for i, d in nearest
+            if i in cached.chunks
+        ]
+        if len(live) >= wanted:
+            return live
+        return self.store.query(agent_id, embedding, n, source_gens)
 
     def _keyword_index(
         self, agent_id: str, kb_version: int, source_gens: Sequence[str]

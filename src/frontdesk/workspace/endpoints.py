@@ -16,6 +16,7 @@ from frontdesk.workspace.schemas import (
     ApiKeyPublic,
     LoginRequest,
     MePublic,
+    PasswordChange,
     UserPublic,
 )
 
@@ -50,6 +51,21 @@ def logout(request: Request, db: DbSession) -> Response:
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@router.post("/auth/password", status_code=204)
+def change_password(
+    body: PasswordChange, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> Response:
+    """Change your password (for example the first-run one); other sessions are signed out."""
+    service.change_password(
+        db,
+        principal,
+        current=body.current_password,
+        new=body.new_password,
+        keep_token=request.cookies.get(SESSION_COOKIE),
+    )
+    return Response(status_code=204)
 
 
 @router.get("/auth/me", response_model=MePublic)

@@ -31,6 +31,9 @@ class WorkspaceRepository:
             select(AuthSession).where(AuthSession.token_hash == token_hash)
         ).first()
 
+    def sessions_of(self, user_id: str) -> list[AuthSession]:
+        return list(self.session.scalars(select(AuthSession).where(AuthSession.user_id == user_id)))
+
     def api_key_by_hash(self, key_hash: str) -> ApiKey | None:
         return self.session.scalars(select(ApiKey).where(ApiKey.key_hash == key_hash)).first()
 

@@ -91,6 +91,23 @@ def login(session: Session, *, email: str, password: str, days: int) -> tuple[Us
     return user, token
 
 
+def change_password(
+    session: Session, principal: Principal, *, current: str, new: str, keep_token: str | None
+) -> None:
+    """Set a new password and end every other browser session of this user."""
+    repo = WorkspaceRepository(session)
+    user = repo.user(principal.user_id) if principal.user_id else None
+    if user is None:
+        raise Unauthorized("Sign in with your password to change it (API keys cannot).")
+    if not security.verify_password(user.password_hash, current):
+        raise Unauthorized("The current password is wrong.")
+    user.password_hash = security.hash_password(new)
+    keep = security.hash_token(keep_token) if keep_token else None
+    for row in repo.sessions_of(user.id):
+        if row.token_hash != keep:
+            session.delete(row)
+
+
 def logout(session: Session, token: str) -> None:
     row = WorkspaceRepository(session).session_by_token_hash(security.hash_token(token))
     if row is not None:

@@ -1,0 +1,75 @@
+"""Hybrid search over a real Chroma collection with the real embedder."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from frontdesk.knowledge.search import HybridSearcher
+from frontdesk.knowledge.vector_store import VectorStore, connect_chroma, source_gen
+from frontdesk.resources import Resources
+
+LIVE = [
+    ("l0", "Maple Bakery › Opening hours\n\nWe open at 7 am and close at 3 pm every day."),
+    ("l1", "Maple Bakery › Cakes\n\nA whole carrot cake costs $34 and needs two days notice."),
+    ("l2", "Maple Bakery › Contact\n\nCall us on (555) 201-7788 to order."),
+    ("l3", "Maple Bakery › Parking\n\nPark on Elm Street; the lot is free after 6 pm."),
+    ("l4", "Maple Bakery › Allergies\n\nOur kitchen handles nuts, so no bake is nut-free."),
+]
+
+
+def _store(resources: Resources) -> VectorStore:
+    return VectorStore(connect_chroma(resources.settings))
+
+
+def _add(store: VectorStore, embedder, rows, gen: int) -> None:  # type: ignore[no-untyped-def]
+    store.upsert(
+        "bakery",
+        [r[0] for r in rows],
+        embedder.embed_documents([r[1] for r in rows]),
+        [r[1] for r in rows],
+        [{"source_id": "s", "source_gen": source_gen("s", gen), "title": "Maple"} for _ in rows],
+    )
+
+
+def test_exact_numbers_and_meaning_are_both_found(resources: Resources) -> None:
+    store = _store(resources)
+    _add(store, resources.embedder, LIVE, gen=1)
+    searcher = HybridSearcher(store, resources.embedder)
+    gens = [source_gen("s", 1)]
+    assert searcher.search("bakery", 1, gens, "when do you open?", 1)[0].chunk_id == "l0"
+    assert searcher.search("bakery", 1, gens, "555-201-7788", 1)[0].chunk_id == "l2"
+    assert searcher.search("bakery", 1, gens, "$34", 1)[0].chunk_id == "l1"
+    hits = searcher.search("bakery", 1, gens, "is anything safe for a nut allergy", 3)
+    assert hits[0].chunk_id == "l4" and hits[0].score <= 1.0
+    assert searcher.search("bakery", 1, [], "open", 3) == []
+
+
+def test_chunks_outside_live_generations_never_show(resources: Resources) -> None:
+    """A half-written new generation crowding the nearest neighbours must not leak into
+    results, nor push the live answers out."""
+    store = _store(resources)
+    _add(store, resources.embedder, LIVE, gen=1)
+    crowd = [
+        (f"n{i}", f"Maple Bakery › Opening hours\n\nNew hours draft {i}: 8 to 4.")
+        for i in range(45)
+    ]
+    _add(store, resources.embedder, crowd, gen=2)
+    searcher = HybridSearcher(store, resources.embedder)
+    hits = searcher.search("bakery", 1, [source_gen("s", 1)], "opening hours", 5)
+    assert {h.chunk_id for h in hits} <= {r[0] for r in LIVE}
+    assert hits[0].chunk_id == "l0"
+
+
+def test_keyword_index_follows_kb_version(resources: Resources) -> None:
+    store = _store(resources)
+    _add(store, resources.embedder, LIVE[:2], gen=1)
+    searcher = HybridSearcher(store, resources.embedder)
+    gens = [source_gen("s", 1)]
+    assert not [
+        h for h in searcher.search("bakery", 1, gens, "Elm Street", 5) if h.chunk_id == "l3"
+    ]
+    _add(store, resources.embedder, LIVE[2:], gen=1)
+    # Same version: the cached keyword index is reused (the vector side sees the new chunk).
+    hits = searcher.search("bakery", 2, gens, "Elm Street", 5)
+    assert hits[0].chunk_id == "l3" and hits[0].keyword_rank == 1
+    assert np.isfinite([h.score for h in hits]).all()
