@@ -102,6 +102,8 @@ def generate_site(root: Path, pages: int, seed: int = 7) -> None:
             f'<li><a href="/{paths[j]}">Read more {j}</a></li>'
             for j in rng.sample(range(len(paths)), k=min(6, len(paths)))
         )
+        # A "next page" link, so every generated page is reachable.
+        links += f'<li><a href="/{paths[(i + 1) % len(paths)]}">Next</a></li>'
         body = "".join(
             f"<h2>{rng.choice(TOPICS)} detail {k}</h2>"
             f"<p>{_paragraph(rng, rng.randint(60, 140))}</p>"

@@ -77,7 +77,6 @@ def create_app(
     settings: Settings | None = None,
     *,
     resources: Resources | None = None,
-    run_workers: bool | None = None,
 ) -> FastAPI:
     """Build the app. Resources are created in the lifespan unless the caller passes them."""
     settings = settings or (resources.settings if resources else Settings())
@@ -87,12 +86,8 @@ def create_app(
         owned = resources is None
         res = resources or build_resources(settings)
         app.state.resources = res
-        workers_wanted = (
-            settings.embedded_workers
-            if run_workers is None
-            else (settings.embedded_workers if run_workers else 0)
-        )
-        workers = EmbeddedWorkers(res.queue, workers_wanted) if workers_wanted > 0 else None
+        count = settings.embedded_workers
+        workers = EmbeddedWorkers(res.queue, count) if count > 0 else None
         if workers:
             workers.start()
         try:

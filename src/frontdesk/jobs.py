@@ -42,22 +42,22 @@ class JobQueue:
     def __init__(self, settings: Settings, huey: Huey | None = None) -> None:
         self.settings = settings
         self.huey = huey or build_huey(settings)
-        self._runner: IngestionRunner | None = None
+        self.runner: IngestionRunner | None = None
         self._ingest = self.huey.task(name="ingest_source")(self._run_ingest)
         self._sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_stale_sources")(
             self._sweep_stale
         )
 
     def bind(self, runner: IngestionRunner) -> None:
-        self._runner = runner
+        self.runner = runner
 
     def enqueue_ingest(self, source_id: str) -> None:
         self._ingest(source_id)
 
     def _run_ingest(self, source_id: str, attempt: int = 0) -> None:
-        if self._runner is None:
+        if self.runner is None:
             raise RuntimeError("this process has no ingestion runner bound")
-        outcome = self._runner.run_source(source_id)
+        outcome = self.runner.run_source(source_id)
         log.info("source %s: %s %s", source_id, outcome.status, outcome.detail)
         if outcome.status == "busy" and attempt < MAX_BUSY_RETRIES:
             # Another worker holds it, or a dead one did whose heartbeat is not stale yet:
@@ -74,10 +74,10 @@ class JobQueue:
         return self._enqueue_unfinished(stale_only=True)
 
     def _enqueue_unfinished(self, *, stale_only: bool) -> int:
-        if self._runner is None:
+        if self.runner is None:
             return 0
         stale_before = datetime.now(UTC) - timedelta(seconds=self.settings.job_stale_after_s)
-        with transaction(self._runner.sessions) as db:
+        with transaction(self.runner.sessions) as db:
             ids = KnowledgeRepository(db).unfinished_source_ids(
                 stale_before=stale_before if stale_only else None
             )
@@ -117,5 +117,9 @@ class EmbeddedWorkers:
     def stop(self, timeout: float = 10.0) -> None:
         if not self._started.is_set():
             return
+        # Running crawls stop after their current batch and go back to the queue; without
+        # this a long crawl would outlive the server's resources and fail.
+        if self.queue.runner is not None:
+            self.queue.runner.request_stop()
         self.consumer.shutdown_timeout = timeout
         self.consumer.stop(graceful=True)

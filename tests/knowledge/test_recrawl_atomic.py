@@ -89,3 +89,43 @@ def test_recrawl_is_atomic_for_searchers(
         assert any("eight to four" in t for t in texts)
         assert not any("seven to three" in t for t in texts)
         assert resources.store.count(agent["id"]) == src["chunk_count"]
+
+
+def test_server_shutdown_requeues_a_running_crawl(
+    settings,
+    embedder,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Stopping `serve` mid-crawl puts the source back in the queue (not failed), and the
+    next start finishes it."""
+    from frontdesk.app import create_app
+    from frontdesk.migrate import upgrade
+    from frontdesk.resources import build_resources
+
+    _write_site(tmp_path, "seven to three, daily")
+    slow = settings.model_copy(update={"crawl_concurrency": 1, "crawl_delay_s": 0.3})
+    upgrade(slow.sqlalchemy_url)
+    with LoopbackSite(tmp_path) as site:
+        resources = build_resources(slow, embedder=embedder)
+        with TestClient(create_app(resources=resources)) as app_client:
+            client, user = make_signed_in_client(app_client, resources)
+            agent = client.post("/api/agents", data={"name": "B", "website_url": site.url("/")})
+            agent_id = agent.json()["id"]
+            deadline = time.monotonic() + 30
+            while client.get(f"/api/agents/{agent_id}").json()["sources"][0]["pages_indexed"] < 2:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        resources.close()
+
+        resources = build_resources(slow, embedder=embedder)
+        with TestClient(create_app(resources=resources)) as app_client:
+            from tests.factories import sign_in
+
+            client = sign_in(app_client, user)
+            source = client.get(f"/api/agents/{agent_id}").json()["sources"][0]
+            assert source["status"] in ("queued", "running"), source
+            assert source["error"] is None
+            agent = wait_for_agent(client, agent_id)
+            assert agent["status"] == "ready"
+            assert agent["sources"][0]["pages_indexed"] == 8
+        resources.close()

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,10 @@ CONTENT_KINDS = {
 
 class SourceGone(Exception):
     """The source was deleted or re-queued under a new generation while this job ran."""
+
+
+class Interrupted(Exception):
+    """The process is shutting down; the source goes back to the queue, to resume later."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,11 @@ class IngestionRunner:
         self.store = store
         self.embedder = embedder
         self.worker_id = uuid.uuid4().hex
+        self._stopping = threading.Event()
+
+    def request_stop(self) -> None:
+        """Ask running jobs to stop after their current batch (server shutdown)."""
+        self._stopping.set()
 
     # -- entry point ---------------------------------------------------------------------
     def run_source(self, source_id: str) -> RunOutcome:
@@ -110,6 +120,9 @@ class IngestionRunner:
                 self._ingest_document(source_id, agent_id, generation)
         except SourceGone:
             return RunOutcome("skipped", "source deleted or restarted")
+        except Interrupted:
+            self._release(source_id, generation)
+            return RunOutcome("interrupted", "shutting down; will resume")
         except FrontdeskError as exc:
             self._fail(source_id, agent_id, generation, str(exc.detail))
             return RunOutcome("failed", str(exc.detail))
@@ -225,6 +238,8 @@ class IngestionRunner:
         indexer = asyncio.create_task(index_loop())
         try:
             while True:
+                if self._stopping.is_set():
+                    raise Interrupted(source_id)
                 if indexer.done():
                     indexer.result()  # re-raises what stopped the indexer
                     return
@@ -437,6 +452,18 @@ class IngestionRunner:
         if old is not None and old != generation:
             self.store.delete_where(agent_id, {"source_gen": source_gen(source_id, old)})
         return RunOutcome("done")
+
+    def _release(self, source_id: str, generation: int) -> None:
+        """Hand an interrupted source back to the queue; its frontier keeps the progress."""
+        with transaction(self.sessions) as db:
+            source = db.get(KnowledgeSource, source_id)
+            if (
+                source is not None
+                and source.generation == generation
+                and source.claimed_by == self.worker_id
+                and source.status == "running"
+            ):
+                source.status, source.claimed_by = "queued", None
 
     def _fail(self, source_id: str, agent_id: str, generation: int, message: str) -> None:
         with transaction(self.sessions) as db:
