@@ -102,7 +102,13 @@ def test_server_shutdown_requeues_a_running_crawl(
     from frontdesk.migrate import upgrade
     from frontdesk.resources import build_resources
 
-    _write_site(tmp_path, "seven to three, daily")
+    links = "".join(f'<a href="/q{i}.html">Item {i}</a> ' for i in range(30))
+    (tmp_path / "index.html").write_text(PAGE.format(title="Menu", body=f"Our menu. {links}"))
+    for i in range(30):
+        (tmp_path / f"q{i}.html").write_text(
+            PAGE.format(title=f"Item {i}", body=f"Menu item {i} is a pastry with filling {i}.")
+        )
+    # 31 pages, one request start every 0.3 s: about 9 s of crawling to interrupt.
     slow = settings.model_copy(update={"crawl_concurrency": 1, "crawl_delay_s": 0.3})
     upgrade(slow.sqlalchemy_url)
     with LoopbackSite(tmp_path) as site:
@@ -127,5 +133,5 @@ def test_server_shutdown_requeues_a_running_crawl(
             assert source["error"] is None
             agent = wait_for_agent(client, agent_id)
             assert agent["status"] == "ready"
-            assert agent["sources"][0]["pages_indexed"] == 8
+            assert agent["sources"][0]["pages_indexed"] == 31
         resources.close()

@@ -194,7 +194,8 @@ class IngestionRunner:
                 start = crawler.normalize(start_url)
                 if start is None:
                     raise DocumentError(f"{start_url} is not a web address Frontdesk can crawl.")
-                seeds = [(start, 0)] + [(u, 1) for u in await crawler.sitemap_urls()]
+                # Depth counts link hops from an entry point: the start page or a sitemap URL.
+                seeds = [(start, 0)] + [(u, 0) for u in await crawler.sitemap_urls()]
                 with transaction(self.sessions) as db:
                     self._own(db, source_id, generation)
                     self._add_pages(db, source_id, generation, seeds, limits.max_pages)
