@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,7 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.migrate import upgrade
 from frontdesk.models import KnowledgeSource
 from frontdesk.resources import Resources, build_resources
+from frontdesk.workspace.service import Principal
 
 app = typer.Typer(help="Frontdesk: a voice receptionist from a website and a few documents.")
 agents_app = typer.Typer(help="List, create and delete agents.")
@@ -45,9 +48,26 @@ def _prepare(settings: Settings) -> None:
     upgrade(settings.sqlalchemy_url)
 
 
-def _principal(resources: Resources, workspace_id: str | None):  # type: ignore[no-untyped-def]
+@contextmanager
+def _exit_on_error() -> Iterator[None]:
+    """End the command with the error's own message instead of a traceback."""
+    try:
+        yield
+    except FrontdeskError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc
+
+
+def _open(workspace_id: str | None) -> tuple[Resources, Principal]:
+    """Settings, migrations, resources and the workspace a command acts in."""
+    settings = _settings()
+    _prepare(settings)
+    resources = build_resources(settings)
+    return resources, _principal(resources, workspace_id)
+
+
+def _principal(resources: Resources, workspace_id: str | None) -> Principal:
     from frontdesk.workspace.repository import WorkspaceRepository
-    from frontdesk.workspace.service import Principal
 
     with transaction(resources.sessionmaker) as db:
         if workspace_id is None:
@@ -134,31 +154,24 @@ def ingest(
     from frontdesk.knowledge.repository import KnowledgeRepository
     from frontdesk.knowledge.service import Upload
 
-    settings = _settings()
-    _prepare(settings)
-    resources = build_resources(settings)
-    principal = _principal(resources, workspace)
-    try:
-        with transaction(resources.sessionmaker) as db:
-            service = AgentService(db, resources, principal)
-            if agent_id is None:
-                if not name:
-                    console.print("[red]Give an AGENT_ID, or --name with --url/--file.[/red]")
-                    raise typer.Exit(2)
-                uploads = [Upload(filename=p.name, data=p.read_bytes()) for p in file or []]
-                agent = service.create(AgentCreate(name=name, website_url=url), uploads)
-            else:
-                agent = service.get(agent_id)
-                if url:
-                    service.knowledge.add_website(agent, url)
-                if file:
-                    service.knowledge.add_files(
-                        agent, [Upload(filename=p.name, data=p.read_bytes()) for p in file]
-                    )
-            agent_id = agent.id
-    except FrontdeskError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from exc
+    resources, principal = _open(workspace)
+    with _exit_on_error(), transaction(resources.sessionmaker) as db:
+        service = AgentService(db, resources, principal)
+        if agent_id is None:
+            if not name:
+                console.print("[red]Give an AGENT_ID, or --name with --url/--file.[/red]")
+                raise typer.Exit(2)
+            uploads = [Upload(filename=p.name, data=p.read_bytes()) for p in file or []]
+            agent = service.create(AgentCreate(name=name, website_url=url), uploads)
+        else:
+            agent = service.get(agent_id)
+            if url:
+                service.knowledge.add_website(agent, url)
+            if file:
+                service.knowledge.add_files(
+                    agent, [Upload(filename=p.name, data=p.read_bytes()) for p in file]
+                )
+        agent_id = agent.id
     with transaction(resources.sessionmaker) as db:
         sources = [
             s.id
@@ -222,10 +235,7 @@ def agents_list(
     """List agents."""
     from frontdesk.agents.service import AgentService
 
-    settings = _settings()
-    _prepare(settings)
-    resources = build_resources(settings)
-    principal = _principal(resources, workspace)
+    resources, principal = _open(workspace)
     table = Table()
     # Ids are what the other commands take: never let rich truncate them.
     table.add_column("id", no_wrap=True, min_width=32)
@@ -248,18 +258,11 @@ def agents_create(
     from frontdesk.agents.schemas import AgentCreate
     from frontdesk.agents.service import AgentService
 
-    settings = _settings()
-    _prepare(settings)
-    resources = build_resources(settings)
-    principal = _principal(resources, workspace)
-    try:
-        with transaction(resources.sessionmaker) as db:
-            agent = AgentService(db, resources, principal).create(
-                AgentCreate(name=name, website_url=url)
-            )
-    except FrontdeskError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from exc
+    resources, principal = _open(workspace)
+    with _exit_on_error(), transaction(resources.sessionmaker) as db:
+        agent = AgentService(db, resources, principal).create(
+            AgentCreate(name=name, website_url=url)
+        )
     console.print(f"Created agent [bold]{agent.id}[/bold] ({agent.status})")
 
 
@@ -271,14 +274,7 @@ def agents_delete(
     """Delete an agent with its knowledge, vectors and files."""
     from frontdesk.agents.service import AgentService
 
-    settings = _settings()
-    _prepare(settings)
-    resources = build_resources(settings)
-    principal = _principal(resources, workspace)
-    try:
-        with transaction(resources.sessionmaker) as db:
-            AgentService(db, resources, principal).delete(agent_id)
-    except FrontdeskError as exc:
-        console.print(f"[red]{exc.detail}[/red]")
-        raise typer.Exit(1) from exc
+    resources, principal = _open(workspace)
+    with _exit_on_error(), transaction(resources.sessionmaker) as db:
+        AgentService(db, resources, principal).delete(agent_id)
     console.print(f"Deleted agent {agent_id}")
