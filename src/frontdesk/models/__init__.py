@@ -2,20 +2,25 @@
 
 from frontdesk.models.agent import Agent
 from frontdesk.models.api_key import ApiKey
+from frontdesk.models.appointment import Appointment, CalendarSlot
 from frontdesk.models.auth_session import AuthSession
 from frontdesk.models.base import Base
 from frontdesk.models.crawl_page import CrawlPage
 from frontdesk.models.knowledge_source import KnowledgeSource
+from frontdesk.models.lead import Lead
 from frontdesk.models.user import User
 from frontdesk.models.workspace import Workspace
 
 __all__ = [
     "Agent",
     "ApiKey",
+    "Appointment",
+    "CalendarSlot",
     "AuthSession",
     "Base",
     "CrawlPage",
     "KnowledgeSource",
+    "Lead",
     "User",
     "Workspace",
 ]

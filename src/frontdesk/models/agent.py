@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.models.base import Base, IdMixin, TimestampMixin
@@ -20,3 +22,16 @@ class Agent(IdMixin, TimestampMixin, Base):
     # Bumped whenever the set of searchable chunks changes; keyword indexes cached in any
     # process compare it to know they are stale.
     kb_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    # What the receptionist says and knows beyond the knowledge base. Free-form JSON is
+    # validated by pydantic schemas on the way in (agents/schemas.py, scheduling/config.py).
+    persona_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    instructions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    greeting: Mapped[str | None] = mapped_column(Text, nullable=True)
+    business_facts: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
+    enabled_tools: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    scheduling: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )

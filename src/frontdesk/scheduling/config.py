@@ -1,0 +1,125 @@
+"""An agent's calendar rules: opening hours, time zone, appointment types and booking limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class AppointmentType(BaseModel):
+    key: str = Field(min_length=1, max_length=64, description="Short id, e.g. 'checkup'")
+    name: str = Field(min_length=1, max_length=200)
+    duration_minutes: int = Field(ge=5, le=8 * 60)
+    description: str = Field(default="", max_length=1000)
+
+    @field_validator("key")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
+            raise ValueError("use lowercase letters, digits, '-' and '_'")
+        return value
+
+
+class OpeningInterval(BaseModel):
+    opens: time
+    closes: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OpeningInterval:
+        if self.closes <= self.opens:
+            raise ValueError(f"closes ({self.closes}) must be after opens ({self.opens})")
+        return self
+
+
+def _default_hours() -> dict[Weekday, list[OpeningInterval]]:
+    weekday = [OpeningInterval(opens=time(9), closes=time(17))]
+    return {d: list(weekday) for d in WEEKDAYS[:5]}
+
+
+class SchedulingConfig(BaseModel):
+    """Everything the built-in calendar needs; stored as JSON on the agent."""
+
+    timezone: str = "UTC"
+    hours: dict[Weekday, list[OpeningInterval]] = Field(default_factory=_default_hours)
+    closed_dates: list[date] = Field(default_factory=list)
+    appointment_types: list[AppointmentType] = Field(
+        default_factory=lambda: [
+            AppointmentType(key="appointment", name="Appointment", duration_minutes=30)
+        ]
+    )
+    slot_minutes: int = Field(default=15, ge=5, le=120, description="Calendar granularity")
+    buffer_minutes: int = Field(default=0, ge=0, le=240, description="Gap after each booking")
+    min_notice_minutes: int = Field(default=120, ge=0, le=60 * 24 * 30)
+    horizon_days: int = Field(default=60, ge=1, le=366)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name like 'Europe/London'"
+            ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SchedulingConfig:
+        keys = [t.key for t in self.appointment_types]
+        if len(keys) != len(set(keys)):
+            raise ValueError("appointment type keys must be unique")
+        if 60 % self.slot_minutes and self.slot_minutes % 60:
+            raise ValueError("slot_minutes must divide an hour (5, 10, 15, 20, 30, 60…)")
+        for t in self.appointment_types:
+            if t.duration_minutes % self.slot_minutes:
+                raise ValueError(
+                    f"{t.name}: duration must be a multiple of slot_minutes ({self.slot_minutes})"
+                )
+        if self.buffer_minutes % self.slot_minutes:
+            raise ValueError("buffer_minutes must be a multiple of slot_minutes")
+        for day, intervals in self.hours.items():
+            ordered = sorted(intervals, key=lambda i: i.opens)
+            for a, b in zip(ordered, ordered[1:], strict=False):
+                if b.opens < a.closes:
+                    raise ValueError(f"opening hours on {day} overlap")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def appointment_type(self, key: str) -> AppointmentType | None:
+        key = key.strip().lower()
+        for t in self.appointment_types:
+            if t.key == key or t.name.lower() == key:
+                return t
+        return None
+
+    def describe_hours(self) -> str:
+        """Opening hours as one line a receptionist can read out."""
+        names = {
+            "mon": "Mon",
+            "tue": "Tue",
+            "wed": "Wed",
+            "thu": "Thu",
+            "fri": "Fri",
+            "sat": "Sat",
+            "sun": "Sun",
+        }
+        parts = []
+        for day in WEEKDAYS:
+            intervals = self.hours.get(day) or []
+            if intervals:
+                spans = ", ".join(f"{i.opens:%H:%M}-{i.closes:%H:%M}" for i in intervals)
+                parts.append(f"{names[day]} {spans}")
+            else:
+                parts.append(f"{names[day]} closed")
+        return "; ".join(parts)

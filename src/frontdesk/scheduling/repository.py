@@ -1,0 +1,82 @@
+"""All queries about appointments, calendar units and leads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from frontdesk.models import Appointment, CalendarSlot, Lead
+
+
+class SchedulingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def taken_units(self, agent_id: str, start: datetime, end: datetime) -> set[datetime]:
+        rows = self.session.scalars(
+            select(CalendarSlot.starts_at).where(
+                CalendarSlot.agent_id == agent_id,
+                CalendarSlot.starts_at >= start,
+                CalendarSlot.starts_at < end,
+            )
+        )
+        return {_utc(r) for r in rows}
+
+    def release_units(self, appointment_id: str) -> None:
+        self.session.execute(
+            delete(CalendarSlot).where(CalendarSlot.appointment_id == appointment_id)
+        )
+
+    def appointment(
+        self, workspace_id: str, agent_id: str, appointment_id: str
+    ) -> Appointment | None:
+        return self.session.scalars(
+            select(Appointment).where(
+                Appointment.id == appointment_id,
+                Appointment.agent_id == agent_id,
+                Appointment.workspace_id == workspace_id,
+            )
+        ).first()
+
+    def appointments(
+        self, agent_id: str, *, status: str | None = None, since: datetime | None = None
+    ) -> list[Appointment]:
+        query = select(Appointment).where(Appointment.agent_id == agent_id)
+        if status:
+            query = query.where(Appointment.status == status)
+        if since:
+            query = query.where(Appointment.starts_at >= since)
+        return list(self.session.scalars(query.order_by(Appointment.starts_at)))
+
+    def find_booked(
+        self, agent_id: str, *, phone: str | None, email: str | None, since: datetime
+    ) -> list[Appointment]:
+        """A caller's upcoming bookings, found by the phone or email they booked with."""
+        query = select(Appointment).where(
+            Appointment.agent_id == agent_id,
+            Appointment.status == "booked",
+            Appointment.starts_at >= since,
+        )
+        if phone:
+            query = query.where(Appointment.customer_phone == phone)
+        elif email:
+            query = query.where(Appointment.customer_email == email)
+        else:
+            return []
+        return list(self.session.scalars(query.order_by(Appointment.starts_at)))
+
+    def leads(self, agent_id: str) -> list[Lead]:
+        return list(
+            self.session.scalars(
+                select(Lead).where(Lead.agent_id == agent_id).order_by(Lead.created_at.desc())
+            )
+        )
+
+
+def _utc(value: datetime) -> datetime:
+    from datetime import UTC
+
+    # SQLite returns naive datetimes for timezone-aware columns.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
