@@ -19,6 +19,7 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
 from frontdesk.resources import Resources, build_resources
+from frontdesk.scheduling.endpoints import router as scheduling_router
 from frontdesk.workspace.endpoints import router as workspace_router
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ def create_app(
     app.include_router(workspace_router)
     app.include_router(agents_router)
     app.include_router(knowledge_router)
+    app.include_router(scheduling_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:

@@ -7,7 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import ValidationError
 
-from frontdesk.agents.schemas import AgentCreate, AgentDetail, AgentPublic, AgentStatus, AgentUpdate
+from frontdesk.agents.schemas import (
+    AgentCreate,
+    AgentDetail,
+    AgentPublic,
+    AgentSettings,
+    AgentStatus,
+    AgentUpdate,
+)
 from frontdesk.agents.service import AgentService
 from frontdesk.db import DbSession
 from frontdesk.errors import PayloadTooLarge, ValidationFailed
@@ -37,7 +44,7 @@ def read_uploads(request: Request, files: list[UploadFile]) -> list[Upload]:
 def _detail(agent: Agent, db: DbSession) -> AgentDetail:
     sources = KnowledgeRepository(db).sources(agent.id)
     return AgentDetail(
-        **AgentPublic.model_validate(agent).model_dump(),
+        **AgentSettings.model_validate(agent).model_dump(),
         sources=[SourcePublic.model_validate(s) for s in sources],
     )
 
@@ -88,11 +95,12 @@ def get_agent(
     return _detail(agent, db)
 
 
-@router.patch("/{agent_id}", response_model=AgentPublic)
+@router.patch("/{agent_id}", response_model=AgentSettings)
 def update_agent(
     agent_id: str, body: AgentUpdate, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> Agent:
-    """Change the agent's name or website URL."""
+    """Change the agent's name, website, persona, instructions, greeting, business facts,
+    enabled tools or scheduling settings; only the fields sent change."""
     return AgentService(db, request.app.state.resources, principal).update(agent_id, body)
 
 

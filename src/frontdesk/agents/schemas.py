@@ -6,6 +6,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from frontdesk.knowledge.schemas import SourcePublic
+from frontdesk.runtime.catalog import TOOL_NAMES
+from frontdesk.scheduling.config import SchedulingConfig
 
 AgentStatus = Literal["draft", "ingesting", "ready"]
 
@@ -29,9 +31,53 @@ class AgentCreate(BaseModel):
         return value.strip() or None if value is not None else None
 
 
+class Service(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    price: str | None = Field(default=None, max_length=100)
+    description: str | None = Field(default=None, max_length=1000)
+
+
+class HandoffContact(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=320)
+    when: str | None = Field(default=None, max_length=500, description="When to hand off to them")
+
+
+class BusinessFacts(BaseModel):
+    """Structured facts the agent always knows (they sit in the stable prompt prefix)."""
+
+    business_name: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    address: str | None = Field(default=None, max_length=500)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=320)
+    website: str | None = Field(default=None, max_length=2048)
+    hours_note: str | None = Field(default=None, max_length=1000)
+    services: list[Service] = Field(default_factory=list, max_length=100)
+    handoff_contacts: list[HandoffContact] = Field(default_factory=list, max_length=20)
+    extra: dict[str, str] = Field(default_factory=dict, max_length=50)
+
+
 class AgentUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     website_url: str | None = Field(default=None, max_length=2048)
+    persona_name: str | None = Field(default=None, max_length=100)
+    instructions: str | None = Field(default=None, max_length=20_000)
+    greeting: str | None = Field(default=None, max_length=1000)
+    business_facts: BusinessFacts | None = None
+    enabled_tools: list[str] | None = None
+    scheduling: SchedulingConfig | None = None
+
+    @field_validator("enabled_tools")
+    @classmethod
+    def _known_tools(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        unknown = sorted(set(value) - set(TOOL_NAMES))
+        if unknown:
+            raise ValueError(f"unknown tools {unknown}; known: {list(TOOL_NAMES)}")
+        return [t for t in TOOL_NAMES if t in value]
 
     @field_validator("name")
     @classmethod
@@ -50,5 +96,30 @@ class AgentPublic(BaseModel):
     updated_at: datetime
 
 
-class AgentDetail(AgentPublic):
+class AgentSettings(AgentPublic):
+    persona_name: str | None
+    instructions: str | None
+    greeting: str | None
+    business_facts: BusinessFacts
+    enabled_tools: list[str]
+    scheduling: SchedulingConfig
+
+    @field_validator("business_facts", mode="before")
+    @classmethod
+    def _facts(cls, value: object) -> object:
+        return value or {}
+
+    @field_validator("scheduling", mode="before")
+    @classmethod
+    def _scheduling(cls, value: object) -> object:
+        return value or {}
+
+    @field_validator("enabled_tools", mode="before")
+    @classmethod
+    def _tools(cls, value: object) -> object:
+        # None means "every tool": new tools reach agents that never chose.
+        return list(TOOL_NAMES) if value is None else value
+
+
+class AgentDetail(AgentSettings):
     sources: list[SourcePublic]

@@ -65,6 +65,12 @@ class AgentService:
             raise ValidationFailed("The name cannot be empty.")
         if changes.get("website_url"):
             changes["website_url"] = self.knowledge.validate_website_url(changes["website_url"])
+        # Nested models are stored as plain JSON.
+        for key in ("business_facts", "scheduling"):
+            if key in changes and changes[key] is None:
+                changes[key] = {}
+            elif key in changes:
+                changes[key] = getattr(data, key).model_dump(mode="json")
         for field, value in changes.items():
             setattr(agent, field, value)
         return agent
