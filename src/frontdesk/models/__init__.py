@@ -5,6 +5,7 @@ from frontdesk.models.api_key import ApiKey
 from frontdesk.models.appointment import Appointment, CalendarSlot
 from frontdesk.models.auth_session import AuthSession
 from frontdesk.models.base import Base
+from frontdesk.models.conversation import CallerMessage, Conversation, ConversationTurn
 from frontdesk.models.crawl_page import CrawlPage
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
@@ -18,6 +19,9 @@ __all__ = [
     "CalendarSlot",
     "AuthSession",
     "Base",
+    "CallerMessage",
+    "Conversation",
+    "ConversationTurn",
     "CrawlPage",
     "KnowledgeSource",
     "Lead",

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from frontdesk.models.base import Base, IdMixin, TimestampMixin
+
+
+class Conversation(IdMixin, TimestampMixin, Base):
+    """One call or chat with an agent, on any channel."""
+
+    __tablename__ = "conversations"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(20), default="text")
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class ConversationTurn(IdMixin, TimestampMixin, Base):
+    """One utterance, written as soon as it exists so a dropped call loses nothing said."""
+
+    __tablename__ = "conversation_turns"
+    __table_args__ = (UniqueConstraint("conversation_id", "seq"),)
+
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(20))  # "caller" | "agent"
+    text: Mapped[str] = mapped_column(Text)
+    # [{"name", "arguments", "result", "error"}] for agent turns.
+    tool_calls: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Milliseconds: {"first_token_ms", "reply_ms", ...}.
+    timings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    interrupted: Mapped[bool] = mapped_column(default=False)
+
+
+class CallerMessage(IdMixin, TimestampMixin, Base):
+    """A message left for the staff, or a request to speak to a person."""
+
+    __tablename__ = "caller_messages"
+
+    workspace_id: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "message" | "handoff"
+    caller_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    caller_contact: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    notify: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    urgent: Mapped[bool] = mapped_column(default=False)
