@@ -36,6 +36,9 @@ class SearchHit:
     heading: str | None
     vector_rank: int | None
     keyword_rank: int | None
+    # Cosine similarity to the question when the vector side ranked this chunk: an absolute
+    # signal (unlike the fused rank score) for deciding that nothing relevant was found.
+    similarity: float | None = None
 
 
 @dataclass
@@ -103,6 +106,9 @@ class HybridSearcher:
                     heading=meta.get("heading") or None,
                     vector_rank=vector_rank.get(chunk_id),
                     keyword_rank=keyword_rank.get(chunk_id),
+                    similarity=(
+                        round(1.0 - chunk.distance, 4) if chunk.distance is not None else None
+                    ),
                 )
             )
         return hits

@@ -1,0 +1,59 @@
+"""The ports the runtime's tools call. Implemented outside runtime/ (with the database);
+tests may implement them with real services too. Every method may raise `ServiceRefusal`
+with a message meant for the model (and, through it, for the caller)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+
+class ServiceRefusal(Exception):
+    """A request the business rules refuse; the message explains why, for the caller."""
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    source: str
+    score: float
+
+
+@dataclass(frozen=True)
+class BookingInfo:
+    appointment_id: str
+    appointment_type: str
+    starts_at: datetime
+    customer_name: str
+
+
+class ReceptionServices(Protocol):
+    async def search_knowledge(self, query: str, k: int) -> list[Snippet]: ...
+
+    async def capture_lead(
+        self, *, name: str, phone: str | None, email: str | None, interest: str | None,
+        notes: str | None,
+    ) -> str: ...  # fmt: skip
+
+    async def available_starts(
+        self, *, day: date, appointment_type: str | None
+    ) -> list[datetime]: ...
+
+    async def book(
+        self, *, start: datetime, name: str, phone: str | None, email: str | None,
+        appointment_type: str | None, notes: str | None,
+    ) -> BookingInfo: ...  # fmt: skip
+
+    async def find_bookings(self, *, phone: str | None, email: str | None) -> list[BookingInfo]: ...
+
+    async def reschedule(self, *, appointment_id: str, start: datetime) -> BookingInfo: ...
+
+    async def cancel(self, *, appointment_id: str) -> BookingInfo: ...
+
+    async def leave_message(
+        self, *, kind: str, caller_name: str | None, caller_contact: str | None, body: str,
+        notify: str | None, urgent: bool,
+    ) -> str: ...  # fmt: skip
+
+    async def end(self, *, reason: str) -> None: ...

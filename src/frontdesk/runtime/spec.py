@@ -1,0 +1,26 @@
+"""AgentSpec: everything the runtime needs to know about one agent, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from frontdesk.runtime.catalog import TOOL_NAMES
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    agent_id: str
+    workspace_id: str
+    name: str
+    persona_name: str
+    instructions: str
+    greeting: str
+    timezone: str
+    hours_text: str
+    business_facts: dict[str, Any] = field(default_factory=dict)
+    appointment_types: list[dict[str, Any]] = field(default_factory=list)
+    enabled_tools: tuple[str, ...] = TOOL_NAMES
+
+    def tool_enabled(self, name: str) -> bool:
+        return name in self.enabled_tools

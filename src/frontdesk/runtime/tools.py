@@ -1,0 +1,280 @@
+"""The receptionist's tools: plain async functions over `ReceptionServices`.
+
+Each tool checks its arguments in code before anything is stored (dates resolved against
+today in the business's zone; contact details validated by the services), and every refusal
+becomes a `ToolError` whose text the model sees, so a bad argument turns into a question to
+the caller, never a crash. `build_tools` adapts the enabled ones into livekit function tools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from livekit.agents import function_tool
+from livekit.agents.llm import FunctionTool, ToolError
+
+from frontdesk.runtime.catalog import TOOL_DESCRIPTIONS
+from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal
+from frontdesk.runtime.spec import AgentSpec
+from frontdesk.runtime.when import UnclearWhen, resolve_date, resolve_datetime
+
+# Below this cosine similarity a snippet is not about the question (MiniLM scale); the
+# agent then says it does not know instead of improvising from unrelated text.
+RELEVANCE_FLOOR = 0.30
+NO_KNOWLEDGE = (
+    "NOTHING_RELEVANT: the knowledge base does not answer this. Say you don't know that and "
+    "offer to take a message."
+)
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ReceptionTools:
+    """The tool implementations for one conversation."""
+
+    def __init__(
+        self, spec: AgentSpec, services: ReceptionServices, clock: Clock = _utc_now
+    ) -> None:
+        self.spec = spec
+        self.services = services
+        self.clock = clock
+        self.zone = ZoneInfo(spec.timezone)
+
+    def _say(self, moment: datetime) -> str:
+        local = moment.astimezone(self.zone)
+        return f"{local:%A %B} {local.day} at {local:%H:%M}"
+
+    def _booking(self, info: BookingInfo) -> str:
+        return (
+            f"appointment {info.appointment_id}: {info.appointment_type} for "
+            f"{info.customer_name} on {self._say(info.starts_at)}"
+        )
+
+    async def _guard(self, call: Awaitable[Any]) -> Any:
+        try:
+            return await call
+        except (ServiceRefusal, UnclearWhen) as exc:
+            raise ToolError(str(exc)) from exc
+
+    # -- the tools -------------------------------------------------------------------------
+    async def search_knowledge(self, query: str) -> str:
+        """Search the business's knowledge base (website and documents).
+
+        Args:
+            query: The caller's question, in their words.
+        """
+        snippets = await self._guard(self.services.search_knowledge(query, 3))
+        relevant = [s for s in snippets if s.score >= RELEVANCE_FLOOR]
+        if not relevant:
+            return NO_KNOWLEDGE
+        return "\n\n".join(f"[{s.source}] {s.text}" for s in relevant)
+
+    async def business_info(self) -> str:
+        """Opening hours, address, phone and email of the business."""
+        facts = self.spec.business_facts
+        lines = [f"Opening hours: {self.spec.hours_text} ({self.spec.timezone})."]
+        for key, label in [("address", "Address"), ("phone", "Phone"), ("email", "Email")]:
+            if facts.get(key):
+                lines.append(f"{label}: {facts[key]}")
+        if facts.get("hours_note"):
+            lines.append(str(facts["hours_note"]))
+        return "\n".join(lines)
+
+    async def capture_lead(
+        self,
+        name: str,
+        phone: str = "",
+        email: str = "",
+        interest: str = "",
+        notes: str = "",
+    ) -> str:
+        """Save the caller's contact details so the business can follow up.
+
+        Args:
+            name: The caller's full name.
+            phone: Phone number, if given.
+            email: Email address, if given.
+            interest: What they are interested in.
+            notes: Anything else worth passing on.
+        """
+        lead_id = await self._guard(
+            self.services.capture_lead(
+                name=name,
+                phone=phone or None,
+                email=email or None,
+                interest=interest or None,
+                notes=notes or None,
+            )  # fmt: skip
+        )
+        return f"Saved the details of {name} (lead {lead_id})."
+
+    async def check_availability(self, day: str, appointment_type: str = "") -> str:
+        """Find free appointment times on a day.
+
+        Args:
+            day: The day as the caller said it, e.g. "tomorrow", "Friday", "December 3".
+            appointment_type: The kind of appointment, if the business has several.
+        """
+        today = self.clock().astimezone(self.zone).date()
+        try:
+            when = resolve_date(day, today)
+        except UnclearWhen as exc:
+            raise ToolError(str(exc)) from exc
+        starts = await self._guard(
+            self.services.available_starts(day=when, appointment_type=appointment_type or None)
+        )
+        if not starts:
+            return f"No free times on {when:%A %B} {when.day}. Offer another day."
+        times = ", ".join(f"{s.astimezone(self.zone):%H:%M}" for s in starts[:8])
+        return f"Free on {when:%A %B} {when.day}: {times}."
+
+    async def book_appointment(
+        self,
+        day: str,
+        time: str,
+        name: str,
+        phone: str = "",
+        email: str = "",
+        appointment_type: str = "",
+        notes: str = "",
+    ) -> str:
+        """Book an appointment. Confirm the day, time and the caller's name and phone first.
+
+        Args:
+            day: The day as the caller said it, e.g. "tomorrow" or "December 3".
+            time: The time, e.g. "10:30" or "3 pm".
+            name: The caller's full name.
+            phone: The caller's phone number (or give an email).
+            email: The caller's email address.
+            appointment_type: The kind of appointment, if the business has several.
+            notes: The reason for the visit or anything to pass on.
+        """
+        start = await self._guard(self._when(day, time))
+        info = await self._guard(
+            self.services.book(
+                start=start,
+                name=name,
+                phone=phone or None,
+                email=email or None,
+                appointment_type=appointment_type or None,
+                notes=notes or None,
+            )  # fmt: skip
+        )
+        return f"Booked {self._booking(info)}."
+
+    async def _when(self, day: str, time: str) -> datetime:
+        return resolve_datetime(day, time, self.clock(), self.zone)
+
+    async def _only_booking(self, phone: str, email: str) -> BookingInfo:
+        found = await self._guard(
+            self.services.find_bookings(phone=phone or None, email=email or None)
+        )
+        if not found:
+            raise ToolError("No upcoming appointment is booked under that phone number or email.")
+        return found[0]
+
+    async def reschedule_appointment(
+        self, new_day: str, new_time: str, phone: str = "", email: str = ""
+    ) -> str:
+        """Move the caller's upcoming appointment, found by the phone or email it was booked with.
+
+        Args:
+            new_day: The new day as the caller said it.
+            new_time: The new time.
+            phone: The phone number the appointment was booked with.
+            email: The email the appointment was booked with.
+        """
+        booking = await self._only_booking(phone, email)
+        start = await self._guard(self._when(new_day, new_time))
+        info = await self._guard(
+            self.services.reschedule(appointment_id=booking.appointment_id, start=start)
+        )
+        return f"Moved {self._booking(info)}."
+
+    async def cancel_appointment(self, phone: str = "", email: str = "") -> str:
+        """Cancel the caller's upcoming appointment, found by the phone or email it was booked with.
+
+        Args:
+            phone: The phone number the appointment was booked with.
+            email: The email the appointment was booked with.
+        """
+        booking = await self._only_booking(phone, email)
+        info = await self._guard(self.services.cancel(appointment_id=booking.appointment_id))
+        return f"Cancelled {self._booking(info)}."
+
+    async def take_message(
+        self, message: str, name: str = "", contact: str = "", urgent: bool = False
+    ) -> str:
+        """Take a message for the staff.
+
+        Args:
+            message: The message, in full.
+            name: Who it is from.
+            contact: How to reach them (phone or email).
+            urgent: Whether the caller says it is urgent.
+        """
+        if not message.strip():
+            raise ToolError("The message is empty; ask what they would like to pass on.")
+        await self._guard(
+            self.services.leave_message(
+                kind="message",
+                caller_name=name or None,
+                caller_contact=contact or None,
+                body=message,
+                notify=None,
+                urgent=urgent,
+            )  # fmt: skip
+        )
+        return "Message saved; tell the caller the team will get back to them."
+
+    async def handoff_to_human(self, reason: str, name: str = "", contact: str = "") -> str:
+        """Record that the caller wants to speak to a person.
+
+        Args:
+            reason: Why they want a person.
+            name: The caller's name.
+            contact: How to reach them.
+        """
+        contacts = self.spec.business_facts.get("handoff_contacts") or []
+        notify = None
+        if contacts:
+            first = contacts[0]
+            notify = first.get("email") or first.get("phone") or first.get("name")
+        await self._guard(
+            self.services.leave_message(
+                kind="handoff",
+                caller_name=name or None,
+                caller_contact=contact or None,
+                body=reason,
+                notify=notify,
+                urgent=False,
+            )  # fmt: skip
+        )
+        who = contacts[0]["name"] if contacts else "a member of the team"
+        return f"Handoff recorded; {who} will contact the caller."
+
+    async def end_conversation(self, reason: str = "caller is done") -> str:
+        """End the conversation after saying goodbye.
+
+        Args:
+            reason: Why the conversation ends.
+        """
+        await self.services.end(reason=reason)
+        return "Conversation ended."
+
+
+def build_tools(tools: ReceptionTools) -> list[FunctionTool]:
+    """The enabled tools as livekit function tools, named as in the catalog."""
+    built = []
+    for name in TOOL_DESCRIPTIONS:
+        if tools.spec.tool_enabled(name):
+            # The method docstrings (with their Args) become the schema the model reads.
+            built.append(function_tool(getattr(tools, name), name=name))
+    return built
