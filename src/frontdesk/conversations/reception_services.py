@@ -1,0 +1,165 @@
+"""`ReceptionServices` over the database: what the runtime's tools do to the business.
+
+Each call is one transaction in a worker thread, so a tool's effect is committed before the
+model hears the result, and a failing call changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from frontdesk.db import transaction
+from frontdesk.errors import FrontdeskError
+from frontdesk.knowledge.service import KnowledgeService
+from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
+from frontdesk.leads.service import capture_lead
+from frontdesk.models import Agent, Appointment, CallerMessage, Conversation
+from frontdesk.resources import Resources
+from frontdesk.runtime.services import BookingInfo, ServiceRefusal, Snippet
+from frontdesk.scheduling.repository import SchedulingRepository
+from frontdesk.scheduling.service import Customer, SchedulingService
+
+T = TypeVar("T")
+
+
+def _info(appointment: Appointment) -> BookingInfo:
+    starts = appointment.starts_at
+    return BookingInfo(
+        appointment_id=appointment.id,
+        appointment_type=appointment.appointment_type,
+        starts_at=starts if starts.tzinfo else starts.replace(tzinfo=UTC),
+        customer_name=appointment.customer_name,
+    )
+
+
+class DatabaseReceptionServices:
+    def __init__(self, resources: Resources, agent_id: str, conversation_id: str | None) -> None:
+        self.resources = resources
+        self.agent_id = agent_id
+        self.conversation_id = conversation_id
+        self.ended: str | None = None
+
+    async def _run(self, work: Callable[[Session, Agent], T]) -> T:
+        def call() -> T:
+            with transaction(self.resources.sessionmaker) as db:
+                agent = db.get(Agent, self.agent_id)
+                if agent is None:
+                    raise ServiceRefusal("This agent no longer exists.")
+                try:
+                    return work(db, agent)
+                except FrontdeskError as exc:
+                    raise ServiceRefusal(str(exc.detail)) from exc
+
+        return await asyncio.to_thread(call)
+
+    async def search_knowledge(self, query: str, k: int) -> list[Snippet]:
+        def work(db: Session, agent: Agent) -> list[Snippet]:
+            hits = KnowledgeService(db, self.resources).search(agent, query, k)
+            return [
+                Snippet(
+                    text=h.text,
+                    source=h.url or h.file_name or h.title or "knowledge",
+                    score=h.similarity if h.similarity is not None else 0.0,
+                )
+                for h in hits
+            ]
+
+        return await self._run(work)
+
+    async def capture_lead(
+        self, *, name: str, phone: str | None, email: str | None, interest: str | None,
+        notes: str | None,
+    ) -> str:  # fmt: skip
+        return await self._run(
+            lambda db, agent: (
+                capture_lead(
+                    db,
+                    agent,
+                    name=name,
+                    phone=phone,
+                    email=email,
+                    interest=interest,
+                    notes=notes,
+                    conversation_id=self.conversation_id,
+                ).id
+            )  # fmt: skip
+        )
+
+    async def available_starts(self, *, day: date, appointment_type: str | None) -> list[datetime]:
+        def work(db: Session, agent: Agent) -> list[datetime]:
+            service = SchedulingService(db, agent)
+            return service.available_starts(service.appointment_type(appointment_type), day)
+
+        return await self._run(work)
+
+    async def book(
+        self, *, start: datetime, name: str, phone: str | None, email: str | None,
+        appointment_type: str | None, notes: str | None,
+    ) -> BookingInfo:  # fmt: skip
+        def work(db: Session, agent: Agent) -> BookingInfo:
+            booked = SchedulingService(db, agent).book(
+                start=start,
+                customer=Customer(name=name, phone=phone, email=email),
+                appointment_type=appointment_type,
+                notes=notes,
+                conversation_id=self.conversation_id,
+            )
+            return _info(booked)
+
+        return await self._run(work)
+
+    async def find_bookings(self, *, phone: str | None, email: str | None) -> list[BookingInfo]:
+        def work(db: Session, agent: Agent) -> list[BookingInfo]:
+            try:
+                norm_phone, norm_email = normalize_phone(phone), normalize_email(email)
+            except InvalidContact as exc:
+                raise ServiceRefusal(str(exc)) from exc
+            rows = SchedulingRepository(db).find_booked(
+                agent.id, phone=norm_phone, email=norm_email, since=datetime.now(UTC)
+            )
+            return [_info(r) for r in rows]
+
+        return await self._run(work)
+
+    async def reschedule(self, *, appointment_id: str, start: datetime) -> BookingInfo:
+        return await self._run(
+            lambda db, agent: _info(SchedulingService(db, agent).reschedule(appointment_id, start))
+        )
+
+    async def cancel(self, *, appointment_id: str) -> BookingInfo:
+        return await self._run(
+            lambda db, agent: _info(SchedulingService(db, agent).cancel(appointment_id))
+        )
+
+    async def leave_message(
+        self, *, kind: str, caller_name: str | None, caller_contact: str | None, body: str,
+        notify: str | None, urgent: bool,
+    ) -> str:  # fmt: skip
+        def work(db: Session, agent: Agent) -> str:
+            row = CallerMessage(
+                workspace_id=agent.workspace_id, agent_id=agent.id,
+                conversation_id=self.conversation_id, kind=kind, caller_name=caller_name,
+                caller_contact=caller_contact, body=body, notify=notify, urgent=urgent,
+            )  # fmt: skip
+            db.add(row)
+            db.flush()
+            return row.id
+
+        return await self._run(work)
+
+    async def end(self, *, reason: str) -> None:
+        self.ended = reason
+
+        def work(db: Session, agent: Agent) -> None:
+            if self.conversation_id:
+                conversation = db.get(Conversation, self.conversation_id)
+                if conversation is not None and conversation.status == "active":
+                    conversation.status, conversation.end_reason = "ended", reason[:200]
+                    conversation.ended_at = datetime.now(UTC)
+
+        await self._run(work)

@@ -1,0 +1,66 @@
+"""The agent's instructions, ordered for a small local model's prompt cache.
+
+Everything that is the same on every turn (persona, rules, business facts) comes first and
+is byte-identical between turns and conversations of one agent, so llama.cpp reuses its
+cached computation; the date line (same all day) closes the system prompt; retrieved
+snippets and the caller's words arrive later, in the conversation itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from frontdesk.runtime.spec import AgentSpec
+
+RULES = """Rules:
+- You are on the phone: answer in one to three short sentences, no lists, no markdown.
+- Only state facts from the business facts below or from search_knowledge results. If you
+  do not know, say "I don't know that, but I can take a message" and offer take_message.
+- Never invent prices, times, names or policies.
+- Before booking, confirm the day, the time, the caller's name and a phone number or email.
+- Dates and times are given to tools exactly as the caller said them ("tomorrow", "3 pm")."""
+
+
+def _facts_block(spec: AgentSpec) -> str:
+    facts = spec.business_facts
+    lines = [f"Business: {facts.get('business_name') or spec.name}"]
+    if facts.get("description"):
+        lines.append(f"About: {facts['description']}")
+    lines.append(f"Opening hours: {spec.hours_text}")
+    if facts.get("hours_note"):
+        lines.append(f"Hours note: {facts['hours_note']}")
+    for key, label in [("address", "Address"), ("phone", "Phone"), ("email", "Email"),
+                       ("website", "Website")]:  # fmt: skip
+        if facts.get(key):
+            lines.append(f"{label}: {facts[key]}")
+    services = facts.get("services") or []
+    if services:
+        lines.append("Services:")
+        for s in services:
+            price = f" — {s['price']}" if s.get("price") else ""
+            desc = f": {s['description']}" if s.get("description") else ""
+            lines.append(f"  - {s['name']}{price}{desc}")
+    if spec.appointment_types:
+        kinds = ", ".join(
+            f"{t['name']} ({t['duration_minutes']} min)" for t in spec.appointment_types
+        )
+        lines.append(f"Appointment types: {kinds}")
+    for key, value in (facts.get("extra") or {}).items():
+        lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def system_prompt(spec: AgentSpec, now: datetime) -> str:
+    persona = spec.persona_name or "the receptionist"
+    head = (
+        f"You are {persona}, the receptionist of {spec.name}. "
+        "You answer callers' questions, take their details and book appointments."
+    )
+    parts = [head, RULES]
+    if spec.instructions:
+        parts.append(f"Owner's instructions:\n{spec.instructions.strip()}")
+    parts.append(_facts_block(spec))
+    local = now.astimezone(ZoneInfo(spec.timezone))
+    parts.append(f"Today is {local:%A %B} {local.day}, {local.year} (time zone {spec.timezone}).")
+    return "\n\n".join(parts)
