@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from frontdesk import __version__
 from frontdesk.agents.endpoints import router as agents_router
 from frontdesk.config import Settings
+from frontdesk.conversations.endpoints import router as conversations_router
+from frontdesk.conversations.service import ConversationHub
 from frontdesk.errors import FrontdeskError
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
@@ -87,6 +89,7 @@ def create_app(
         owned = resources is None
         res = resources or build_resources(settings)
         app.state.resources = res
+        app.state.conversations = ConversationHub(res)
         count = settings.embedded_workers
         workers = EmbeddedWorkers(res.queue, count) if count > 0 else None
         if workers:
@@ -94,6 +97,7 @@ def create_app(
         try:
             yield
         finally:
+            await app.state.conversations.close_all()
             if workers:
                 workers.stop()
             if owned:
@@ -110,6 +114,7 @@ def create_app(
     app.include_router(agents_router)
     app.include_router(knowledge_router)
     app.include_router(scheduling_router)
+    app.include_router(conversations_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:

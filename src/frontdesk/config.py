@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     max_sources_per_agent: int = 50
     embed_threads: int = 0  # 0 = all cores
 
+    # Any OpenAI-compatible endpoint (OpenAI, Groq, Ollama, vLLM…); empty = the embedded model.
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = "gpt-4o-mini"
+
     @field_validator("crawl_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

@@ -19,6 +19,7 @@ from frontdesk.knowledge.search import HybridSearcher
 from frontdesk.knowledge.vector_store import VectorStore, connect_chroma
 from frontdesk.providers.embeddings.base import Embedder
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
+from frontdesk.providers.llm.factory import LLMFactory, build_llm_factory
 
 
 @dataclass
@@ -31,12 +32,18 @@ class Resources:
     searcher: HybridSearcher
     runner: IngestionRunner
     queue: JobQueue
+    llm_factory: LLMFactory
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def build_resources(settings: Settings, *, embedder: Embedder | None = None) -> Resources:
+def build_resources(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    llm_factory: LLMFactory | None = None,
+) -> Resources:
     engine = build_engine(settings.sqlalchemy_url)
     sessions = build_sessionmaker(engine)
     store = VectorStore(connect_chroma(settings))
@@ -53,4 +60,5 @@ def build_resources(settings: Settings, *, embedder: Embedder | None = None) -> 
         searcher=HybridSearcher(store, embedder),
         runner=runner,
         queue=queue,
+        llm_factory=llm_factory or build_llm_factory(settings),
     )

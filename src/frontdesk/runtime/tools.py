@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from livekit.agents import function_tool
-from livekit.agents.llm import FunctionTool, ToolError
+from livekit.agents.llm import Tool, ToolError, Toolset
 
 from frontdesk.runtime.catalog import TOOL_DESCRIPTIONS
 from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal
@@ -270,9 +270,9 @@ class ReceptionTools:
         return "Conversation ended."
 
 
-def build_tools(tools: ReceptionTools) -> list[FunctionTool]:
+def build_tools(tools: ReceptionTools) -> list[Tool | Toolset]:
     """The enabled tools as livekit function tools, named as in the catalog."""
-    built = []
+    built: list[Tool | Toolset] = []
     for name in TOOL_DESCRIPTIONS:
         if tools.spec.tool_enabled(name):
             # The method docstrings (with their Args) become the schema the model reads.

@@ -1,0 +1,232 @@
+"""Text conversations: start, talk, read back; every turn is stored as it happens.
+
+Live sessions are kept in this process (`ConversationHub`). A conversation whose session is
+gone (the server restarted) is resumed from its stored turns, so nothing said is lost and
+the agent still knows what was said.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from livekit.agents import llm
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from frontdesk.agents.service import AgentService
+from frontdesk.conversations.reception_services import DatabaseReceptionServices
+from frontdesk.db import transaction
+from frontdesk.errors import Conflict, NotFound
+from frontdesk.models import Agent, Conversation, ConversationTurn
+from frontdesk.resources import Resources
+from frontdesk.runtime.catalog import TOOL_NAMES
+from frontdesk.runtime.spec import AgentSpec
+from frontdesk.runtime.text_channel import AgentTurn, TextConversation, build_agent
+from frontdesk.scheduling.service import config_of
+from frontdesk.workspace.service import Principal
+
+log = logging.getLogger(__name__)
+
+
+def spec_for(agent: Agent) -> AgentSpec:
+    config = config_of(agent)
+    facts = dict(agent.business_facts or {})
+    return AgentSpec(
+        agent_id=agent.id,
+        workspace_id=agent.workspace_id,
+        name=agent.name,
+        persona_name=agent.persona_name or "",
+        instructions=agent.instructions or "",
+        greeting=agent.greeting or f"Hello, thanks for contacting {agent.name}. How can I help?",
+        timezone=config.timezone,
+        hours_text=config.describe_hours(),
+        business_facts=facts,
+        appointment_types=[t.model_dump() for t in config.appointment_types],
+        enabled_tools=tuple(agent.enabled_tools) if agent.enabled_tools is not None else TOOL_NAMES,
+    )
+
+
+@dataclass
+class _Live:
+    conversation: TextConversation
+    services: DatabaseReceptionServices
+    lock: asyncio.Lock
+
+
+def _store_turn(
+    db: Session, conversation_id: str, role: str, turn: AgentTurn | str
+) -> ConversationTurn:
+    last = db.scalar(
+        select(func.max(ConversationTurn.seq)).where(
+            ConversationTurn.conversation_id == conversation_id
+        )
+    )
+    seq = -1 if last is None else int(last)
+    if isinstance(turn, str):
+        row = ConversationTurn(conversation_id=conversation_id, seq=seq + 1, role=role, text=turn)
+    else:
+        row = ConversationTurn(
+            conversation_id=conversation_id,
+            seq=seq + 1,
+            role=role,
+            text=turn.text,
+            tool_calls=[asdict(c) for c in turn.tool_calls],
+            timings=turn.timings,
+        )
+    db.add(row)
+    db.flush()
+    return row
+
+
+class ConversationHub:
+    """The live conversations of this process."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+        self._live: dict[str, _Live] = {}
+
+    async def _db(self, work):  # type: ignore[no-untyped-def]
+        def call():  # type: ignore[no-untyped-def]
+            with transaction(self.resources.sessionmaker) as db:
+                return work(db)
+
+        return await asyncio.to_thread(call)
+
+    def _session_for(self, spec: AgentSpec, conversation_id: str, model: llm.LLM) -> _Live:
+        services = DatabaseReceptionServices(self.resources, spec.agent_id, conversation_id)
+        agent = build_agent(spec, services)
+        return _Live(TextConversation(agent, model), services, asyncio.Lock())
+
+    async def start(
+        self, principal: Principal, agent_id: str, channel: str = "text"
+    ) -> dict[str, Any]:
+        def create(db: Session) -> tuple[AgentSpec, str]:
+            agent = AgentService(db, self.resources, principal).get(agent_id)
+            row = Conversation(workspace_id=agent.workspace_id, agent_id=agent.id, channel=channel)
+            db.add(row)
+            db.flush()
+            return spec_for(agent), row.id
+
+        # The model first: if none is configured, no conversation row is left behind.
+        model = self.resources.llm_factory()
+        spec, conversation_id = await self._db(create)
+        live = self._session_for(spec, conversation_id, model)
+        greeting = await live.conversation.start(spec.greeting)
+        self._live[conversation_id] = live
+        await self._db(lambda db: _store_turn(db, conversation_id, "agent", greeting))
+        return {"id": conversation_id, "agent_id": agent_id, "greeting": greeting.text}
+
+    def _load(self, db: Session, principal: Principal, conversation_id: str) -> Conversation:
+        row = db.scalars(
+            select(Conversation).where(
+                Conversation.id == conversation_id,
+                Conversation.workspace_id == principal.workspace_id,
+            )
+        ).first()
+        if row is None:
+            raise NotFound("No such conversation in your workspace.")
+        return row
+
+    async def _live_for(self, principal: Principal, conversation_id: str) -> _Live:
+        def load(db: Session) -> tuple[AgentSpec, list[tuple[str, str]], str]:
+            row = self._load(db, principal, conversation_id)
+            if row.status != "active":
+                raise Conflict("This conversation has ended; start a new one.")
+            agent = db.get(Agent, row.agent_id)
+            if agent is None:
+                raise NotFound("The agent of this conversation was deleted.")
+            turns = [(t.role, t.text) for t in _turns(db, conversation_id)]
+            return spec_for(agent), turns, row.status
+
+        spec, turns, _status = await self._db(load)
+        live = self._live.get(conversation_id)
+        if live is None:
+            live = self._session_for(spec, conversation_id, self.resources.llm_factory())
+            await live.conversation.resume(turns)
+            self._live[conversation_id] = live
+        return live
+
+    async def message(
+        self, principal: Principal, conversation_id: str, text: str
+    ) -> dict[str, Any]:
+        live = await self._live_for(principal, conversation_id)
+        async with live.lock:
+            await self._db(lambda db: _store_turn(db, conversation_id, "caller", text))
+            # Shielded: a caller who hangs up mid-turn does not cancel the agent's work, and
+            # its reply is stored all the same.
+            turn = await asyncio.shield(self._agent_turn(live, conversation_id, text))
+        return {
+            "conversation_id": conversation_id,
+            "reply": turn.text,
+            "tool_calls": [asdict(c) for c in turn.tool_calls],
+            "timings": turn.timings,
+            "ended": live.services.ended is not None,
+        }
+
+    async def _agent_turn(self, live: _Live, conversation_id: str, text: str) -> AgentTurn:
+        turn = await live.conversation.reply(text)
+        await self._db(lambda db: _store_turn(db, conversation_id, "agent", turn))
+        if live.services.ended is not None:
+            await self.close(conversation_id)
+        return turn
+
+    async def transcript(self, principal: Principal, conversation_id: str) -> dict[str, Any]:
+        def read(db: Session) -> dict[str, Any]:
+            row = self._load(db, principal, conversation_id)
+            return {
+                "id": row.id,
+                "agent_id": row.agent_id,
+                "channel": row.channel,
+                "status": row.status,
+                "started_at": row.created_at,
+                "ended_at": row.ended_at,
+                "end_reason": row.end_reason,
+                "turns": [
+                    {
+                        "seq": t.seq,
+                        "role": t.role,
+                        "text": t.text,
+                        "tool_calls": t.tool_calls or [],
+                        "timings": t.timings or {},
+                        "at": t.created_at,
+                    }
+                    for t in _turns(db, conversation_id)
+                ],
+            }
+
+        return await self._db(read)
+
+    async def end(self, principal: Principal, conversation_id: str, reason: str) -> None:
+        def finish(db: Session) -> None:
+            row = self._load(db, principal, conversation_id)
+            if row.status == "active":
+                row.status, row.end_reason, row.ended_at = "ended", reason, datetime.now(UTC)
+
+        await self._db(finish)
+        await self.close(conversation_id)
+
+    async def close(self, conversation_id: str) -> None:
+        live = self._live.pop(conversation_id, None)
+        if live is not None:
+            await live.conversation.close()
+
+    async def close_all(self) -> None:
+        for conversation_id in list(self._live):
+            try:
+                await self.close(conversation_id)
+            except Exception:  # noqa: BLE001 - shutting down: log and go on
+                log.warning("closing conversation %s failed", conversation_id, exc_info=True)
+
+
+def _turns(db: Session, conversation_id: str) -> list[ConversationTurn]:
+    return list(
+        db.scalars(
+            select(ConversationTurn)
+            .where(ConversationTurn.conversation_id == conversation_id)
+            .order_by(ConversationTurn.seq)
+        )
+    )

@@ -1,0 +1,45 @@
+"""Which LLM a conversation talks to.
+
+A configured OpenAI-compatible endpoint is used through livekit's OpenAI plugin, with native
+tool calls. The embedded local model is the default for installs without keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from livekit.agents import llm
+
+from frontdesk.config import Settings
+from frontdesk.errors import ConfigurationError
+
+LLMFactory = Callable[[], llm.LLM]
+
+
+def remote_llm_factory(settings: Settings) -> LLMFactory:
+    from livekit.plugins import openai as lk_openai
+
+    def make() -> llm.LLM:
+        return lk_openai.LLM(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=settings.llm_api_key or "not-needed",
+            temperature=0.2,
+        )
+
+    return make
+
+
+def build_llm_factory(settings: Settings) -> LLMFactory:
+    if settings.llm_base_url:
+        return remote_llm_factory(settings)
+
+    def unavailable() -> llm.LLM:
+        raise ConfigurationError(
+            "No language model is configured: set FRONTDESK_LLM_BASE_URL (and "
+            "FRONTDESK_LLM_API_KEY, FRONTDESK_LLM_MODEL) to an OpenAI-compatible endpoint. "
+            "The embedded local model arrives with the next release.",
+            status=503,
+        )
+
+    return unavailable

@@ -1,0 +1,122 @@
+"""The text channel: one livekit `AgentSession` fed with text instead of audio.
+
+This is the same session object the voice channels feed with audio; only the input and
+output differ. There is no second conversation loop here: a caller turn is
+`session.run(user_input=...)`, and what the agent said and did is read from the run's events.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from livekit.agents import Agent, AgentSession, llm
+from livekit.agents.voice.run_result import (
+    ChatMessageEvent,
+    FunctionCallEvent,
+    FunctionCallOutputEvent,
+    RunResult,
+)
+
+from frontdesk.runtime.prompt import system_prompt
+from frontdesk.runtime.services import ReceptionServices
+from frontdesk.runtime.spec import AgentSpec
+from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools
+
+
+@dataclass
+class ToolCallRecord:
+    name: str
+    arguments: dict[str, Any]
+    result: str | None
+    error: bool
+
+
+@dataclass
+class AgentTurn:
+    text: str
+    tool_calls: list[ToolCallRecord] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build_agent(
+    spec: AgentSpec, services: ReceptionServices, *, clock: Clock | None = None
+) -> Agent:
+    """The livekit Agent for a spec: instructions ordered for caching, enabled tools only."""
+    tools = ReceptionTools(spec, services, clock or (lambda: datetime.now(UTC)))
+    now = tools.clock()
+    return Agent(instructions=system_prompt(spec, now), tools=build_tools(tools))
+
+
+def history_items(turns: Sequence[tuple[str, str]]) -> llm.ChatContext:
+    """A chat context from stored (role, text) turns, to continue a conversation after a restart."""
+    ctx = llm.ChatContext.empty()
+    for role, text in turns:
+        ctx.add_message(role="user" if role == "caller" else "assistant", content=text)
+    return ctx
+
+
+class TextConversation:
+    """A live text conversation with one agent."""
+
+    def __init__(self, agent: Agent, model: llm.LLM) -> None:
+        self.agent = agent
+        self.session: AgentSession = AgentSession(llm=model)
+        self._started = False
+
+    async def start(self, greeting: str | None) -> AgentTurn:
+        await self.session.start(self.agent)
+        self._started = True
+        if not greeting:
+            return AgentTurn(text="")
+        started = time.perf_counter()
+        # The greeting is fixed text: no model call, so the caller hears it at once.
+        await self.session.say(greeting, add_to_chat_ctx=True)
+        return AgentTurn(text=greeting, timings={"reply_ms": _ms(started)})
+
+    async def resume(self, turns: Sequence[tuple[str, str]]) -> None:
+        """Continue a stored conversation: the agent sees what was said before."""
+        await self.agent.update_chat_ctx(history_items(turns))
+        await self.session.start(self.agent)
+        self._started = True
+
+    async def reply(self, text: str) -> AgentTurn:
+        started = time.perf_counter()
+        result: RunResult[None] = await self.session.run(user_input=text)
+        turn = AgentTurn(text="")
+        calls: dict[str, ToolCallRecord] = {}
+        texts: list[str] = []
+        for event in result.events:
+            if isinstance(event, FunctionCallEvent):
+                call = event.item
+                try:
+                    arguments = json.loads(call.arguments or "{}")
+                except json.JSONDecodeError:
+                    arguments = {"_raw": call.arguments}
+                calls[call.call_id] = ToolCallRecord(call.name, arguments, None, False)
+                turn.tool_calls.append(calls[call.call_id])
+            elif isinstance(event, FunctionCallOutputEvent):
+                record = calls.get(event.item.call_id)
+                if record is not None:
+                    record.result, record.error = event.item.output, event.item.is_error
+            elif isinstance(event, ChatMessageEvent) and event.item.role == "assistant":
+                if event.item.text_content:
+                    texts.append(event.item.text_content)
+                ttft = event.item.metrics.get("llm_node_ttft") if event.item.metrics else None
+                if ttft is not None and "first_token_ms" not in turn.timings:
+                    turn.timings["first_token_ms"] = round(float(ttft) * 1000, 1)
+        turn.text = " ".join(t.strip() for t in texts if t.strip())
+        turn.timings["reply_ms"] = _ms(started)
+        return turn
+
+    async def close(self) -> None:
+        if self._started:
+            await self.session.aclose()
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,76 @@
+"""Nothing said is lost: a caller who drops mid-turn still gets the agent's reply stored,
+and a conversation outlives the process that started it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from frontdesk.conversations.service import ConversationHub
+from frontdesk.db import transaction
+from frontdesk.models import Agent
+from frontdesk.resources import Resources
+from frontdesk.workspace.service import Principal
+from tests.factories import make_owner
+from tests.fake_llm import Say, ScriptedLLM
+
+
+def _agent(resources: Resources) -> tuple[Principal, str]:
+    workspace, user = make_owner(resources)
+    with transaction(resources.sessionmaker) as db:
+        agent = Agent(workspace_id=workspace.id, name="Bakery", greeting="Maple Bakery, hi!")
+        db.add(agent)
+        db.flush()
+        return Principal(workspace.id, user.id, "test"), agent.id
+
+
+def test_reply_is_stored_when_the_caller_drops_mid_turn(
+    chat_resources: Resources, fake_llm: ScriptedLLM
+) -> None:
+    principal, agent_id = _agent(chat_resources)
+
+    async def scenario() -> dict:
+        hub = ConversationHub(chat_resources)
+        started = await hub.start(principal, agent_id)
+        fake_llm.script(Say("We open at seven.", delay_s=0.5))
+        request = asyncio.create_task(hub.message(principal, started["id"], "When do you open?"))
+        await asyncio.sleep(0.2)
+        request.cancel()  # the HTTP client hung up
+        await asyncio.sleep(1.0)
+        transcript = await hub.transcript(principal, started["id"])
+        await hub.close_all()
+        return transcript
+
+    transcript = asyncio.run(scenario())
+    assert [(t["role"], t["text"]) for t in transcript["turns"]] == [
+        ("agent", "Maple Bakery, hi!"),
+        ("caller", "When do you open?"),
+        ("agent", "We open at seven."),
+    ]
+
+
+def test_conversation_resumes_in_a_new_process(
+    chat_resources: Resources, fake_llm: ScriptedLLM
+) -> None:
+    principal, agent_id = _agent(chat_resources)
+
+    async def first_process() -> str:
+        hub = ConversationHub(chat_resources)
+        started = await hub.start(principal, agent_id)
+        fake_llm.script(Say("Sourdough is $6."))
+        await hub.message(principal, started["id"], "How much is sourdough?")
+        await hub.close_all()  # the server stops
+        return started["id"]
+
+    async def second_process(conversation_id: str) -> dict:
+        hub = ConversationHub(chat_resources)
+        fake_llm.script(Say("Yes, we have rye too."))
+        out = await hub.message(principal, conversation_id, "And rye?")
+        await hub.close_all()
+        return out
+
+    conversation_id = asyncio.run(first_process())
+    out = asyncio.run(second_process(conversation_id))
+    assert out["reply"] == "Yes, we have rye too."
+    # The model was shown the earlier turns when the conversation resumed.
+    shown = [item.text_content for item in fake_llm.seen[-1].items if item.type == "message"]
+    assert "How much is sourdough?" in shown and "Sourdough is $6." in shown

@@ -1,0 +1,95 @@
+"""A scripted LLM that implements livekit's real `llm.LLM` interface, for deterministic tests
+of the runtime's tool flows. Only paid or slow models are replaced by it, never our code."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from livekit.agents import llm
+from livekit.agents.llm import ChatChunk, ChoiceDelta, FunctionToolCall
+from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions
+
+
+@dataclass
+class Say:
+    text: str
+    delay_s: float = 0.0
+
+
+@dataclass
+class Call:
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+Step = Say | Call | Callable[[llm.ChatContext], "Say | Call"]
+
+
+class ScriptedLLM(llm.LLM):
+    """Answers each model call with the next scripted step; records what it was shown."""
+
+    def __init__(self, steps: list[Step] | None = None) -> None:
+        super().__init__()
+        self.steps: list[Step] = list(steps or [])
+        self.seen: list[llm.ChatContext] = []
+        self.tool_names: list[list[str]] = []
+
+    @property
+    def model(self) -> str:
+        return "scripted"
+
+    @property
+    def provider(self) -> str:
+        return "tests"
+
+    def script(self, *steps: Step) -> None:
+        self.steps.extend(steps)
+
+    def chat(
+        self,
+        *,
+        chat_ctx: llm.ChatContext,
+        tools: list[Any] | None = None,
+        conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
+        parallel_tool_calls: Any = NOT_GIVEN,
+        tool_choice: Any = NOT_GIVEN,
+        extra_kwargs: Any = NOT_GIVEN,
+    ) -> llm.LLMStream:
+        self.seen.append(chat_ctx.copy())
+        self.tool_names.append([getattr(t, "id", getattr(t, "name", "")) for t in tools or []])
+        step = self.steps.pop(0) if self.steps else Say("(script exhausted)")
+        if callable(step) and not isinstance(step, Say | Call):
+            step = step(chat_ctx)
+        return _ScriptedStream(
+            self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options, step=step
+        )
+
+
+class _ScriptedStream(llm.LLMStream):
+    def __init__(self, owner: ScriptedLLM, *, step: Say | Call, **kwargs: Any) -> None:
+        super().__init__(owner, **kwargs)
+        self._step = step
+
+    async def _run(self) -> None:
+        step = self._step
+        if isinstance(step, Say):
+            if step.delay_s:
+                await asyncio.sleep(step.delay_s)
+            delta = ChoiceDelta(role="assistant", content=step.text)
+        else:
+            call = FunctionToolCall(
+                name=step.name, arguments=json.dumps(step.arguments), call_id=f"call_{id(step)}"
+            )
+            delta = ChoiceDelta(role="assistant", tool_calls=[call])
+        self._event_ch.send_nowait(ChatChunk(id="scripted", delta=delta))
+
+
+def last_tool_output(chat_ctx: llm.ChatContext) -> str:
+    for item in reversed(chat_ctx.items):
+        if item.type == "function_call_output":
+            return str(item.output)
+    return ""
