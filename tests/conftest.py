@@ -66,6 +66,8 @@ def settings(tmp_path, database_url: str) -> Settings:  # type: ignore[no-untype
         job_stale_after_s=3.0,
         embedded_workers=2,
         max_upload_mb=2.0,
+        # Tests that talk to the embedded model opt in; the others must never load it.
+        embedded_llm=False,
     )
 
 

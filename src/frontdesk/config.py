@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_api_key: str = ""
     llm_model: str = "gpt-4o-mini"
+    # The bundled Qwen2.5-Coder-1.5B served by llama.cpp, used when no endpoint is set.
+    embedded_llm: bool = True
+    llm_threads: int = 2
 
     @field_validator("crawl_allowed_hosts", mode="before")
     @classmethod

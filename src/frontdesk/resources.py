@@ -19,6 +19,7 @@ from frontdesk.knowledge.search import HybridSearcher
 from frontdesk.knowledge.vector_store import VectorStore, connect_chroma
 from frontdesk.providers.embeddings.base import Embedder
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
+from frontdesk.providers.llm.embedded import EmbeddedModel
 from frontdesk.providers.llm.factory import LLMFactory, build_llm_factory
 
 
@@ -33,8 +34,11 @@ class Resources:
     runner: IngestionRunner
     queue: JobQueue
     llm_factory: LLMFactory
+    embedded_llm: EmbeddedModel | None = None
 
     def close(self) -> None:
+        if self.embedded_llm is not None:
+            self.embedded_llm.close()
         self.engine.dispose()
 
 
@@ -51,6 +55,9 @@ def build_resources(
     runner = IngestionRunner(settings, sessions, store, embedder)
     queue = JobQueue(settings)
     queue.bind(runner)
+    embedded = None
+    if llm_factory is None and not settings.llm_base_url and settings.embedded_llm:
+        embedded = EmbeddedModel(settings.resolved_data_dir, threads=settings.llm_threads)
     return Resources(
         settings=settings,
         engine=engine,
@@ -60,5 +67,6 @@ def build_resources(
         searcher=HybridSearcher(store, embedder),
         runner=runner,
         queue=queue,
-        llm_factory=llm_factory or build_llm_factory(settings),
+        llm_factory=llm_factory or build_llm_factory(settings, embedded),
+        embedded_llm=embedded,
     )

@@ -24,8 +24,9 @@ from frontdesk.errors import Conflict, NotFound
 from frontdesk.models import Agent, Conversation, ConversationTurn
 from frontdesk.resources import Resources
 from frontdesk.runtime.catalog import TOOL_NAMES
+from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.text_channel import AgentTurn, TextConversation, build_agent
+from frontdesk.runtime.text_channel import AgentTurn, TextConversation
 from frontdesk.scheduling.service import config_of
 from frontdesk.workspace.service import Principal
 
@@ -88,6 +89,7 @@ class ConversationHub:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
         self._live: dict[str, _Live] = {}
+        self._background: set[asyncio.Task[None]] = set()
 
     async def _db(self, work):  # type: ignore[no-untyped-def]
         def call():  # type: ignore[no-untyped-def]
@@ -115,10 +117,28 @@ class ConversationHub:
         model = self.resources.llm_factory()
         spec, conversation_id = await self._db(create)
         live = self._session_for(spec, conversation_id, model)
+        self._warm(live)
         greeting = await live.conversation.start(spec.greeting)
         self._live[conversation_id] = live
         await self._db(lambda db: _store_turn(db, conversation_id, "agent", greeting))
         return {"id": conversation_id, "agent_id": agent_id, "greeting": greeting.text}
+
+    def _warm(self, live: _Live) -> None:
+        """While the caller reads the greeting, let the embedded model compute the agent's
+        stable prompt prefix (a cache hit, and cheap, when it already has)."""
+        embedded = self.resources.embedded_llm
+        if embedded is None:
+            return
+
+        async def warm() -> None:
+            try:
+                await asyncio.to_thread(embedded.warm_agent, live.conversation.agent)
+            except Exception:  # noqa: BLE001 - warming is an optimisation only
+                log.warning("warming the embedded model failed", exc_info=True)
+
+        task = asyncio.get_running_loop().create_task(warm())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _load(self, db: Session, principal: Principal, conversation_id: str) -> Conversation:
         row = db.scalars(

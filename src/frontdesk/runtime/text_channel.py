@@ -11,7 +11,6 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from livekit.agents import Agent, AgentSession, llm
@@ -21,11 +20,6 @@ from livekit.agents.voice.run_result import (
     FunctionCallOutputEvent,
     RunResult,
 )
-
-from frontdesk.runtime.prompt import system_prompt
-from frontdesk.runtime.services import ReceptionServices
-from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools
 
 
 @dataclass
@@ -41,15 +35,6 @@ class AgentTurn:
     text: str
     tool_calls: list[ToolCallRecord] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def build_agent(
-    spec: AgentSpec, services: ReceptionServices, *, clock: Clock | None = None
-) -> Agent:
-    """The livekit Agent for a spec: instructions ordered for caching, enabled tools only."""
-    tools = ReceptionTools(spec, services, clock or (lambda: datetime.now(UTC)))
-    now = tools.clock()
-    return Agent(instructions=system_prompt(spec, now), tools=build_tools(tools))
 
 
 def history_items(turns: Sequence[tuple[str, str]]) -> llm.ChatContext:

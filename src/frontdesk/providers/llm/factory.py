@@ -12,6 +12,7 @@ from livekit.agents import llm
 
 from frontdesk.config import Settings
 from frontdesk.errors import ConfigurationError
+from frontdesk.providers.llm.embedded import EmbeddedModel
 
 LLMFactory = Callable[[], llm.LLM]
 
@@ -30,15 +31,18 @@ def remote_llm_factory(settings: Settings) -> LLMFactory:
     return make
 
 
-def build_llm_factory(settings: Settings) -> LLMFactory:
+def build_llm_factory(settings: Settings, embedded: EmbeddedModel | None) -> LLMFactory:
+    """The remote endpoint when configured, else the embedded model (None: no model at all)."""
     if settings.llm_base_url:
         return remote_llm_factory(settings)
+    if embedded is not None:
+        return embedded.llm
 
     def unavailable() -> llm.LLM:
         raise ConfigurationError(
             "No language model is configured: set FRONTDESK_LLM_BASE_URL (and "
-            "FRONTDESK_LLM_API_KEY, FRONTDESK_LLM_MODEL) to an OpenAI-compatible endpoint. "
-            "The embedded local model arrives with the next release.",
+            "FRONTDESK_LLM_API_KEY, FRONTDESK_LLM_MODEL) to an OpenAI-compatible endpoint, "
+            "or enable the embedded model (FRONTDESK_EMBEDDED_LLM=true).",
             status=503,
         )
 

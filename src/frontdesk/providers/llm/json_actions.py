@@ -1,0 +1,317 @@
+"""A livekit `LLM` for small local models that cannot emit native tool calls.
+
+Each model call is constrained by a JSON schema (llama.cpp grammar) to one of:
+`{"action": "answer", "reply": "..."}` or `{"action": "tool", "tool": <name>, "arguments":
+{...}}`, and the result is handed to livekit as ordinary text deltas or a `FunctionToolCall`,
+so the agent, its tools and the session are exactly those used with a remote model.
+
+Reliability measures for a 1.5B model:
+- the reply text is streamed out of the JSON as it is generated, so the first words arrive
+  about as fast as with free text;
+- after two tool results in one turn only an answer is allowed, so it cannot loop on tools;
+- contact details in tool arguments must have been said by the caller: a phone number or an
+  email the model made up is blanked, and with none left the call becomes a question.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from livekit.agents import llm
+from livekit.agents.llm import ChatChunk, ChoiceDelta, FunctionToolCall
+from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions
+from openai import AsyncOpenAI
+
+log = logging.getLogger(__name__)
+ANSWER_PREFIX = re.compile(r'^\s*\{\s*"action"\s*:\s*"answer"\s*,\s*"reply"\s*:\s*"')
+# Two tool steps per caller turn (e.g. check_availability then book_appointment); after
+# that only an answer is allowed, so a small model cannot loop on tools.
+MAX_TOOL_STEPS = 2
+ASK_CONTACT = "Could you tell me your phone number or email, so I have it right?"
+
+
+def tool_specs(tools: list[Any]) -> list[dict[str, Any]]:
+    if not tools:
+        return []
+    return [
+        t["function"] for t in llm.ToolContext(tools).parse_function_tools("openai", strict=True)
+    ]
+
+
+def action_schema(specs: list[dict[str, Any]], answer_only: bool) -> dict[str, Any]:
+    answer = {
+        "type": "object",
+        "properties": {"action": {"const": "answer"}, "reply": {"type": "string"}},
+        "required": ["action", "reply"],
+        "additionalProperties": False,
+    }
+    if answer_only or not specs:
+        return answer
+    branches: list[dict[str, Any]] = [answer]
+    for spec in specs:
+        branches.append(
+            {
+                "type": "object",
+                "properties": {
+                    "action": {"const": "tool"},
+                    "tool": {"const": spec["name"]},
+                    "arguments": spec.get("parameters") or {"type": "object"},
+                },
+                "required": ["action", "tool", "arguments"],
+                "additionalProperties": False,
+            }
+        )
+    return {"anyOf": branches}
+
+
+def tool_guide(specs: list[dict[str, Any]]) -> str:
+    lines = [
+        'Reply with JSON only. Most turns are answers: {"action":"answer","reply":"..."}. '
+        "Questions about the business are always answered from the facts and notes above. "
+        'Use {"action":"tool","tool":"<name>","arguments":{...}} only when the caller asks you '
+        "to DO something: book, move or cancel an appointment, check free times, take their "
+        "details or a message, or put them through to a person. Tools:"
+    ]
+    for spec in specs:
+        params = ", ".join((spec.get("parameters") or {}).get("properties", {}))
+        lines.append(f"- {spec['name']}({params}): {spec.get('description', '').strip()}")
+    return "\n".join(lines)
+
+
+def to_messages(chat_ctx: llm.ChatContext, guide: str) -> list[Any]:
+    """Plain system/user/assistant messages; tool calls and results written as text."""
+    messages: list[Any] = []
+    for item in chat_ctx.items:
+        if item.type == "message":
+            text = item.text_content or ""
+            role = "system" if item.role in ("system", "developer") else item.role
+            if role == "system" and not messages:
+                # The one system prompt: instructions, then the tool guide (both stable).
+                text = f"{text}\n\n{guide}" if guide else text
+            elif role == "system":
+                # Later notes (retrieved knowledge) go in as user-side context: chat templates
+                # of small models expect a single system message, at the start.
+                role, text = "user", f"[note] {text}"
+            messages.append({"role": role, "content": text})
+        elif item.type == "function_call":
+            call = {
+                "action": "tool",
+                "tool": item.name,
+                "arguments": json.loads(item.arguments or "{}"),
+            }
+            messages.append({"role": "assistant", "content": json.dumps(call)})
+        elif item.type == "function_call_output":
+            kind = "error" if item.is_error else "result"
+            messages.append({"role": "user", "content": f"[tool {item.name} {kind}] {item.output}"})
+    return messages
+
+
+# What a caller says when they want something done rather than answered. A 1.5B model reaches
+# for tools on plain questions ("how much is X?" becomes a booking), so a turn that says none
+# of this may only be answered. Misses cost little: the answer can ask "shall I book that?"
+ACTION_WORDS = re.compile(
+    r"\b(book|booking|appointment|schedule|reschedul\w*|move|change|cancel\w*|availab\w*|"
+    r"free (time|slot)s?|slot|message|call (me|back)|contact me|reach me|get back to me|"
+    r"my (name|number|phone|email)|speak (to|with)|talk (to|with)|person|human|manager|"
+    r"someone|bye|goodbye|that's all|yes|yeah|sure|please do|go ahead|confirm)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_action(text: str) -> bool:
+    """Whether the caller's words ask for something to be done (or give contact details)."""
+    digits = re.sub(r"\D", "", text)
+    return bool(ACTION_WORDS.search(text)) or "@" in text or len(digits) >= 7
+
+
+def _last_caller_text(chat_ctx: llm.ChatContext) -> str:
+    for item in reversed(chat_ctx.items):
+        if item.type == "message" and item.role == "user":
+            return item.text_content or ""
+    return ""
+
+
+def _tool_steps_since_caller(chat_ctx: llm.ChatContext) -> int:
+    steps = 0
+    for item in reversed(chat_ctx.items):
+        if item.type == "message" and item.role == "user":
+            break
+        if item.type == "function_call_output":
+            steps += 1
+    return steps
+
+
+def _caller_text(chat_ctx: llm.ChatContext) -> str:
+    return " ".join(
+        item.text_content or ""
+        for item in chat_ctx.items
+        if item.type == "message" and item.role == "user"
+    )
+
+
+def scrub_contacts(arguments: dict[str, Any], chat_ctx: llm.ChatContext) -> bool:
+    """Blank out a phone or email the caller never said (the schema makes the model fill every
+    field, and it invents what it lacks). False when no real contact detail is left."""
+    said = _caller_text(chat_ctx)
+    said_digits = re.sub(r"\D", "", said)
+    had_contact = False
+    for key in ("phone", "email"):
+        if key not in arguments:
+            continue
+        value = str(arguments.get(key) or "").strip()
+        if not value:
+            continue
+        had_contact = True
+        if key == "phone":
+            digits = re.sub(r"\D", "", value)
+            genuine = len(digits) >= 7 and digits[-7:] in said_digits
+        else:
+            genuine = value.lower() in said.lower()
+        if not genuine:
+            arguments[key] = ""
+    if not had_contact:
+        return True
+    return any(str(arguments.get(k) or "") for k in ("phone", "email"))
+
+
+class _ReplyDecoder:
+    """Pulls the `reply` string out of a streaming answer object, decoding JSON escapes."""
+
+    def __init__(self) -> None:
+        self.buffer = ""
+        self.start: int | None = None
+        self.pos = 0
+        self.done = False
+
+    def feed(self, text: str) -> str:
+        self.buffer += text
+        if self.start is None:
+            match = ANSWER_PREFIX.match(self.buffer)
+            if not match:
+                return ""
+            self.start = self.pos = match.end()
+        out = []
+        while self.pos < len(self.buffer) and not self.done:
+            ch = self.buffer[self.pos]
+            if ch == '"':
+                self.done = True
+                break
+            if ch == "\\":
+                escape = self.buffer[self.pos : self.pos + 6]
+                if len(escape) < 2 or (escape[1] == "u" and len(escape) < 6):
+                    break  # wait for the rest of the escape
+                length = 6 if escape[1] == "u" else 2
+                out.append(json.loads(f'"{self.buffer[self.pos : self.pos + length]}"'))
+                self.pos += length
+                continue
+            out.append(ch)
+            self.pos += 1
+        return "".join(out)
+
+
+class JsonActionLLM(llm.LLM):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        model: str = "local",
+        hidden_tools: frozenset[str] = frozenset(),
+    ) -> None:
+        super().__init__()
+        self._client = AsyncOpenAI(base_url=base_url, api_key=api_key, max_retries=0)
+        self._model = model
+        self.hidden_tools = hidden_tools
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    @property
+    def provider(self) -> str:
+        return "llama.cpp"
+
+    def chat(
+        self,
+        *,
+        chat_ctx: llm.ChatContext,
+        tools: list[Any] | None = None,
+        conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS,
+        parallel_tool_calls: Any = NOT_GIVEN,
+        tool_choice: Any = NOT_GIVEN,
+        extra_kwargs: Any = NOT_GIVEN,
+    ) -> llm.LLMStream:
+        return _JsonActionStream(
+            self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options
+        )
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+
+class _JsonActionStream(llm.LLMStream):
+    async def _run(self) -> None:
+        owner: JsonActionLLM = self._llm  # type: ignore[assignment]
+        specs = [s for s in tool_specs(list(self._tools)) if s["name"] not in owner.hidden_tools]
+        answer_only = _tool_steps_since_caller(
+            self._chat_ctx
+        ) >= MAX_TOOL_STEPS or not wants_action(_last_caller_text(self._chat_ctx))
+        schema = action_schema(specs, answer_only)
+        messages = to_messages(self._chat_ctx, tool_guide(specs) if specs else "")
+        request: dict[str, Any] = {
+            "model": owner.model,
+            "messages": messages,
+            "stream": True,
+            "temperature": 0.1,
+            "max_tokens": 300,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "action", "schema": schema},
+            },
+        }
+        stream = await owner._client.chat.completions.create(**request)
+        decoder = _ReplyDecoder()
+        raw = ""
+        async for chunk in stream:
+            if not chunk.choices:
+                continue
+            delta = chunk.choices[0].delta.content or ""
+            raw += delta
+            text = decoder.feed(delta)
+            if text:
+                self._event_ch.send_nowait(
+                    ChatChunk(id=chunk.id, delta=ChoiceDelta(role="assistant", content=text))
+                )
+        if decoder.start is not None:
+            return
+        self._finish_non_answer(raw)
+
+    def _finish_non_answer(self, raw: str) -> None:
+        try:
+            action = json.loads(raw)
+        except json.JSONDecodeError:
+            action = {}
+        name = action.get("tool") if action.get("action") == "tool" else None
+        arguments = action.get("arguments") or {}
+        if not name:
+            reply = str(action.get("reply") or "Sorry, could you say that again?")
+            self._send_text(reply)
+            return
+        if not scrub_contacts(arguments, self._chat_ctx):
+            log.info("refused %s with contact details the caller never gave: %s", name, arguments)
+            self._send_text(ASK_CONTACT)
+            return
+        call = FunctionToolCall(
+            name=name, arguments=json.dumps(arguments), call_id=f"call_{id(raw)}"
+        )
+        self._event_ch.send_nowait(
+            ChatChunk(id="action", delta=ChoiceDelta(role="assistant", tool_calls=[call]))
+        )
+
+    def _send_text(self, text: str) -> None:
+        self._event_ch.send_nowait(
+            ChatChunk(id="action", delta=ChoiceDelta(role="assistant", content=text))
+        )
