@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
@@ -68,6 +69,38 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
+def start_embedded_model(resources: Resources) -> None:
+    """Load the embedded model and warm the newest ready agent's prompt in the background,
+    so the first caller does not wait for either."""
+    from frontdesk.conversations.reception_services import DatabaseReceptionServices
+    from frontdesk.conversations.service import spec_for
+    from frontdesk.db import transaction
+    from frontdesk.models import Agent
+    from frontdesk.runtime.reception_agent import build_agent
+
+    embedded = resources.embedded_llm
+    assert embedded is not None
+
+    def run() -> None:
+        try:
+            embedded.server()
+            with transaction(resources.sessionmaker) as db:
+                agent = (
+                    db.query(Agent)
+                    .filter(Agent.status == "ready")
+                    .order_by(Agent.updated_at.desc())
+                    .first()
+                )
+                spec = spec_for(agent) if agent is not None else None
+            if spec is not None:
+                services = DatabaseReceptionServices(resources, spec.agent_id, None)
+                embedded.warm_agent(build_agent(spec, services))
+        except Exception:  # noqa: BLE001 - the server still serves; conversations will say why
+            log.warning("could not start the embedded model", exc_info=True)
+
+    threading.Thread(target=run, name="embedded-model", daemon=True).start()
+
+
 INDEX_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Frontdesk</title></head><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">
 <h1>Frontdesk is running</h1>
@@ -94,6 +127,8 @@ def create_app(
         workers = EmbeddedWorkers(res.queue, count) if count > 0 else None
         if workers:
             workers.start()
+        if res.embedded_llm is not None:
+            start_embedded_model(res)
         try:
             yield
         finally:

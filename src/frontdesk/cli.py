@@ -107,6 +107,8 @@ def serve(
             db, email=settings.owner_email, password=settings.owner_password
         )
     engine.dispose()
+    if not settings.llm_base_url and settings.embedded_llm:
+        _prepare_embedded_model(settings)
     console.rule("Frontdesk")
     console.print(f"Open [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
     if login.created:
@@ -122,6 +124,65 @@ def serve(
             f"Sign in as {settings.owner_email} (first-run login in data/first-run-login.txt)"
         )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _prepare_embedded_model(settings: Settings) -> None:
+    """Join the bundled model's parts into the data dir once, with a progress bar."""
+    from frontdesk.providers.llm.local_model import MODEL_BYTES, ensure_model, is_ready
+
+    if is_ready(settings.resolved_data_dir):
+        return
+    with Progress(
+        TextColumn("Preparing the embedded language model"), BarColumn(), TimeElapsedColumn(),
+        console=console,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("model", total=MODEL_BYTES)
+        with _exit_on_error():
+            ensure_model(
+                settings.resolved_data_dir,
+                lambda done, _total: progress.update(task, completed=done),
+            )
+
+
+@app.command()
+def chat(
+    agent_id: Annotated[str, typer.Argument(help="The agent to talk to")],
+    workspace: Annotated[str | None, typer.Option(help="Workspace id")] = None,
+) -> None:
+    """Talk to an agent in the terminal (text channel); an empty line or Ctrl-D hangs up."""
+    import asyncio
+
+    from frontdesk.conversations.service import ConversationHub
+
+    resources, principal = _open(workspace)
+    if resources.embedded_llm is not None:
+        _prepare_embedded_model(resources.settings)
+
+    async def talk() -> None:
+        hub = ConversationHub(resources)
+        with _exit_on_error():
+            started = await hub.start(principal, agent_id)
+        console.print(f"[bold]agent[/bold]: {started['greeting']}")
+        try:
+            while True:
+                try:
+                    text = await asyncio.to_thread(console.input, "[bold]you[/bold]: ")
+                except EOFError:
+                    break
+                if not text.strip():
+                    break
+                out = await hub.message(principal, started["id"], text)
+                for call in out["tool_calls"]:
+                    mark = "✗" if call["error"] else "✓"
+                    console.print(f"  [dim]{mark} {call['name']}({call['arguments']})[/dim]")
+                console.print(f"[bold]agent[/bold]: {out['reply']}")
+                if out["ended"]:
+                    break
+        finally:
+            await hub.close_all()
+
+    asyncio.run(talk())
+    resources.close()
 
 
 @app.command()

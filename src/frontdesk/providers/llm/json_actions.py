@@ -265,7 +265,8 @@ class _JsonActionStream(llm.LLMStream):
             "model": owner.model,
             "messages": messages,
             "stream": True,
-            "temperature": 0.1,
+            # Greedy decoding: the same caller words get the same decision every time.
+            "temperature": 0.0,
             "max_tokens": 300,
             "response_format": {
                 "type": "json_schema",

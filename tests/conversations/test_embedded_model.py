@@ -1,0 +1,80 @@
+"""Smoke test with the real embedded model (Qwen2.5-Coder-1.5B on llama.cpp): a question
+answered from the test website's knowledge, and one booking, checked in the database.
+Behaviour, not speed: the limits are generous for a loaded 2-core machine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from frontdesk.app import create_app
+from frontdesk.config import Settings
+from frontdesk.db import transaction
+from frontdesk.migrate import upgrade
+from frontdesk.models import Appointment
+from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
+from frontdesk.providers.llm.local_model import MODEL_SHA256, is_ready
+from frontdesk.resources import Resources, build_resources
+from tests.conversations.conftest import EVERY_DAY
+from tests.factories import make_signed_in_client
+from tests.knowledge.waiting import wait_for_agent
+from tests.website.juniper_site import juniper_site
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+
+@pytest.fixture
+def model_resources(settings: Settings, embedder: MiniLMOnnxEmbedder) -> Iterator[Resources]:
+    real = settings.model_copy(update={"embedded_llm": True})
+    upgrade(real.sqlalchemy_url)
+    resources = build_resources(real, embedder=embedder)
+    assert resources.embedded_llm is not None
+    yield resources
+    resources.close()
+
+
+def test_answers_from_knowledge_and_books(model_resources: Resources) -> None:
+    with juniper_site() as site, TestClient(create_app(resources=model_resources)) as app_client:
+        client, _ = make_signed_in_client(app_client, model_resources)
+        agent = client.post(
+            "/api/agents",
+            data={"name": "Juniper Lane Veterinary Clinic", "website_url": site.url("/")},
+        ).json()
+        wait_for_agent(client, agent["id"])
+        client.patch(
+            f"/api/agents/{agent['id']}",
+            json={
+                "persona_name": "Maya",
+                "scheduling": {"timezone": "UTC", "hours": EVERY_DAY, "min_notice_minutes": 0},
+            },
+        )
+        conversation = client.post(f"/api/agents/{agent['id']}/conversations").json()
+        answer = client.post(
+            f"/api/conversations/{conversation['id']}/messages",
+            json={"text": "How much is a rabies vaccination?"},
+        ).json()
+        assert "32" in answer["reply"], answer
+
+        booking = client.post(
+            f"/api/conversations/{conversation['id']}/messages",
+            json={
+                "text": "Please book an appointment for tomorrow at 10am. "
+                "My name is Ann Lee and my phone is 555 222 3333."
+            },
+        ).json()
+        assert any(
+            c["name"] == "book_appointment" and not c["error"] for c in booking["tool_calls"]
+        ), booking
+    # The model file was joined from its packages and verified.
+    assert is_ready(model_resources.settings.resolved_data_dir) and len(MODEL_SHA256) == 64
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    with transaction(model_resources.sessionmaker) as db:
+        stored = db.query(Appointment).filter_by(agent_id=agent["id"]).one()
+        assert stored.customer_name == "Ann Lee" and stored.customer_phone == "5552223333"
+        assert stored.starts_at.replace(tzinfo=UTC) == datetime(
+            tomorrow.year, tomorrow.month, tomorrow.day, 10, tzinfo=UTC
+        )
+        assert stored.conversation_id == conversation["id"]
