@@ -1,0 +1,97 @@
+"""The small-model adapter's own logic: streaming the reply out of JSON, the schema it
+constrains the model with, the caller-intent gate and the invented-contact scrub."""
+
+from __future__ import annotations
+
+import json
+
+from livekit.agents import function_tool, llm
+
+from frontdesk.providers.llm.json_actions import (
+    _ReplyDecoder,
+    action_schema,
+    scrub_contacts,
+    to_messages,
+    tool_specs,
+    wants_action,
+)
+
+
+def test_reply_streams_out_of_json_in_any_chunking() -> None:
+    raw = json.dumps({"action": "answer", "reply": 'We open at 8 \u2014 "sharp"\nBye \u00e9'})
+    for size in (1, 2, 3, 7, len(raw)):
+        decoder = _ReplyDecoder()
+        out = "".join(decoder.feed(raw[i : i + size]) for i in range(0, len(raw), size))
+        assert out == 'We open at 8 \u2014 "sharp"\nBye \u00e9'
+        assert decoder.done
+    tool = _ReplyDecoder()
+    assert tool.feed('{"action":"tool","tool":"book_appointment"') == "" and tool.start is None
+
+
+async def _book(day: str, time: str, name: str, phone: str = "") -> str:
+    """Book.
+
+    Args:
+        day: Day.
+        time: Time.
+        name: Name.
+        phone: Phone.
+    """
+    return "ok"
+
+
+def test_schema_offers_answer_and_each_tool() -> None:
+    specs = tool_specs([function_tool(_book, name="book_appointment")])
+    schema = action_schema(specs, answer_only=False)
+    assert [b["properties"]["action"]["const"] for b in schema["anyOf"]] == ["answer", "tool"]
+    tool_branch = schema["anyOf"][1]
+    assert tool_branch["properties"]["tool"]["const"] == "book_appointment"
+    assert set(tool_branch["properties"]["arguments"]["properties"]) == {
+        "day",
+        "time",
+        "name",
+        "phone",
+    }
+    assert action_schema(specs, answer_only=True)["properties"]["action"]["const"] == "answer"
+
+
+def test_intent_gate() -> None:
+    actions = [
+        "Can I book a checkup?",
+        "please cancel my appointment",
+        "my number is 555 222 3333",
+        "ann@example.com",
+        "I want to speak to a person",
+        "yes please",
+        "bye",
+    ]
+    for said in actions:
+        assert wants_action(said), said
+    for said in ["How much is a rabies vaccination?", "What are your hours?", "Where are you?"]:
+        assert not wants_action(said), said
+
+
+def _ctx(*caller: str) -> llm.ChatContext:
+    ctx = llm.ChatContext.empty()
+    ctx.add_message(role="system", content="You are Maya. Our phone is (555) 014-2398.")
+    for text in caller:
+        ctx.add_message(role="user", content=text)
+    return ctx
+
+
+def test_invented_contacts_are_blanked() -> None:
+    ctx = _ctx("Book me tomorrow, I'm Ann, 555 222 3333")
+    args = {"name": "Ann", "phone": "555-222-3333", "email": "ann@example.com"}
+    assert scrub_contacts(args, ctx) and args["phone"] == "555-222-3333" and args["email"] == ""
+    business = {"name": "Ann", "phone": "(555) 014-2398", "email": ""}
+    assert not scrub_contacts(business, _ctx("Book me tomorrow at 10"))  # nothing real left
+    assert scrub_contacts({"day": "tomorrow"}, ctx)  # tools without contact fields pass
+
+
+def test_messages_keep_one_system_prompt_first() -> None:
+    ctx = _ctx("hi")
+    ctx.add_message(role="system", content="Knowledge: rabies $32")
+    messages = to_messages(ctx, "GUIDE")
+    assert messages[0]["role"] == "system" and messages[0]["content"].endswith("GUIDE")
+    assert [m["role"] for m in messages] == ["system", "user", "user"]
+    assert messages[2]["content"].startswith("[note] Knowledge")
