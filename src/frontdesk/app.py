@@ -18,7 +18,10 @@ from frontdesk.agents.endpoints import router as agents_router
 from frontdesk.config import Settings
 from frontdesk.conversations.endpoints import router as conversations_router
 from frontdesk.conversations.service import ConversationHub
+from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
+from frontdesk.exams.endpoints import router as exams_router
+from frontdesk.exams.service import fail_interrupted
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
 from frontdesk.resources import Resources, build_resources
@@ -74,7 +77,6 @@ def start_embedded_model(resources: Resources) -> None:
     so the first caller does not wait for either."""
     from frontdesk.conversations.reception_services import DatabaseReceptionServices
     from frontdesk.conversations.service import spec_for
-    from frontdesk.db import transaction
     from frontdesk.models import Agent
     from frontdesk.runtime.reception_agent import build_agent
 
@@ -123,6 +125,9 @@ def create_app(
         res = resources or build_resources(settings)
         app.state.resources = res
         app.state.conversations = ConversationHub(res)
+        app.state.background = set()
+        with transaction(res.sessionmaker) as db:
+            fail_interrupted(db)
         count = settings.embedded_workers
         workers = EmbeddedWorkers(res.queue, count) if count > 0 else None
         if workers:
@@ -132,6 +137,8 @@ def create_app(
         try:
             yield
         finally:
+            for task in list(app.state.background):
+                task.cancel()
             await app.state.conversations.close_all()
             if workers:
                 workers.stop()
@@ -150,6 +157,7 @@ def create_app(
     app.include_router(knowledge_router)
     app.include_router(scheduling_router)
     app.include_router(conversations_router)
+    app.include_router(exams_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:

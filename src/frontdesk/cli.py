@@ -186,6 +186,53 @@ def chat(
 
 
 @app.command()
+def exam(
+    agent_id: Annotated[str, typer.Argument(help="The agent to examine")],
+    workspace: Annotated[str | None, typer.Option(help="Workspace id")] = None,
+) -> None:
+    """Run the agent's exam here: questions from its own knowledge, graded replies."""
+    import asyncio
+
+    from frontdesk.conversations.service import ConversationHub
+    from frontdesk.exams.service import ExamRunner
+    from frontdesk.models import Exam
+
+    resources, principal = _open(workspace)
+    if resources.embedded_llm is not None:
+        _prepare_embedded_model(resources.settings)
+
+    async def run() -> str:
+        hub = ConversationHub(resources)
+        runner = ExamRunner(resources, hub)
+        with _exit_on_error():
+            exam_id, questions = await runner.create(principal, agent_id)
+        with Progress(
+            TextColumn("Exam"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("exam", total=len(questions))
+            await runner.run(
+                principal, exam_id, agent_id, questions,
+                on_progress=lambda done, _total: progress.update(task, completed=done),
+            )  # fmt: skip
+        await hub.close_all()
+        return exam_id
+
+    exam_id = asyncio.run(run())
+    with transaction(resources.sessionmaker) as db:
+        result = db.get(Exam, exam_id)
+        assert result is not None
+        for r in result.results:
+            if not r["passed"]:
+                console.print(f"[red]✗ {r['question']}[/red] → {r['reply']!r} ({r['why']})")
+        if result.status == "failed":
+            console.print(f"[red]The exam stopped: {result.error}[/red]")
+        score = f"{result.score:.0%}" if result.score is not None else "n/a"
+        console.print(f"Score: [bold]{score}[/bold] ({result.passed}/{result.answered} passed)")
+    resources.close()
+
+
+@app.command()
 def worker(
     workers: Annotated[int, typer.Option(help="Worker threads")] = 2,
 ) -> None:

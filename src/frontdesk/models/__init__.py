@@ -7,6 +7,7 @@ from frontdesk.models.auth_session import AuthSession
 from frontdesk.models.base import Base
 from frontdesk.models.conversation import CallerMessage, Conversation, ConversationTurn
 from frontdesk.models.crawl_page import CrawlPage
+from frontdesk.models.exam import Exam
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
 from frontdesk.models.user import User
@@ -23,6 +24,7 @@ __all__ = [
     "Conversation",
     "ConversationTurn",
     "CrawlPage",
+    "Exam",
     "KnowledgeSource",
     "Lead",
     "User",
