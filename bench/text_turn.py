@@ -6,7 +6,8 @@ tools + the knowledge note per turn):
 - the runtime's own overhead per turn with an instant scripted LLM (p95).
 Prints one JSON line last:
 {"ttft_p50_s", "ttft_p95_s", "reply_p50_s", "overhead_p95_ms", "exam_score"}
-`exam_score` is null until the exam lands.
+`exam_score` is the agent's exam (questions from its facts, plus questions it cannot
+answer) with the embedded model.
 
     .venv/bin/python bench/text_turn.py            # 30 turns
     .venv/bin/python bench/text_turn.py --quick    # 6 turns, under a minute
@@ -32,8 +33,9 @@ from tests.fake_llm import Say, ScriptedLLM  # noqa: E402
 from frontdesk.config import Settings  # noqa: E402
 from frontdesk.conversations.service import ConversationHub  # noqa: E402
 from frontdesk.db import transaction  # noqa: E402
+from frontdesk.exams.service import ExamRunner  # noqa: E402
 from frontdesk.migrate import upgrade  # noqa: E402
-from frontdesk.models import Agent  # noqa: E402
+from frontdesk.models import Agent, Exam  # noqa: E402
 from frontdesk.providers.llm.factory import LLMFactory  # noqa: E402
 from frontdesk.resources import Resources, build_resources  # noqa: E402
 from frontdesk.workspace.service import Principal, create_workspace_with_owner  # noqa: E402
@@ -97,7 +99,18 @@ async def _turns(resources: Resources, principal: Principal, agent_id: str, n: i
     return results
 
 
-def measure_model(turns: int) -> dict[str, float]:
+async def _exam(resources: Resources, principal: Principal, agent_id: str) -> float | None:
+    hub = ConversationHub(resources)
+    runner = ExamRunner(resources, hub)
+    exam_id, questions = await runner.create(principal, agent_id)
+    await runner.run(principal, exam_id, agent_id, questions)
+    await hub.close_all()
+    with transaction(resources.sessionmaker) as db:
+        exam = db.get(Exam, exam_id)
+        return exam.score if exam is not None else None
+
+
+def measure_model(turns: int) -> dict[str, float | None]:
     with tempfile.TemporaryDirectory() as tmp:
         resources, principal, agent_id = _setup(Path(tmp), embedded=True)
         embedded = resources.embedded_llm
@@ -106,6 +119,7 @@ def measure_model(turns: int) -> dict[str, float]:
         # One throw-away conversation warms the agent's prefix, as `serve` does at start.
         asyncio.run(_turns(resources, principal, agent_id, 1))
         results = asyncio.run(_turns(resources, principal, agent_id, turns))
+        exam_score = asyncio.run(_exam(resources, principal, agent_id))
         resources.close()
     ttft = sorted(
         r["timings"].get("first_token_ms", r["timings"]["reply_ms"]) / 1000 for r in results
@@ -115,6 +129,7 @@ def measure_model(turns: int) -> dict[str, float]:
         "ttft_p50_s": round(statistics.median(ttft), 3),
         "ttft_p95_s": round(ttft[max(0, int(len(ttft) * 0.95) - 1)], 3),
         "reply_p50_s": round(statistics.median(reply), 3),
+        "exam_score": exam_score,
     }
 
 
@@ -148,7 +163,6 @@ def main() -> None:
     turns = 6 if args.quick else 30
     result = measure_model(turns)
     result["overhead_p95_ms"] = measure_overhead(turns)
-    result["exam_score"] = None
     result["turns"] = turns
     print(json.dumps(result))
 
