@@ -17,14 +17,17 @@ from frontdesk import __version__
 from frontdesk.agents.endpoints import router as agents_router
 from frontdesk.config import Settings
 from frontdesk.conversations.endpoints import router as conversations_router
-from frontdesk.conversations.service import ConversationHub
+from frontdesk.conversations.reception_services import DatabaseReceptionServices
+from frontdesk.conversations.service import ConversationHub, spec_for
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.exams.endpoints import router as exams_router
 from frontdesk.exams.service import fail_interrupted
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
+from frontdesk.models import Agent
 from frontdesk.resources import Resources, build_resources
+from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.scheduling.endpoints import router as scheduling_router
 from frontdesk.workspace.endpoints import router as workspace_router
 
@@ -75,11 +78,6 @@ def install_error_handlers(app: FastAPI) -> None:
 def start_embedded_model(resources: Resources) -> None:
     """Load the embedded model and warm the newest ready agent's prompt in the background,
     so the first caller does not wait for either."""
-    from frontdesk.conversations.reception_services import DatabaseReceptionServices
-    from frontdesk.conversations.service import spec_for
-    from frontdesk.models import Agent
-    from frontdesk.runtime.reception_agent import build_agent
-
     embedded = resources.embedded_llm
     assert embedded is not None
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from frontdesk.agents.service import AgentService
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, transaction
 from frontdesk.exams.service import ExamRunner, get_exam
 from frontdesk.models import Exam
 from frontdesk.workspace.auth import CurrentPrincipal
@@ -61,8 +61,6 @@ async def start_exam(agent_id: str, request: Request, principal: CurrentPrincipa
     task.add_done_callback(tasks.discard)
 
     def read() -> Exam:
-        from frontdesk.db import transaction
-
         with transaction(request.app.state.resources.sessionmaker) as db:
             return get_exam(db, principal, agent_id, exam_id)
 
