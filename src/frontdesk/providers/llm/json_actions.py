@@ -95,6 +95,10 @@ def to_messages(chat_ctx: llm.ChatContext, guide: str) -> list[Any]:
                 # Later notes (retrieved knowledge) go in as user-side context: chat templates
                 # of small models expect a single system message, at the start.
                 role, text = "user", f"[note] {text}"
+            elif role == "assistant":
+                # Written back exactly as the model produced it, so llama.cpp's cache of the
+                # previous turn still matches and only the caller's new words are computed.
+                text = _compact({"action": "answer", "reply": text})
             messages.append({"role": role, "content": text})
         elif item.type == "function_call":
             call = {
@@ -102,7 +106,7 @@ def to_messages(chat_ctx: llm.ChatContext, guide: str) -> list[Any]:
                 "tool": item.name,
                 "arguments": json.loads(item.arguments or "{}"),
             }
-            messages.append({"role": "assistant", "content": json.dumps(call)})
+            messages.append({"role": "assistant", "content": _compact(call)})
         elif item.type == "function_call_output":
             kind = "error" if item.is_error else "result"
             messages.append({"role": "user", "content": f"[tool {item.name} {kind}] {item.output}"})
@@ -142,6 +146,10 @@ def _tool_steps_since_caller(chat_ctx: llm.ChatContext) -> int:
         if item.type == "function_call_output":
             steps += 1
     return steps
+
+
+def _compact(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _caller_text(chat_ctx: llm.ChatContext) -> str:
