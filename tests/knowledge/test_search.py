@@ -69,7 +69,7 @@ def test_keyword_index_follows_kb_version(resources: Resources) -> None:
         h for h in searcher.search("bakery", 1, gens, "Elm Street", 5) if h.chunk_id == "l3"
     ]
     _add(store, resources.embedder, LIVE[2:], gen=1)
-    # Same version: the cached keyword index is reused (the vector side sees the new chunk).
+    # A new kb_version rebuilds the cached keyword index, so the new chunk is found by keyword.
     hits = searcher.search("bakery", 2, gens, "Elm Street", 5)
     assert hits[0].chunk_id == "l3" and hits[0].keyword_rank == 1
     assert np.isfinite([h.score for h in hits]).all()

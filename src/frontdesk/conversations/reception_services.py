@@ -19,6 +19,7 @@ from frontdesk.knowledge.service import KnowledgeService
 from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
 from frontdesk.leads.service import capture_lead
 from frontdesk.models import Agent, Appointment, CallerMessage, Conversation
+from frontdesk.models.base import as_utc
 from frontdesk.resources import Resources
 from frontdesk.runtime.services import BookingInfo, ServiceRefusal, Snippet
 from frontdesk.scheduling.repository import SchedulingRepository
@@ -28,11 +29,10 @@ T = TypeVar("T")
 
 
 def _info(appointment: Appointment) -> BookingInfo:
-    starts = appointment.starts_at
     return BookingInfo(
         appointment_id=appointment.id,
         appointment_type=appointment.appointment_type,
-        starts_at=starts if starts.tzinfo else starts.replace(tzinfo=UTC),
+        starts_at=as_utc(appointment.starts_at),
         customer_name=appointment.customer_name,
     )
 

@@ -1,17 +1,20 @@
-"""The tools a receptionist agent can be given, by name; each can be enabled per agent."""
+"""The tools a receptionist agent can be given, by name; each can be enabled per agent.
+
+What each tool does is said once, in its docstring in runtime/tools.py: that text is the
+schema description the model reads.
+"""
 
 from __future__ import annotations
 
-TOOL_DESCRIPTIONS: dict[str, str] = {
-    "search_knowledge": "Look up the business's knowledge base to answer a question.",
-    "business_info": "Opening hours, address and contact details.",
-    "capture_lead": "Save a caller's name, phone and/or email, what they want, and notes.",
-    "check_availability": "Find free appointment times on a day.",
-    "book_appointment": "Book an appointment for the caller.",
-    "reschedule_appointment": "Move the caller's booked appointment to another time.",
-    "cancel_appointment": "Cancel the caller's booked appointment.",
-    "take_message": "Take a message for the staff.",
-    "handoff_to_human": "Record that the caller wants a person, and who to notify.",
-    "end_conversation": "End the conversation politely.",
-}
-TOOL_NAMES: tuple[str, ...] = tuple(TOOL_DESCRIPTIONS)
+TOOL_NAMES: tuple[str, ...] = (
+    "search_knowledge",
+    "business_info",
+    "capture_lead",
+    "check_availability",
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "take_message",
+    "handoff_to_human",
+    "end_conversation",
+)

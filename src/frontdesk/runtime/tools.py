@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from livekit.agents import function_tool
 from livekit.agents.llm import Tool, ToolError, Toolset
 
-from frontdesk.runtime.catalog import TOOL_DESCRIPTIONS
+from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.when import UnclearWhen, resolve_date, resolve_datetime
@@ -273,7 +273,7 @@ class ReceptionTools:
 def build_tools(tools: ReceptionTools) -> list[Tool | Toolset]:
     """The enabled tools as livekit function tools, named as in the catalog."""
     built: list[Tool | Toolset] = []
-    for name in TOOL_DESCRIPTIONS:
+    for name in TOOL_NAMES:
         if tools.spec.tool_enabled(name):
             # The method docstrings (with their Args) become the schema the model reads.
             built.append(function_tool(getattr(tools, name), name=name))

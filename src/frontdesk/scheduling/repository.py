@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from frontdesk.models import Appointment, CalendarSlot, Lead
+from frontdesk.models.base import as_utc
 
 
 class SchedulingRepository:
@@ -22,7 +23,7 @@ class SchedulingRepository:
                 CalendarSlot.starts_at < end,
             )
         )
-        return {_utc(r) for r in rows}
+        return {as_utc(r) for r in rows}
 
     def release_units(self, appointment_id: str) -> None:
         self.session.execute(
@@ -73,10 +74,3 @@ class SchedulingRepository:
                 select(Lead).where(Lead.agent_id == agent_id).order_by(Lead.created_at.desc())
             )
         )
-
-
-def _utc(value: datetime) -> datetime:
-    from datetime import UTC
-
-    # SQLite returns naive datetimes for timezone-aware columns.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

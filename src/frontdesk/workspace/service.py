@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from frontdesk.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from frontdesk.models import ApiKey, AuthSession, User, Workspace
+from frontdesk.models.base import as_utc
 from frontdesk.workspace import security
 from frontdesk.workspace.repository import WorkspaceRepository
 
@@ -27,11 +28,6 @@ class FirstRunLogin:
     email: str
     password: str
     created: bool
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes even for timezone-aware columns.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def create_workspace_with_owner(
@@ -117,7 +113,7 @@ def logout(session: Session, token: str) -> None:
 def principal_from_session_token(session: Session, token: str) -> Principal | None:
     repo = WorkspaceRepository(session)
     row = repo.session_by_token_hash(security.hash_token(token))
-    if row is None or _aware(row.expires_at) < datetime.now(UTC):
+    if row is None or as_utc(row.expires_at) < datetime.now(UTC):
         return None
     user = repo.user(row.user_id)
     if user is None:

@@ -11,9 +11,9 @@ from openai import OpenAI
 
 from frontdesk.providers.llm.json_actions import (
     JsonActionLLM,
+    offered_specs,
     to_messages,
     tool_guide,
-    tool_specs,
 )
 from frontdesk.providers.llm.local_model import Progress, ensure_model
 from frontdesk.providers.llm.local_server import LocalModelServer
@@ -53,8 +53,8 @@ class EmbeddedModel:
 
     def warm_agent(self, agent: Agent) -> None:
         """Warm the exact prefix this agent's turns will start with (instructions + tools)."""
-        specs = [s for s in tool_specs(list(agent.tools)) if s["name"] not in LOOKUP_TOOLS]
-        self.warm(str(agent.instructions), tool_guide(specs))
+        specs = offered_specs(list(agent.tools), LOOKUP_TOOLS)
+        self.warm(str(agent.instructions), tool_guide(specs) if specs else "")
 
     def warm(self, system_prompt: str, guide: str) -> None:
         """Compute the stable prefix once so the first caller's turn only pays for its words."""

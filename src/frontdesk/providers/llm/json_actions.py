@@ -41,6 +41,11 @@ def tool_specs(tools: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def offered_specs(tools: list[Any], hidden: frozenset[str]) -> list[dict[str, Any]]:
+    """The tool specs the model is offered; the prompt warm-up must use the same list."""
+    return [s for s in tool_specs(tools) if s["name"] not in hidden]
+
+
 def action_schema(specs: list[dict[str, Any]], answer_only: bool) -> dict[str, Any]:
     answer = {
         "type": "object",
@@ -263,7 +268,7 @@ class JsonActionLLM(llm.LLM):
 class _JsonActionStream(llm.LLMStream):
     async def _run(self) -> None:
         owner: JsonActionLLM = self._llm  # type: ignore[assignment]
-        specs = [s for s in tool_specs(list(self._tools)) if s["name"] not in owner.hidden_tools]
+        specs = offered_specs(list(self._tools), owner.hidden_tools)
         answer_only = _tool_steps_since_caller(
             self._chat_ctx
         ) >= MAX_TOOL_STEPS or not wants_action(_last_caller_text(self._chat_ctx))
