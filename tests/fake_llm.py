@@ -93,3 +93,28 @@ def last_tool_output(chat_ctx: llm.ChatContext) -> str:
         if item.type == "function_call_output":
             return str(item.output)
     return ""
+
+
+class ScriptedStructuredModel:
+    """Implements `StructuredModel`: answers each completion with the next scripted value
+    (a dict, or an exception to raise) and records the prompts it was given."""
+
+    def __init__(self, answers: list[dict[str, Any] | Exception] | None = None) -> None:
+        self.answers = list(answers or [])
+        self.prompts: list[str] = []
+        self.closed = 0
+
+    async def complete(
+        self, *, system: str, prompt: str, schema: dict[str, Any], max_tokens: int = 300
+    ) -> dict[str, Any]:
+        assert schema.get("type") == "object", schema
+        self.prompts.append(prompt)
+        if not self.answers:
+            raise AssertionError(f"no scripted answer left for: {prompt[:80]!r}")
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    async def aclose(self) -> None:
+        self.closed += 1

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from frontdesk import __version__
@@ -207,14 +214,18 @@ def exam(
         with _exit_on_error():
             exam_id, questions = await runner.create(principal, agent_id)
         with Progress(
-            TextColumn("Exam"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console,
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=console,
         ) as progress:  # fmt: skip
-            task = progress.add_task("exam", total=len(questions))
-            await runner.run(
-                principal, exam_id, agent_id, questions,
-                on_progress=lambda done, _total: progress.update(task, completed=done),
-            )  # fmt: skip
+            tasks: dict[str, TaskID] = {}
+
+            def show(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    label = "Writing questions" if stage == "writing" else "Answering"
+                    tasks[stage] = progress.add_task(label, total=total)
+                progress.update(tasks[stage], completed=done, total=total)
+
+            await runner.run(principal, exam_id, agent_id, questions, on_progress=show)
         await hub.close_all()
         return exam_id
 

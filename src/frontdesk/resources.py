@@ -20,7 +20,12 @@ from frontdesk.knowledge.vector_store import VectorStore, connect_chroma
 from frontdesk.providers.embeddings.base import Embedder
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
 from frontdesk.providers.llm.embedded import EmbeddedModel
-from frontdesk.providers.llm.factory import LLMFactory, build_llm_factory
+from frontdesk.providers.llm.factory import (
+    LLMFactory,
+    build_llm_factory,
+    build_structured_factory,
+)
+from frontdesk.providers.llm.structured import StructuredFactory
 
 
 @dataclass
@@ -34,6 +39,8 @@ class Resources:
     runner: IngestionRunner
     queue: JobQueue
     llm_factory: LLMFactory
+    # Schema-constrained answers (exam questions, the onboarding interview).
+    structured_factory: StructuredFactory
     embedded_llm: EmbeddedModel | None = None
 
     def close(self) -> None:
@@ -47,6 +54,7 @@ def build_resources(
     *,
     embedder: Embedder | None = None,
     llm_factory: LLMFactory | None = None,
+    structured_factory: StructuredFactory | None = None,
 ) -> Resources:
     engine = build_engine(settings.sqlalchemy_url)
     sessions = build_sessionmaker(engine)
@@ -68,5 +76,6 @@ def build_resources(
         runner=runner,
         queue=queue,
         llm_factory=llm_factory or build_llm_factory(settings, embedded),
+        structured_factory=structured_factory or build_structured_factory(settings, embedded),
         embedded_llm=embedded,
     )

@@ -4,6 +4,7 @@ Behaviour, not speed: the limits are generous for a loaded 2-core machine."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +14,9 @@ from fastapi.testclient import TestClient
 from frontdesk.app import create_app
 from frontdesk.config import Settings
 from frontdesk.db import transaction
+from frontdesk.exams.question_bank import ExamQuestion
+from frontdesk.exams.question_writer import write_questions
+from frontdesk.exams.service import knowledge_chunks
 from frontdesk.migrate import upgrade
 from frontdesk.models import Appointment
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
@@ -34,6 +38,16 @@ def model_resources(settings: Settings, embedder: MiniLMOnnxEmbedder) -> Iterato
     assert resources.embedded_llm is not None
     yield resources
     resources.close()
+
+
+async def _write_exam_questions(resources: Resources, agent_id: str) -> list[ExamQuestion]:
+    with transaction(resources.sessionmaker) as db:
+        chunks = knowledge_chunks(resources, db, agent_id)
+    model = resources.structured_factory()
+    try:
+        return await write_questions(model, chunks, want=3, known=[])
+    finally:
+        await model.aclose()
 
 
 def test_answers_from_knowledge_and_books(model_resources: Resources) -> None:
@@ -68,6 +82,9 @@ def test_answers_from_knowledge_and_books(model_resources: Resources) -> None:
         assert any(
             c["name"] == "book_appointment" and not c["error"] for c in booking["tool_calls"]
         ), booking
+        questions = asyncio.run(_write_exam_questions(model_resources, agent["id"]))
+        assert len(questions) >= 2, questions
+        assert all(q.written_by_model and q.expected for q in questions)
     # The model file was joined from its packages and verified.
     assert is_ready(model_resources.settings.resolved_data_dir) and len(MODEL_SHA256) == 64
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()

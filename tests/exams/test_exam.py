@@ -7,7 +7,8 @@ import time
 from frontdesk.exams.grading import fact_present, grade
 from frontdesk.exams.question_bank import UNANSWERABLE, ExamQuestion, questions_from
 from frontdesk.knowledge.parsers import parse_document
-from tests.fake_llm import Say, ScriptedLLM
+from tests.fake_llm import Say, ScriptedLLM, ScriptedStructuredModel
+from tests.knowledge.waiting import wait_for_agent
 from tests.website.juniper_site import price_list_pdf
 
 FACTS = {
@@ -86,7 +87,47 @@ def test_exam_through_the_api(chat, fake_llm: ScriptedLLM) -> None:  # type: ign
     assert len(fake_llm.seen) == 8
 
 
+def _finished(client, agent_id: str, exam_id: str) -> dict:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 60
+    while True:
+        exam = client.get(f"/api/agents/{agent_id}/exams/{exam_id}").json()
+        if exam["status"] != "running":
+            return exam
+        assert time.monotonic() < deadline, exam
+        time.sleep(0.1)
+
+
 def test_exam_needs_something_to_ask(chat) -> None:  # type: ignore[no-untyped-def]
-    client, agent = chat
-    refused = client.post(f"/api/agents/{agent['id']}/exams")
+    client, _ = chat
+    empty = client.post("/api/agents", data={"name": "Empty"}).json()
+    refused = client.post(f"/api/agents/{empty['id']}/exams")
     assert refused.status_code == 422 and "Nothing to examine" in refused.json()["detail"]
+
+
+def test_knowledge_without_facts_or_model_fails_with_a_reason(chat) -> None:  # type: ignore[no-untyped-def]
+    # The chat agent knows "We see cats and dogs." but no prices or contacts, and no model is
+    # configured to write questions from that text.
+    client, agent = chat
+    wait_for_agent(client, agent["id"])
+    started = client.post(f"/api/agents/{agent['id']}/exams")
+    assert started.status_code == 202, started.text
+    exam = _finished(client, agent["id"], started.json()["id"])
+    assert exam["status"] == "failed" and "No question could be written" in exam["error"]
+
+
+def test_exam_with_model_written_questions(chat_resources, chat, fake_llm: ScriptedLLM) -> None:  # type: ignore[no-untyped-def]
+    client, agent = chat
+    writer = ScriptedStructuredModel(
+        [{"pairs": [{"question": "Which animals do you see?", "answer": "cats and dogs"}]}]
+    )
+    chat_resources.structured_factory = lambda: writer
+    wait_for_agent(client, agent["id"])
+    fake_llm.script(Say("We see cats and dogs."), *[_responder] * 10)
+    started = client.post(f"/api/agents/{agent['id']}/exams")
+    exam = _finished(client, agent["id"], started.json()["id"])
+    assert exam["status"] == "done", exam
+    assert exam["total"] == exam["answered"] == 1 + len(UNANSWERABLE)
+    written = exam["results"][0]
+    assert written["question"] == "Which animals do you see?" and written["passed"]
+    assert written["expected"] == ["cats and dogs"] and written["written_by_model"]
+    assert writer.closed == 1

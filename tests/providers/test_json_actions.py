@@ -10,6 +10,7 @@ from livekit.agents import function_tool, llm
 from frontdesk.providers.llm.json_actions import (
     _ReplyDecoder,
     action_schema,
+    fit_context,
     scrub_contacts,
     to_messages,
     tool_specs,
@@ -95,3 +96,23 @@ def test_messages_keep_one_system_prompt_first() -> None:
     assert messages[0]["role"] == "system" and messages[0]["content"].endswith("GUIDE")
     assert [m["role"] for m in messages] == ["system", "user", "user"]
     assert messages[2]["content"].startswith("[note] Knowledge")
+
+
+def test_long_conversations_are_cut_in_stable_blocks() -> None:
+    system = {"role": "system", "content": "s" * 300}
+    turns = []
+    for i in range(40):
+        turns.append({"role": "user", "content": f"question {i} " + "q" * 100})
+        turns.append({"role": "assistant", "content": f"answer {i} " + "a" * 100})
+    # Short conversations pass untouched.
+    assert fit_context([system, *turns[:6]], 1000, 300) == [system, *turns[:6]]
+    cuts = []
+    for n in range(2, len(turns) + 1):
+        fitted = fit_context([system, *turns[:n]], 1000, 300)
+        assert fitted[0] is system and fitted[-1] is turns[n - 1]
+        assert fitted[1]["role"] == "user"  # a kept history starts with the caller
+        assert sum(len(m["content"]) + 16 for m in fitted[1:]) <= (1000 - 300) * 3 - 300
+        cuts.append(turns.index(fitted[1]))
+    # The first kept message moves rarely and only forward: the cached prefix survives
+    # most turns.
+    assert cuts == sorted(cuts) and 1 < len(set(cuts)) <= len(cuts) // 4

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PRICE_LINE = re.compile(
-    r"(?P<item>[A-Za-z][A-Za-z ()/,'&-]{2,60}?)\s*(?:—|–|-|:)\s*\$(?P<price>\d+(?:\.\d{2})?)"
+    r"(?P<item>[A-Za-z][A-Za-z0-9 ()/,'&-]{2,60}?)\s*(?:—|–|-|:)\s*\$(?P<price>\d+(?:\.\d{2})?)"
 )
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b")
 UNANSWERABLE = [
@@ -31,6 +31,7 @@ class ExamQuestion:
     expected: list[str] = field(default_factory=list)  # all must appear in the reply
     answerable: bool = True
     source: str = ""
+    written_by_model: bool = False
 
 
 def _clean_item(item: str) -> str:

@@ -25,7 +25,8 @@ RULES = """Rules:
 - Dates and times are given to tools exactly as the caller said them ("tomorrow", "3 pm")."""
 
 
-def _facts_block(spec: AgentSpec) -> str:
+def facts_lines(spec: AgentSpec) -> list[str]:
+    """The business facts as the prompt states them, one fact per line."""
     facts = spec.business_facts
     lines = [f"Business: {facts.get('business_name') or spec.name}"]
     if facts.get("description"):
@@ -51,7 +52,7 @@ def _facts_block(spec: AgentSpec) -> str:
         lines.append(f"Appointment types: {kinds}")
     for key, value in (facts.get("extra") or {}).items():
         lines.append(f"{key}: {value}")
-    return "\n".join(lines)
+    return lines
 
 
 def system_prompt(spec: AgentSpec, now: datetime) -> str:
@@ -63,7 +64,7 @@ def system_prompt(spec: AgentSpec, now: datetime) -> str:
     parts = [head, RULES]
     if spec.instructions:
         parts.append(f"Owner's instructions:\n{spec.instructions.strip()}")
-    parts.append(_facts_block(spec))
+    parts.append("\n".join(facts_lines(spec)))
     local = now.astimezone(ZoneInfo(spec.timezone))
     parts.append(f"Today is {local:%A %B} {local.day}, {local.year} (time zone {spec.timezone}).")
     return "\n\n".join(parts)

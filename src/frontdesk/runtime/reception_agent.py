@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
-from frontdesk.runtime.prompt import system_prompt
+from frontdesk.runtime.knowledge_note import covered_by, focus
+from frontdesk.runtime.prompt import facts_lines, system_prompt
 from frontdesk.runtime.services import ReceptionServices
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import RELEVANCE_FLOOR, Clock, ReceptionTools, build_tools
 
 log = logging.getLogger(__name__)
-NOTE_CHARS = 400
-KNOWLEDGE_NOTE = "Knowledge that may answer the caller's next message:"
+KNOWLEDGE_NOTE = "Knowledge for the next message:"
 
 
 class ReceptionAgent(Agent):
@@ -31,6 +31,11 @@ class ReceptionAgent(Agent):
         super().__init__(instructions=system_prompt(spec, tools.clock()), tools=build_tools(tools))
         self.spec = spec
         self.reception = tools
+        # Each caller message's note, by message id. Every later request shows the notes
+        # again where they were, so the prompt up to the newest caller message is exactly
+        # what the model saw before and llama.cpp's cache covers it.
+        self._notes: dict[str, llm.ChatMessage] = {}
+        self._fact_lines = facts_lines(spec)
 
     async def llm_node(  # type: ignore[override]
         self,
@@ -41,16 +46,30 @@ class ReceptionAgent(Agent):
         # Every channel's generations pass here (text input never reaches the speech-turn
         # hooks), so this is where each fresh caller turn gets its knowledge note.
         last = chat_ctx.items[-1] if chat_ctx.items else None
-        if last is not None and last.type == "message" and last.role == "user":
+        if (
+            last is not None
+            and last.type == "message"
+            and last.role == "user"
+            and last.id not in self._notes
+        ):
             note = await self._knowledge_note(last.text_content or "")
             if note:
-                chat_ctx = chat_ctx.copy()
-                chat_ctx.items.insert(len(chat_ctx.items) - 1, note)
+                self._notes[last.id] = note
+        if self._notes:
+            chat_ctx = chat_ctx.copy()
+            items: list[llm.ChatItem] = []
+            for item in chat_ctx.items:
+                if item.id in self._notes:
+                    items.append(self._notes[item.id])
+                items.append(item)
+            chat_ctx.items[:] = items
         async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
             yield chunk
 
     async def _knowledge_note(self, question: str) -> llm.ChatMessage | None:
         if not question.strip() or not self.spec.tool_enabled("search_knowledge"):
+            return None
+        if covered_by(question, self._fact_lines):
             return None
         try:
             snippets = await self.reception.services.search_knowledge(question, 3)
@@ -60,8 +79,8 @@ class ReceptionAgent(Agent):
         relevant = [s for s in snippets if s.score >= RELEVANCE_FLOOR]
         if not relevant:
             return None
-        # Two trimmed snippets: every token after the cached prefix costs ~20 ms on 2 cores.
-        text = "\n".join(f"- {s.text[:NOTE_CHARS]}" for s in relevant[:2])
+        text = focus(question, [s.text for s in relevant])
+        log.debug("knowledge note for %r: %s", question, text)
         return llm.ChatMessage(role="system", content=[f"{KNOWLEDGE_NOTE}\n{text}"])
 
 

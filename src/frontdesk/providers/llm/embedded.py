@@ -17,6 +17,7 @@ from frontdesk.providers.llm.json_actions import (
 )
 from frontdesk.providers.llm.local_model import Progress, ensure_model
 from frontdesk.providers.llm.local_server import LocalModelServer
+from frontdesk.providers.llm.structured import OpenAIStructuredModel
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,16 @@ class EmbeddedModel:
     def llm(self) -> llm.LLM:
         server = self.server()
         return JsonActionLLM(
-            base_url=server.base_url, api_key=server.api_key, hidden_tools=LOOKUP_TOOLS
+            base_url=server.base_url,
+            api_key=server.api_key,
+            hidden_tools=LOOKUP_TOOLS,
+            context_tokens=server.context,
+        )
+
+    def structured(self) -> OpenAIStructuredModel:
+        server = self.server()
+        return OpenAIStructuredModel(
+            base_url=server.base_url, api_key=server.api_key, model="local"
         )
 
     def warm_agent(self, agent: Agent) -> None:

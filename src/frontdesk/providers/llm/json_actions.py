@@ -118,6 +118,32 @@ def to_messages(chat_ctx: llm.ChatContext, guide: str) -> list[Any]:
     return messages
 
 
+REPLY_TOKENS = 300
+TRIM_BLOCK = 8  # messages dropped at a time: the cut moves rarely, so the cache keeps matching
+CHARS_PER_TOKEN = 3  # conservative for English and JSON on Qwen's tokenizer
+
+
+def fit_context(messages: list[Any], context_tokens: int, reply_tokens: int) -> list[Any]:
+    """Drop the oldest turns (never the system prompt) when the conversation would overflow
+    the model's context. The cut point moves in blocks from the start, so between two cuts
+    every request still begins with the same messages and the prompt cache holds."""
+    if not messages:
+        return messages
+    head, rest = messages[:1], messages[1:]
+    budget = (context_tokens - reply_tokens) * CHARS_PER_TOKEN - len(str(head[0]["content"]))
+
+    def size(items: list[Any]) -> int:
+        return sum(len(str(m["content"])) + 16 for m in items)
+
+    cut = 0
+    while cut < len(rest) - 1 and size(rest[cut:]) > budget:
+        cut += TRIM_BLOCK
+        while cut < len(rest) - 1 and rest[cut]["role"] != "user":
+            cut += 1  # a kept history starts with the caller
+    cut = min(cut, len(rest) - 1)
+    return head + rest[cut:]
+
+
 # What a caller says when they want something done rather than answered. A 1.5B model reaches
 # for tools on plain questions ("how much is X?" becomes a booking), so a turn that says none
 # of this may only be answered. Misses cost little: the answer can ask "shall I book that?"
@@ -233,11 +259,13 @@ class JsonActionLLM(llm.LLM):
         api_key: str,
         model: str = "local",
         hidden_tools: frozenset[str] = frozenset(),
+        context_tokens: int = 4096,
     ) -> None:
         super().__init__()
         self._client = AsyncOpenAI(base_url=base_url, api_key=api_key, max_retries=0)
         self._model = model
         self.hidden_tools = hidden_tools
+        self.context_tokens = context_tokens
 
     @property
     def model(self) -> str:
@@ -273,14 +301,18 @@ class _JsonActionStream(llm.LLMStream):
             self._chat_ctx
         ) >= MAX_TOOL_STEPS or not wants_action(_last_caller_text(self._chat_ctx))
         schema = action_schema(specs, answer_only)
-        messages = to_messages(self._chat_ctx, tool_guide(specs) if specs else "")
+        messages = fit_context(
+            to_messages(self._chat_ctx, tool_guide(specs) if specs else ""),
+            owner.context_tokens,
+            REPLY_TOKENS,
+        )
         request: dict[str, Any] = {
             "model": owner.model,
             "messages": messages,
             "stream": True,
             # Greedy decoding: the same caller words get the same decision every time.
             "temperature": 0.0,
-            "max_tokens": 300,
+            "max_tokens": REPLY_TOKENS,
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "action", "schema": schema},
