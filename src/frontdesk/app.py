@@ -19,12 +19,14 @@ from frontdesk.config import Settings
 from frontdesk.conversations.endpoints import router as conversations_router
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.conversations.service import ConversationHub, spec_for
+from frontdesk.conversations.voice_endpoints import router as voice_router
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.exams.endpoints import router as exams_router
 from frontdesk.exams.service import fail_interrupted
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
+from frontdesk.livekit.webhooks import router as livekit_router
 from frontdesk.models import Agent
 from frontdesk.resources import Resources, build_resources
 from frontdesk.runtime.reception_agent import build_agent
@@ -156,6 +158,8 @@ def create_app(
     app.include_router(scheduling_router)
     app.include_router(conversations_router)
     app.include_router(exams_router)
+    app.include_router(livekit_router)
+    app.include_router(voice_router)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:

@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frontdesk.errors import ConfigurationError
@@ -23,7 +23,11 @@ DEVELOPMENT_SECRET = "frontdesk-development-secret-change-me"
 class Settings(BaseSettings):
     """Every setting Frontdesk reads. Environment variables use the `FRONTDESK_` prefix."""
 
-    model_config = SettingsConfigDict(env_prefix="FRONTDESK_", env_file=None, extra="ignore")
+    # validate_by_name: fields with an alias (the LiveKit ones) still accept their own name in
+    # code, e.g. `Settings(livekit_url=...)`.
+    model_config = SettingsConfigDict(
+        env_prefix="FRONTDESK_", env_file=None, extra="ignore", validate_by_name=True
+    )
 
     environment: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("./data")
@@ -68,6 +72,22 @@ class Settings(BaseSettings):
     # The bundled Qwen2.5-Coder-1.5B served by llama.cpp, used when no endpoint is set.
     embedded_llm: bool = True
     llm_threads: int = 2
+
+    # LiveKit (Cloud or self-hosted) for voice at scale. The plain LIVEKIT_* names are read too,
+    # since every LiveKit tool and guide uses them.
+    livekit_url: str = Field(
+        default="", validation_alias=AliasChoices("FRONTDESK_LIVEKIT_URL", "LIVEKIT_URL")
+    )
+    livekit_api_key: str = Field(
+        default="", validation_alias=AliasChoices("FRONTDESK_LIVEKIT_API_KEY", "LIVEKIT_API_KEY")
+    )
+    livekit_api_secret: str = Field(
+        default="",
+        validation_alias=AliasChoices("FRONTDESK_LIVEKIT_API_SECRET", "LIVEKIT_API_SECRET"),
+    )
+    # The name `frontdesk agent-worker` registers under; tokens dispatch calls to it.
+    livekit_agent_name: str = "frontdesk-receptionist"
+    livekit_token_ttl_s: int = Field(default=3600, gt=0)
 
     @field_validator("crawl_allowed_hosts", mode="before")
     @classmethod
@@ -118,3 +138,7 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def livekit_enabled(self) -> bool:
+        return bool(self.livekit_url and self.livekit_api_key and self.livekit_api_secret)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -26,6 +27,7 @@ from frontdesk.providers.llm.factory import (
     build_structured_factory,
 )
 from frontdesk.providers.llm.structured import StructuredFactory
+from frontdesk.providers.speech import LocalSpeech, SpeechModels
 
 
 @dataclass
@@ -42,6 +44,8 @@ class Resources:
     # Schema-constrained answers (exam questions, the onboarding interview).
     structured_factory: StructuredFactory
     embedded_llm: EmbeddedModel | None = None
+    # VAD, speech-to-text and text-to-speech for voice calls, loaded on the first call.
+    speech: Callable[[], SpeechModels] | None = None
 
     def close(self) -> None:
         if self.embedded_llm is not None:
@@ -55,6 +59,7 @@ def build_resources(
     embedder: Embedder | None = None,
     llm_factory: LLMFactory | None = None,
     structured_factory: StructuredFactory | None = None,
+    speech: Callable[[], SpeechModels] | None = None,
 ) -> Resources:
     engine = build_engine(settings.sqlalchemy_url)
     sessions = build_sessionmaker(engine)
@@ -78,4 +83,5 @@ def build_resources(
         llm_factory=llm_factory or build_llm_factory(settings, embedded),
         structured_factory=structured_factory or build_structured_factory(settings, embedded),
         embedded_llm=embedded,
+        speech=speech or LocalSpeech(settings.resolved_data_dir, threads=settings.llm_threads),
     )

