@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,11 +25,12 @@ from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, Conflict, NotFound
 from frontdesk.models import Agent, Conversation, ConversationTurn
 from frontdesk.resources import Resources
+from frontdesk.runtime.call_recorder import SendEvent, VoiceTurn
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCallRecord
-from frontdesk.runtime.voice_channel import SendAudio, SendEvent, VoiceConversation, VoiceTurn
+from frontdesk.runtime.voice_channel import SendAudio, VoiceConversation
 from frontdesk.scheduling.service import config_of
 from frontdesk.workspace.service import Principal
 
@@ -149,14 +151,6 @@ class ConversationHub:
         spec, conversation_id = await self._db(create)
         services = DatabaseReceptionServices(self.resources, spec.agent_id, conversation_id)
 
-        async def store(turn: VoiceTurn) -> None:
-            record = AgentTurn(
-                text=turn.text,
-                tool_calls=[_tool_record(c) for c in turn.tool_calls],
-                timings=turn.timings,
-            )
-            await self._db(lambda db: _store_turn(db, conversation_id, turn.role, record))
-
         call = VoiceConversation(
             build_agent(spec, services),
             model=model,
@@ -165,11 +159,24 @@ class ConversationHub:
             activity=speech.activity,
             send_audio=send_audio,
             send_event=send_event,
-            on_turn=store,
+            on_turn=self.turn_writer(conversation_id),
         )
         self._warm_agent(call.agent)
         await call.start(spec.greeting)
         return conversation_id, call, services
+
+    def turn_writer(self, conversation_id: str) -> Callable[[VoiceTurn], Awaitable[None]]:
+        """Stores a call's finished turns (any voice channel) as they are reported."""
+
+        async def store(turn: VoiceTurn) -> None:
+            record = AgentTurn(
+                text=turn.text,
+                tool_calls=[_tool_record(c) for c in turn.tool_calls],
+                timings=turn.timings,
+            )
+            await self._db(lambda db: _store_turn(db, conversation_id, turn.role, record))
+
+        return store
 
     def _warm(self, live: _Live) -> None:
         self._warm_agent(live.conversation.agent)

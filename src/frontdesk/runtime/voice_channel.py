@@ -17,13 +17,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
 from typing import Any
 
 from livekit import rtc
 from livekit.agents import Agent, AgentSession, llm, stt, tts, vad
 from livekit.agents.voice import io
 from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
+
+from frontdesk.runtime.call_recorder import CallRecorder, OnTurn, SendEvent
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,6 @@ OUTPUT_RATE = 24_000  # what the client receives
 FRAME_MS = 20
 
 SendAudio = Callable[[bytes], Coroutine[Any, Any, None]]
-SendEvent = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
 
 
 class PcmInput(io.AudioInput):
@@ -143,24 +143,6 @@ class CaptionOutput(io.TextOutput):
         self._text = ""
 
 
-@dataclass
-class VoiceTurn:
-    """One side's finished turn, as the session reports it."""
-
-    role: str  # "caller" | "agent"
-    text: str
-    timings: dict[str, float] = field(default_factory=dict)
-    tool_calls: list[dict[str, Any]] = field(default_factory=list)
-    interrupted: bool = False
-
-
-OnTurn = Callable[[VoiceTurn], Coroutine[Any, Any, None]]
-
-
-def _ms(seconds: float | None) -> float | None:
-    return None if seconds is None else round(float(seconds) * 1000, 1)
-
-
 class VoiceConversation:
     """A live voice call with one agent over a socket."""
 
@@ -179,14 +161,6 @@ class VoiceConversation:
         self.agent = agent
         self.input = PcmInput()
         self.output = PcmOutput(send_audio, send_event)
-        self._send_event = send_event
-        self._on_turn = on_turn
-        self._pending_tools: list[dict[str, Any]] = []
-        self._caller_stopped_at: float | None = None
-        self._transcribed_at: float | None = None
-        options = getattr(activity, "options", None)
-        self._vad_silence_s = float(getattr(options, "min_silence_s", 0.0))
-        self._tasks: set[asyncio.Task[None]] = set()
         self.session: AgentSession = AgentSession(
             llm=model,
             stt=speech_to_text,
@@ -211,17 +185,14 @@ class VoiceConversation:
         )
         self.session.output.audio = self._sync.audio_output
         self.session.output.transcription = self._sync.text_output
-        self.session.on("user_input_transcribed", self._on_transcribed)
-        self.session.on("conversation_item_added", self._on_item)
-        self.session.on("function_tools_executed", self._on_tools)
-        self.session.on("agent_state_changed", self._on_agent_state)
-        self.session.on("user_state_changed", self._on_user_state)
+        self.recorder = CallRecorder(
+            self.session,
+            activity=activity,
+            send_event=send_event,
+            on_turn=on_turn,
+            first_audio_at=lambda: self.output.first_audio_at,
+        )
         self._started = False
-
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def start(self, greeting: str | None, history: llm.ChatContext | None = None) -> None:
         if history is not None:
@@ -246,92 +217,8 @@ class VoiceConversation:
 
     # Session events -> client events and stored turns.
 
-    def _on_transcribed(self, event: Any) -> None:
-        if event.is_final:
-            self._transcribed_at = time.time()
-        self._spawn(
-            self._send_event(
-                {
-                    "type": "caption",
-                    "role": "caller",
-                    "text": event.transcript,
-                    "final": bool(event.is_final),
-                }
-            )
-        )
-
-    def _on_user_state(self, event: Any) -> None:
-        if event.old_state == "speaking" and event.new_state == "listening":
-            # The VAD decides after `min_silence_s` of quiet: the words ended that long ago.
-            self._caller_stopped_at = time.time() - self._vad_silence_s
-        self._spawn(self._send_event({"type": "state", "caller": event.new_state}))
-
-    def _on_agent_state(self, event: Any) -> None:
-        self._spawn(self._send_event({"type": "state", "agent": event.new_state}))
-
-    def _on_tools(self, event: Any) -> None:
-        for call, output in zip(event.function_calls, event.function_call_outputs, strict=False):
-            self._pending_tools.append(
-                {
-                    "name": call.name,
-                    "arguments": call.arguments,
-                    "result": output.output if output is not None else None,
-                    "error": bool(output.is_error) if output is not None else False,
-                }
-            )
-
-    def _on_item(self, event: Any) -> None:
-        item = event.item
-        if item.type != "message" or item.role not in ("user", "assistant"):
-            return
-        text = item.text_content or ""
-        metrics = dict(item.metrics or {})
-        if item.role == "user":
-            stopped, transcribed = self._caller_stopped_at, self._transcribed_at
-            heard: dict[str, float] = {}
-            if stopped and transcribed and transcribed > stopped:
-                heard["end_of_speech_to_transcript_ms"] = round((transcribed - stopped) * 1000, 1)
-            turn = VoiceTurn("caller", text, timings=heard)
-        else:
-            timings: dict[str, float | None] = {
-                "first_token_ms": _ms(metrics.get("llm_node_ttft")),
-                "first_audio_ms": _ms(metrics.get("tts_node_ttfb")),
-                "end_of_speech_to_audio_ms": self._response_ms(metrics),
-            }
-            turn = VoiceTurn(
-                "agent",
-                text,
-                timings={k: v for k, v in timings.items() if v is not None},
-                tool_calls=self._pending_tools,
-                interrupted=bool(getattr(item, "interrupted", False)),
-            )
-            self._pending_tools = []
-        self._spawn(self._report(turn))
-
-    def _response_ms(self, metrics: dict[str, Any]) -> float | None:
-        """End of the caller's speech to the agent's first audio sent to the caller."""
-        stopped, first_audio = self._caller_stopped_at, self.output.first_audio_at
-        if stopped and first_audio and first_audio > stopped:
-            return _ms(first_audio - stopped)
-        return _ms(metrics.get("e2e_latency"))
-
-    async def _report(self, turn: VoiceTurn) -> None:
-        # Stored first: a turn the client saw is a turn the transcript has.
-        await self._on_turn(turn)
-        await self._send_event(
-            {
-                "type": "turn",
-                "role": turn.role,
-                "text": turn.text,
-                "timings": turn.timings,
-                "tool_calls": turn.tool_calls,
-                "interrupted": turn.interrupted,
-            }
-        )
-
     async def close(self) -> None:
         self.input.close()
         if self._started:
             await self.session.aclose()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.recorder.drain()
