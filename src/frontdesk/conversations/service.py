@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +24,7 @@ from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, Conflict, NotFound
 from frontdesk.models import Agent, Conversation, ConversationTurn
 from frontdesk.resources import Resources
-from frontdesk.runtime.call_recorder import SendEvent, VoiceTurn
+from frontdesk.runtime.call_recorder import OnTurn, SendEvent, VoiceTurn
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.runtime.spec import AgentSpec
@@ -165,7 +164,7 @@ class ConversationHub:
         await call.start(spec.greeting)
         return conversation_id, call, services
 
-    def turn_writer(self, conversation_id: str) -> Callable[[VoiceTurn], Awaitable[None]]:
+    def turn_writer(self, conversation_id: str) -> OnTurn:
         """Stores a call's finished turns (any voice channel) as they are reported."""
 
         async def store(turn: VoiceTurn) -> None:
