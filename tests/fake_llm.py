@@ -26,7 +26,14 @@ class Call:
     arguments: dict[str, Any] = field(default_factory=dict)
 
 
-Step = Say | Call | Callable[[llm.ChatContext], "Say | Call"]
+@dataclass
+class Fail:
+    """The provider breaks mid-answer (after the request was accepted)."""
+
+    message: str = "model server crashed"
+
+
+Step = Say | Call | Fail | Callable[[llm.ChatContext], "Say | Call | Fail"]
 
 
 class ScriptedLLM(llm.LLM):
@@ -62,7 +69,7 @@ class ScriptedLLM(llm.LLM):
         self.seen.append(chat_ctx.copy())
         self.tool_names.append([getattr(t, "id", getattr(t, "name", "")) for t in tools or []])
         step = self.steps.pop(0) if self.steps else Say("(script exhausted)")
-        if callable(step) and not isinstance(step, Say | Call):
+        if callable(step) and not isinstance(step, Say | Call | Fail):
             step = step(chat_ctx)
         return _ScriptedStream(
             self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options, step=step
@@ -70,12 +77,14 @@ class ScriptedLLM(llm.LLM):
 
 
 class _ScriptedStream(llm.LLMStream):
-    def __init__(self, owner: ScriptedLLM, *, step: Say | Call, **kwargs: Any) -> None:
+    def __init__(self, owner: ScriptedLLM, *, step: Say | Call | Fail, **kwargs: Any) -> None:
         super().__init__(owner, **kwargs)
         self._step = step
 
     async def _run(self) -> None:
         step = self._step
+        if isinstance(step, Fail):
+            raise RuntimeError(step.message)
         if isinstance(step, Say):
             if step.delay_s:
                 await asyncio.sleep(step.delay_s)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from livekit import rtc
 
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
+from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
-from livekit import rtc
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +31,10 @@ def caller_voice(speech_models: SpeechModels):  # type: ignore[no-untyped-def]
         return out + bytes(int(INPUT_RATE * silence_s) * 2)
 
     return speak
+
+
+@pytest.fixture
+def voice(chat, chat_resources: Resources, speech_models: SpeechModels):  # type: ignore[no-untyped-def]
+    """The `chat` client and agent, with the real speech models for calls."""
+    chat_resources.speech = lambda: speech_models
+    return chat

@@ -13,27 +13,20 @@ import pytest
 
 from frontdesk.db import transaction
 from frontdesk.models import Appointment
-from frontdesk.providers.speech import SpeechModels
-from frontdesk.resources import Resources
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 
 pytestmark = pytest.mark.timeout(180)
 CHUNK = 3200  # 100 ms of 16 kHz PCM16
 
 
-@pytest.fixture
-def voice(chat, chat_resources: Resources, speech_models: SpeechModels):  # type: ignore[no-untyped-def]
-    chat_resources.speech = lambda: speech_models
-    return chat
-
-
-class Call_:
+class CallClient:
     """The client side of one call: what it sent, and everything it received."""
 
     def __init__(self, socket: Any) -> None:
         self.socket = socket
         self.events: list[dict[str, Any]] = []
         self.audio_bytes = 0
+        self.conversation_id = ""
 
     def send_audio(self, pcm: bytes) -> None:
         for start in range(0, len(pcm), CHUNK):
@@ -50,6 +43,8 @@ class Call_:
                 raise AssertionError(f"socket closed: {message}; events: {self.events}")
             event = json.loads(message["text"])
             self.events.append(event)
+            if event["type"] == "ready":
+                self.conversation_id = event["conversation_id"]
             if wanted(event):
                 return event
         raise AssertionError(f"timed out; events: {self.events}")
@@ -59,13 +54,16 @@ def _turn(role: str) -> Callable[[dict[str, Any]], bool]:
     return lambda e: e["type"] == "turn" and e["role"] == role
 
 
+agent_turn = _turn("agent")
+
+
 def test_question_answered_aloud_and_stored(voice, fake_llm: ScriptedLLM, caller_voice) -> None:  # type: ignore[no-untyped-def]
     client, agent = voice
     fake_llm.script(Say("A rabies vaccination is thirty two dollars."))
     started = client.post(f"/api/agents/{agent['id']}/calls")
     assert started.status_code == 201 and started.json()["transport"] == "websocket"
     with client.websocket_connect(started.json()["url"]) as socket:
-        call = Call_(socket)
+        call = CallClient(socket)
         ready = call.until(lambda e: e["type"] == "ready")
         greeting = call.until(_turn("agent"))
         assert greeting["text"].startswith("Juniper Vet, Maya speaking")
@@ -97,7 +95,7 @@ def test_booking_by_voice(voice, fake_llm: ScriptedLLM, chat_resources, caller_v
     )  # fmt: skip
     url = client.post(f"/api/agents/{agent['id']}/calls").json()["url"]
     with client.websocket_connect(url) as socket:
-        call = Call_(socket)
+        call = CallClient(socket)
         ready = call.until(lambda e: e["type"] == "ready")
         call.until(_turn("agent"))
         call.send_audio(
@@ -121,7 +119,7 @@ def test_caller_speech_cuts_the_agent_off(voice, fake_llm: ScriptedLLM, caller_v
     fake_llm.script(Say(long_answer), Say("Of course, go ahead."))
     url = client.post(f"/api/agents/{agent['id']}/calls").json()["url"]
     with client.websocket_connect(url) as socket:
-        call = Call_(socket)
+        call = CallClient(socket)
         call.until(_turn("agent"))
         call.send_audio(caller_voice("Tell me everything about your clinic."))
         call.until(lambda e: e.get("agent") == "speaking")

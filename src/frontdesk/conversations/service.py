@@ -29,7 +29,7 @@ from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCallRecord
-from frontdesk.runtime.voice_channel import SendAudio, VoiceConversation
+from frontdesk.runtime.voice_channel import SendAudio, SpokenPhrases, VoiceConversation
 from frontdesk.scheduling.service import config_of
 from frontdesk.workspace.service import Principal
 
@@ -93,6 +93,7 @@ class ConversationHub:
         self.resources = resources
         self._live: dict[str, _Live] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self.phrases = SpokenPhrases()
 
     async def _db(self, work):  # type: ignore[no-untyped-def]
         def call():  # type: ignore[no-untyped-def]
@@ -159,6 +160,7 @@ class ConversationHub:
             send_audio=send_audio,
             send_event=send_event,
             on_turn=self.turn_writer(conversation_id),
+            phrases=self.phrases,
         )
         self._warm_agent(call.agent)
         await call.start(spec.greeting)
@@ -297,6 +299,19 @@ class ConversationHub:
                 await self.close(conversation_id)
             except Exception:  # noqa: BLE001 - shutting down: log and go on
                 log.warning("closing conversation %s failed", conversation_id, exc_info=True)
+
+    async def open_call(self, principal: Principal, agent_id: str, channel: str) -> str:
+        """The conversation of a call that another process answers (a LiveKit room, where
+        `frontdesk agent-worker` runs the session): the agent is checked, the row created."""
+
+        def create(db: Session) -> str:
+            agent = AgentService(db, self.resources, principal).get(agent_id)
+            row = Conversation(workspace_id=agent.workspace_id, agent_id=agent.id, channel=channel)
+            db.add(row)
+            db.flush()
+            return row.id
+
+        return await self._db(create)
 
 
 def _tool_record(call: dict[str, Any]) -> ToolCallRecord:

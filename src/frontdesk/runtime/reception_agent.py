@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterable
 from datetime import UTC, datetime
 
+from livekit import rtc
 from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
@@ -17,6 +18,8 @@ from frontdesk.runtime.tools import RELEVANCE_FLOOR, Clock, ReceptionTools, buil
 
 log = logging.getLogger(__name__)
 KNOWLEDGE_NOTE = "Knowledge for the next message:"
+MODEL_APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again?"
+VOICE_APOLOGY = "Sorry, something went wrong on my side. Could you say that again?"
 
 
 class ReceptionAgent(Agent):
@@ -36,6 +39,9 @@ class ReceptionAgent(Agent):
         # what the model saw before and llama.cpp's cache covers it.
         self._notes: dict[str, llm.ChatMessage] = {}
         self._fact_lines = facts_lines(spec)
+        # Spoken when text-to-speech itself fails mid-turn: synthesized at the start of a
+        # call, while the voice still worked (voice channels fill it in).
+        self.apology_audio: list[rtc.AudioFrame] = []
 
     async def llm_node(  # type: ignore[override]
         self,
@@ -63,8 +69,25 @@ class ReceptionAgent(Agent):
                     items.append(self._notes[item.id])
                 items.append(item)
             chat_ctx.items[:] = items
-        async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
-            yield chunk
+        produced = False
+        try:
+            async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
+                produced = True
+                yield chunk
+        except Exception:  # noqa: BLE001 - a failing model must not end the call
+            log.exception("the language model failed during a turn")
+            yield (" " if produced else "") + MODEL_APOLOGY
+
+    async def tts_node(  # type: ignore[override]
+        self, text: AsyncIterable[str], model_settings: ModelSettings
+    ) -> AsyncIterable[rtc.AudioFrame]:
+        try:
+            async for frame in Agent.default.tts_node(self, text, model_settings):
+                yield frame
+        except Exception:  # noqa: BLE001 - the caller still hears something, not silence
+            log.exception("text-to-speech failed during a turn")
+            for frame in self.apology_audio:
+                yield frame
 
     async def _knowledge_note(self, question: str) -> llm.ChatMessage | None:
         if not question.strip() or not self.spec.tool_enabled("search_knowledge"):

@@ -16,7 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from livekit import rtc
@@ -25,6 +26,8 @@ from livekit.agents.voice import io
 from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
 
 from frontdesk.runtime.call_recorder import CallRecorder, OnTurn, SendEvent
+from frontdesk.runtime.guarded_stt import GuardedSTT
+from frontdesk.runtime.reception_agent import VOICE_APOLOGY, ReceptionAgent
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +146,31 @@ class CaptionOutput(io.TextOutput):
         self._text = ""
 
 
+class SpokenPhrases:
+    """Audio of fixed phrases (each agent's greeting, the apologies), synthesized once per
+    voice and text: the greeting plays the moment a call opens."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self._audio: OrderedDict[tuple[str, str, str], list[rtc.AudioFrame]] = OrderedDict()
+        self._limit = limit
+
+    async def get(self, engine: tts.TTS, text: str) -> list[rtc.AudioFrame]:
+        key = (engine.provider, engine.model, text)
+        if key in self._audio:
+            self._audio.move_to_end(key)
+            return self._audio[key]
+        frames = [event.frame async for event in engine.synthesize(text)]
+        self._audio[key] = frames
+        while len(self._audio) > self._limit:
+            self._audio.popitem(last=False)
+        return frames
+
+
+async def _replay(frames: list[rtc.AudioFrame]) -> AsyncIterator[rtc.AudioFrame]:
+    for frame in frames:
+        yield frame
+
+
 class VoiceConversation:
     """A live voice call with one agent over a socket."""
 
@@ -157,8 +185,13 @@ class VoiceConversation:
         send_audio: SendAudio,
         send_event: SendEvent,
         on_turn: OnTurn,
+        phrases: SpokenPhrases | None = None,
     ) -> None:
         self.agent = agent
+        self.phrases = phrases or SpokenPhrases()
+        self._text_to_speech = text_to_speech
+        if not speech_to_text.capabilities.streaming:
+            speech_to_text = GuardedSTT(speech_to_text, self._not_heard)
         self.input = PcmInput()
         self.output = PcmOutput(send_audio, send_event)
         self.session: AgentSession = AgentSession(
@@ -197,10 +230,19 @@ class VoiceConversation:
     async def start(self, greeting: str | None, history: llm.ChatContext | None = None) -> None:
         if history is not None:
             await self.agent.update_chat_ctx(history)
+        apology = await self.phrases.get(self._text_to_speech, VOICE_APOLOGY)
+        if isinstance(self.agent, ReceptionAgent):
+            self.agent.apology_audio = apology
+        greeting_audio = await self.phrases.get(self._text_to_speech, greeting) if greeting else []
         await self.session.start(self.agent)
         self._started = True
         if greeting:
-            self.session.say(greeting, add_to_chat_ctx=True)
+            self.session.say(greeting, audio=_replay(greeting_audio), add_to_chat_ctx=True)
+
+    def _not_heard(self, error: Exception) -> None:
+        """Speech-to-text failed on an utterance: ask again, keep listening."""
+        if self._started:
+            self.session.say(VOICE_APOLOGY, add_to_chat_ctx=True)
 
     @property
     def speaking(self) -> bool:
