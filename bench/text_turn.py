@@ -80,7 +80,7 @@ FACTS = {
 
 
 def _setup(
-    data_dir: Path, *, embedded: bool, llm_factory: LLMFactory | None = None
+    data_dir: Path, *, embedded: bool, llm_factory: LLMFactory | None = None, crawl: bool = True
 ) -> tuple[Resources, Principal, str]:
     """A workspace and an agent that knows the Juniper Lane test website (crawled here, on
     loopback) and the facts an owner would have entered."""
@@ -100,7 +100,7 @@ def _setup(
     with juniper_site() as site:
         with transaction(resources.sessionmaker) as db:
             agent = AgentService(db, resources, principal).create(
-                AgentCreate(name="Juniper Lane Vet", website_url=site.url("/"))
+                AgentCreate(name="Juniper Lane Vet", website_url=site.url("/") if crawl else None)
             )
             agent.business_facts = FACTS
             agent_id = agent.id

@@ -118,6 +118,7 @@ class CallRecorder:
                 "first_token_ms": _ms(metrics.get("llm_node_ttft")),
                 "first_audio_ms": _ms(metrics.get("tts_node_ttfb")),
                 "end_of_speech_to_audio_ms": self._response_ms(metrics),
+                "transcript_to_audio_ms": self._since_transcript_ms(),
             }
             turn = VoiceTurn(
                 "agent",
@@ -128,6 +129,13 @@ class CallRecorder:
             )
             self._pending_tools = []
         self._spawn(self._report(turn))
+
+    def _since_transcript_ms(self) -> float | None:
+        """The caller's words known to the agent's first audio sent: the pipeline's part."""
+        heard, first_audio = self._transcribed_at, self._first_audio_at()
+        if heard and first_audio and first_audio > heard:
+            return _ms(first_audio - heard)
+        return None
 
     def _response_ms(self, metrics: dict[str, Any]) -> float | None:
         """End of the caller's speech to the agent's first audio sent to the caller."""

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 INPUT_RATE = 16_000  # what the client sends unless it says otherwise
 OUTPUT_RATE = 24_000  # what the client receives
 FRAME_MS = 20
+# After the VAD has heard its closing silence, how long the session still waits before it
+# answers. The VAD's silence already is the pause detector; a long extra wait is latency.
+ENDPOINTING_DELAY_S = 0.1
 
 SendAudio = Callable[[bytes], Coroutine[Any, Any, None]]
 
@@ -201,8 +204,7 @@ class VoiceConversation:
             vad=activity,
             turn_handling={
                 "turn_detection": "vad",
-                # The VAD already waited for silence; a long extra wait only adds latency.
-                "endpointing": {"min_delay": 0.2, "max_delay": 3.0},
+                "endpointing": {"min_delay": ENDPOINTING_DELAY_S, "max_delay": 3.0},
                 # "adaptive" interruption needs a downloaded model: plain VAD barge-in.
                 "interruption": {"enabled": True, "mode": "vad", "min_duration": 0.3},
                 # One local model slot: a guess computed before the turn ends would only

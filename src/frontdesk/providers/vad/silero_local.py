@@ -23,7 +23,9 @@ SAMPLE_RATE = 16_000
 class VadOptions:
     activation: float = 0.5  # speech probability that counts as speech
     min_speech_s: float = 0.06  # speech this long opens an utterance
-    min_silence_s: float = 0.5  # quiet this long closes it
+    # Quiet this long closes an utterance: shorter cuts callers off at a pause, longer is
+    # felt as a slow agent on every turn.
+    min_silence_s: float = 0.4
     prefix_s: float = 0.3  # audio kept from before the start
 
 
