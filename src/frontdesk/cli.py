@@ -1,4 +1,4 @@
-"""`frontdesk` command line: serve, worker, ingest, agents, version."""
+"""`frontdesk` command line: serve, worker, agent-worker, ingest, agents, version."""
 
 from __future__ import annotations
 
@@ -257,6 +257,29 @@ def worker(
     )
     resources.queue.recover()
     consumer.run()
+
+
+@app.command("agent-worker")
+def agent_worker(
+    port: Annotated[int, typer.Option(help="Port of the worker's health check (0: any)")] = 8081,
+) -> None:
+    """Answer LiveKit calls: register with LiveKit as FRONTDESK_LIVEKIT_AGENT_NAME."""
+    import asyncio
+
+    from frontdesk.livekit.worker import check_worker_settings, run_worker
+
+    settings = _settings()
+    with _exit_on_error():
+        check_worker_settings(settings)
+    _configure_logging()
+    _prepare(settings)
+    resources = build_resources(settings)
+    if resources.embedded_llm is not None:
+        _prepare_embedded_model(settings)
+    try:
+        asyncio.run(run_worker(resources, port=port))
+    finally:
+        resources.close()
 
 
 @app.command()

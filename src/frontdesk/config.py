@@ -89,6 +89,20 @@ class Settings(BaseSettings):
     livekit_agent_name: str = "frontdesk-receptionist"
     livekit_token_ttl_s: int = Field(default=3600, gt=0)
 
+    # Speech of LiveKit calls (`frontdesk agent-worker`). "local" runs Whisper and Piper in the
+    # worker, like the local voice channel; "openai" uses OpenAI's speech-to-text and
+    # text-to-speech APIs (livekit-plugins-openai) with `openai_api_key`.
+    voice_stt: Literal["local", "openai"] = "local"
+    voice_tts: Literal["local", "openai"] = "local"
+    # OpenAI's Realtime model hears and speaks by itself: it replaces speech-to-text, the LLM
+    # and text-to-speech of LiveKit calls (the voice_* choices above are then ignored).
+    voice_realtime: bool = False
+    # The key for OpenAI speech and Realtime; empty means FRONTDESK_LLM_API_KEY (when the LLM
+    # endpoint is OpenAI itself). The plain OPENAI_API_KEY name is read too.
+    openai_api_key: str = Field(
+        default="", validation_alias=AliasChoices("FRONTDESK_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+
     @field_validator("crawl_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

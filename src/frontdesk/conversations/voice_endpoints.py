@@ -1,5 +1,9 @@
 """Voice calls over HTTP: how to connect, and the WebSocket that carries the call.
 
+With LiveKit configured, a call is a LiveKit room instead: `POST …/calls` opens the
+conversation and answers a token for its room, and `frontdesk agent-worker` runs the agent
+there. Without LiveKit, the call runs in this process over the WebSocket below.
+
 The socket carries binary frames of 16-bit mono PCM both ways (caller audio in at the
 sample rate the client announces, 16 kHz unless told; agent audio out at 24 kHz) and JSON
 text frames for everything else:
@@ -21,12 +25,14 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from frontdesk.agents.service import AgentService
 from frontdesk.db import DbSession, transaction
 from frontdesk.errors import FrontdeskError
+from frontdesk.livekit.tokens import mint_call_token
 from frontdesk.runtime.voice_channel import INPUT_RATE, OUTPUT_RATE
 from frontdesk.workspace.auth import CurrentPrincipal, authenticate
 from frontdesk.workspace.service import Principal
@@ -43,14 +49,42 @@ class CallStart(BaseModel):
     url: str
     input_sample_rate: int | None = None
     output_sample_rate: int | None = None
+    # LiveKit only: the caller's token for `room`, and the conversation already opened.
+    token: str | None = None
+    room: str | None = None
+    conversation_id: str | None = None
 
 
 @router.post("/api/agents/{agent_id}/calls", response_model=CallStart, status_code=201)
-def start_call(
+async def start_call(
     agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> CallStart:
-    """How to call this agent: the WebSocket to open (it starts the conversation)."""
-    AgentService(db, request.app.state.resources, principal).get(agent_id)
+    """How to call this agent.
+
+    With LiveKit configured: a new conversation and a token for its own room, into which
+    LiveKit dispatches `frontdesk agent-worker` (join `url` with `token`). Otherwise: the
+    WebSocket to open, which starts the conversation itself.
+    """
+    resources = request.app.state.resources
+    settings = resources.settings
+    if settings.livekit_enabled:
+        hub = request.app.state.conversations
+        conversation_id = await hub.open_call(principal, agent_id, "livekit")
+        call = mint_call_token(
+            settings,
+            agent_id=agent_id,
+            conversation_id=conversation_id,
+            identity=f"caller-{conversation_id}",
+            name="Caller",
+        )
+        return CallStart(
+            transport="livekit",
+            url=call.url,
+            token=call.token,
+            room=call.room,
+            conversation_id=conversation_id,
+        )
+    await run_in_threadpool(AgentService(db, resources, principal).get, agent_id)
     return CallStart(
         transport="websocket",
         url=f"/api/agents/{agent_id}/calls/ws",
@@ -75,15 +109,19 @@ async def call_socket(websocket: WebSocket, agent_id: str) -> None:
     await websocket.accept()
     sending = asyncio.Lock()
 
+    # A caller who hangs up mid-sentence is normal: what is still being sent to them is
+    # dropped, and the call winds down through the receive loop.
     async def send_event(event: dict[str, Any]) -> None:
         async with sending:
             if websocket.application_state == WebSocketState.CONNECTED:
-                await websocket.send_text(json.dumps(event, default=str))
+                with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+                    await websocket.send_text(json.dumps(event, default=str))
 
     async def send_audio(pcm: bytes) -> None:
         async with sending:
             if websocket.application_state == WebSocketState.CONNECTED:
-                await websocket.send_bytes(pcm)
+                with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+                    await websocket.send_bytes(pcm)
 
     hub = websocket.app.state.conversations
     try:

@@ -56,6 +56,7 @@ class CallRecorder:
         options = getattr(activity, "options", None)
         self._vad_silence_s = float(getattr(options, "min_silence_s", 0.0))
         self._tasks: set[asyncio.Task[None]] = set()
+        self._storing = asyncio.Lock()
         session.on("user_input_transcribed", self._on_transcribed)
         session.on("conversation_item_added", self._on_item)
         session.on("function_tools_executed", self._on_tools)
@@ -145,8 +146,11 @@ class CallRecorder:
         return _ms(metrics.get("e2e_latency"))
 
     async def _report(self, turn: VoiceTurn) -> None:
-        # Stored first: a turn the client saw is a turn the transcript has.
-        await self._on_turn(turn)
+        # One at a time and in the order they happened (the lock queues waiters first come,
+        # first served): turns are numbered as they are stored.
+        async with self._storing:
+            # Stored first: a turn the client saw is a turn the transcript has.
+            await self._on_turn(turn)
         await self._send_event(
             {
                 "type": "turn",

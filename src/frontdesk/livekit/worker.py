@@ -1,0 +1,360 @@
+"""The LiveKit agent worker (`frontdesk agent-worker`): answers the calls LiveKit dispatches.
+
+The worker registers with LiveKit under `FRONTDESK_LIVEKIT_AGENT_NAME` (explicit dispatch:
+it only joins rooms whose token names it, see `tokens.mint_call_token`). Each dispatched job
+carries the agent and the conversation in its metadata; the job loads the agent's spec,
+builds the same receptionist every channel runs, and starts one `AgentSession` in the room.
+A `CallRecorder` stores each finished turn, and the conversation ends with the session.
+
+Jobs run as threads of this one process (not livekit's default of a process per job), so
+the speech models and the embedded LLM are loaded once and shared by every call, as in
+`frontdesk serve`. Everything but joining the room lives in `prepare_call`, which tests
+drive with text and no LiveKit server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+from typing import Any
+
+from livekit import rtc
+from livekit.agents import (
+    AgentServer,
+    AgentSession,
+    JobContext,
+    JobExecutorType,
+    TurnHandlingOptions,
+    llm,
+    room_io,
+    stt,
+    tts,
+    vad,
+)
+from livekit.agents.types import NOT_GIVEN, NotGivenOr
+from livekit.agents.voice import SpeechHandle
+
+from frontdesk.config import Settings
+from frontdesk.conversations.reception_services import DatabaseReceptionServices
+from frontdesk.conversations.service import ConversationHub, spec_for
+from frontdesk.db import transaction
+from frontdesk.errors import ConfigurationError, FrontdeskError
+from frontdesk.livekit.tokens import dispatch_metadata, require_livekit
+from frontdesk.models import Agent, Conversation
+from frontdesk.resources import Resources
+from frontdesk.runtime.call_recorder import CallRecorder, OnTurn, VoiceTurn
+from frontdesk.runtime.reception_agent import build_agent
+from frontdesk.runtime.spec import AgentSpec
+from frontdesk.runtime.voice_channel import ENDPOINTING_DELAY_S
+from frontdesk.workspace.service import Principal
+
+log = logging.getLogger(__name__)
+
+END_REASON = "call ended"
+
+# The same turn taking as the local voice channel: the VAD decides when the caller is done,
+# plain VAD barge-in ("adaptive" needs a downloaded model), and no preemptive replies (one
+# local model slot: a guess would queue in front of the real answer).
+PIPELINE_TURNS: TurnHandlingOptions = {
+    "turn_detection": "vad",
+    "endpointing": {"min_delay": ENDPOINTING_DELAY_S, "max_delay": 3.0},
+    "interruption": {"enabled": True, "mode": "vad", "min_duration": 0.3},
+    "preemptive_generation": {"enabled": False},
+}
+
+
+class CallRefused(Exception):
+    """A dispatched job this worker will not answer (bad metadata, unknown or ended call)."""
+
+
+def uses_local_speech(settings: Settings) -> bool:
+    return not settings.voice_realtime and "local" in (settings.voice_stt, settings.voice_tts)
+
+
+def uses_openai(settings: Settings) -> bool:
+    return settings.voice_realtime or "openai" in (settings.voice_stt, settings.voice_tts)
+
+
+def openai_api_key(settings: Settings) -> str:
+    """The key for OpenAI speech and Realtime. The LLM's key counts only when the LLM
+    endpoint is OpenAI itself: another provider's key would be sent to OpenAI."""
+    if settings.openai_api_key:
+        return settings.openai_api_key
+    if settings.llm_api_key and "api.openai.com" in settings.llm_base_url:
+        return settings.llm_api_key
+    raise ConfigurationError(
+        "OpenAI speech (FRONTDESK_VOICE_STT/FRONTDESK_VOICE_TTS=openai) and "
+        "FRONTDESK_VOICE_REALTIME need an OpenAI key: set FRONTDESK_OPENAI_API_KEY "
+        "(or OPENAI_API_KEY)."
+    )
+
+
+def check_worker_settings(settings: Settings) -> None:
+    """Refuse to start a worker that could not answer a single call."""
+    require_livekit(settings)
+    if uses_openai(settings):
+        openai_api_key(settings)
+
+
+@dataclass
+class CallModels:
+    """What one call's session runs on: a Realtime model alone, or STT → LLM → TTS."""
+
+    model: llm.LLM | llm.RealtimeModel
+    speech_to_text: stt.STT | None = None
+    text_to_speech: tts.TTS | None = None
+    activity: vad.VAD | None = None
+
+    @property
+    def realtime(self) -> bool:
+        return isinstance(self.model, llm.RealtimeModel)
+
+
+async def call_models(resources: Resources) -> CallModels:
+    """The models a new call uses, as the settings choose; local ones are shared, loaded once."""
+    settings = resources.settings
+    if settings.voice_realtime:
+        from livekit.plugins.openai import realtime
+
+        return CallModels(realtime.RealtimeModel(api_key=openai_api_key(settings)))
+    model = resources.llm_factory()
+    speech_to_text: stt.STT | None = None
+    text_to_speech: tts.TTS | None = None
+    activity: vad.VAD | None = None
+    if uses_local_speech(settings):
+        if resources.speech is None:
+            raise ConfigurationError("Voice is not available: no speech models configured.")
+        local = await asyncio.to_thread(resources.speech)
+        speech_to_text = local.speech_to_text if settings.voice_stt == "local" else None
+        text_to_speech = local.text_to_speech if settings.voice_tts == "local" else None
+        activity = local.activity
+    if speech_to_text is None or text_to_speech is None:
+        from livekit.plugins import openai as lk_openai
+
+        key = openai_api_key(settings)
+        speech_to_text = speech_to_text or lk_openai.STT(api_key=key)
+        text_to_speech = text_to_speech or lk_openai.TTS(api_key=key)
+    if activity is None:
+        from frontdesk.providers.vad.silero_local import SileroLiteVAD
+
+        activity = SileroLiteVAD()
+    return CallModels(model, speech_to_text, text_to_speech, activity)
+
+
+async def _ignore_event(event: dict[str, Any]) -> None:
+    # The room already carries captions (lk.transcription) and the agent's state (participant
+    # attributes) through livekit's RoomIO; stored turns are what we add.
+    return None
+
+
+def _one_at_a_time(store: OnTurn) -> OnTurn:
+    """Store turns in the order they are reported. The recorder reports each turn in its own
+    task, and two turns at once (the caller speaking over the greeting) would otherwise both
+    take the next sequence number."""
+    lock = asyncio.Lock()  # first come, first served
+
+    async def store_in_order(turn: VoiceTurn) -> None:
+        async with lock:
+            await store(turn)
+
+    return store_in_order
+
+
+class DispatchedCall:
+    """One call LiveKit gave this worker: the receptionist, its session and its recorder."""
+
+    def __init__(
+        self,
+        *,
+        hub: ConversationHub,
+        principal: Principal,
+        conversation_id: str,
+        spec: AgentSpec,
+        services: DatabaseReceptionServices,
+        models: CallModels,
+    ) -> None:
+        self.hub = hub
+        self.principal = principal
+        self.conversation_id = conversation_id
+        self.spec = spec
+        self.services = services
+        self.models = models
+        self.agent = build_agent(spec, services)
+        self.session: AgentSession = AgentSession(
+            llm=models.model,
+            stt=models.speech_to_text or NOT_GIVEN,
+            tts=models.text_to_speech or NOT_GIVEN,
+            vad=models.activity or NOT_GIVEN,
+            turn_handling=NOT_GIVEN if models.realtime else PIPELINE_TURNS,
+        )
+        self.recorder = CallRecorder(
+            self.session,
+            activity=models.activity,
+            send_event=_ignore_event,
+            on_turn=_one_at_a_time(hub.turn_writer(conversation_id)),
+        )
+        self.session.on("agent_state_changed", self._on_agent_state)
+        self.session.on("close", self._on_close)
+        self._finishing: asyncio.Future[None] | None = None
+
+    async def start(self, room: NotGivenOr[rtc.Room] = NOT_GIVEN) -> SpeechHandle | None:
+        """Start the session (in `room`, or with no I/O for text runs) and greet the caller;
+        the greeting's handle, to await when the greeting must be heard first."""
+        await self.session.start(
+            self.agent,
+            room=room,
+            # One room per call: once the session is over nobody else belongs in it.
+            room_options=room_io.RoomOptions(delete_room_on_close=True),
+        )
+        greeting = self.spec.greeting
+        if not greeting:
+            return None
+        if self.models.realtime and self.models.text_to_speech is None:
+            # OpenAI's Realtime model cannot read out fixed text: it is asked to say it.
+            return self.session.generate_reply(
+                instructions=f"Greet the caller with exactly these words: {greeting}"
+            )
+        return self.session.say(greeting, add_to_chat_ctx=True)
+
+    def _on_agent_state(self, event: Any) -> None:
+        # The agent ended the conversation (end_conversation tool): hang up once it has said
+        # its goodbye.
+        if self.services.ended is not None and event.new_state == "listening":
+            self.session.shutdown()
+
+    def _on_close(self, event: Any) -> None:
+        self._finish_soon(END_REASON)
+
+    def _finish_soon(self, reason: str) -> asyncio.Future[None]:
+        if self._finishing is None:
+            self._finishing = asyncio.ensure_future(self._finish(reason))
+        return self._finishing
+
+    async def _finish(self, reason: str) -> None:
+        await self.recorder.drain()
+        # Already ended (the agent hung up, or a LiveKit webhook came first): the first
+        # ending stands.
+        await self.hub.end(self.principal, self.conversation_id, reason)
+
+    async def finish(self, reason: str = END_REASON) -> None:
+        """Store every reported turn and end the conversation (once, whoever asks first)."""
+        await asyncio.shield(self._finish_soon(reason))
+
+    async def aclose(self) -> None:
+        """Close the session (if still open) and finish the call."""
+        await self.session.aclose()
+        await self.finish()
+
+
+def _load(resources: Resources, agent_id: str, conversation_id: str) -> tuple[AgentSpec, str]:
+    with transaction(resources.sessionmaker) as db:
+        row = db.get(Conversation, conversation_id)
+        if row is None or row.agent_id != agent_id:
+            raise CallRefused(f"no conversation {conversation_id} of agent {agent_id}")
+        if row.status != "active":
+            raise CallRefused(f"conversation {conversation_id} has already ended")
+        agent = db.get(Agent, agent_id)
+        if agent is None:
+            raise CallRefused(f"agent {agent_id} no longer exists")
+        return spec_for(agent), row.workspace_id
+
+
+async def prepare_call(
+    resources: Resources, metadata: str, *, hub: ConversationHub | None = None
+) -> DispatchedCall:
+    """Everything a dispatched job needs before it joins its room.
+
+    Raises `CallRefused` for metadata that does not name an active conversation of its
+    agent, and when no model can answer (the conversation is then ended with the reason).
+    """
+    try:
+        agent_id, conversation_id = dispatch_metadata(metadata)
+    except ValueError as exc:
+        raise CallRefused(str(exc)) from exc
+    spec, workspace_id = await asyncio.to_thread(_load, resources, agent_id, conversation_id)
+    hub = hub or ConversationHub(resources)
+    principal = Principal(workspace_id=workspace_id, user_id=None, via="livekit")
+    try:
+        models = await call_models(resources)
+    except FrontdeskError as exc:
+        await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
+        raise CallRefused(str(exc.detail)) from exc
+    services = DatabaseReceptionServices(resources, agent_id, conversation_id)
+    return DispatchedCall(
+        hub=hub,
+        principal=principal,
+        conversation_id=conversation_id,
+        spec=spec,
+        services=services,
+        models=models,
+    )
+
+
+async def answer(ctx: JobContext, resources: Resources) -> None:
+    """The session entrypoint of one dispatched job."""
+    try:
+        call = await prepare_call(resources, ctx.job.metadata)
+    except CallRefused as exc:
+        log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, exc)
+        ctx.shutdown(reason=f"call refused: {exc}")
+        return
+    try:
+        await call.start(ctx.room)
+    except Exception:
+        await call.finish("The agent could not join the LiveKit room")
+        raise
+
+    async def finish() -> None:
+        await call.finish()
+
+    # Registered after the session's own shutdown callback: the session closes first.
+    ctx.add_shutdown_callback(finish)
+
+
+def build_server(resources: Resources, *, port: int = 8081) -> AgentServer:
+    """An `AgentServer` for this deployment; `port` serves its health check (0: any)."""
+    settings = resources.settings
+    require_livekit(settings)
+    server = AgentServer(
+        job_executor_type=JobExecutorType.THREAD,
+        ws_url=settings.livekit_url,
+        api_key=settings.livekit_api_key,
+        api_secret=settings.livekit_api_secret,
+        port=port,
+    )
+
+    async def entrypoint(ctx: JobContext) -> None:
+        await answer(ctx, resources)
+
+    server.rtc_session(entrypoint, agent_name=settings.livekit_agent_name)
+    return server
+
+
+async def run_worker(resources: Resources, *, port: int = 8081) -> None:
+    """Run the worker until SIGINT/SIGTERM, then let the calls in progress finish."""
+    if uses_local_speech(resources.settings) and resources.speech is not None:
+        # Loaded before registering, so the first caller does not wait for them.
+        await asyncio.to_thread(resources.speech)
+    server = build_server(resources, port=port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    running = asyncio.ensure_future(server.run(devmode=False))
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if running.done():
+            running.result()  # e.g. LiveKit refused the credentials
+            return
+        log.info("stopping: waiting for the calls in progress (Ctrl-C again to force)")
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+        await server.drain()
+    finally:
+        stopping.cancel()
+        await server.aclose()
+        if not running.done():
+            running.cancel()
