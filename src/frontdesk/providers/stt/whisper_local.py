@@ -21,6 +21,7 @@ from livekit.agents import APIConnectOptions, stt
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
 from livekit.agents.utils import AudioBuffer, merge_frames
 
+from frontdesk.providers.audio_frames import mono
 from frontdesk.providers.model_files import Progress, join_verified, package_data
 
 MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
@@ -55,17 +56,11 @@ def to_mono_16k(frame: rtc.AudioFrame) -> np.ndarray:
         resampler = rtc.AudioResampler(
             input_rate=frame.sample_rate, output_rate=SAMPLE_RATE, num_channels=1
         )
-        mono = frame if frame.num_channels == 1 else _downmix(frame)
-        frames = [*resampler.push(mono), *resampler.flush()]
-        frame = merge_frames(frames) if frames else mono
+        single = mono(frame)
+        frames = [*resampler.push(single), *resampler.flush()]
+        frame = merge_frames(frames) if frames else single
     pcm = np.frombuffer(bytes(frame.data), dtype=np.int16)
     return pcm.astype(np.float32) / 32768.0
-
-
-def _downmix(frame: rtc.AudioFrame) -> rtc.AudioFrame:
-    pcm = np.frombuffer(bytes(frame.data), dtype=np.int16).reshape(-1, frame.num_channels)
-    mono = pcm.mean(axis=1).astype(np.int16)
-    return rtc.AudioFrame(mono.tobytes(), frame.sample_rate, 1, len(mono))
 
 
 class LocalWhisperSTT(stt.STT):

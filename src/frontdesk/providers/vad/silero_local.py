@@ -16,6 +16,8 @@ from livekit import rtc
 from livekit.agents import vad
 from livekit.agents.utils import merge_frames
 
+from frontdesk.providers.audio_frames import mono
+
 SAMPLE_RATE = 16_000
 
 
@@ -77,7 +79,7 @@ class _SileroStream(vad.VADStream):
                     resampler = rtc.AudioResampler(
                         input_rate=frame.sample_rate, output_rate=SAMPLE_RATE, num_channels=1
                     )
-                frames = resampler.push(_mono(frame))
+                frames = resampler.push(mono(frame))
             else:
                 frames = [frame]
             for part in frames:
@@ -141,11 +143,3 @@ class _SileroStream(vad.VADStream):
                     )
                     utterance, speech_s, silence_s = [], 0.0, 0.0
                     self._model.reset()
-
-
-def _mono(frame: rtc.AudioFrame) -> rtc.AudioFrame:
-    if frame.num_channels == 1:
-        return frame
-    pcm = np.frombuffer(bytes(frame.data), np.int16).reshape(-1, frame.num_channels)
-    mono = pcm.mean(axis=1).astype(np.int16)
-    return rtc.AudioFrame(mono.tobytes(), frame.sample_rate, 1, len(mono))
