@@ -28,6 +28,7 @@ from livekit.agents.voice.transcription.synchronizer import TranscriptSynchroniz
 from frontdesk.runtime.call_recorder import CallRecorder, OnTurn, SendEvent
 from frontdesk.runtime.guarded_stt import GuardedSTT
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, ReceptionAgent
+from frontdesk.runtime.spec import AgentSpec
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,17 @@ class CaptionOutput(io.TextOutput):
         self._text = ""
 
 
+def vocabulary(spec: AgentSpec) -> str:
+    """The words a caller of this business is likely to say that a general speech model
+    spells wrong: its name, its people, its services and appointment types."""
+    facts = spec.business_facts
+    words = [str(facts.get("business_name") or spec.name), spec.persona_name]
+    words += [str(s.get("name", "")) for s in facts.get("services") or []]
+    words += [str(t.get("name", "")) for t in spec.appointment_types]
+    words += [str(c.get("name", "")) for c in facts.get("handoff_contacts") or []]
+    return ", ".join(w for w in words if w.strip()) + "."
+
+
 class SpokenPhrases:
     """Audio of fixed phrases (each agent's greeting, the apologies), synthesized once per
     voice and text: the greeting plays the moment a call opens."""
@@ -193,6 +205,9 @@ class VoiceConversation:
         self.agent = agent
         self.phrases = phrases or SpokenPhrases()
         self._text_to_speech = text_to_speech
+        prime = getattr(speech_to_text, "with_vocabulary", None)
+        if prime is not None and isinstance(agent, ReceptionAgent):
+            speech_to_text = prime(vocabulary(agent.spec))
         if not speech_to_text.capabilities.streaming:
             speech_to_text = GuardedSTT(speech_to_text, self._not_heard)
         self.input = PcmInput()

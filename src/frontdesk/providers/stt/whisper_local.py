@@ -63,9 +63,10 @@ def to_mono_16k(frame: rtc.AudioFrame) -> np.ndarray:
     return pcm.astype(np.float32) / 32768.0
 
 
-class LocalWhisperSTT(stt.STT):
+class WhisperEngine:
+    """The loaded Whisper model, shared by every call of the process."""
+
     def __init__(self, data_dir: Path, *, threads: int = 2, language: str = "en") -> None:
-        super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
         self.data_dir = data_dir
         self.threads = threads
         self.language = language
@@ -73,14 +74,6 @@ class LocalWhisperSTT(stt.STT):
         self._lock = threading.Lock()
         # CTranslate2 runs one utterance at a time well on 2 cores; more would only thrash.
         self._busy = threading.Lock()
-
-    @property
-    def model(self) -> str:
-        return "whisper-base"
-
-    @property
-    def provider(self) -> str:
-        return "faster-whisper"
 
     def load(self) -> None:
         """Load the weights now (about a second) instead of on the first utterance."""
@@ -93,7 +86,7 @@ class LocalWhisperSTT(stt.STT):
                     str(folder), device="cpu", compute_type="int8", cpu_threads=self.threads
                 )
 
-    def transcribe(self, samples: np.ndarray) -> str:
+    def transcribe(self, samples: np.ndarray, vocabulary: str = "") -> str:
         self.load()
         with self._busy:
             segments, _info = self._model.transcribe(  # type: ignore[union-attr]
@@ -103,8 +96,48 @@ class LocalWhisperSTT(stt.STT):
                 without_timestamps=True,
                 condition_on_previous_text=False,
                 vad_filter=False,  # our VAD already cut the utterance
+                # Names and services of the business, so "rabies" is not heard as "Arabia's".
+                initial_prompt=vocabulary or None,
             )
             return " ".join(s.text.strip() for s in segments).strip()
+
+
+class LocalWhisperSTT(stt.STT):
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        *,
+        threads: int = 2,
+        language: str = "en",
+        engine: WhisperEngine | None = None,
+        vocabulary: str = "",
+    ) -> None:
+        super().__init__(capabilities=stt.STTCapabilities(streaming=False, interim_results=False))
+        if engine is None:
+            if data_dir is None:
+                raise ValueError("LocalWhisperSTT needs a data dir or a loaded engine")
+            engine = WhisperEngine(data_dir, threads=threads, language=language)
+        self.engine = engine
+        self.language = engine.language
+        self.vocabulary = vocabulary
+
+    @property
+    def model(self) -> str:
+        return "whisper-base"
+
+    @property
+    def provider(self) -> str:
+        return "faster-whisper"
+
+    def load(self) -> None:
+        self.engine.load()
+
+    def with_vocabulary(self, vocabulary: str) -> LocalWhisperSTT:
+        """The same loaded model, primed with one business's words (one per call)."""
+        return LocalWhisperSTT(engine=self.engine, vocabulary=vocabulary[:800])
+
+    def transcribe(self, samples: np.ndarray) -> str:
+        return self.engine.transcribe(samples, self.vocabulary)
 
     async def _recognize_impl(
         self,
