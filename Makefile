@@ -6,7 +6,14 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-dev lint bench-quick clean
+.PHONY: run test install install-dev web chromium lint bench-quick clean
+
+# The browser bundle (web/ -> src/frontdesk/static/, read by the server at run time). Rebuilt
+# only when missing or older than its sources; npm ci runs only when the lockfile changed.
+WEB_BUILT := src/frontdesk/static/.vite/manifest.json
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/vite.config.ts web/tsconfig.json \
+	web/package.json
+WEB_MODULES := web/node_modules/.package-lock.json
 
 # uv comes from PyPI into a private folder, so the machine's Python stays untouched.
 $(UV):
@@ -15,25 +22,39 @@ $(UV):
 	        --target $(TOOLS)/lib uv==$(UV_VERSION) && mkdir -p $(TOOLS)/bin \
 	        && ln -sf ../lib/bin/uv $(UV))
 
-install: $(UV)
+$(WEB_MODULES): web/package-lock.json
+	@command -v npm >/dev/null || { echo "Building the web bundle needs Node.js 20.19+ and npm." >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+
+$(WEB_BUILT): $(WEB_MODULES) $(WEB_SOURCES)
+	cd web && npm run build
+
+web: $(WEB_BUILT)
+
+# Debian's Chromium for tests/browser (installed with apt when missing).
+chromium:
+	scripts/ensure-chromium
+
+install: $(UV) web
 	$(UV) sync --frozen --no-dev
 
-install-dev: $(UV)
+install-dev: $(UV) web
 	$(UV) sync --frozen
 
 run: install
 	$(VENV)/bin/frontdesk serve
 
-test: install-dev
+test: install-dev chromium
 	$(VENV)/bin/pytest
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests bench migrations
 	$(VENV)/bin/ruff format --check src tests bench migrations
+	cd web && npm run typecheck
 
 bench-quick: install-dev
 	$(VENV)/bin/python bench/ingest.py --quick
 	$(VENV)/bin/python bench/retrieval.py --quick
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .pytest_cache web/node_modules src/frontdesk/static

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 from fastapi.testclient import TestClient
 
 from frontdesk.db import transaction
@@ -35,3 +36,25 @@ def sign_in(client: TestClient, user: User) -> TestClient:
 def make_signed_in_client(client: TestClient, resources: Resources) -> tuple[TestClient, User]:
     _, user = make_owner(resources)
     return sign_in(client, user), user
+
+
+EVERY_DAY = {
+    d: [{"opens": "09:00", "closes": "17:00"}]
+    for d in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+}
+
+
+def make_receptionist(client: httpx.Client, *, name: str = "Juniper Vet") -> dict:
+    """An agent with a greeting and a calendar open every day 09:00-17:00 UTC, made through
+    the API by a signed-in client (a TestClient, or an httpx client of a live server)."""
+    agent = client.post("/api/agents", data={"name": name, "text": "We see cats and dogs."})
+    assert agent.status_code == 201, agent.text
+    response = client.patch(
+        f"/api/agents/{agent.json()['id']}",
+        json={
+            "greeting": f"{name}, Maya speaking. How can I help?",
+            "scheduling": {"timezone": "UTC", "hours": EVERY_DAY, "min_notice_minutes": 0},
+        },
+    )
+    assert response.status_code == 200, response.text
+    return agent.json()

@@ -31,6 +31,8 @@ from frontdesk.models import Agent
 from frontdesk.resources import Resources, build_resources
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.scheduling.endpoints import router as scheduling_router
+from frontdesk.talk.endpoints import router as talk_router
+from frontdesk.talk.web_bundle import BundleFiles
 from frontdesk.workspace.endpoints import router as workspace_router
 
 log = logging.getLogger(__name__)
@@ -160,6 +162,8 @@ def create_app(
     app.include_router(exams_router)
     app.include_router(livekit_router)
     app.include_router(voice_router)
+    app.include_router(talk_router)
+    app.mount("/static", BundleFiles(), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> str:

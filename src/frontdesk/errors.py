@@ -87,3 +87,9 @@ class ConfigurationError(FrontdeskError):
     """Frontdesk is configured in a way it cannot run with."""
 
     status = 500
+
+
+class ServiceUnavailable(FrontdeskError):
+    """This part of Frontdesk is not ready to serve yet."""
+
+    status = 503

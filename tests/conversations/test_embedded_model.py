@@ -22,8 +22,7 @@ from frontdesk.models import Appointment
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
 from frontdesk.providers.llm.local_model import MODEL_SHA256, is_ready
 from frontdesk.resources import Resources, build_resources
-from tests.conftest import EVERY_DAY
-from tests.factories import make_signed_in_client
+from tests.factories import EVERY_DAY, make_signed_in_client
 from tests.knowledge.waiting import wait_for_agent
 from tests.website.juniper_site import juniper_site
 

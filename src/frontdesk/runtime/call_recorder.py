@@ -129,6 +129,8 @@ class CallRecorder:
                 interrupted=bool(getattr(item, "interrupted", False)),
             )
             self._pending_tools = []
+            # Consumed: a typed message next does not inherit this turn's speech timings.
+            self._caller_stopped_at = self._transcribed_at = None
         self._spawn(self._report(turn))
 
     def _since_transcript_ms(self) -> float | None:

@@ -1,0 +1,1 @@
+"""The talk page: an owner calls their own agent from the browser."""

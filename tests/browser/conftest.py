@@ -1,0 +1,165 @@
+"""A real `frontdesk` server on a loopback port and Debian's Chromium driven by Playwright,
+with a fake microphone that plays a WAV file made with Piper."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from frontdesk.app import create_app
+from frontdesk.providers.speech import SpeechModels
+from frontdesk.resources import Resources
+from frontdesk.runtime.voice_channel import INPUT_RATE
+from frontdesk.talk.web_bundle import MANIFEST, STATIC_DIR
+from frontdesk.workspace.auth import SESSION_COOKIE
+from tests.factories import PASSWORD, make_owner, make_receptionist
+
+# The voice tests' real speech models and caller audio (imported, so they are defined once).
+from tests.voice.conftest import caller_voice, speech_models  # noqa: F401
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only: these tests are about the browser; every backend is covered elsewhere, and
+    a real call in Chromium is the slowest test there is."""
+    return f"sqlite:///{tmp_path / 'frontdesk.db'}"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    api: httpx.Client  # signed in as the owner
+    session_token: str
+    agent: dict
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest.fixture
+def live_server(
+    chat_resources: Resources,
+    speech_models: SpeechModels,  # noqa: F811
+) -> Iterator[LiveServer]:
+    """`frontdesk serve`'s app under uvicorn in a background thread, the scripted LLM and
+    the real speech models inside, an owner signed in and a receptionist agent made."""
+    if not (STATIC_DIR / MANIFEST).is_file():
+        pytest.fail("The browser bundle is not built: run `make install-dev` (or npm run build).")
+    chat_resources.speech = lambda: speech_models
+    sock = _free_socket()
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(resources=chat_resources), log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}"
+    _, owner = make_owner(chat_resources)
+    with httpx.Client(base_url=url, timeout=30) as api:
+        login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        agent = make_receptionist(api)
+        try:
+            yield LiveServer(url, api, login.cookies[SESSION_COOKIE], agent)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-chromium (make test does).")
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture
+def caller_wav(tmp_path: Path, caller_voice: Callable[..., bytes]) -> Callable[[str], Path]:  # noqa: F811
+    """A WAV for Chromium's fake microphone: the caller's sentence between silences. Chromium
+    loops the file, so the silence after it must outlast the agent's answer."""
+
+    def make(text: str, *, before_s: float = 6.0, after_s: float = 14.0) -> Path:
+        path = tmp_path / f"caller-{abs(hash(text))}.wav"
+        pcm = bytes(int(INPUT_RATE * before_s) * 2) + caller_voice(text, silence_s=after_s)
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(INPUT_RATE)
+            out.writeframes(pcm)
+        return path
+
+    return make
+
+
+@dataclass
+class Talk:
+    """A signed-in Chromium tab, and what its console said (printed when a test fails)."""
+
+    page: Page
+    console: list[str]
+
+
+@pytest.fixture
+def open_talk_page(
+    playwright_driver: Playwright, live_server: LiveServer
+) -> Iterator[Callable[[Path], Talk]]:
+    browsers: list[Browser] = []
+    consoles: list[list[str]] = []
+
+    def open_page(microphone_wav: Path) -> Talk:
+        browser = playwright_driver.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",  # containers forbid the namespaces Chromium's sandbox needs
+                "--use-fake-ui-for-media-stream",  # allow the microphone without asking
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-audio-capture={microphone_wav}",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        browsers.append(browser)
+        context = browser.new_context(permissions=["microphone"])
+        context.add_cookies(
+            [{"name": SESSION_COOKIE, "value": live_server.session_token, "url": live_server.url}]
+        )
+        page = context.new_page()
+        console: list[str] = []
+        consoles.append(console)
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and console.append(f"HTTP {r.status}: {r.url}"),
+        )
+        page.goto(f"{live_server.url}/talk/{live_server.agent['id']}")
+        return Talk(page, console)
+
+    yield open_page
+    for console in consoles:
+        print("browser console:", *console, sep="\n  ")
+    for browser in browsers:
+        browser.close()

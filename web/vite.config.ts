@@ -1,0 +1,19 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+// The server renders the pages itself (it knows the agent and the signed-in owner) and reads
+// Vite's manifest to find the hashed files, so there is no HTML entry here: only scripts.
+export default defineConfig({
+  base: "/static/",
+  // No public/ folder: everything the pages use is imported, so it gets a hashed name.
+  publicDir: false,
+  build: {
+    outDir: fileURLToPath(new URL("../src/frontdesk/static", import.meta.url)),
+    emptyOutDir: true,
+    manifest: true,
+    target: "es2022",
+    rolldownOptions: {
+      input: { talk: fileURLToPath(new URL("src/talk/main.ts", import.meta.url)) },
+    },
+  },
+});
