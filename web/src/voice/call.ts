@@ -8,6 +8,7 @@ import type {
   TransportFactory,
   TransportListener,
 } from "./types";
+import { createLiveKitTransport } from "./livekit-loader";
 import { createWebSocketTransport } from "./websocket-transport";
 
 export interface ReconnectOptions {
@@ -42,9 +43,13 @@ export interface Call extends Pick<Emitter<CallEvents>, "on"> {
   sendText(text: string): void;
 }
 
-const transports = new Map<string, TransportFactory>([["websocket", createWebSocketTransport]]);
+const transports = new Map<string, TransportFactory>([
+  ["websocket", createWebSocketTransport],
+  // Loads livekit-client only when the server asks for a LiveKit call.
+  ["livekit", createLiveKitTransport],
+]);
 
-/** Make another transport (a LiveKit one, say) available under the name the server gives it. */
+/** Make another transport available (or replace one) under the name the server gives it. */
 export function registerTransport(kind: string, factory: TransportFactory): void {
   transports.set(kind, factory);
 }
@@ -102,6 +107,8 @@ export function createCall(options: CallOptions): Call {
 
   function listenerFor(mine: number): TransportListener {
     const current = (): boolean => mine === generation;
+    // The transport is restoring its own connection (state shows "reconnecting" meanwhile).
+    let healing = false;
     return {
       ready(id) {
         if (!current()) return;
@@ -113,10 +120,21 @@ export function createCall(options: CallOptions): Call {
       caption: (value) => current() && events.emit("caption", value),
       turn: (value) => current() && events.emit("turn", value),
       level: (value) => current() && events.emit("level", value),
+      reconnecting() {
+        if (!current() || state !== "connected") return;
+        healing = true;
+        setState("reconnecting");
+      },
+      reconnected() {
+        if (!current() || !healing) return;
+        healing = false;
+        setState("connected");
+      },
       error: (value) => current() && events.emit("error", value),
       closed({ expected, reason }) {
         // Before "connected", connect() itself reports why the transport closed.
-        if (!current() || state !== "connected") return;
+        if (!current() || (state !== "connected" && !healing)) return;
+        healing = false;
         transport = null;
         events.emit("level", 0);
         if (expected) {

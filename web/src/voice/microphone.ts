@@ -5,6 +5,14 @@ import workletUrl from "./capture-worklet.ts?worker&url";
 const MAX_SEND_RATE = 48_000;
 const FRAME_MS = 20;
 
+/** Fails with a readable reason where the browser offers no microphone API at all. */
+export function requireMicrophoneApi(): void {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    // Browsers hide the microphone API outside secure contexts.
+    throw new Error("This browser cannot use the microphone here: open the page over https or on localhost.");
+  }
+}
+
 /**
  * The caller's microphone, captured by an AudioWorklet into PCM16 frames at the device's own
  * rate (announced to the server, which resamples with a proper filter; doing it here would
@@ -24,10 +32,7 @@ export class Microphone {
   }
 
   static async open(onFrame: (frame: CaptureFrame) => void): Promise<Microphone> {
-    if (!navigator.mediaDevices?.getUserMedia) {
-      // Browsers hide the microphone API outside secure contexts.
-      throw new Error("This browser cannot use the microphone here: open the page over https or on localhost.");
-    }
+    requireMicrophoneApi();
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: {
         echoCancellation: true,

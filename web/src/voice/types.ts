@@ -73,6 +73,12 @@ export interface TransportListener {
   caption(caption: Caption): void;
   turn(turn: Turn): void;
   level(level: number): void;
+  /**
+   * The transport is restoring its own connection (LiveKit resumes a dropped session in the
+   * same room): the call shows "reconnecting" until `reconnected`, or `closed` if it gives up.
+   */
+  reconnecting(): void;
+  reconnected(): void;
   /** A problem the call survives (a bad frame, a refused command). */
   error(error: CallError): void;
   /**
