@@ -42,6 +42,17 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored() -> Iterator[None]:
+    """Each test sees the environment it started with: livekit-agents' worker writes
+    LIVEKIT_URL and its keys into os.environ when it runs, and Settings read them."""
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
