@@ -3,26 +3,13 @@ with its room on the real database; anything not signed with our secret is refus
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from livekit.api import ParticipantInfo
 
-from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.models import Conversation
 from frontdesk.resources import Resources
-from tests.livekit_calls.webhook_signing import KEY, SECRET, event_body, post_webhook, signature
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={
-            "livekit_url": "wss://frontdesk-test.livekit.cloud",
-            "livekit_api_key": KEY,
-            "livekit_api_secret": SECRET,
-        }
-    )
+from tests.livekit_calls.webhook_signing import SECRET, event_body, post_webhook, signature
 
 
 def _start(client: TestClient, agent: dict) -> str:

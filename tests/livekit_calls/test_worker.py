@@ -18,7 +18,6 @@ from livekit.agents import llm
 from livekit.agents.testing import fake_job_context
 from livekit.api import TokenVerifier
 
-from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.livekit.worker import CallRefused, answer, build_server, prepare_call
 from frontdesk.models import Appointment, Conversation, ConversationTurn, Lead
@@ -33,17 +32,6 @@ pytestmark = pytest.mark.timeout(180)
 @pytest.fixture(scope="module")
 def speech_models(tmp_path_factory: pytest.TempPathFactory) -> SpeechModels:
     return LocalSpeech(tmp_path_factory.mktemp("speech"))()
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(
-        update={
-            "livekit_url": "wss://frontdesk-test.livekit.cloud",
-            "livekit_api_key": KEY,
-            "livekit_api_secret": SECRET,
-        }
-    )
 
 
 @pytest.fixture
