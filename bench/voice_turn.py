@@ -41,7 +41,6 @@ from typing import Any
 import numpy as np
 import uvicorn
 import websockets
-from livekit import rtc
 from livekit.agents import APIConnectOptions, stt, tts
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, NotGivenOr
 
@@ -50,10 +49,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from tests.fake_llm import Say, ScriptedLLM  # noqa: E402
+from tests.voice.caller_audio import spoken  # noqa: E402
 
 from frontdesk.app import create_app  # noqa: E402
 from frontdesk.db import transaction  # noqa: E402
 from frontdesk.providers.speech import LocalSpeech, SpeechModels  # noqa: E402
+from frontdesk.providers.tts.piper_local import LocalPiperTTS  # noqa: E402
 from frontdesk.providers.vad.silero_local import SileroLiteVAD  # noqa: E402
 from frontdesk.resources import Resources  # noqa: E402
 from frontdesk.runtime.voice_channel import INPUT_RATE, OUTPUT_RATE  # noqa: E402
@@ -146,12 +147,8 @@ def _api_key(resources: Resources, principal: Any) -> str:
 
 def caller_audio(speech: SpeechModels, text: str) -> bytes:
     piper = speech.text_to_speech
-    pcm = piper.pcm(text)  # type: ignore[attr-defined]
-    frame = rtc.AudioFrame(pcm, piper.sample_rate, 1, len(pcm) // 2)
-    resampler = rtc.AudioResampler(
-        input_rate=piper.sample_rate, output_rate=INPUT_RATE, num_channels=1
-    )
-    return b"".join(bytes(f.data) for f in [*resampler.push(frame), *resampler.flush()])
+    assert isinstance(piper, LocalPiperTTS)
+    return spoken(piper, text)
 
 
 async def _talk(url: str, key: str, agent_id: str, utterances: list[bytes]) -> list[dict]:

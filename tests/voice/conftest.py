@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from livekit import rtc
 
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
+from frontdesk.providers.tts.piper_local import LocalPiperTTS
 from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
+from tests.voice.caller_audio import spoken
 
 
 @pytest.fixture(scope="session")
@@ -20,15 +21,10 @@ def caller_voice(speech_models: SpeechModels):  # type: ignore[no-untyped-def]
     """Caller audio for a sentence, as a client would send it: 16 kHz PCM16 with a second
     of silence after it (so the VAD closes the utterance)."""
     piper = speech_models.text_to_speech
+    assert isinstance(piper, LocalPiperTTS)
 
     def speak(text: str, silence_s: float = 1.2) -> bytes:
-        pcm = piper.pcm(text)  # type: ignore[attr-defined]
-        frame = rtc.AudioFrame(pcm, piper.sample_rate, 1, len(pcm) // 2)
-        resampler = rtc.AudioResampler(
-            input_rate=piper.sample_rate, output_rate=INPUT_RATE, num_channels=1
-        )
-        out = b"".join(bytes(f.data) for f in [*resampler.push(frame), *resampler.flush()])
-        return out + bytes(int(INPUT_RATE * silence_s) * 2)
+        return spoken(piper, text) + bytes(int(INPUT_RATE * silence_s) * 2)
 
     return speak
 

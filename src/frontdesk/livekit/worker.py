@@ -44,7 +44,7 @@ from frontdesk.errors import ConfigurationError, FrontdeskError
 from frontdesk.livekit.tokens import dispatch_metadata, require_livekit
 from frontdesk.models import Agent, Conversation
 from frontdesk.resources import Resources
-from frontdesk.runtime.call_recorder import CallRecorder, OnTurn, VoiceTurn
+from frontdesk.runtime.call_recorder import CallRecorder
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.voice_channel import ENDPOINTING_DELAY_S
@@ -149,19 +149,6 @@ async def _ignore_event(event: dict[str, Any]) -> None:
     return None
 
 
-def _one_at_a_time(store: OnTurn) -> OnTurn:
-    """Store turns in the order they are reported. The recorder reports each turn in its own
-    task, and two turns at once (the caller speaking over the greeting) would otherwise both
-    take the next sequence number."""
-    lock = asyncio.Lock()  # first come, first served
-
-    async def store_in_order(turn: VoiceTurn) -> None:
-        async with lock:
-            await store(turn)
-
-    return store_in_order
-
-
 class DispatchedCall:
     """One call LiveKit gave this worker: the receptionist, its session and its recorder."""
 
@@ -193,7 +180,7 @@ class DispatchedCall:
             self.session,
             activity=models.activity,
             send_event=_ignore_event,
-            on_turn=_one_at_a_time(hub.turn_writer(conversation_id)),
+            on_turn=hub.turn_writer(conversation_id),
         )
         self.session.on("agent_state_changed", self._on_agent_state)
         self.session.on("close", self._on_close)
