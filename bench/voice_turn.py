@@ -181,7 +181,7 @@ async def _talk(url: str, key: str, agent_id: str, utterances: list[bytes]) -> l
                     if not greeted.is_set():
                         greeted.set()
                     else:
-                        turn.update(event["timings"])
+                        turn.update(event["timings"], reply=event["text"])
                         answered.set()
 
         reader = asyncio.create_task(receive())
@@ -224,6 +224,8 @@ def measure_models(
                 asyncio.run(_talk(url, key, agent_id, audio[:1]))
             results = asyncio.run(_talk(url, key, agent_id, audio[1:]))
         resources.close()
+    for number, result in enumerate(results, 1):
+        print(f"turn {number}: {json.dumps(result)}", file=sys.stderr)
     turn_s = [r["turn_s"] for r in results]
 
     def median(name: str) -> float | None:
@@ -290,6 +292,8 @@ def measure_sessions(utterance: bytes, levels: list[int], turns: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few turns per part")
+    parser.add_argument("--turns", type=int, default=20, help="caller turns with the models")
+    parser.add_argument("--models-only", action="store_true", help="skip the fake-model parts")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
@@ -297,8 +301,11 @@ def main() -> None:
         utterance = caller_audio(speech, "How much is a nail trim?")
         # --quick leaves the website out: a short prompt warms in seconds, not a minute.
         result: dict[str, Any] = measure_models(
-            1 if args.quick else 20, speech, crawl=not args.quick, warm=not args.quick
+            1 if args.quick else args.turns, speech, crawl=not args.quick, warm=not args.quick
         )
+    if args.models_only:
+        print(json.dumps(result))
+        return
     result["overhead_p95_ms"] = measure_overhead(1 if args.quick else 10, utterance)
     levels = [1, 2] if args.quick else [1, 2, 4, 8, 16, 32]
     result["max_sessions"] = measure_sessions(utterance, levels, 1 if args.quick else 3)

@@ -13,7 +13,6 @@ from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.providers.tts.piper_local import LocalPiperTTS
 from frontdesk.resources import Resources
-from frontdesk.runtime.guarded_stt import GuardedSTT
 from frontdesk.runtime.reception_agent import MODEL_APOLOGY, VOICE_APOLOGY
 from tests.fake_llm import Fail, Say, ScriptedLLM
 from tests.voice.test_voice_calls import CallClient, agent_turn
@@ -41,11 +40,12 @@ class CrashingTTS(LocalPiperTTS):
         return super().synthesize(text, conn_options=conn_options)
 
 
-class FlakySTT(GuardedSTT):
-    """Whisper that fails on the first utterance only (not guarded itself: it raises)."""
+class FlakySTT(stt.STT):
+    """Whisper that fails on the first utterance it is asked to recognise."""
 
     def __init__(self, inner: stt.STT) -> None:
-        super().__init__(inner, on_failure=lambda exc: None)
+        super().__init__(capabilities=inner.capabilities)
+        self.inner = inner
         self.failures = 1
 
     async def _recognize_impl(self, buffer: Any, **kwargs: Any) -> stt.SpeechEvent:

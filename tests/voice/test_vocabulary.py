@@ -5,7 +5,7 @@ from __future__ import annotations
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.providers.stt.whisper_local import LocalWhisperSTT
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.voice_channel import vocabulary
+from frontdesk.runtime.voice_session import vocabulary
 
 SPEC = AgentSpec(
     agent_id="a",

@@ -29,7 +29,8 @@ from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCallRecord
-from frontdesk.runtime.voice_channel import SendAudio, SpokenPhrases, VoiceConversation
+from frontdesk.runtime.voice_channel import SendAudio, VoiceConversation
+from frontdesk.runtime.voice_session import SpokenPhrases
 from frontdesk.scheduling.service import config_of
 from frontdesk.workspace.service import Principal
 

@@ -26,7 +26,6 @@ from livekit.agents import (
     AgentSession,
     JobContext,
     JobExecutorType,
-    TurnHandlingOptions,
     llm,
     room_io,
     stt,
@@ -45,24 +44,14 @@ from frontdesk.livekit.tokens import dispatch_metadata, require_livekit
 from frontdesk.models import Agent, Conversation
 from frontdesk.resources import Resources
 from frontdesk.runtime.call_recorder import CallRecorder
-from frontdesk.runtime.reception_agent import build_agent
+from frontdesk.runtime.reception_agent import VOICE_APOLOGY, build_agent
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.voice_channel import ENDPOINTING_DELAY_S
+from frontdesk.runtime.voice_session import new_session
 from frontdesk.workspace.service import Principal
 
 log = logging.getLogger(__name__)
 
 END_REASON = "call ended"
-
-# The same turn taking as the local voice channel: the VAD decides when the caller is done,
-# plain VAD barge-in ("adaptive" needs a downloaded model), and no preemptive replies (one
-# local model slot: a guess would queue in front of the real answer).
-PIPELINE_TURNS: TurnHandlingOptions = {
-    "turn_detection": "vad",
-    "endpointing": {"min_delay": ENDPOINTING_DELAY_S, "max_delay": 3.0},
-    "interruption": {"enabled": True, "mode": "vad", "min_duration": 0.3},
-    "preemptive_generation": {"enabled": False},
-}
 
 
 class CallRefused(Exception):
@@ -169,13 +158,22 @@ class DispatchedCall:
         self.services = services
         self.models = models
         self.agent = build_agent(spec, services)
-        self.session: AgentSession = AgentSession(
-            llm=models.model,
-            stt=models.speech_to_text or NOT_GIVEN,
-            tts=models.text_to_speech or NOT_GIVEN,
-            vad=models.activity or NOT_GIVEN,
-            turn_handling=NOT_GIVEN if models.realtime else PIPELINE_TURNS,
-        )
+        self.session: AgentSession
+        if models.realtime:
+            self.session = AgentSession(
+                llm=models.model, tts=models.text_to_speech or NOT_GIVEN, vad=NOT_GIVEN
+            )
+        else:
+            # The same pipeline as a local voice call (see runtime.voice_session).
+            assert models.speech_to_text and models.text_to_speech and models.activity
+            self.session = new_session(
+                model=models.model,  # type: ignore[arg-type]
+                speech_to_text=models.speech_to_text,
+                text_to_speech=models.text_to_speech,
+                activity=models.activity,
+                spec=spec,
+                on_not_heard=self._not_heard,
+            )
         self.recorder = CallRecorder(
             self.session,
             activity=models.activity,
@@ -185,16 +183,20 @@ class DispatchedCall:
         self.session.on("agent_state_changed", self._on_agent_state)
         self.session.on("close", self._on_close)
         self._finishing: asyncio.Future[None] | None = None
+        self._started = False
 
     async def start(self, room: NotGivenOr[rtc.Room] = NOT_GIVEN) -> SpeechHandle | None:
         """Start the session (in `room`, or with no I/O for text runs) and greet the caller;
         the greeting's handle, to await when the greeting must be heard first."""
+        if self.models.text_to_speech is not None:
+            await self.hub.phrases.prepare(self.agent, self.models.text_to_speech)
         await self.session.start(
             self.agent,
             room=room,
             # One room per call: once the session is over nobody else belongs in it.
             room_options=room_io.RoomOptions(delete_room_on_close=True),
         )
+        self._started = True
         greeting = self.spec.greeting
         if not greeting:
             return None
@@ -204,6 +206,11 @@ class DispatchedCall:
                 instructions=f"Greet the caller with exactly these words: {greeting}"
             )
         return self.session.say(greeting, add_to_chat_ctx=True)
+
+    def _not_heard(self, error: Exception) -> None:
+        """Speech-to-text failed on an utterance: ask again, keep listening."""
+        if self._started:
+            self.session.say(VOICE_APOLOGY, add_to_chat_ctx=True)
 
     def _on_agent_state(self, event: Any) -> None:
         # The agent ended the conversation (end_conversation tool): hang up once it has said

@@ -4,8 +4,8 @@ The browser (or any client) sends 16-bit mono PCM and receives 16-bit mono PCM p
 events. `PcmInput` and `PcmOutput` are livekit's audio input and output for such a socket;
 VAD, speech-to-text, the agent and text-to-speech are the session's own pipeline, so barge-in
 (the caller talks over the agent: `clear_buffer`, and the agent's turn is truncated to what
-was heard) and sentence-by-sentence synthesis come from livekit-agents, not from a second
-loop written here.
+was heard) and streamed synthesis come from livekit-agents, not from a second loop written
+here; how the session is put together is shared with LiveKit calls (`voice_session`).
 
 This module knows nothing of HTTP or the database: the caller passes `send_audio` and
 `send_event` callables and persists the turns it is told about.
@@ -16,8 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from livekit import rtc
@@ -26,18 +25,14 @@ from livekit.agents.voice import io
 from livekit.agents.voice.transcription.synchronizer import TranscriptSynchronizer
 
 from frontdesk.runtime.call_recorder import CallRecorder, OnTurn, SendEvent
-from frontdesk.runtime.guarded_stt import GuardedSTT
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, ReceptionAgent
-from frontdesk.runtime.spec import AgentSpec
+from frontdesk.runtime.voice_session import SpokenPhrases, new_session, replay
 
 log = logging.getLogger(__name__)
 
 INPUT_RATE = 16_000  # what the client sends unless it says otherwise
 OUTPUT_RATE = 24_000  # what the client receives
 FRAME_MS = 20
-# After the VAD has heard its closing silence, how long the session still waits before it
-# answers. The VAD's silence already is the pause detector; a long extra wait is latency.
-ENDPOINTING_DELAY_S = 0.1
 
 SendAudio = Callable[[bytes], Coroutine[Any, Any, None]]
 
@@ -150,42 +145,6 @@ class CaptionOutput(io.TextOutput):
         self._text = ""
 
 
-def vocabulary(spec: AgentSpec) -> str:
-    """The words a caller of this business is likely to say that a general speech model
-    spells wrong: its name, its people, its services and appointment types."""
-    facts = spec.business_facts
-    words = [str(facts.get("business_name") or spec.name), spec.persona_name]
-    words += [str(s.get("name", "")) for s in facts.get("services") or []]
-    words += [str(t.get("name", "")) for t in spec.appointment_types]
-    words += [str(c.get("name", "")) for c in facts.get("handoff_contacts") or []]
-    return ", ".join(w for w in words if w.strip()) + "."
-
-
-class SpokenPhrases:
-    """Audio of fixed phrases (each agent's greeting, the apologies), synthesized once per
-    voice and text: the greeting plays the moment a call opens."""
-
-    def __init__(self, limit: int = 256) -> None:
-        self._audio: OrderedDict[tuple[str, str, str], list[rtc.AudioFrame]] = OrderedDict()
-        self._limit = limit
-
-    async def get(self, engine: tts.TTS, text: str) -> list[rtc.AudioFrame]:
-        key = (engine.provider, engine.model, text)
-        if key in self._audio:
-            self._audio.move_to_end(key)
-            return self._audio[key]
-        frames = [event.frame async for event in engine.synthesize(text)]
-        self._audio[key] = frames
-        while len(self._audio) > self._limit:
-            self._audio.popitem(last=False)
-        return frames
-
-
-async def _replay(frames: list[rtc.AudioFrame]) -> AsyncIterator[rtc.AudioFrame]:
-    for frame in frames:
-        yield frame
-
-
 class VoiceConversation:
     """A live voice call with one agent over a socket."""
 
@@ -205,27 +164,15 @@ class VoiceConversation:
         self.agent = agent
         self.phrases = phrases or SpokenPhrases()
         self._text_to_speech = text_to_speech
-        prime = getattr(speech_to_text, "with_vocabulary", None)
-        if prime is not None and isinstance(agent, ReceptionAgent):
-            speech_to_text = prime(vocabulary(agent.spec))
-        if not speech_to_text.capabilities.streaming:
-            speech_to_text = GuardedSTT(speech_to_text, self._not_heard)
         self.input = PcmInput()
         self.output = PcmOutput(send_audio, send_event)
-        self.session: AgentSession = AgentSession(
-            llm=model,
-            stt=speech_to_text,
-            tts=text_to_speech,
-            vad=activity,
-            turn_handling={
-                "turn_detection": "vad",
-                "endpointing": {"min_delay": ENDPOINTING_DELAY_S, "max_delay": 3.0},
-                # "adaptive" interruption needs a downloaded model: plain VAD barge-in.
-                "interruption": {"enabled": True, "mode": "vad", "min_duration": 0.3},
-                # One local model slot: a guess computed before the turn ends would only
-                # queue in front of the real answer.
-                "preemptive_generation": {"enabled": False},
-            },
+        self.session: AgentSession = new_session(
+            model=model,
+            speech_to_text=speech_to_text,
+            text_to_speech=text_to_speech,
+            activity=activity,
+            spec=agent.spec if isinstance(agent, ReceptionAgent) else None,
+            on_not_heard=self._not_heard,
         )
         self.session.input.audio = self.input
         # The synchronizer releases caption words as their audio plays and, on barge-in,
@@ -247,14 +194,12 @@ class VoiceConversation:
     async def start(self, greeting: str | None, history: llm.ChatContext | None = None) -> None:
         if history is not None:
             await self.agent.update_chat_ctx(history)
-        apology = await self.phrases.get(self._text_to_speech, VOICE_APOLOGY)
-        if isinstance(self.agent, ReceptionAgent):
-            self.agent.apology_audio = apology
+        await self.phrases.prepare(self.agent, self._text_to_speech)
         greeting_audio = await self.phrases.get(self._text_to_speech, greeting) if greeting else []
         await self.session.start(self.agent)
         self._started = True
         if greeting:
-            self.session.say(greeting, audio=_replay(greeting_audio), add_to_chat_ctx=True)
+            self.session.say(greeting, audio=replay(greeting_audio), add_to_chat_ctx=True)
 
     def _not_heard(self, error: Exception) -> None:
         """Speech-to-text failed on an utterance: ask again, keep listening."""
@@ -273,8 +218,6 @@ class VoiceConversation:
         """Typed input during a call: answered aloud like speech."""
         self.session.interrupt()
         self.session.generate_reply(user_input=text)
-
-    # Session events -> client events and stored turns.
 
     async def close(self) -> None:
         self.input.close()
