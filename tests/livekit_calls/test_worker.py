@@ -23,6 +23,7 @@ from frontdesk.livekit.worker import CallRefused, answer, build_server, prepare_
 from frontdesk.models import Appointment, Conversation, ConversationTurn, Lead
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
 from frontdesk.resources import Resources
+from frontdesk.runtime.utterance_stt import UtteranceSTT
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.livekit_calls.webhook_signing import KEY, SECRET
 
@@ -82,11 +83,16 @@ def test_dispatched_call_books_and_stores_every_turn(
     async def scenario() -> str:
         call = await prepare_call(chat_resources, metadata)
         assert call.conversation_id == conversation_id
-        # The local speech models, as on the local voice channel, around the scripted LLM.
-        assert call.session.stt is not None and call.session.tts is not None
+        # The local speech models, set up as on the local voice channel (one recipe):
+        # Whisper primed with the business's words, with a head start and a failure guard.
+        speech_to_text = call.session.stt
+        assert isinstance(speech_to_text, UtteranceSTT)
+        assert speech_to_text.wrapped_stt.vocabulary.startswith("Juniper Vet")  # type: ignore[attr-defined]
+        assert call.session.tts is not None
         assert call.session.llm is fake_llm
         greeting = await call.start()
         assert greeting is not None
+        assert call.agent.apology_audio  # ready for a voice that fails mid-turn
         await greeting  # the caller hears it out before answering
         result = await call.session.run(user_input="Book me tomorrow at ten, Ann Lee, 5550142398")
         result.expect.next_event().is_function_call(name="book_appointment")
