@@ -59,7 +59,7 @@ def test_ingest_agents_list_and_delete(tmp_path: Path, database_url: str, monkey
     assert "2 source(s) to ingest" in result.output
 
     listed = runner.invoke(app, ["agents", "list"])
-    assert "Juniper" in listed.output and "ready" in listed.output
+    assert "Juniper" in listed.output and "interviewing" in listed.output
     agent_id = next(line.split()[1] for line in listed.output.splitlines() if "Juniper" in line)
     assert runner.invoke(app, ["agents", "delete", agent_id]).exit_code == 0
     assert "Juniper" not in runner.invoke(app, ["agents", "list"]).output

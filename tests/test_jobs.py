@@ -60,7 +60,7 @@ def test_ingestion_runs_on_redis_workers(
             data={"name": "Vet", "website_url": site.url("/"), "text": "Dogs welcome."},
         ).json()
         agent = wait_for_agent(client, agent["id"])
-        assert agent["status"] == "ready"
+        assert agent["status"] == "interviewing"
         assert {s["status"] for s in agent["sources"]} == {"ready"}
         hits = client.get(
             f"/api/agents/{agent['id']}/knowledge/search", params={"q": "rabies vaccination price"}

@@ -125,7 +125,7 @@ def test_api_and_separate_worker_on_postgres_chroma_redis(
                 "/api/agents", data={"name": "Vet", "website_url": site.url("/")}
             ).json()
             agent = wait_for_agent(client, agent["id"], timeout=180)
-            assert agent["status"] == "ready", worker_log.read_text()[-3000:]
+            assert agent["status"] == "interviewing", worker_log.read_text()[-3000:]
             hits = client.get(
                 f"/api/agents/{agent['id']}/knowledge/search",
                 params={"q": "how much is a rabies vaccination"},

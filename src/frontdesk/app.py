@@ -28,6 +28,7 @@ from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
 from frontdesk.livekit.webhooks import router as livekit_router
 from frontdesk.models import Agent
+from frontdesk.onboarding.endpoints import router as onboarding_router
 from frontdesk.resources import Resources, build_resources
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.scheduling.endpoints import router as scheduling_router
@@ -91,7 +92,7 @@ def start_embedded_model(resources: Resources) -> None:
             with transaction(resources.sessionmaker) as db:
                 agent = (
                     db.query(Agent)
-                    .filter(Agent.status == "ready")
+                    .filter(Agent.status.in_(("interviewing", "ready", "deployed")))
                     .order_by(Agent.updated_at.desc())
                     .first()
                 )
@@ -160,6 +161,7 @@ def create_app(
     app.include_router(scheduling_router)
     app.include_router(conversations_router)
     app.include_router(exams_router)
+    app.include_router(onboarding_router)
     app.include_router(livekit_router)
     app.include_router(voice_router)
     app.include_router(talk_router)

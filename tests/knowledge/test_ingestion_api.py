@@ -98,13 +98,13 @@ def test_website_and_docx_become_searchable(
     events = _events(client, agent["id"])
     progress = [data for name, data in events if name == "progress"]
     assert progress and events[-1][0] == "done"
-    assert events[-1][1]["agent_status"] == "ready"
+    assert events[-1][1]["agent_status"] == "interviewing"
     website = [e for e in progress if e["kind"] == "website"]
     assert max(e["pages_found"] for e in website) >= 12
     assert website[-1]["status"] == "ready" and website[-1]["pages_indexed"] >= 12
 
     agent = wait_for_agent(client, agent["id"])
-    assert agent["status"] == "ready"
+    assert agent["status"] == "interviewing"
     web_source = next(s for s in agent["sources"] if s["kind"] == "website")
     detail = client.get(f"/api/agents/{agent['id']}/knowledge/sources/{web_source['id']}").json()
     failures = {f["url"].rsplit("/", 1)[-1]: f["error"] for f in detail["failures"]}
@@ -189,7 +189,7 @@ def test_bad_files_fail_alone_with_clear_messages(
         or "no extractable text" in by_name["prices.pdf"]["error"]
     )
     assert by_name["hours.txt"]["status"] == "ready"
-    assert agent["status"] == "ready"
+    assert agent["status"] == "interviewing"
 
     limit = resources.settings.max_upload_bytes
     too_big = client.post(

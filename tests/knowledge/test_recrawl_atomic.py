@@ -132,6 +132,6 @@ def test_server_shutdown_requeues_a_running_crawl(
             assert source["status"] in ("queued", "running"), source
             assert source["error"] is None
             agent = wait_for_agent(client, agent_id)
-            assert agent["status"] == "ready"
+            assert agent["status"] == "interviewing"
             assert agent["sources"][0]["pages_indexed"] == 31
         resources.close()

@@ -102,7 +102,7 @@ def test_killed_server_resumes_ingestion(tmp_path: Path, database_url: str) -> N
             deadline = time.monotonic() + 120
             while True:
                 agent_now = client.get(f"/api/agents/{agent['id']}").json()
-                if agent_now["status"] == "ready":
+                if agent_now["status"] == "interviewing":
                     break
                 assert time.monotonic() < deadline, agent_now
                 time.sleep(0.2)

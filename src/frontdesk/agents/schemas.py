@@ -9,7 +9,7 @@ from frontdesk.knowledge.schemas import SourcePublic
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.scheduling.config import SchedulingConfig
 
-AgentStatus = Literal["draft", "ingesting", "ready"]
+AgentStatus = Literal["draft", "ingesting", "interviewing", "ready", "deployed", "paused"]
 
 
 def _clean_name(value: str) -> str:
@@ -92,6 +92,8 @@ class AgentPublic(BaseModel):
     name: str
     website_url: str | None
     status: AgentStatus
+    exam_score: float | None = None
+    onboarded_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
 

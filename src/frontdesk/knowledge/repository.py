@@ -175,7 +175,8 @@ class KnowledgeRepository:
 
     # -- agent bookkeeping ---------------------------------------------------------------
     def refresh_agent_status(self, agent_id: str) -> None:
-        """draft → ingesting while any source works → ready once something is searchable."""
+        """draft → ingesting while any source works → interviewing once something is searchable
+        → ready once the interview generated the agent (deployed and paused are kept)."""
         agent = self.session.get(Agent, agent_id)
         if agent is None:
             return
@@ -186,10 +187,14 @@ class KnowledgeRepository:
                 )
             )
         )
+        if agent.status in ("deployed", "paused"):
+            return  # the owner's switch, not the knowledge base's state
         if any(status in ACTIVE_SOURCE_STATUSES for status, _ in statuses):
             agent.status = "ingesting"
-        elif any(gen is not None for _, gen in statuses):
+        elif agent.onboarded_at is not None:
             agent.status = "ready"
+        elif any(gen is not None for _, gen in statuses):
+            agent.status = "interviewing"  # knowledge read: the owner's interview is next
         else:
             agent.status = "draft"
 

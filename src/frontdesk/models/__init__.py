@@ -8,6 +8,7 @@ from frontdesk.models.base import Base
 from frontdesk.models.conversation import CallerMessage, Conversation, ConversationTurn
 from frontdesk.models.crawl_page import CrawlPage
 from frontdesk.models.exam import Exam
+from frontdesk.models.interview import Interview
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
 from frontdesk.models.user import User
@@ -25,6 +26,7 @@ __all__ = [
     "ConversationTurn",
     "CrawlPage",
     "Exam",
+    "Interview",
     "KnowledgeSource",
     "Lead",
     "User",

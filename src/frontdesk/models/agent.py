@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.models.base import Base, IdMixin, TimestampMixin
 
-AGENT_STATUSES = ("draft", "ingesting", "ready")
+AGENT_STATUSES = ("draft", "ingesting", "interviewing", "ready", "deployed", "paused")
 
 
 class Agent(IdMixin, TimestampMixin, Base):
@@ -35,3 +36,13 @@ class Agent(IdMixin, TimestampMixin, Base):
     scheduling: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")
     )
+
+    # Set when the onboarding interview generated the agent: from then on it is "ready"
+    # once its knowledge is searchable (before, "interviewing").
+    onboarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The values generation last wrote, by field: a field that differs now was edited by
+    # the owner, and regenerating keeps it (unless asked to overwrite).
+    generated: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
+    exam_score: Mapped[float | None] = mapped_column(Float, nullable=True)

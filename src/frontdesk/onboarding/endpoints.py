@@ -1,0 +1,91 @@
+"""The onboarding interview over HTTP; every move answers with the interview's state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from frontdesk.agents.schemas import AgentSettings
+from frontdesk.db import DbSession
+from frontdesk.models import Agent
+from frontdesk.onboarding.schemas import (
+    AnswerBody,
+    FinishBody,
+    InterviewState,
+    SkipBody,
+    StartInterview,
+)
+from frontdesk.onboarding.service import OnboardingService, state
+from frontdesk.workspace.auth import CurrentPrincipal
+
+router = APIRouter(prefix="/api/agents/{agent_id}/onboarding", tags=["onboarding"])
+
+
+def _service(request: Request, db: DbSession, principal: CurrentPrincipal) -> OnboardingService:
+    return OnboardingService(db, request.app.state.resources, principal)
+
+
+@router.post("", response_model=InterviewState)
+def start_interview(
+    agent_id: str,
+    request: Request,
+    response: Response,
+    principal: CurrentPrincipal,
+    db: DbSession,
+    body: StartInterview | None = None,
+) -> Any:
+    """Start the interview (201), or resume the one in progress (200). Refused (409) while
+    the agent's website or documents are still being read."""
+    row, created = _service(request, db, principal).start(
+        agent_id, restart=bool(body and body.restart)
+    )
+    response.status_code = 201 if created else 200
+    return state(row)
+
+
+@router.get("", response_model=InterviewState)
+def read_interview(
+    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> Any:
+    """Where the interview stands: the current question and every question so far."""
+    return state(_service(request, db, principal).get(agent_id))
+
+
+@router.post("/answers", response_model=InterviewState)
+def answer_question(
+    agent_id: str, body: AnswerBody, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> Any:
+    """Answer the current question (or change an earlier answer)."""
+    return state(_service(request, db, principal).answer(agent_id, body.question_id, body.answer))
+
+
+@router.post("/skip", response_model=InterviewState)
+def skip_question(
+    agent_id: str, body: SkipBody, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> Any:
+    """Skip a question; the agent is generated without that answer."""
+    return state(_service(request, db, principal).skip(agent_id, body.question_id))
+
+
+@router.post("/back", response_model=InterviewState)
+def previous_question(
+    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> Any:
+    """Go back one question."""
+    return state(_service(request, db, principal).back(agent_id))
+
+
+@router.post("/complete", response_model=AgentSettings)
+def finish_interview(
+    agent_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+    body: FinishBody | None = None,
+) -> Agent:
+    """Generate the agent from the interview: persona, greeting, instructions, business
+    facts, scheduling. Fields edited since the last generation are kept unless `overwrite`."""
+    return _service(request, db, principal).finish(
+        agent_id, overwrite=bool(body and body.overwrite)
+    )
