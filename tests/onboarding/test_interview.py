@@ -10,9 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from frontdesk.app import create_app
+from frontdesk.providers.llm.structured import StructuredOutputError
 from frontdesk.resources import Resources
 from tests.factories import make_signed_in_client
-from tests.fake_llm import ScriptedLLM
+from tests.fake_llm import ScriptedLLM, ScriptedStructuredModel
 from tests.knowledge.waiting import wait_for_agent
 from tests.website.juniper_site import juniper_site
 from tests.website.server import LoopbackSite
@@ -194,3 +195,43 @@ def test_bad_moves_get_clear_errors(owner) -> None:  # type: ignore[no-untyped-d
     )
     assert blank.status_code == 422
     assert client.post("/api/agents/missing/onboarding").status_code == 404
+
+
+def test_model_words_questions_and_bad_output_falls_back_to_the_checklist(  # type: ignore[no-untyped-def]
+    owner, chat_resources: Resources
+) -> None:
+    client, agent_id = owner
+    checklist = client.post(f"/api/agents/{agent_id}/onboarding").json()["current"]
+    quote = checklist["quote"]
+    assert quote and quote in checklist["text"]  # a confirmation, quoting the site
+    writer = ScriptedStructuredModel(
+        [
+            {
+                "question": f'Quick check first: your site lists prices such as "{quote}". '
+                "Are those prices current?"
+            },  # fmt: skip
+            {"question": "Tell me about llamas"},  # not a question: refused
+            StructuredOutputError("the model crashed"),
+        ]
+    )
+    chat_resources.structured_factory = lambda: writer
+    first = client.post(f"/api/agents/{agent_id}/onboarding", json={"restart": True}).json()
+    worded = first["current"]
+    assert worded["id"] == checklist["id"]
+    assert worded["text"].startswith("Quick check first") and quote in worded["text"]
+    assert "Juniper Lane Veterinary Clinic" in writer.prompts[0]
+
+    second = client.post(
+        f"/api/agents/{agent_id}/onboarding/answers",
+        json={"question_id": worded["id"], "answer": "Yes, still right."},
+    ).json()["current"]
+    # "Tell me about llamas" was refused: the checklist's own words.
+    assert second["text"].endswith("?") and "llamas" not in second["text"]
+    assert "Yes, still right." in writer.prompts[1]  # it was told the owner's last answer
+    third = client.post(
+        f"/api/agents/{agent_id}/onboarding/answers",
+        json={"question_id": second["id"], "answer": "Yes."},
+    )
+    assert third.status_code == 200, third.text  # a failing model costs only its wording
+    assert third.json()["current"]["text"] == third.json()["questions"][2]["text"]
+    assert writer.closed == 3

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import anyio.from_thread
 from fastapi import APIRouter, Request, Response
 
 from frontdesk.agents.schemas import AgentSettings
 from frontdesk.db import DbSession
+from frontdesk.errors import ConfigurationError
 from frontdesk.models import Agent
+from frontdesk.onboarding.phrasing import Phraser, phrase
 from frontdesk.onboarding.schemas import (
     AnswerBody,
     FinishBody,
@@ -26,6 +31,27 @@ def _service(request: Request, db: DbSession, principal: CurrentPrincipal) -> On
     return OnboardingService(db, request.app.state.resources, principal)
 
 
+@contextmanager
+def _with_model(service: OnboardingService) -> Iterator[OnboardingService]:
+    """The service, with the language model wording questions when one is configured.
+    These endpoints run in worker threads; the model's calls run on the event loop."""
+    try:
+        model = service.resources.structured_factory()
+    except ConfigurationError:
+        yield service
+        return
+
+    def phraser(business: str, question: dict[str, Any], last: str | None) -> str | None:
+        return anyio.from_thread.run(phrase, model, business, question, last)
+
+    phrased: Phraser = phraser
+    service.phraser = phrased
+    try:
+        yield service
+    finally:
+        anyio.from_thread.run(model.aclose)
+
+
 @router.post("", response_model=InterviewState)
 def start_interview(
     agent_id: str,
@@ -37,9 +63,8 @@ def start_interview(
 ) -> Any:
     """Start the interview (201), or resume the one in progress (200). Refused (409) while
     the agent's website or documents are still being read."""
-    row, created = _service(request, db, principal).start(
-        agent_id, restart=bool(body and body.restart)
-    )
+    with _with_model(_service(request, db, principal)) as service:
+        row, created = service.start(agent_id, restart=bool(body and body.restart))
     response.status_code = 201 if created else 200
     return state(row)
 
@@ -57,7 +82,8 @@ def answer_question(
     agent_id: str, body: AnswerBody, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> Any:
     """Answer the current question (or change an earlier answer)."""
-    return state(_service(request, db, principal).answer(agent_id, body.question_id, body.answer))
+    with _with_model(_service(request, db, principal)) as service:
+        return state(service.answer(agent_id, body.question_id, body.answer))
 
 
 @router.post("/skip", response_model=InterviewState)
@@ -65,7 +91,8 @@ def skip_question(
     agent_id: str, body: SkipBody, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> Any:
     """Skip a question; the agent is generated without that answer."""
-    return state(_service(request, db, principal).skip(agent_id, body.question_id))
+    with _with_model(_service(request, db, principal)) as service:
+        return state(service.skip(agent_id, body.question_id))
 
 
 @router.post("/back", response_model=InterviewState)

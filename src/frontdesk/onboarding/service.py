@@ -25,6 +25,7 @@ from frontdesk.onboarding import interview as moves
 from frontdesk.onboarding.checklist import TOPIC_BY_KEY
 from frontdesk.onboarding.gaps import plan, survey
 from frontdesk.onboarding.generation import GENERATED_FIELDS, generate, owner_interview_text
+from frontdesk.onboarding.phrasing import Phraser
 from frontdesk.resources import Resources
 from frontdesk.scheduling.config import SchedulingConfig
 from frontdesk.workspace.service import Principal
@@ -33,10 +34,41 @@ OWNER_SOURCE_TITLE = "Owner interview"
 
 
 class OnboardingService:
-    def __init__(self, db: Session, resources: Resources, principal: Principal) -> None:
+    def __init__(
+        self,
+        db: Session,
+        resources: Resources,
+        principal: Principal,
+        phraser: Phraser | None = None,
+    ) -> None:
         self.db = db
         self.resources = resources
         self.agents = AgentService(db, resources, principal)
+        self.phraser = phraser
+
+    def _phrase_current(self, row: Interview) -> None:
+        """Have the model word the question now coming up (once), in context."""
+        if self.phraser is None or row.position >= len(row.questions):
+            return
+        question = row.questions[row.position]
+        if question.get("phrased"):
+            return
+        agent = self.agents.get(row.agent_id)
+        business = str((agent.business_facts or {}).get("business_name") or agent.name)
+        last = next(
+            (q["answer"] for q in reversed(row.questions[: row.position]) if q.get("answer")),
+            None,
+        )
+        labelled = {**question, "topic_label": TOPIC_BY_KEY[question["topic"]].label}
+        text = self.phraser(business, labelled, last)
+        questions = [dict(q) for q in row.questions]
+        questions[row.position] = {
+            **question,
+            "phrased": True,
+            "checklist_text": question["text"],
+            "text": text or question["text"],
+        }
+        row.questions = questions
 
     # -- reading -------------------------------------------------------------------------
     def get(self, agent_id: str) -> Interview:
@@ -71,6 +103,7 @@ class OnboardingService:
         row.questions = plan(found)
         if agent.status not in ("deployed", "paused") and agent.onboarded_at is None:
             agent.status = "interviewing"
+        self._phrase_current(row)
         self.db.flush()
         return row, True
 
@@ -97,6 +130,7 @@ class OnboardingService:
         row.questions = questions
         # Changing an earlier answer does not jump over the questions in between.
         row.position = max(row.position, after) if index == row.position else row.position
+        self._phrase_current(row)
         self.db.flush()
         return row
 
@@ -105,6 +139,7 @@ class OnboardingService:
         index = self._index(row, question_id)
         row.questions, after = moves.skip(row.questions, index)
         row.position = max(row.position, after)
+        self._phrase_current(row)
         self.db.flush()
         return row
 
