@@ -4,6 +4,7 @@ and knowledge; an interview survives a restart; the generated agent answers from
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -235,3 +236,37 @@ def test_model_words_questions_and_bad_output_falls_back_to_the_checklist(  # ty
     assert third.status_code == 200, third.text  # a failing model costs only its wording
     assert third.json()["current"]["text"] == third.json()["questions"][2]["text"]
     assert writer.closed == 3
+
+
+def test_regenerating_keeps_the_owners_edits_and_the_agent_takes_its_exam(  # type: ignore[no-untyped-def]
+    owner,
+) -> None:
+    client, agent_id = owner
+    client.post(f"/api/agents/{agent_id}/onboarding")
+    _run(client, agent_id)
+    first = client.post(f"/api/agents/{agent_id}/onboarding/complete").json()
+
+    # The exam runs by itself once the interview's answers are searchable.
+    deadline = time.monotonic() + 120
+    while (agent := client.get(f"/api/agents/{agent_id}").json())["exam_score"] is None:
+        assert time.monotonic() < deadline, agent
+        time.sleep(0.3)
+    exams = client.get(f"/api/agents/{agent_id}/exams").json()
+    assert exams[0]["status"] == "done" and exams[0]["score"] == agent["exam_score"]
+
+    edited = client.patch(f"/api/agents/{agent_id}", json={"greeting": "Hi, it's Maya!"})
+    assert edited.status_code == 200
+    client.post(f"/api/agents/{agent_id}/onboarding", json={"restart": True})
+    _run(client, agent_id)
+    again = client.post(f"/api/agents/{agent_id}/onboarding/complete").json()
+    assert again["greeting"] == "Hi, it's Maya!"  # the owner's edit stands
+    assert again["instructions"] == first["instructions"]  # regenerated, unchanged
+
+    client.post(f"/api/agents/{agent_id}/onboarding", json={"restart": True})
+    _run(client, agent_id)
+    forced = client.post(
+        f"/api/agents/{agent_id}/onboarding/complete", json={"overwrite": True}
+    ).json()
+    assert forced["greeting"] == first["greeting"]
+    titles = [s["title"] for s in wait_for_agent(client, agent_id)["sources"]]
+    assert titles.count("Owner interview") == 1

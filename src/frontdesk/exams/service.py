@@ -178,6 +178,11 @@ class ExamRunner:
             exam.score = round(exam.passed / len(results), 3) if results else None
             if status:
                 exam.status, exam.finished_at = status, datetime.now(UTC)
+            if status == "done":
+                # The agent's card shows its latest finished exam.
+                agent = db.get(Agent, exam.agent_id)
+                if agent is not None:
+                    agent.exam_score = exam.score
 
     def _fail(self, exam_id: str, results: list[dict[str, Any]], message: str) -> None:
         self._save(exam_id, results, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -10,9 +11,9 @@ import anyio.from_thread
 from fastapi import APIRouter, Request, Response
 
 from frontdesk.agents.schemas import AgentSettings
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, transaction
 from frontdesk.errors import ConfigurationError
-from frontdesk.models import Agent
+from frontdesk.onboarding.examining import examine_when_read
 from frontdesk.onboarding.phrasing import Phraser, phrase
 from frontdesk.onboarding.schemas import (
     AnswerBody,
@@ -104,15 +105,30 @@ def previous_question(
 
 
 @router.post("/complete", response_model=AgentSettings)
-def finish_interview(
+async def finish_interview(
     agent_id: str,
     request: Request,
     principal: CurrentPrincipal,
-    db: DbSession,
     body: FinishBody | None = None,
-) -> Agent:
+) -> Any:
     """Generate the agent from the interview: persona, greeting, instructions, business
-    facts, scheduling. Fields edited since the last generation are kept unless `overwrite`."""
-    return _service(request, db, principal).finish(
-        agent_id, overwrite=bool(body and body.overwrite)
+    facts, scheduling. Fields edited since the last generation are kept unless `overwrite`.
+    The agent then takes its exam in the background (its score appears on the agent)."""
+    resources = request.app.state.resources
+    overwrite = bool(body and body.overwrite)
+
+    def work() -> AgentSettings:
+        with transaction(resources.sessionmaker) as db:
+            agent = OnboardingService(db, resources, principal).finish(
+                agent_id, overwrite=overwrite
+            )
+            return AgentSettings.model_validate(agent)
+
+    generated = await asyncio.to_thread(work)
+    tasks: set[asyncio.Task[Any]] = request.app.state.background
+    task = asyncio.get_running_loop().create_task(
+        examine_when_read(resources, request.app.state.conversations, principal, agent_id)
     )
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+    return generated

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from frontdesk.agents.schemas import BusinessFacts
 from frontdesk.agents.service import AgentService
 from frontdesk.errors import Conflict, NotFound, ValidationFailed
-from frontdesk.exams.service import knowledge_chunks
 from frontdesk.knowledge.repository import ACTIVE_SOURCE_STATUSES, KnowledgeRepository
+from frontdesk.knowledge.vector_store import source_gen
 from frontdesk.models import Agent, Interview, KnowledgeSource
 from frontdesk.onboarding import interview as moves
 from frontdesk.onboarding.checklist import TOPIC_BY_KEY
@@ -31,6 +31,30 @@ from frontdesk.scheduling.config import SchedulingConfig
 from frontdesk.workspace.service import Principal
 
 OWNER_SOURCE_TITLE = "Owner interview"
+
+
+def site_chunks(resources: Resources, db: Session, agent_id: str) -> list[tuple[str, str]]:
+    """(text, source) of the agent's knowledge except earlier interview answers: a new
+    interview asks again rather than reading its own answers back as the website's."""
+    owner = set(
+        db.scalars(
+            select(KnowledgeSource.id).where(
+                KnowledgeSource.agent_id == agent_id,
+                KnowledgeSource.kind == "text",
+                KnowledgeSource.title == OWNER_SOURCE_TITLE,
+            )
+        )
+    )
+    gens = [
+        source_gen(source, gen)
+        for source, gen in KnowledgeRepository(db).live_source_gens(agent_id)
+        if source not in owner
+    ]
+    chunks = [
+        (c.text, str(c.metadata.get("url") or c.metadata.get("file_name") or ""))
+        for c in resources.store.chunks(agent_id, gens)
+    ]
+    return sorted(chunks, key=lambda c: (c[1], c[0]))
 
 
 class OnboardingService:
@@ -95,7 +119,7 @@ class OnboardingService:
         row = self._row(agent)
         if row is not None and not restart and row.status == "active":
             return row, False
-        found = survey(knowledge_chunks(self.resources, self.db, agent.id))
+        found = survey(site_chunks(self.resources, self.db, agent.id))
         if row is None:
             row = Interview(workspace_id=agent.workspace_id, agent_id=agent.id)
             self.db.add(row)
@@ -155,7 +179,7 @@ class OnboardingService:
         generation unless `overwrite`."""
         row = self.get(agent_id)
         agent = self.agents.get(agent_id)
-        chunks = knowledge_chunks(self.resources, self.db, agent.id)
+        chunks = site_chunks(self.resources, self.db, agent.id)
         values = generate(
             business=str((agent.business_facts or {}).get("business_name") or agent.name),
             questions=row.questions,
