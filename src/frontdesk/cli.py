@@ -193,6 +193,33 @@ def chat(
 
 
 @app.command()
+def onboard(
+    agent_id: Annotated[str, typer.Argument(help="The agent to set up")],
+    workspace: Annotated[str | None, typer.Option(help="Workspace id")] = None,
+) -> None:
+    """The onboarding interview in the terminal; then the agent is generated and its
+    answers are read into its knowledge here."""
+    from frontdesk.knowledge.repository import KnowledgeRepository
+    from frontdesk.onboarding.terminal import interview
+
+    resources, principal = _open(workspace)
+    if resources.embedded_llm is not None:
+        _prepare_embedded_model(resources.settings)
+    with _exit_on_error():
+        generated = interview(resources, principal, agent_id, console, console.input)
+    if generated is not None:
+        with transaction(resources.sessionmaker) as db:
+            queued = [
+                s.id
+                for s in KnowledgeRepository(db).sources(agent_id)
+                if s.status in ("queued", "running")
+            ]
+        _run_with_progress(resources, queued)
+        console.print(f"Run [bold]frontdesk exam {agent_id}[/bold] to see how well it answers.")
+    resources.close()
+
+
+@app.command()
 def exam(
     agent_id: Annotated[str, typer.Argument(help="The agent to examine")],
     workspace: Annotated[str | None, typer.Option(help="Workspace id")] = None,
