@@ -80,7 +80,7 @@ TOPICS: tuple[Topic, ...] = (
         (
             Part(
                 "hours",
-                rf"{_DAY}.{{0,40}}(?:{_TIME})|(?:{_TIME}).{{0,40}}{_DAY}",
+                rf"{_DAY}.{{0,40}}?(?:{_TIME})|(?:{_TIME}).{{0,40}}?{_DAY}",
                 "What are your opening hours, day by day?",
                 confirm='Your site gives your hours as "{quote}". Is that still right?',
             ),

@@ -9,6 +9,7 @@ whether a found fact is still right, quoting it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from frontdesk.onboarding.checklist import MAX_QUESTIONS, MIN_QUESTIONS, TOPICS, Part
@@ -28,6 +29,10 @@ def _quote(sentence: str) -> str:
     return sentence if len(sentence) <= QUOTE_CHARS else sentence[: QUOTE_CHARS - 1] + "…"
 
 
+def _matches(part: Part, sentence: str) -> int:
+    return sum(1 for _ in re.finditer(part.pattern, sentence, re.IGNORECASE))
+
+
 def survey(chunks: list[tuple[str, str]]) -> dict[str, Any]:
     """{"topic.part": {"quote", "source", "others": [{"quote", "source"}]}} for found parts."""
     found: dict[str, Any] = {}
@@ -40,7 +45,9 @@ def survey(chunks: list[tuple[str, str]]) -> dict[str, Any]:
                         hits.append((_quote(sentence), source))
             if not hits:
                 continue
-            quote, source = hits[0]
+            # The sentence that states the most ("Monday–Friday 8–6 and Saturday 9–1" over
+            # "Monday–Friday 8–6"); the first of equals.
+            quote, source = max(hits, key=lambda hit: _matches(part, hit[0]))
             others = [{"quote": q, "source": s} for q, s in hits[1:] if s != source and q != quote]
             found[f"{topic.key}.{part.key}"] = {"quote": quote, "source": source, "others": others}
     return found
@@ -69,15 +76,16 @@ def plan(found: dict[str, Any]) -> list[dict[str, Any]]:
             if hit is None:
                 asked.append(_question(topic.key, part, "ask", part.ask))
             elif part.key in CONFLICTING_PARTS and hit["others"]:
-                first, second = hit["quote"], hit["others"][0]["quote"]
+                first, second = hit["quote"].rstrip("."), hit["others"][0]["quote"].rstrip(".")
                 text = (
                     f'Your site says "{first}" on one page and "{second}" on another. '
                     "Which is right today?"
                 )
                 asked.append(_question(topic.key, part, "conflict", text, first))
             elif part.confirm:
-                text = part.confirm.format(quote=hit["quote"])
-                confirmable.append(_question(topic.key, part, "confirm", text, hit["quote"]))
+                quote = hit["quote"].rstrip(".")  # the template closes the quote itself
+                text = part.confirm.format(quote=quote)
+                confirmable.append(_question(topic.key, part, "confirm", text, quote))
     room = MIN_QUESTIONS - len(asked)
     if room > 0:
         asked += confirmable[:room]

@@ -20,10 +20,12 @@ from frontdesk.providers.llm.structured import StructuredModel, StructuredOutput
 log = logging.getLogger(__name__)
 
 SYSTEM = (
-    "You help a small business set up its phone receptionist by interviewing the owner. "
-    "Rewrite the interviewer's next question so it sounds natural and, when it fits, builds "
-    "on the owner's last answer. Keep its meaning. Keep any quoted text exactly as it is. "
-    "Write one short question, at most 45 words, ending with a question mark."
+    "You help a small business set up its phone receptionist (an AI assistant) by "
+    "interviewing the business owner. Rewrite the interviewer's next question so it sounds "
+    "natural and, when it fits, builds on the owner's last answer. You are talking to the "
+    "owner: never call the owner by the receptionist's name. Keep the question's meaning. "
+    "Keep any quoted text exactly as it is. Write one short question, at most 45 words, "
+    "ending with a question mark."
 )
 SCHEMA: dict[str, Any] = {
     "type": "object",
