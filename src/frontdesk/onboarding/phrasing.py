@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from frontdesk.onboarding.answers import names_in
 from frontdesk.providers.llm.structured import StructuredModel, StructuredOutputError
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,14 @@ def _key_words(text: str) -> set[str]:
     return {w for w in _KEY_WORD.findall(text.lower()) if w not in _COMMON}
 
 
-def acceptable(question: dict[str, Any], text: str) -> bool:
+def acceptable(question: dict[str, Any], text: str, last_answer: str | None = None) -> bool:
     text = text.strip()
+    # Small models address the owner by the name just given to the receptionist ("Maya,
+    # which languages do you speak?"): a name from the last answer that the checklist's
+    # question does not use is refused.
+    for name in names_in(last_answer or ""):
+        if name.split()[-1] in text and name.split()[-1] not in question["text"]:
+            return False
     if not 12 <= len(text) <= 320 or not text.endswith("?") or text.count("?") > 2:
         return False
     if any(mark in text for mark in ("{", "}", "\n", "Q:", "A:")):
@@ -84,7 +91,7 @@ async def phrase(
         )
         return None
     text = " ".join(str(value.get("question", "")).split())
-    if not acceptable(question, text):
+    if not acceptable(question, text, last_answer):
         log.info("onboarding question %s: rewrite refused: %r", question["id"], text[:200])
         return None
     return text

@@ -1,0 +1,57 @@
+"""The owner's words read into settings, and the model's wording checked, in plain code."""
+
+from __future__ import annotations
+
+from frontdesk.onboarding import answers
+from frontdesk.onboarding.generation import weekly_hours
+from frontdesk.onboarding.phrasing import acceptable
+
+LANGUAGES = {
+    "id": "languages.languages",
+    "text": "Which languages should the receptionist speak with callers?",
+    "quote": None,
+}
+
+
+def test_appointment_kinds_with_durations_merge_follow_ups() -> None:
+    kinds = answers.appointment_kinds(
+        "Wellness exam 30 minutes, vaccination 15 mins, dental cleaning and grooming\n"
+        "Dental cleaning takes 2 hours, grooming half an hour"
+    )
+    assert [(k.name, k.minutes) for k in kinds] == [
+        ("Wellness exam", 30),
+        ("Vaccination", 15),
+        ("Dental cleaning", 120),
+        ("Grooming", 30),
+    ]
+
+
+def test_names_phones_persona_tone_languages() -> None:
+    said = "Emergencies go to Dr. Priya Nandakumar, (555) 014-7777 or priya@vet.example"
+    assert answers.names_in(said) == ["Dr. Priya Nandakumar"]
+    assert answers.phones_in(said) == ["5550147777"]
+    assert answers.emails_in(said) == ["priya@vet.example"]
+    assert answers.persona_name("Call her Maya, warm and friendly.") == "Maya"
+    assert answers.tone("Brief and formal please") == "brief and to the point, formal and polite"
+    assert answers.languages("English and Spanish, un poco de French") == [
+        "English", "Spanish", "French",
+    ]  # fmt: skip
+    assert answers.says_yes("Yes, still right.") and answers.says_no("No, we moved.")
+
+
+def test_weekly_hours_from_sentences() -> None:
+    hours = weekly_hours(["We are open Monday–Friday 8:00 am – 6:00 pm and Saturday 9 am to 1 pm."])
+    assert hours["mon"] == hours["fri"] == [{"opens": "08:00", "closes": "18:00"}]
+    assert hours["sat"] == [{"opens": "09:00", "closes": "13:00"}]
+    assert hours["sun"] == []
+
+
+def test_model_wording_is_checked() -> None:
+    last = "Call her Maya, warm and friendly."
+    assert acceptable(LANGUAGES, "Which languages should your receptionist use with callers?", last)
+    assert not acceptable(LANGUAGES, "Maya, what languages do you speak?", last)  # wrong person
+    assert not acceptable(LANGUAGES, "Tell me which languages callers use.", last)  # no question
+    assert not acceptable(LANGUAGES, "What is your favourite colour?", last)  # meaning lost
+    confirm = {"id": "hours.hours.confirm", "text": 'Your site says "Mon 8-6". Still right?',
+               "quote": "Mon 8-6"}  # fmt: skip
+    assert not acceptable(confirm, "Are your opening hours still right?", None)  # quote dropped
