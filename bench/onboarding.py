@@ -45,7 +45,7 @@ from frontdesk.exams.service import ExamRunner  # noqa: E402
 from frontdesk.migrate import upgrade  # noqa: E402
 from frontdesk.models import Agent, Exam, KnowledgeSource  # noqa: E402
 from frontdesk.onboarding.service import OnboardingService  # noqa: E402
-from frontdesk.onboarding.terminal import _phraser  # noqa: E402
+from frontdesk.onboarding.terminal import model_phraser  # noqa: E402
 from frontdesk.resources import Resources, build_resources  # noqa: E402
 from frontdesk.workspace.service import Principal, create_workspace_with_owner  # noqa: E402
 
@@ -151,7 +151,7 @@ def run(articles: int, exam: bool) -> dict[str, Any]:
                 db, workspace_name="Bench", email="bench@example.com", password="benchmark"
             )
         principal = Principal(workspace.id, user.id, "bench")
-        phraser = _phraser(resources)
+        phraser = model_phraser(resources)
         # Served like the test website (robots.txt keeps out the staff page; the sitemap
         # lists pages no link reaches), with the articles linked from the home page.
         pdf = Route(200, {"Content-Type": "application/pdf"}, price_list_pdf())

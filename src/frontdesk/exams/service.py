@@ -39,9 +39,16 @@ TARGET_QUESTIONS = 30  # the issue asks for 20-50; 30 runs in about a minute on 
 ExamProgress = Callable[[str, int, int], None]
 
 
-def knowledge_chunks(resources: Resources, db: Session, agent_id: str) -> list[tuple[str, str]]:
-    """(text, source) of every live chunk, in a stable order: the same exam each run."""
-    gens = [source_gen(s, g) for s, g in KnowledgeRepository(db).live_source_gens(agent_id)]
+def knowledge_chunks(
+    resources: Resources, db: Session, agent_id: str, skip: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """(text, source) of every live chunk (but those of the `skip` source ids), in a stable
+    order: the same exam each run."""
+    gens = [
+        source_gen(s, g)
+        for s, g in KnowledgeRepository(db).live_source_gens(agent_id)
+        if s not in skip
+    ]
     chunks = [
         (c.text, str(c.metadata.get("url") or c.metadata.get("file_name") or ""))
         for c in resources.store.chunks(agent_id, gens)

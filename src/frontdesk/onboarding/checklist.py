@@ -1,17 +1,14 @@
 """What a receptionist needs to know, and how to tell whether the knowledge base says it.
 
-Each topic has the searches that find it in the agent's knowledge, patterns that show the
-found text really answers it, and the question to ask when it does not. A topic the website
-covers is not asked about; one it covers in part is asked about the missing part, quoting
-what was found; one it answers two different ways is asked which answer holds. This list
-is also the floor under the model: whatever the model writes, every uncovered topic gets a
-question.
+Each topic has parts, each with a pattern that shows a sentence of the knowledge really
+states it, and the question to ask when no sentence does (see `gaps`). This list is also
+the floor under the model: whatever the model writes, every uncovered part gets a question.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _TIME = r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b"
@@ -34,18 +31,15 @@ class Part:
 class Topic:
     key: str
     label: str
-    queries: tuple[str, ...]  # searches of the knowledge base
     parts: tuple[Part, ...]
     # Only the owner can say these (the website never does): always asked.
     owner_only: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 TOPICS: tuple[Topic, ...] = (
     Topic(
         "business",
         "What the business does and for whom",
-        ("what we do who we are about us", "our services for customers"),
         (
             Part(
                 "description",
@@ -58,7 +52,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "services",
         "Services and prices",
-        ("services prices cost fees", "price list how much"),
         (
             Part(
                 "services",
@@ -76,7 +69,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "hours",
         "Opening hours and holidays",
-        ("opening hours open closed", "holiday hours christmas closed"),
         (
             Part(
                 "hours",
@@ -96,7 +88,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "location",
         "Location and parking",
-        ("address location directions find us", "parking car park bus"),
         (
             Part(
                 "address",
@@ -117,7 +108,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "booking",
         "Booking rules and appointment types",
-        ("book an appointment booking", "appointment length minutes"),
         (
             Part(
                 "types",
@@ -131,7 +121,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "cancellation",
         "Cancellation policy",
-        ("cancel cancellation policy notice", "missed appointment fee"),
         (
             Part(
                 "policy",
@@ -145,7 +134,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "handoff",
         "Who takes over from the receptionist",
-        ("contact the manager speak to someone", "emergency call us"),
         (
             Part(
                 "contacts",
@@ -160,7 +148,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "boundaries",
         "What never to say",
-        (),
         (
             Part(
                 "never",
@@ -173,7 +160,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "persona",
         "Name and tone of the receptionist",
-        (),
         (
             Part(
                 "persona",
@@ -187,7 +173,6 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "languages",
         "Languages",
-        ("languages we speak spanish french",),
         (
             Part(
                 "languages",

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from frontdesk.agents.schemas import BusinessFacts
 from frontdesk.agents.service import AgentService
 from frontdesk.errors import Conflict, NotFound, ValidationFailed
+from frontdesk.exams.service import knowledge_chunks
 from frontdesk.knowledge.repository import ACTIVE_SOURCE_STATUSES, KnowledgeRepository
-from frontdesk.knowledge.vector_store import source_gen
 from frontdesk.models import Agent, Interview, KnowledgeSource
 from frontdesk.onboarding import interview as moves
 from frontdesk.onboarding.checklist import TOPIC_BY_KEY
@@ -34,9 +34,9 @@ OWNER_SOURCE_TITLE = "Owner interview"
 
 
 def site_chunks(resources: Resources, db: Session, agent_id: str) -> list[tuple[str, str]]:
-    """(text, source) of the agent's knowledge except earlier interview answers: a new
-    interview asks again rather than reading its own answers back as the website's."""
-    owner = set(
+    """The agent's knowledge except earlier interview answers: a new interview asks again
+    rather than reading its own answers back as the website's."""
+    owner = frozenset(
         db.scalars(
             select(KnowledgeSource.id).where(
                 KnowledgeSource.agent_id == agent_id,
@@ -45,16 +45,7 @@ def site_chunks(resources: Resources, db: Session, agent_id: str) -> list[tuple[
             )
         )
     )
-    gens = [
-        source_gen(source, gen)
-        for source, gen in KnowledgeRepository(db).live_source_gens(agent_id)
-        if source not in owner
-    ]
-    chunks = [
-        (c.text, str(c.metadata.get("url") or c.metadata.get("file_name") or ""))
-        for c in resources.store.chunks(agent_id, gens)
-    ]
-    return sorted(chunks, key=lambda c: (c[1], c[0]))
+    return knowledge_chunks(resources, db, agent_id, skip=owner)
 
 
 class OnboardingService:
@@ -152,8 +143,8 @@ class OnboardingService:
         index = self._index(row, question_id)
         questions, after = moves.answer(row.questions, index, text[:4000])
         row.questions = questions
-        # Changing an earlier answer does not jump over the questions in between.
-        row.position = max(row.position, after) if index == row.position else row.position
+        if index == row.position:  # changing an earlier answer stays where the owner is
+            row.position = after
         self._phrase_current(row)
         self.db.flush()
         return row

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError
-from frontdesk.onboarding.phrasing import phrase
+from frontdesk.onboarding.phrasing import Phraser, phrase
 from frontdesk.onboarding.service import OnboardingService, state
 from frontdesk.resources import Resources
 from frontdesk.workspace.service import Principal
@@ -23,7 +23,9 @@ from frontdesk.workspace.service import Principal
 HELP = "(Enter skips, 'back' goes to the previous question, 'quit' saves and leaves.)"
 
 
-def _phraser(resources: Resources) -> Callable[[str, dict[str, Any], str | None], str | None]:
+def model_phraser(resources: Resources) -> Phraser:
+    """Questions worded by the configured model, for code with no event loop running."""
+
     def word(business: str, question: dict[str, Any], last: str | None) -> str | None:
         try:
             model = resources.structured_factory()
@@ -51,7 +53,7 @@ def interview(
     """Run the interview; the generated agent's settings, or None when the owner quit."""
 
     def service(db: Any) -> OnboardingService:
-        return OnboardingService(db, resources, principal, phraser=_phraser(resources))
+        return OnboardingService(db, resources, principal, phraser=model_phraser(resources))
 
     with transaction(resources.sessionmaker) as db:
         row, created = service(db).start(agent_id)
