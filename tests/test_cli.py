@@ -120,4 +120,7 @@ def test_onboard_in_the_terminal_resumes_and_generates(  # type: ignore[no-untyp
         assert agent is not None and agent.status == "ready" and agent.persona_name == "Sam"
         contact = agent.business_facts["handoff_contacts"][0]
         assert (contact["name"], contact["phone"]) == ("Dr. Ana Ruiz", "5550100")
+        # The booking question was skipped: no booking promised, messages instead.
+        assert "book_appointment" not in agent.enabled_tools
+        assert {"take_message", "handoff_to_human"} <= set(agent.enabled_tools)
     engine.dispose()

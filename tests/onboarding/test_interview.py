@@ -109,6 +109,7 @@ def test_interview_asks_what_the_site_leaves_out(owner) -> None:  # type: ignore
     contact = facts["handoff_contacts"][0]
     assert contact["name"] == "Dr. Priya Nandakumar"
     assert (contact["phone"], contact["email"]) == ("5550147777", "priya@juniperlanevet.example")
+    assert {"book_appointment", "handoff_to_human"} <= set(agent["enabled_tools"])
     kinds = {t["name"]: t["duration_minutes"] for t in agent["scheduling"]["appointment_types"]}
     assert kinds == {"Wellness exam": 30, "Vaccination": 15, "Dental cleaning": 120}
     hours = agent["scheduling"]["hours"]

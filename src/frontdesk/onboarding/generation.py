@@ -14,11 +14,15 @@ from typing import Any
 
 from frontdesk.onboarding import answers
 from frontdesk.onboarding.interview import Question, answer_to
+from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.knowledge_note import sentences
 
 DEFAULT_PERSONA = "Alex"
 GENERATED_FIELDS = (
-    "persona_name", "greeting", "instructions", "business_facts", "scheduling",
+    "persona_name", "greeting", "instructions", "business_facts", "scheduling", "enabled_tools",
+)  # fmt: skip
+BOOKING_TOOLS = (
+    "check_availability", "book_appointment", "reschedule_appointment", "cancel_appointment",
 )  # fmt: skip
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -199,12 +203,21 @@ def generate(
         if line
     )
     greeting = f"Hello, you've reached {business}, this is {persona}. How can I help you today?"
+    # Booking needs appointment types; a handoff needs someone to hand off to. Without them
+    # the receptionist takes a message instead of promising what it cannot do.
+    tools = [
+        name
+        for name in TOOL_NAMES
+        if not (name in BOOKING_TOOLS and not schedule.get("appointment_types"))
+        and not (name == "handoff_to_human" and not contacts)
+    ]
     return {
         "persona_name": persona,
         "greeting": greeting,
         "instructions": instructions,
         "business_facts": facts,
         "scheduling": schedule,
+        "enabled_tools": tools,
     }
 
 
