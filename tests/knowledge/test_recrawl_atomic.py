@@ -84,7 +84,7 @@ def test_recrawl_is_atomic_for_searchers(
             assert time.monotonic() < deadline, src
             time.sleep(0.1)
         assert saw_running
-        assert src["active_generation"] == 2 and current["status"] == "ready"
+        assert src["active_generation"] == 2 and current["status"] == "interviewing"
         texts = _search(client, agent["id"], "opening hours")
         assert any("eight to four" in t for t in texts)
         assert not any("seven to three" in t for t in texts)

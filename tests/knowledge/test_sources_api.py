@@ -38,7 +38,7 @@ def test_add_text_and_delete_source(app_client: TestClient, resources: Resources
         json={"kind": "text", "title": "Bread", "text": "Sourdough loaves are baked at 6 am."},
     ).json()
     agent = wait_for_agent(client, agent["id"])
-    assert agent["status"] == "ready"
+    assert agent["status"] == "interviewing"
     assert {s["title"] for s in agent["sources"]} == {"Cakes", "Bread"}
 
     assert client.delete(f"{base}/sources/{first['id']}").status_code == 204
