@@ -13,7 +13,10 @@ def wait_for_agent(client: TestClient, agent_id: str, timeout: float = 120.0) ->
     deadline = time.monotonic() + timeout
     while True:
         agent = client.get(f"/api/agents/{agent_id}").json()
-        if all(s["status"] in ("ready", "failed") for s in agent["sources"]):
+        # The agent row and its sources are read by two statements: on PostgreSQL a job
+        # can commit between them, so the agent's status must have caught up too.
+        done = all(s["status"] in ("ready", "failed") for s in agent["sources"])
+        if done and agent["status"] != "ingesting":
             return agent
         if time.monotonic() > deadline:
             raise AssertionError(f"ingestion did not finish in {timeout} s: {agent}")
