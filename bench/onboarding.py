@@ -27,6 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from tests.website.juniper_site import (  # noqa: E402
     JUNIPER_ROOT,
@@ -39,15 +40,15 @@ from tests.website.server import LoopbackSite, Route  # noqa: E402
 from frontdesk.agents.schemas import AgentCreate  # noqa: E402
 from frontdesk.agents.service import AgentService  # noqa: E402
 from frontdesk.config import Settings  # noqa: E402
-from frontdesk.conversations.service import ConversationHub  # noqa: E402
 from frontdesk.db import transaction  # noqa: E402
-from frontdesk.exams.service import ExamRunner  # noqa: E402
+from frontdesk.knowledge.repository import KnowledgeRepository  # noqa: E402
 from frontdesk.migrate import upgrade  # noqa: E402
-from frontdesk.models import Agent, Exam, KnowledgeSource  # noqa: E402
+from frontdesk.models import Agent, KnowledgeSource  # noqa: E402
 from frontdesk.onboarding.service import OnboardingService  # noqa: E402
 from frontdesk.onboarding.terminal import model_phraser  # noqa: E402
 from frontdesk.resources import Resources, build_resources  # noqa: E402
 from frontdesk.workspace.service import Principal, create_workspace_with_owner  # noqa: E402
+from text_turn import _exam  # noqa: E402
 
 ANSWERS = {
     "booking.types": "Wellness exam 30 minutes, vaccination 15 minutes, dental cleaning 2 hours",
@@ -102,34 +103,11 @@ def build_site(root: Path, articles: int) -> None:
 
 def _ingest_queued(resources: Resources, agent_id: str) -> None:
     with transaction(resources.sessionmaker) as db:
-        queued = [
-            s.id
-            for s in db.query(KnowledgeSource).filter_by(agent_id=agent_id)
-            if s.status in ("queued", "running")
-        ]
+        queued = KnowledgeRepository(db).working_source_ids(agent_id)
     for source_id in queued:
         outcome = resources.runner.run_source(source_id)
         if outcome.status != "done":
             raise SystemExit(f"ingestion failed: {outcome}")
-
-
-def _exam(resources: Resources, principal: Principal, agent_id: str) -> float | None:
-    async def run() -> str:
-        hub = ConversationHub(resources)
-        runner = ExamRunner(resources, hub)
-        exam_id, questions = await runner.create(principal, agent_id)
-        await runner.run(principal, exam_id, agent_id, questions)
-        await hub.close_all()
-        return exam_id
-
-    exam_id = asyncio.run(run())
-    with transaction(resources.sessionmaker) as db:
-        exam = db.get(Exam, exam_id)
-        assert exam is not None
-        for r in exam.results:
-            if not r["passed"]:
-                print(f"exam miss: {r['question']!r} -> {r['reply']!r}", file=sys.stderr)
-        return exam.score
 
 
 def run(articles: int, exam: bool) -> dict[str, Any]:
@@ -197,7 +175,7 @@ def run(articles: int, exam: bool) -> dict[str, Any]:
                 status = db.get(Agent, agent_id).status  # type: ignore[union-attr]
         if status != "ready":
             raise SystemExit(f"the agent ended {status!r}, not ready")
-        score = _exam(resources, principal, agent_id) if exam else None
+        score = asyncio.run(_exam(resources, principal, agent_id))["exam_score"] if exam else None
         resources.close()
     return {
         "url_to_ready_s": round(ready - started, 1),

@@ -209,11 +209,7 @@ def onboard(
         generated = interview(resources, principal, agent_id, console, console.input)
     if generated is not None:
         with transaction(resources.sessionmaker) as db:
-            queued = [
-                s.id
-                for s in KnowledgeRepository(db).sources(agent_id)
-                if s.status in ("queued", "running")
-            ]
+            queued = KnowledgeRepository(db).working_source_ids(agent_id)
         _run_with_progress(resources, queued)
         console.print(f"Run [bold]frontdesk exam {agent_id}[/bold] to see how well it answers.")
     resources.close()
@@ -342,11 +338,7 @@ def ingest(
                 )
         agent_id = agent.id
     with transaction(resources.sessionmaker) as db:
-        sources = [
-            s.id
-            for s in KnowledgeRepository(db).sources(agent_id)
-            if s.status in ("queued", "running")
-        ]
+        sources = KnowledgeRepository(db).working_source_ids(agent_id)
     console.print(f"Agent [bold]{agent_id}[/bold]: {len(sources)} source(s) to ingest")
     _run_with_progress(resources, sources)
     with transaction(resources.sessionmaker) as db:

@@ -47,6 +47,17 @@ class KnowledgeRepository:
             or 0
         )
 
+    def working_source_ids(self, agent_id: str) -> list[str]:
+        """The agent's sources still queued or being read."""
+        return list(
+            self.session.scalars(
+                select(KnowledgeSource.id).where(
+                    KnowledgeSource.agent_id == agent_id,
+                    KnowledgeSource.status.in_(ACTIVE_SOURCE_STATUSES),
+                )
+            )
+        )
+
     def live_source_gens(self, agent_id: str) -> list[tuple[str, int]]:
         rows = self.session.execute(
             select(KnowledgeSource.id, KnowledgeSource.active_generation).where(

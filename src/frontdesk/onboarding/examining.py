@@ -7,13 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import select
-
 from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import transaction
 from frontdesk.exams.service import ExamRunner
-from frontdesk.knowledge.repository import ACTIVE_SOURCE_STATUSES
-from frontdesk.models import KnowledgeSource
+from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.resources import Resources
 from frontdesk.workspace.service import Principal
 
@@ -25,10 +22,7 @@ WAIT_S = 600.0  # a knowledge source that is still being read after this is not 
 
 def _reading(resources: Resources, agent_id: str) -> bool:
     with transaction(resources.sessionmaker) as db:
-        statuses = db.scalars(
-            select(KnowledgeSource.status).where(KnowledgeSource.agent_id == agent_id)
-        ).all()
-    return any(status in ACTIVE_SOURCE_STATUSES for status in statuses)
+        return bool(KnowledgeRepository(db).working_source_ids(agent_id))
 
 
 async def examine_when_read(

@@ -19,7 +19,7 @@ from frontdesk.agents.schemas import BusinessFacts
 from frontdesk.agents.service import AgentService
 from frontdesk.errors import Conflict, NotFound, ValidationFailed
 from frontdesk.exams.service import knowledge_chunks
-from frontdesk.knowledge.repository import ACTIVE_SOURCE_STATUSES, KnowledgeRepository
+from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.models import Agent, Interview, KnowledgeSource
 from frontdesk.onboarding import interview as moves
 from frontdesk.onboarding.checklist import TOPIC_BY_KEY
@@ -101,8 +101,7 @@ class OnboardingService:
         """The agent's interview, planned from its knowledge now; (row, created).
         An interview in progress is resumed unless `restart`."""
         agent = self.agents.get(agent_id)
-        statuses = [s.status for s in KnowledgeRepository(self.db).sources(agent.id)]
-        if any(status in ACTIVE_SOURCE_STATUSES for status in statuses):
+        if KnowledgeRepository(self.db).working_source_ids(agent.id):
             raise Conflict(
                 "Frontdesk is still reading this agent's website and documents; start the "
                 "interview when they are done, so it only asks what they leave out."
