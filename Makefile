@@ -6,13 +6,13 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-dev web chromium lint bench-quick clean
+.PHONY: run test install install-dev web openapi chromium lint bench-quick clean
 
 # The browser bundle (web/ -> src/frontdesk/static/, read by the server at run time). Rebuilt
 # only when missing or older than its sources; npm ci runs only when the lockfile changed.
 WEB_BUILT := src/frontdesk/static/.vite/manifest.json
-WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/vite.config.ts web/tsconfig.json \
-	web/package.json
+WEB_SOURCES := $(shell find web/src -type f -not -path 'web/src/client/*' 2>/dev/null) \
+	web/vite.config.ts web/tsconfig.json web/package.json web/openapi.json web/openapi-ts.config.ts
 WEB_MODULES := web/node_modules/.package-lock.json
 
 # uv comes from PyPI into a private folder, so the machine's Python stays untouched.
@@ -30,6 +30,11 @@ $(WEB_BUILT): $(WEB_MODULES) $(WEB_SOURCES)
 	cd web && npm run build
 
 web: $(WEB_BUILT)
+
+# After changing an endpoint: the OpenAPI document the dashboard's client is generated from.
+openapi: install-dev
+	$(VENV)/bin/python scripts/export-openapi
+	cd web && npm run generate
 
 # Debian's Chromium for tests/browser (installed with apt when missing).
 chromium:

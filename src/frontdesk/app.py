@@ -153,6 +153,9 @@ def create_app(
         version=__version__,
         description="A voice receptionist for any business, from its website and documents.",
         lifespan=lifespan,
+        # Operation ids are the endpoint functions' names (unique across routers), so the
+        # dashboard's generated client reads `listAgents`, not `listAgentsApiAgentsGet`.
+        generate_unique_id_function=lambda route: route.name,
     )
     install_error_handlers(app)
     app.include_router(workspace_router)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from frontdesk.models.base import Base, IdMixin, TimestampMixin
 
 AGENT_STATUSES = ("draft", "ingesting", "interviewing", "ready", "deployed", "paused")
+
+
+def new_public_key() -> str:
+    """The widget's key: public by design (it sits in the business's page source), so it can
+    only open conversations of its one agent, from the agent's allowed origins."""
+    return "pk_" + secrets.token_urlsafe(18)
 
 
 class Agent(IdMixin, TimestampMixin, Base):
@@ -46,3 +53,7 @@ class Agent(IdMixin, TimestampMixin, Base):
         JSON, default=dict, server_default=text("'{}'")
     )
     exam_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    # The embeddable widget: its public key and its look and rules (widget/schemas.py).
+    public_key: Mapped[str] = mapped_column(String(40), unique=True, default=new_public_key)
+    widget: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))

@@ -19,6 +19,9 @@ class Conversation(IdMixin, TimestampMixin, Base):
     )
     agent_id: Mapped[str] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(20), default="text")
+    # Who opened it: "owner" (the dashboard, the API, the exam) or "widget" (a caller on the
+    # business's site); the widget's daily minutes cap counts only the latter.
+    source: Mapped[str] = mapped_column(String(20), default="owner", server_default="owner")
     status: Mapped[str] = mapped_column(String(20), default="active", index=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(200), nullable=True)

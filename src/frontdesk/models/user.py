@@ -14,4 +14,7 @@ class User(IdMixin, TimestampMixin, Base):
     )
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # "owner" (everything, one per workspace), "admin" (everything but the owner's account),
+    # "member" (agents and conversations; no settings, keys or team).
     role: Mapped[str] = mapped_column(String(20), default="owner")

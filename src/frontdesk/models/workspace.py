@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from typing import Any
+
+from sqlalchemy import JSON, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.models.base import Base, IdMixin, TimestampMixin
@@ -12,3 +14,8 @@ class Workspace(IdMixin, TimestampMixin, Base):
     __tablename__ = "workspaces"
 
     name: Mapped[str] = mapped_column(String(200))
+    # Provider choices and keys set in the dashboard (workspace/settings schemas); they take
+    # precedence over the environment for this workspace's agents.
+    settings: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
