@@ -7,6 +7,7 @@ job queue in a SQLite file beside them. Pointing `FRONTDESK_DATABASE_URL`,
 
 from __future__ import annotations
 
+import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -152,6 +153,24 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.environment == "production"
+
+    @cached_property
+    def signing_key(self) -> bytes:
+        """The key that signs what the server hands out and checks later (widget session
+        tokens, the first-run setup link). The development default is public, so until a
+        real FRONTDESK_SECRET_KEY is set, a random key kept in the data dir stands in: one
+        per install, the same for every process that shares the data dir."""
+        if self.secret_key != DEVELOPMENT_SECRET:
+            return self.secret_key.encode()
+        path = self.resolved_data_dir / "secret.key"
+        if not path.exists():
+            try:
+                with path.open("x", encoding="ascii") as out:  # the first process wins
+                    out.write(secrets.token_urlsafe(48))
+                path.chmod(0o600)
+            except FileExistsError:
+                pass
+        return path.read_text(encoding="ascii").strip().encode()
 
     @property
     def livekit_enabled(self) -> bool:
