@@ -16,7 +16,14 @@ export default defineConfig({
     // goes over LiveKit (see src/voice/livekit-loader.ts): the talk page itself stays small.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
-      input: { talk: fileURLToPath(new URL("src/talk/main.ts", import.meta.url)) },
+      // react-router marks its modules "use client" (for server rendering, unused here).
+      onwarn(warning, warn) {
+        if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);
+      },
+      input: {
+        talk: fileURLToPath(new URL("src/talk/main.ts", import.meta.url)),
+        dashboard: fileURLToPath(new URL("src/dashboard/main.tsx", import.meta.url)),
+      },
     },
   },
 });

@@ -10,7 +10,7 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontdesk import __version__
@@ -20,6 +20,7 @@ from frontdesk.conversations.endpoints import router as conversations_router
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.conversations.service import ConversationHub, spec_for
 from frontdesk.conversations.voice_endpoints import router as voice_router
+from frontdesk.dashboard.pages import router as dashboard_router
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.exams.endpoints import router as exams_router
@@ -106,14 +107,6 @@ def start_embedded_model(resources: Resources) -> None:
     threading.Thread(target=run, name="embedded-model", daemon=True).start()
 
 
-INDEX_HTML = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Frontdesk</title></head><body style="font-family:system-ui;max-width:40rem;margin:3rem auto">
-<h1>Frontdesk is running</h1>
-<p>The dashboard arrives in a later release. Until then, use the API
-(<a href="/docs">interactive docs</a>) or the <code>frontdesk</code> command line.</p>
-</body></html>"""
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -168,11 +161,8 @@ def create_app(
     app.include_router(livekit_router)
     app.include_router(voice_router)
     app.include_router(talk_router)
+    app.include_router(dashboard_router)
     app.mount("/static", BundleFiles(), name="static")
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index() -> str:
-        return INDEX_HTML
 
     @app.get("/api/health", tags=["meta"])
     def health() -> dict[str, str]:

@@ -1,0 +1,161 @@
+/** The agent's conversations: newest first, searchable; each with its whole transcript. */
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import { client } from "../../client/client.gen";
+import { getConversation } from "../../client/sdk.gen";
+import { call } from "../api";
+import { millis, timingName, when } from "../format";
+import { useLoad } from "../load";
+import { Empty, ErrorNote, Loading, StatusBadge } from "../ui";
+import { useAgent } from "./agent-page";
+
+interface ConversationRow {
+  id: string;
+  channel: string;
+  source: string;
+  status: string;
+  created_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  turn_count: number;
+  preview: string | null;
+}
+
+const PAGE = 25;
+
+export function ConversationsTab() {
+  const { agent } = useAgent();
+  const [q, setQ] = useState("");
+  const [query, setQuery] = useState("");
+  const [offset, setOffset] = useState(0);
+  const rows = useLoad(
+    () =>
+      call(
+        client.get<{ 200: ConversationRow[] }>({
+          url: "/api/agents/{agent_id}/conversations",
+          path: { agent_id: agent.id },
+          query: { limit: PAGE, offset, q: query || undefined },
+        }),
+      ),
+    [agent.id, offset, query],
+  );
+  return (
+    <section className="card" aria-labelledby="conversations-title">
+      <div className="card-top">
+        <h3 id="conversations-title">Conversations</h3>
+        <form
+          className="inline-form"
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setOffset(0);
+            setQuery(q.trim());
+          }}
+        >
+          <label htmlFor="conversation-q" className="visually-hidden">
+            Search conversations
+          </label>
+          <input id="conversation-q" type="search" placeholder="Words said" value={q} onChange={(e) => setQ(e.target.value)} />
+          <button type="submit" className="secondary">
+            Search
+          </button>
+        </form>
+      </div>
+      {rows.loading && !rows.data && <Loading label="Loading conversations" />}
+      <ErrorNote error={rows.error} retry={rows.reload} />
+      {rows.data?.length === 0 && (
+        <Empty title={query ? "No conversation matches" : "No conversations yet"}>
+          {!query && (
+            <p>
+              Try the agent in the <Link to={`/agents/${agent.id}/test`}>test console</Link>.
+            </p>
+          )}
+        </Empty>
+      )}
+      {rows.data && rows.data.length > 0 && (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Channel</th>
+              <th scope="col">First words</th>
+              <th scope="col">Turns</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.data.map((row) => (
+              <tr key={row.id}>
+                <td>
+                  <Link to={`/agents/${agent.id}/conversations/${row.id}`}>{when(row.created_at)}</Link>
+                </td>
+                <td>
+                  {row.channel}
+                  {row.source === "widget" ? " · widget" : ""}
+                </td>
+                <td className="ellipsis">{row.preview ?? "—"}</td>
+                <td>{row.turn_count}</td>
+                <td>
+                  <StatusBadge status={row.status} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="actions">
+        <button type="button" className="secondary small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+          Newer
+        </button>
+        <button type="button" className="secondary small" disabled={(rows.data?.length ?? 0) < PAGE} onClick={() => setOffset(offset + PAGE)}>
+          Older
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function ConversationView() {
+  const { agent } = useAgent();
+  const { conversationId = "" } = useParams();
+  const transcript = useLoad(() => call(getConversation({ path: { conversation_id: conversationId } })), [conversationId]);
+  if (!transcript.data) return transcript.loading ? <Loading label="Loading the transcript" /> : <ErrorNote error={transcript.error} retry={transcript.reload} />;
+  const t = transcript.data;
+  return (
+    <section className="card" aria-labelledby="transcript-title">
+      <p>
+        <Link to={`/agents/${agent.id}/conversations`}>← All conversations</Link>
+      </p>
+      <div className="card-top">
+        <h3 id="transcript-title">{when(t.started_at)}</h3>
+        <StatusBadge status={t.status} />
+      </div>
+      <p className="muted">
+        {t.channel} · {t.turns.length} turns{t.end_reason ? ` · ${t.end_reason}` : ""}
+        {t.ended_at ? ` · ended ${when(t.ended_at)}` : ""}
+      </p>
+      <ol className="transcript" aria-label="Transcript">
+        {t.turns.map((turn) => (
+          <li key={turn.seq} className={`line ${turn.role} done`}>
+            <span className="who">{turn.role === "agent" ? (agent.persona_name ?? "Agent") : "Caller"}</span>
+            <span className="words">{turn.text}</span>
+            {(turn.tool_calls.length > 0 || Object.keys(turn.timings).length > 0) && (
+              <div className="turn-details">
+                {turn.tool_calls.map((tool, i) => (
+                  <span key={i} className={`tool${tool.error ? " failed" : ""}`} title={tool.result ?? undefined}>
+                    {tool.name}
+                  </span>
+                ))}
+                <span className="timings">
+                  {Object.entries(turn.timings)
+                    .map(([name, value]) => `${timingName(name)} ${millis(value)}`)
+                    .join(" · ")}
+                </span>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
