@@ -3,11 +3,13 @@ with a fake microphone that plays a WAV file made with Piper."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
 import wave
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,21 +54,14 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-@pytest.fixture
-def live_server(
-    chat_resources: Resources,
-    speech_models: SpeechModels,  # noqa: F811
-) -> Iterator[LiveServer]:
-    """`frontdesk serve`'s app under uvicorn in a background thread, the scripted LLM and
-    the real speech models inside, an owner signed in and a receptionist agent made."""
+@contextmanager
+def serving(resources: Resources) -> Iterator[str]:
+    """`frontdesk serve`'s app under uvicorn in a background thread; yields its base URL."""
     if not (STATIC_DIR / MANIFEST).is_file():
         pytest.fail("The browser bundle is not built: run `make install-dev` (or npm run build).")
-    chat_resources.speech = lambda: speech_models
     sock = _free_socket()
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(resources=chat_resources), log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(create_app(resources=resources), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -74,18 +69,28 @@ def live_server(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@pytest.fixture
+def live_server(
+    chat_resources: Resources,
+    speech_models: SpeechModels,  # noqa: F811
+) -> Iterator[LiveServer]:
+    """The real app with the scripted LLM and the real speech models inside, an owner
+    signed in and a receptionist agent made."""
+    chat_resources.speech = lambda: speech_models
     _, owner = make_owner(chat_resources)
-    with httpx.Client(base_url=url, timeout=30) as api:
+    with serving(chat_resources) as url, httpx.Client(base_url=url, timeout=30) as api:
         login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
         assert login.status_code == 200, login.text
         agent = make_receptionist(api)
-        try:
-            yield LiveServer(url, api, login.cookies[SESSION_COOKIE], agent)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            sock.close()
+        yield LiveServer(url, api, login.cookies[SESSION_COOKIE], agent)
 
 
 # Module scope, not session: Playwright's sync API keeps an asyncio loop running in the main
@@ -165,3 +170,37 @@ def open_talk_page(
         print("browser console:", *console, sep="\n  ")
     for browser in browsers:
         browser.close()
+
+
+# Screenshots of the main screens land here (CI keeps the folder as the run's artifacts).
+ARTIFACTS = Path(os.environ.get("FRONTDESK_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Page, str], Path]:
+    def take(page: Page, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def launch_chromium(driver: Playwright, *args: str) -> Browser:
+    """Debian's Chromium, headless; `args` add to the flags every test needs."""
+    return driver.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        # Containers forbid the namespaces Chromium's sandbox needs.
+        args=["--no-sandbox", *args],
+    )
+
+
+def watch(page: Page) -> list[str]:
+    """What the page's console said and which requests failed (printed when a test fails)."""
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    page.on("response", lambda r: r.status >= 400 and console.append(f"HTTP {r.status}: {r.url}"))
+    return console

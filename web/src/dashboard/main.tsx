@@ -2,7 +2,8 @@
  * The dashboard: one page application served by `frontdesk serve` for every dashboard URL.
  * The server renders an empty `<div id="dashboard">`; routing happens here.
  */
-import "./dashboard.css";
+import "./base.css";
+import "./screens.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Navigate, RouterProvider, createBrowserRouter } from "react-router";
