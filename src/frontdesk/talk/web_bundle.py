@@ -81,7 +81,8 @@ class BundleFiles(StaticFiles):
     """The built files under /static/.
 
     Unlike plain StaticFiles it starts without the folder (a 404 until the bundle is built,
-    instead of a crash), and lets browsers keep Vite's content-hashed files for good.
+    instead of a crash), lets browsers keep Vite's content-hashed files for good, and lets
+    any page load them (the widget runs on other sites).
     """
 
     def __init__(self, directory: Path = STATIC_DIR) -> None:
@@ -95,6 +96,9 @@ class BundleFiles(StaticFiles):
         status_code: int = 200,
     ) -> Response:  # fmt: skip
         response = super().file_response(full_path, stat_result, scope, status_code)
+        # The website widget imports these modules (and the microphone worklet) from the
+        # business's own pages: cross-origin module loads need CORS. They are public code.
+        response.headers["Access-Control-Allow-Origin"] = "*"
         if Path(full_path).parent.name == "assets":
             # A new build gets new names, so a cached file is never stale.
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"

@@ -21,6 +21,11 @@ export interface ReconnectOptions {
 export interface CallOptions {
   agentId: string;
   /**
+   * How to ask the server for a call. Left out, `POST /api/agents/{agentId}/calls` with the
+   * signed-in owner's cookie; the website widget passes its own (a widget session).
+   */
+  start?: () => Promise<CallStart>;
+  /**
    * A transport kind ("websocket", or one added with `registerTransport`) or a factory.
    * Left out, the call uses the transport the server offers for this agent.
    */
@@ -149,7 +154,7 @@ export function createCall(options: CallOptions): Call {
 
   /** One connection attempt; `mine` is its generation (hanging up moves past it). */
   async function open(mine: number): Promise<void> {
-    const start = await requestStart();
+    const start = await (options.start ?? requestStart)();
     const wanted = options.transport ?? start.transport;
     const factory = typeof wanted === "function" ? wanted : transports.get(wanted);
     if (!factory) throw new CallFailure(`This client cannot make "${String(wanted)}" calls.`);
