@@ -35,6 +35,9 @@ from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.scheduling.endpoints import router as scheduling_router
 from frontdesk.talk.endpoints import router as talk_router
 from frontdesk.talk.web_bundle import BundleFiles
+from frontdesk.widget.endpoints import router as widget_router
+from frontdesk.widget.public_endpoints import router as widget_public_router
+from frontdesk.widget.rate_limits import WidgetLimits
 from frontdesk.workspace.endpoints import router as workspace_router
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,9 @@ def _status_name(status: int) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FrontdeskError)
     async def _frontdesk_error(_: Request, exc: FrontdeskError) -> JSONResponse:
-        return JSONResponse(error_body(exc.name, exc.detail), status_code=exc.status)
+        return JSONResponse(
+            error_body(exc.name, exc.detail), status_code=exc.status, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -121,6 +126,7 @@ def create_app(
         res = resources or build_resources(settings)
         app.state.resources = res
         app.state.conversations = ConversationHub(res)
+        app.state.widget_limits = WidgetLimits(res.settings)
         app.state.background = set()
         with transaction(res.sessionmaker) as db:
             fail_interrupted(db)
@@ -136,6 +142,7 @@ def create_app(
             for task in list(app.state.background):
                 task.cancel()
             await app.state.conversations.close_all()
+            app.state.widget_limits.close()
             if workers:
                 workers.stop()
             if owned:
@@ -161,6 +168,8 @@ def create_app(
     app.include_router(livekit_router)
     app.include_router(voice_router)
     app.include_router(talk_router)
+    app.include_router(widget_router)
+    app.include_router(widget_public_router)
     app.include_router(dashboard_router)
     app.mount("/static", BundleFiles(), name="static")
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
+from limits import parse_many
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -104,11 +105,37 @@ class Settings(BaseSettings):
         default="", validation_alias=AliasChoices("FRONTDESK_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
 
+    # The embeddable widget. Its session tokens are short-lived; each message answer hands
+    # back a fresh one, so only a conversation left idle this long has to start over.
+    widget_token_ttl_s: int = Field(default=1800, gt=0)
+    # Rate limits (moving window, `limits` notation; several separated by ";", e.g.
+    # "10/minute;100/day"), shared through Redis when FRONTDESK_QUEUE_URL is redis://.
+    widget_sessions_per_ip: str = "10/minute;60/hour"
+    widget_sessions_per_agent: str = "120/minute"
+    widget_messages_per_ip: str = "30/minute"
+    widget_messages_per_agent: str = "600/minute"
+
     @field_validator("crawl_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [h.strip().lower() for h in value.split(",") if h.strip()]
+        return value
+
+    @field_validator(
+        "widget_sessions_per_ip",
+        "widget_sessions_per_agent",
+        "widget_messages_per_ip",
+        "widget_messages_per_agent",
+    )
+    @classmethod
+    def _rate_limits(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"{value!r} is not a rate limit; write e.g. 10/minute or 10/minute;100/day"
+            ) from exc
         return value
 
     @model_validator(mode="after")

@@ -17,6 +17,8 @@ class FrontdeskError(Exception):
     """
 
     status: int = 500
+    # Extra response headers (e.g. Retry-After on a 429).
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: Any = None, *, status: int | None = None) -> None:
         self.detail = detail if detail is not None else self.__class__.__doc__
@@ -57,6 +59,18 @@ class Conflict(FrontdeskError):
     """The request conflicts with the current state."""
 
     status = 409
+
+
+class TooManyRequests(FrontdeskError):
+    """Too many requests; try again later."""
+
+    status = 429
+
+    def __init__(self, detail: Any = None, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        # Whole seconds, at least one: a client that retries at 0 would only be refused again.
+        self.retry_after_s = max(1, int(retry_after_s))
+        self.headers = {"Retry-After": str(self.retry_after_s)}
 
 
 class ValidationFailed(FrontdeskError):

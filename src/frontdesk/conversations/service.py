@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from livekit.agents import llm
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.agents.service import AgentService
@@ -109,11 +109,11 @@ class ConversationHub:
         return _Live(TextConversation(agent, model), services, asyncio.Lock())
 
     async def start(
-        self, principal: Principal, agent_id: str, channel: str = "text"
+        self, principal: Principal, agent_id: str, channel: str = "text", *, source: str = "owner"
     ) -> dict[str, Any]:
         def create(db: Session) -> tuple[AgentSpec, str]:
             agent = AgentService(db, self.resources, principal).get(agent_id)
-            row = Conversation(workspace_id=agent.workspace_id, agent_id=agent.id, channel=channel)
+            row = _new_conversation(agent, channel, source)
             db.add(row)
             db.flush()
             return spec_for(agent), row.id
@@ -134,9 +134,16 @@ class ConversationHub:
         agent_id: str,
         send_audio: SendAudio,
         send_event: SendEvent,
+        *,
+        source: str = "owner",
+        conversation_id: str | None = None,
     ) -> tuple[str, VoiceConversation, DatabaseReceptionServices]:
         """A voice call over a socket: the same agent, fed with audio. Every finished turn
-        (caller or agent) is stored as the session reports it."""
+        (caller or agent) is stored as the session reports it.
+
+        With `conversation_id`, the call answers that conversation (opened earlier by
+        `open_call`, e.g. for the widget) instead of a new one; a conversation is answered
+        once."""
         if self.resources.speech is None:
             raise ConfigurationError("Voice is not available: no speech models configured.")
         model = self.resources.llm_factory()
@@ -144,7 +151,10 @@ class ConversationHub:
 
         def create(db: Session) -> tuple[AgentSpec, str]:
             agent = AgentService(db, self.resources, principal).get(agent_id)
-            row = Conversation(workspace_id=agent.workspace_id, agent_id=agent.id, channel="voice")
+            if conversation_id is not None:
+                _answer(db, agent, conversation_id)
+                return spec_for(agent), conversation_id
+            row = _new_conversation(agent, "voice", source)
             db.add(row)
             db.flush()
             return spec_for(agent), row.id
@@ -301,18 +311,46 @@ class ConversationHub:
             except Exception:  # noqa: BLE001 - shutting down: log and go on
                 log.warning("closing conversation %s failed", conversation_id, exc_info=True)
 
-    async def open_call(self, principal: Principal, agent_id: str, channel: str) -> str:
-        """The conversation of a call that another process answers (a LiveKit room, where
-        `frontdesk agent-worker` runs the session): the agent is checked, the row created."""
+    async def open_call(
+        self, principal: Principal, agent_id: str, channel: str, *, source: str = "owner"
+    ) -> str:
+        """The conversation of a call that is answered later or elsewhere (a LiveKit room,
+        where `frontdesk agent-worker` runs the session; a widget's call socket): the agent
+        is checked, the row created."""
 
         def create(db: Session) -> str:
             agent = AgentService(db, self.resources, principal).get(agent_id)
-            row = Conversation(workspace_id=agent.workspace_id, agent_id=agent.id, channel=channel)
+            row = _new_conversation(agent, channel, source)
             db.add(row)
             db.flush()
             return row.id
 
         return await self._db(create)
+
+
+def _new_conversation(agent: Agent, channel: str, source: str) -> Conversation:
+    return Conversation(
+        workspace_id=agent.workspace_id, agent_id=agent.id, channel=channel, source=source
+    )
+
+
+def _answer(db: Session, agent: Agent, conversation_id: str) -> None:
+    """Mark an opened call as answered. One conditional UPDATE, so two sockets racing for
+    the same conversation cannot both get it."""
+    answered = db.execute(
+        update(Conversation)
+        .where(
+            Conversation.id == conversation_id,
+            Conversation.agent_id == agent.id,
+            Conversation.channel == "voice",
+            Conversation.status == "active",
+            Conversation.connected_at.is_(None),
+        )
+        .values(connected_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(answered, "rowcount", 0) != 1:
+        raise Conflict("This call was already answered or has ended; start a new one.")
 
 
 def _tool_record(call: dict[str, Any]) -> ToolCallRecord:

@@ -19,17 +19,15 @@ text frames for everything else:
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
-import logging
-from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
-from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from frontdesk.agents.service import AgentService
+from frontdesk.config import Settings
+from frontdesk.conversations.call_socket import serve_call
+from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import DbSession, transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.livekit.tokens import mint_call_token
@@ -37,11 +35,7 @@ from frontdesk.runtime.voice_channel import INPUT_RATE, OUTPUT_RATE
 from frontdesk.workspace.auth import CurrentPrincipal, authenticate
 from frontdesk.workspace.service import Principal
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["voice"])
-
-MAX_FRAME_BYTES = 64 * 1024  # ~1 s of 32 kHz audio: more in one frame is a broken client
-RATES = range(8_000, 48_001)
 
 
 class CallStart(BaseModel):
@@ -53,6 +47,42 @@ class CallStart(BaseModel):
     token: str | None = None
     room: str | None = None
     conversation_id: str | None = None
+
+
+def local_call(url: str) -> CallStart:
+    """How to reach a call that runs in this process: the socket and its audio rates."""
+    return CallStart(
+        transport="websocket",
+        url=url,
+        input_sample_rate=INPUT_RATE,
+        output_sample_rate=OUTPUT_RATE,
+    )
+
+
+async def open_livekit_call(
+    hub: ConversationHub,
+    settings: Settings,
+    principal: Principal,
+    agent_id: str,
+    *,
+    source: str = "owner",
+) -> CallStart:
+    """Open the conversation of a LiveKit call and mint the caller's token for its room."""
+    conversation_id = await hub.open_call(principal, agent_id, "livekit", source=source)
+    call = mint_call_token(
+        settings,
+        agent_id=agent_id,
+        conversation_id=conversation_id,
+        identity=f"caller-{conversation_id}",
+        name="Caller",
+    )
+    return CallStart(
+        transport="livekit",
+        url=call.url,
+        token=call.token,
+        room=call.room,
+        conversation_id=conversation_id,
+    )
 
 
 @router.post("/api/agents/{agent_id}/calls", response_model=CallStart, status_code=201)
@@ -69,28 +99,9 @@ async def start_call(
     settings = resources.settings
     if settings.livekit_enabled:
         hub = request.app.state.conversations
-        conversation_id = await hub.open_call(principal, agent_id, "livekit")
-        call = mint_call_token(
-            settings,
-            agent_id=agent_id,
-            conversation_id=conversation_id,
-            identity=f"caller-{conversation_id}",
-            name="Caller",
-        )
-        return CallStart(
-            transport="livekit",
-            url=call.url,
-            token=call.token,
-            room=call.room,
-            conversation_id=conversation_id,
-        )
+        return await open_livekit_call(hub, settings, principal, agent_id)
     await run_in_threadpool(AgentService(db, resources, principal).get, agent_id)
-    return CallStart(
-        transport="websocket",
-        url=f"/api/agents/{agent_id}/calls/ws",
-        input_sample_rate=INPUT_RATE,
-        output_sample_rate=OUTPUT_RATE,
-    )
+    return local_call(f"/api/agents/{agent_id}/calls/ws")
 
 
 def _principal(websocket: WebSocket) -> Principal:
@@ -107,96 +118,13 @@ async def call_socket(websocket: WebSocket, agent_id: str) -> None:
         await websocket.close(code=4401, reason=str(exc.detail)[:120])
         return
     await websocket.accept()
-    sending = asyncio.Lock()
+    hub: ConversationHub = websocket.app.state.conversations
 
-    # A caller who hangs up mid-sentence is normal: what is still being sent to them is
-    # dropped, and the call winds down through the receive loop.
-    async def send_event(event: dict[str, Any]) -> None:
-        async with sending:
-            if websocket.application_state == WebSocketState.CONNECTED:
-                with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                    await websocket.send_text(json.dumps(event, default=str))
+    async def end(conversation_id: str, reason: str) -> None:
+        await hub.end(principal, conversation_id, reason)
 
-    async def send_audio(pcm: bytes) -> None:
-        async with sending:
-            if websocket.application_state == WebSocketState.CONNECTED:
-                with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                    await websocket.send_bytes(pcm)
-
-    hub = websocket.app.state.conversations
-    try:
-        conversation_id, call, services = await hub.start_call(
-            principal, agent_id, send_audio, send_event
-        )
-    except FrontdeskError as exc:
-        await send_event({"type": "error", "error": exc.name, "detail": exc.detail})
-        await websocket.close(code=4000 + min(exc.status, 999) % 1000)
-        return
-    await send_event(
-        {
-            "type": "ready",
-            "conversation_id": conversation_id,
-            "input_sample_rate": INPUT_RATE,
-            "output_sample_rate": OUTPUT_RATE,
-        }
+    await serve_call(
+        websocket,
+        lambda send_audio, send_event: hub.start_call(principal, agent_id, send_audio, send_event),
+        end,
     )
-    reason = "caller hung up"
-    sample_rate = INPUT_RATE
-    try:
-        while True:
-            receiving = asyncio.ensure_future(websocket.receive())
-            while not receiving.done():
-                await asyncio.wait({receiving}, timeout=0.25)
-                if services.ended is not None and not call.speaking:
-                    reason = f"agent ended the call: {services.ended}"
-                    receiving.cancel()
-                    raise _CallOver
-            message = receiving.result()
-            if message["type"] == "websocket.disconnect":
-                break
-            if message.get("bytes") is not None:
-                data: bytes = message["bytes"]
-                if len(data) > MAX_FRAME_BYTES or len(data) % 2:
-                    await send_event(
-                        {"type": "error", "detail": "Audio frames must be 16-bit PCM, ≤ 64 KiB."}
-                    )
-                    continue
-                call.push_audio(data, sample_rate)
-                continue
-            command = _command(message.get("text") or "")
-            kind = command.get("type")
-            if kind == "hello":
-                rate = command.get("sample_rate")
-                if not isinstance(rate, int) or rate not in RATES:
-                    await send_event(
-                        {"type": "error", "detail": "sample_rate must be 8000–48000 Hz."}
-                    )
-                    continue
-                sample_rate = rate
-            elif kind == "text" and str(command.get("text") or "").strip():
-                call.push_text(str(command["text"])[:2000])
-            elif kind == "hangup":
-                break
-            else:
-                await send_event({"type": "error", "detail": f"Unknown message: {kind!r}."})
-    except (_CallOver, WebSocketDisconnect):
-        pass
-    finally:
-        await call.close()
-        with contextlib.suppress(FrontdeskError):
-            await hub.end(principal, conversation_id, reason)
-        await send_event({"type": "ended", "reason": reason})
-        with contextlib.suppress(RuntimeError):
-            await websocket.close()
-
-
-class _CallOver(Exception):
-    """The agent ended the call (end_conversation) and has finished speaking."""
-
-
-def _command(text: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        return {"type": None}
-    return value if isinstance(value, dict) else {"type": None}
