@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import ValidationError
 
+from frontdesk.agents.repository import AgentRepository
 from frontdesk.agents.schemas import (
     AgentCreate,
     AgentDetail,
+    AgentListed,
     AgentPublic,
     AgentSettings,
     AgentStatus,
@@ -43,8 +46,10 @@ def read_uploads(request: Request, files: list[UploadFile]) -> list[Upload]:
 
 def _detail(agent: Agent, db: DbSession) -> AgentDetail:
     sources = KnowledgeRepository(db).sources(agent.id)
+    counts = AgentRepository(db).counts([agent.id])[agent.id]
     return AgentDetail(
         **AgentSettings.model_validate(agent).model_dump(),
+        **asdict(counts),
         sources=[SourcePublic.model_validate(s) for s in sources],
     )
 
@@ -74,16 +79,22 @@ def create_agent(
     return _detail(agent, db)
 
 
-@router.get("", response_model=list[AgentPublic])
+@router.get("", response_model=list[AgentListed])
 def list_agents(
     request: Request,
     principal: CurrentPrincipal,
     db: DbSession,
     q: Annotated[str | None, Query(max_length=200, description="Search by name")] = None,
     status: AgentStatus | None = None,
-) -> list[Agent]:
-    """The workspace's agents, newest first."""
-    return AgentService(db, request.app.state.resources, principal).find(q, status)
+) -> list[AgentListed]:
+    """The workspace's agents, newest first, with their knowledge size and how many
+    conversations they had this week."""
+    agents = AgentService(db, request.app.state.resources, principal).find(q, status)
+    counts = AgentRepository(db).counts([a.id for a in agents])
+    return [
+        AgentListed(**AgentPublic.model_validate(a).model_dump(), **asdict(counts[a.id]))
+        for a in agents
+    ]
 
 
 @router.get("/{agent_id}", response_model=AgentDetail)

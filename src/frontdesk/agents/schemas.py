@@ -98,6 +98,18 @@ class AgentPublic(BaseModel):
     updated_at: datetime
 
 
+class AgentCounts(BaseModel):
+    source_count: int = Field(description="Knowledge sources (websites, files, texts)")
+    chunk_count: int = Field(description="Chunks the knowledge sources were cut into")
+    conversations_this_week: int = Field(
+        description="Conversations started in the last 7 days (exam questions not counted)"
+    )
+
+
+class AgentListed(AgentPublic, AgentCounts):
+    """An agent as the agents list shows it."""
+
+
 class AgentSettings(AgentPublic):
     persona_name: str | None
     instructions: str | None
@@ -123,5 +135,5 @@ class AgentSettings(AgentPublic):
         return list(TOOL_NAMES) if value is None else value
 
 
-class AgentDetail(AgentSettings):
+class AgentDetail(AgentSettings, AgentCounts):
     sources: list[SourcePublic]

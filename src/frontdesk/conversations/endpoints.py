@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated, Literal
 
+from fastapi import APIRouter, Query, Request, Response
+
+from frontdesk.agents.service import AgentService
+from frontdesk.conversations.repository import ConversationRepository
 from frontdesk.conversations.schemas import (
+    Channel,
+    ConversationListed,
+    ConversationPage,
     ConversationStarted,
     MessageIn,
     MessageOut,
     TranscriptOut,
 )
 from frontdesk.conversations.service import ConversationHub
+from frontdesk.db import DbSession
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api", tags=["conversations"])
@@ -26,6 +34,54 @@ def _hub(request: Request) -> ConversationHub:
 async def start_conversation(agent_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     """Start a text conversation; the answer carries the agent's greeting."""
     return await _hub(request).start(principal, agent_id)
+
+
+@router.get("/agents/{agent_id}/conversations", response_model=ConversationPage)
+def list_conversations(
+    agent_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Words said in the conversation")
+    ] = None,
+    channel: Annotated[
+        Channel | None, Query(description="Only this channel; without it, all but exams")
+    ] = None,
+    source: Literal["owner", "widget"] | None = None,
+) -> ConversationPage:
+    """The agent's conversations, newest first, with their turn count and the caller's
+    first words. `q` keeps those in which every word was said (by either side). Exam
+    questions are left out unless `channel=exam`."""
+    agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
+    total, rows = ConversationRepository(db).page(
+        principal.workspace_id,
+        agent.id,
+        limit=limit,
+        offset=offset,
+        q=q,
+        channel=channel,
+        source=source,
+    )
+    return ConversationPage(
+        total=total,
+        conversations=[
+            ConversationListed(
+                id=r.conversation.id,
+                channel=r.conversation.channel,
+                source=r.conversation.source,
+                status=r.conversation.status,
+                created_at=r.conversation.created_at,
+                ended_at=r.conversation.ended_at,
+                end_reason=r.conversation.end_reason,
+                turn_count=r.turn_count,
+                preview=r.preview,
+            )
+            for r in rows
+        ],
+    )
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=MessageOut)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from frontdesk.timestamps import UtcDatetime
 
 
 class ConversationStarted(BaseModel):
@@ -49,3 +51,23 @@ class TranscriptOut(BaseModel):
     ended_at: datetime | None
     end_reason: str | None
     turns: list[TurnOut]
+
+
+Channel = Literal["text", "voice", "livekit", "exam"]
+
+
+class ConversationListed(BaseModel):
+    id: str
+    channel: str = Field(description='"text", "voice" (browser call), "livekit" or "exam"')
+    source: str = Field(description='Who opened it: "owner" (dashboard, API) or "widget"')
+    status: str = Field(description='"active" or "ended"')
+    created_at: UtcDatetime
+    ended_at: UtcDatetime | None
+    end_reason: str | None
+    turn_count: int
+    preview: str | None = Field(description="The caller's first words (≤120 characters)")
+
+
+class ConversationPage(BaseModel):
+    total: int = Field(description="Conversations matching the filters")
+    conversations: list[ConversationListed]

@@ -13,8 +13,10 @@ from frontdesk.db import DbSession
 from frontdesk.knowledge.progress import progress_events
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.schemas import (
+    ChunkPreview,
     SearchResponse,
     SearchResult,
+    SourceChunks,
     SourceCreate,
     SourceDetail,
     SourcePublic,
@@ -80,6 +82,36 @@ def get_source(
     source = knowledge.get(agent, source_id)
     return SourceDetail(
         **SourcePublic.model_validate(source).model_dump(), failures=knowledge.failures(source)
+    )
+
+
+@router.get("/sources/{source_id}/chunks", response_model=SourceChunks)
+def list_source_chunks(
+    agent_id: str,
+    source_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SourceChunks:
+    """What the agent learned from one source: its searchable chunks in reading order (page
+    by page), `limit` from `offset`, with their total. Empty until the source's first read
+    finishes; during a re-crawl, the chunks still in use."""
+    agent, knowledge = _services(request, db, principal, agent_id)
+    total, chunks = knowledge.chunks(agent, source_id, limit=limit, offset=offset)
+    return SourceChunks(
+        total=total,
+        chunks=[
+            ChunkPreview(
+                id=c.id,
+                text=c.text,
+                heading=c.metadata.get("heading") or None,
+                title=c.metadata.get("title") or None,
+                url=c.metadata.get("url") or None,
+            )
+            for c in chunks
+        ],
     )
 
 

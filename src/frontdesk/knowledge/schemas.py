@@ -68,3 +68,16 @@ class SearchResult(BaseModel):
 class SearchResponse(BaseModel):
     query: str
     results: list[SearchResult]
+
+
+class ChunkPreview(BaseModel):
+    id: str
+    text: str
+    heading: str | None
+    title: str | None
+    url: str | None = Field(description="The page it came from (websites); null otherwise")
+
+
+class SourceChunks(BaseModel):
+    total: int = Field(description="Chunks of the source's live generation")
+    chunks: list[ChunkPreview]

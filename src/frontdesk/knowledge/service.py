@@ -15,7 +15,7 @@ from frontdesk.errors import Conflict, NotFound, PayloadTooLarge, ValidationFail
 from frontdesk.knowledge.parsers import detect_kind
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.search import SearchHit
-from frontdesk.knowledge.vector_store import source_gen
+from frontdesk.knowledge.vector_store import StoredChunk, source_gen
 from frontdesk.models import Agent, KnowledgeSource
 from frontdesk.models.knowledge_source import ACTIVE_SOURCE_STATUSES
 from frontdesk.providers.crawl.ssrf import check_url
@@ -134,6 +134,20 @@ class KnowledgeService:
             {"url": p.url, "error": p.error}
             for p in self.repo.failed_pages(source.id, source.generation)
         ]
+
+    def chunks(
+        self, agent: Agent, source_id: str, *, limit: int, offset: int
+    ) -> tuple[int, list[StoredChunk]]:
+        """The chunks search sees for one source (its live generation), in reading order."""
+        source = self.get(agent, source_id)
+        if source.active_generation is None:
+            return 0, []
+        return self.resources.store.source_chunks(
+            agent.id,
+            source_gen(source.id, source.active_generation),
+            limit=limit,
+            offset=offset,
+        )
 
     def search(self, agent: Agent, query: str, k: int) -> list[SearchHit]:
         gens = [source_gen(sid, gen) for sid, gen in self.repo.live_source_gens(agent.id)]

@@ -9,7 +9,7 @@ the generations that are live, which is what makes a re-crawl's swap atomic.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -134,6 +134,33 @@ class VectorStore:
             for i, d, m in zip(result["ids"], docs, metas, strict=True)
         ]
 
+    def source_chunks(
+        self, agent_id: str, source_gen_key: str, *, limit: int, offset: int
+    ) -> tuple[int, list[StoredChunk]]:
+        """One generation of a source in reading order (page by page, then as written):
+        the number of chunks and the `limit` from `offset`.
+
+        Chroma returns chunks in its own order, so the order is worked out from the
+        metadata alone and only the page asked for is read with its text.
+        """
+        collection = self._collection(agent_id)
+        metas = collection.get(where={"source_gen": source_gen_key}, include=["metadatas"])
+        order = sorted(
+            zip(metas["ids"], metas["metadatas"] or [], strict=True),
+            key=lambda item: (str((item[1] or {}).get("url") or ""), _ordinal(item[1])),
+        )
+        page_ids = [chunk_id for chunk_id, _ in order[offset : offset + limit]]
+        if not page_ids:
+            return len(order), []
+        found = collection.get(ids=page_ids, include=["documents", "metadatas"])
+        by_id = {
+            i: StoredChunk(id=i, text=d or "", metadata=dict(m or {}))
+            for i, d, m in zip(
+                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+            )
+        }
+        return len(order), [by_id[i] for i in page_ids if i in by_id]
+
     def count(self, agent_id: str, where: dict[str, Any] | None = None) -> int:
         collection = self._collection(agent_id)
         if where is None:
@@ -147,6 +174,11 @@ class VectorStore:
             except Exception as exc:  # noqa: BLE001 - Chroma raises differing types per backend
                 if "does not exist" not in str(exc).lower() and "not found" not in str(exc).lower():
                     raise
+
+
+def _ordinal(metadata: Mapping[str, Any] | None) -> int:
+    value = (metadata or {}).get("ordinal")
+    return value if isinstance(value, int) else 0
 
 
 def _in_gens(source_gens: Sequence[str]) -> dict[str, Any]:
