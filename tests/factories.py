@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from frontdesk.db import transaction
 from frontdesk.models import User, Workspace
 from frontdesk.resources import Resources
-from frontdesk.workspace.service import create_workspace_with_owner
+from frontdesk.workspace.service import Principal, add_member, create_workspace_with_owner
 
 PASSWORD = "correct horse battery staple"
 
@@ -23,6 +23,27 @@ def make_owner(
             db,
             workspace_name=workspace_name,
             email=email or f"owner-{uuid.uuid4().hex[:8]}@example.com",
+            password=PASSWORD,
+        )
+
+
+def make_member(
+    resources: Resources,
+    workspace: Workspace,
+    *,
+    role: str = "member",
+    email: str | None = None,
+    name: str = "Sam Helper",
+) -> User:
+    """A team member of `workspace` (role "admin" or "member"), password `PASSWORD`."""
+    owner = Principal(workspace_id=workspace.id, user_id=None, via="test", role="owner")
+    with transaction(resources.sessionmaker) as db:
+        return add_member(
+            db,
+            owner,
+            email=email or f"{role}-{uuid.uuid4().hex[:8]}@example.com",
+            name=name,
+            role=role,
             password=PASSWORD,
         )
 

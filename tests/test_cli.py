@@ -34,6 +34,7 @@ def test_ingest_agents_list_and_delete(tmp_path: Path, database_url: str, monkey
     # No workspace yet: a clear message, not a traceback.
     first = runner.invoke(app, ["agents", "list"])
     assert first.exit_code == 1 and "frontdesk serve" in first.output
+    assert "setup link" in first.output and "FRONTDESK_OWNER_PASSWORD" in first.output
 
     from frontdesk.config import Settings
     from frontdesk.db import build_engine, build_sessionmaker, transaction
@@ -44,7 +45,7 @@ def test_ingest_agents_list_and_delete(tmp_path: Path, database_url: str, monkey
     upgrade(settings.sqlalchemy_url)
     engine = build_engine(settings.sqlalchemy_url)
     with transaction(build_sessionmaker(engine)) as db:
-        ensure_first_run_owner(db, email="owner@frontdesk.local", password="")
+        ensure_first_run_owner(db, email="owner@frontdesk.local", password="cli-test-pass")
     engine.dispose()
 
     notes = tmp_path / "notes.md"
@@ -97,7 +98,7 @@ def test_onboard_in_the_terminal_resumes_and_generates(  # type: ignore[no-untyp
     upgrade(settings.sqlalchemy_url)
     engine = build_engine(settings.sqlalchemy_url)
     with transaction(build_sessionmaker(engine)) as db:
-        ensure_first_run_owner(db, email="owner@frontdesk.local", password="")
+        ensure_first_run_owner(db, email="owner@frontdesk.local", password="cli-test-pass")
     runner = CliRunner()
     with juniper_site() as site:
         made = runner.invoke(app, ["ingest", "--name", "Juniper", "--url", site.url("/")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -80,10 +81,16 @@ def _principal(resources: Resources, workspace_id: str | None) -> Principal:
         if workspace_id is None:
             workspace = WorkspaceRepository(db).first_workspace()
             if workspace is None:
-                console.print("[red]No workspace yet: run `frontdesk serve` once first.[/red]")
+                console.print(
+                    "[red]No workspace yet: run `frontdesk serve` and open the setup link it "
+                    "prints to create the owner (or set FRONTDESK_OWNER_PASSWORD, and "
+                    "FRONTDESK_OWNER_EMAIL, before `frontdesk serve` to create it at "
+                    "start).[/red]"
+                )
                 raise typer.Exit(1)
             workspace_id = workspace.id
-    return Principal(workspace_id=workspace_id, user_id=None, via="cli")
+    # The terminal is the machine's operator: it acts with the owner's reach.
+    return Principal(workspace_id=workspace_id, user_id=None, via="cli", role="owner")
 
 
 @app.command()
@@ -97,40 +104,78 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
 ) -> None:
-    """Apply migrations, create the first-run owner if needed, and serve the app."""
+    """Apply migrations, show the first-run setup link (or create the owner from
+    FRONTDESK_OWNER_PASSWORD), and serve the app."""
     import uvicorn
 
     from frontdesk.app import create_app
-    from frontdesk.db import build_engine, build_sessionmaker
-    from frontdesk.workspace.service import ensure_first_run_owner
 
     settings = _settings()
     host, port = host or settings.host, port or settings.port
     _configure_logging()
     _prepare(settings)
-    engine = build_engine(settings.sqlalchemy_url)
-    with transaction(build_sessionmaker(engine)) as db:
-        login = ensure_first_run_owner(
-            db, email=settings.owner_email, password=settings.owner_password
-        )
-    engine.dispose()
+    with _exit_on_error():
+        setup_link = _first_run(settings, host, port)
     if not settings.llm_base_url and settings.embedded_llm:
         _prepare_embedded_model(settings)
     console.rule("Frontdesk")
-    console.print(f"Open [bold]http://{host}:{port}[/bold]  (API docs: http://{host}:{port}/docs)")
-    if login.created:
-        note = settings.resolved_data_dir / "first-run-login.txt"
-        note.write_text(f"email: {login.email}\npassword: {login.password}\n")
-        note.chmod(0o600)
-        console.print(
-            f"First-run login: [bold]{login.email}[/bold] / [bold]{login.password}[/bold]"
-        )
-        console.print(f"(also saved in {note}; change it once you are in)")
-    else:
-        console.print(
-            f"Sign in as {settings.owner_email} (first-run login in data/first-run-login.txt)"
-        )
+    base = _base_url(host, port)
+    console.print(f"Open [bold]{base}[/bold]  (API docs: {base}/docs)")
+    if setup_link:
+        console.print("First run: open this link to create the owner account:")
+        # Never wrapped or styled: the link must survive a copy from any terminal.
+        console.print(f"  {setup_link}", soft_wrap=True, highlight=False, markup=False)
+        console.print(f"(also saved in {_setup_note(settings)})", soft_wrap=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def _base_url(host: str, port: int) -> str:
+    # A wildcard bind is no address a browser can open; this machine's own name is.
+    shown = {"0.0.0.0": "localhost", "::": "localhost", "": "localhost"}.get(host, host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def _setup_note(settings: Settings) -> Path:
+    return settings.resolved_data_dir / "first-run-setup.txt"
+
+
+def _first_run(settings: Settings, host: str, port: int) -> str | None:
+    """The setup link while nobody can sign in yet, else None.
+
+    With FRONTDESK_OWNER_PASSWORD set (headless deploys) the owner is created here instead
+    and no link is needed. The link's token comes from the signing key, so whichever process
+    checks it agrees; it opens nothing once a user exists, and its note is then removed.
+    """
+    from frontdesk.db import build_engine, build_sessionmaker
+    from frontdesk.workspace.security import setup_token
+    from frontdesk.workspace.service import ensure_first_run_owner, setup_needed
+
+    engine = build_engine(settings.sqlalchemy_url)
+    try:
+        with transaction(build_sessionmaker(engine)) as db:
+            if settings.owner_password and ensure_first_run_owner(
+                db, email=settings.owner_email, password=settings.owner_password
+            ):
+                console.print(
+                    f"Created the owner account {settings.owner_email.lower()} with the "
+                    "password in FRONTDESK_OWNER_PASSWORD."
+                )
+            needed = setup_needed(db)
+    finally:
+        engine.dispose()
+    note = _setup_note(settings)
+    if not needed:
+        note.unlink(missing_ok=True)
+        return None
+    link = f"{_base_url(host, port)}/setup?token={setup_token(settings.signing_key)}"
+    # Created private: the link makes whoever holds it the owner.
+    note.unlink(missing_ok=True)
+    fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(f"Open this link to create the Frontdesk owner account:\n{link}\n")
+    return link
 
 
 def _prepare_embedded_model(settings: Settings) -> None:

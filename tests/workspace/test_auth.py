@@ -27,6 +27,8 @@ def test_login_sets_http_only_cookie_and_me_works(
     me = app_client.get("/api/auth/me").json()
     assert me["user"]["email"] == "ana@example.com"
     assert me["workspace_id"] == user.workspace_id and me["via"] == "session"
+    assert (me["user_id"], me["email"], me["role"]) == (user.id, "ana@example.com", "owner")
+    assert me["workspace_name"] == "Test business" and me["name"] is None
 
     assert app_client.post("/api/auth/logout").status_code == 204
     assert app_client.get("/api/auth/me").status_code == 401
@@ -75,14 +77,17 @@ def test_api_key_lifecycle(app_client: TestClient, resources: Resources) -> None
     assert revoked.status_code == 401
 
 
-def test_first_run_owner_is_created_once(resources: Resources) -> None:
+def test_owner_from_the_environment_is_created_once(resources: Resources) -> None:
     with transaction(resources.sessionmaker) as db:
-        first = ensure_first_run_owner(db, email="owner@frontdesk.local", password="")
-    assert first.created and len(first.password) >= 12
+        created = ensure_first_run_owner(db, email="Owner@Frontdesk.local", password=PASSWORD)
+    assert created
     with transaction(resources.sessionmaker) as db:
-        again = ensure_first_run_owner(db, email="owner@frontdesk.local", password="")
-        assert not again.created
-        assert WorkspaceRepository(db).count_users() == 1
+        assert not ensure_first_run_owner(db, email="other@frontdesk.local", password=PASSWORD)
+        repo = WorkspaceRepository(db)
+        workspace = repo.first_workspace()
+        assert workspace is not None
+        [owner] = repo.users(workspace.id)
+        assert (owner.email, owner.role) == ("owner@frontdesk.local", "owner")
 
 
 def test_default_secret_is_refused_in_production(tmp_path) -> None:  # type: ignore[no-untyped-def]

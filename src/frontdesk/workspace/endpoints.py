@@ -1,12 +1,12 @@
-"""Sign in and out, who am I, API keys."""
+"""First-run setup, sign in and out, who am I, the workspace, its team and API keys."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from frontdesk.config import Settings
 from frontdesk.db import DbSession
-from frontdesk.errors import NotFound
-from frontdesk.models import User, Workspace
+from frontdesk.models import User
 from frontdesk.workspace import service
 from frontdesk.workspace.auth import SESSION_COOKIE, CurrentPrincipal
 from frontdesk.workspace.repository import WorkspaceRepository
@@ -15,21 +15,27 @@ from frontdesk.workspace.schemas import (
     ApiKeyCreated,
     ApiKeyPublic,
     LoginRequest,
+    MemberCreate,
+    MemberUpdate,
     MePublic,
     PasswordChange,
+    SetupRequest,
+    SetupStatus,
     UserPublic,
+    WorkspacePublic,
+    WorkspaceUpdate,
+    workspace_public,
 )
+from frontdesk.workspace.service import Principal
 
 router = APIRouter(prefix="/api", tags=["workspace"])
 
 
-@router.post("/auth/login", response_model=UserPublic)
-def login(body: LoginRequest, request: Request, response: Response, db: DbSession) -> User:
-    """Sign in with email and password; sets an HTTP-only session cookie."""
-    settings = request.app.state.resources.settings
-    user, token = service.login(
-        db, email=body.email, password=body.password, days=settings.session_days
-    )
+def _settings(request: Request) -> Settings:
+    return request.app.state.resources.settings
+
+
+def _sign_in(response: Response, settings: Settings, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -39,6 +45,61 @@ def login(body: LoginRequest, request: Request, response: Response, db: DbSessio
         secure=settings.secure_cookies,
         path="/",
     )
+
+
+def _me(db: DbSession, principal: Principal) -> MePublic:
+    workspace = service.get_workspace(db, principal)
+    user = WorkspaceRepository(db).user(principal.user_id) if principal.user_id else None
+    return MePublic(
+        user_id=user.id if user else None,
+        email=user.email if user else None,
+        name=user.name if user else None,
+        role=principal.role,  # type: ignore[arg-type]
+        workspace_id=workspace.id,
+        workspace_name=workspace.name,
+        via=principal.via,
+        user=UserPublic.model_validate(user) if user else None,
+    )
+
+
+@router.get("/auth/setup", response_model=SetupStatus)
+def setup_status(db: DbSession) -> SetupStatus:
+    """Whether this install still needs its first-run setup (no user exists yet). Public."""
+    return SetupStatus(needed=service.setup_needed(db))
+
+
+@router.post("/auth/setup", response_model=MePublic, status_code=201)
+def setup(body: SetupRequest, request: Request, response: Response, db: DbSession) -> MePublic:
+    """First run: create the workspace and its owner with the token of the link
+    `frontdesk serve` printed, and sign in (the same session cookie as login).
+
+    401 when the token is wrong, 409 once any user exists.
+    """
+    settings = _settings(request)
+    user = service.complete_setup(
+        db,
+        signing_key=settings.signing_key,
+        token=body.token,
+        workspace_name=body.workspace_name,
+        name=body.name,
+        email=body.email,
+        password=body.password,
+    )
+    _sign_in(response, settings, service.open_session(db, user, days=settings.session_days))
+    principal = Principal(
+        workspace_id=user.workspace_id, user_id=user.id, via="session", role=user.role
+    )
+    return _me(db, principal)
+
+
+@router.post("/auth/login", response_model=UserPublic)
+def login(body: LoginRequest, request: Request, response: Response, db: DbSession) -> User:
+    """Sign in with email and password; sets an HTTP-only session cookie."""
+    settings = _settings(request)
+    user, token = service.login(
+        db, email=body.email, password=body.password, days=settings.session_days
+    )
+    _sign_in(response, settings, token)
     return user
 
 
@@ -57,7 +118,7 @@ def logout(request: Request, db: DbSession) -> Response:
 def change_password(
     body: PasswordChange, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> Response:
-    """Change your password (for example the first-run one); other sessions are signed out."""
+    """Change your password; your other sessions are signed out."""
     service.change_password(
         db,
         principal,
@@ -70,34 +131,88 @@ def change_password(
 
 @router.get("/auth/me", response_model=MePublic)
 def me(principal: CurrentPrincipal, db: DbSession) -> MePublic:
-    """The caller's workspace and user."""
-    workspace = db.get(Workspace, principal.workspace_id)
-    if workspace is None:
-        raise NotFound("Your workspace no longer exists.")
-    user = WorkspaceRepository(db).user(principal.user_id) if principal.user_id else None
-    return MePublic(
-        workspace_id=workspace.id,
-        workspace_name=workspace.name,
-        user=UserPublic.model_validate(user) if user else None,
-        via=principal.via,
+    """The caller: user id, email, name, role, and workspace id and name."""
+    return _me(db, principal)
+
+
+@router.get("/workspace", response_model=WorkspacePublic)
+def get_workspace(principal: CurrentPrincipal, db: DbSession) -> WorkspacePublic:
+    """The workspace's name and its own provider settings (secrets only as set/hint).
+    Owner and admins only."""
+    service.require_admin(principal)
+    workspace = service.get_workspace(db, principal)
+    return workspace_public(workspace.id, workspace.name, workspace.settings or {})
+
+
+@router.patch("/workspace", response_model=WorkspacePublic)
+def update_workspace(
+    body: WorkspaceUpdate, principal: CurrentPrincipal, db: DbSession
+) -> WorkspacePublic:
+    """Rename the workspace or change its provider settings (language model endpoint,
+    OpenAI key for speech, LiveKit project, speech providers). In `settings`, a string sets
+    a value, null or "" clears it so the server's environment applies again, and a field
+    not sent is left alone. They apply to conversations and calls started afterwards.
+    Owner and admins only."""
+    workspace = service.update_workspace(
+        db,
+        principal,
+        name=body.name,
+        settings=body.settings.model_dump(exclude_unset=True) if body.settings else {},
     )
+    return workspace_public(workspace.id, workspace.name, workspace.settings or {})
+
+
+@router.get("/workspace/members", response_model=list[UserPublic])
+def list_members(principal: CurrentPrincipal, db: DbSession) -> list[User]:
+    """The workspace's team, oldest first. Owner and admins only."""
+    return service.list_members(db, principal)
+
+
+@router.post("/workspace/members", response_model=UserPublic, status_code=201)
+def add_member(body: MemberCreate, principal: CurrentPrincipal, db: DbSession) -> User:
+    """Add a team member (role admin or member) who signs in with this email and password.
+    409 when the email is taken. Owner and admins only."""
+    return service.add_member(
+        db, principal, email=body.email, name=body.name, role=body.role, password=body.password
+    )
+
+
+@router.patch("/workspace/members/{user_id}", response_model=UserPublic)
+def update_member(
+    user_id: str, body: MemberUpdate, principal: CurrentPrincipal, db: DbSession
+) -> User:
+    """Rename a member or change their role between admin and member. The owner's role and
+    your own cannot change (403). Owner and admins only."""
+    changes = body.model_dump(exclude_unset=True)
+    if "name" in changes and changes["name"] is None:
+        changes.pop("name")
+    return service.update_member(db, principal, user_id, changes=changes)
+
+
+@router.delete("/workspace/members/{user_id}", status_code=204)
+def remove_member(user_id: str, principal: CurrentPrincipal, db: DbSession) -> Response:
+    """Remove a member with their sessions and the API keys they created. Neither the owner
+    nor yourself (403). Owner and admins only."""
+    service.remove_member(db, principal, user_id)
+    return Response(status_code=204)
 
 
 @router.get("/api-keys", response_model=list[ApiKeyPublic])
 def list_api_keys(principal: CurrentPrincipal, db: DbSession) -> list:
-    """The workspace's API keys (without the secret part)."""
-    return WorkspaceRepository(db).api_keys(principal.workspace_id)
+    """The workspace's API keys (without the secret part). Owner and admins only."""
+    return service.list_api_keys(db, principal)
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=201)
 def create_api_key(body: ApiKeyCreate, principal: CurrentPrincipal, db: DbSession) -> ApiKeyCreated:
-    """Create an API key for scripts. The key is in this response only."""
+    """Create an API key for scripts; it acts with your role. The key is in this response
+    only. Owner and admins only."""
     row, key = service.create_api_key(db, principal, body.name)
     return ApiKeyCreated(**ApiKeyPublic.model_validate(row).model_dump(), key=key)
 
 
 @router.delete("/api-keys/{key_id}", status_code=204)
 def revoke_api_key(key_id: str, principal: CurrentPrincipal, db: DbSession) -> Response:
-    """Revoke an API key at once."""
+    """Revoke an API key at once. Owner and admins only."""
     service.revoke_api_key(db, principal, key_id)
     return Response(status_code=204)

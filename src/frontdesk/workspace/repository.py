@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,3 +55,28 @@ class WorkspaceRepository:
     def delete_expired_sessions(self, now: datetime) -> None:
         for row in self.session.scalars(select(AuthSession).where(AuthSession.expires_at < now)):
             self.session.delete(row)
+
+    def users(self, workspace_id: str) -> list[User]:
+        return list(
+            self.session.scalars(
+                select(User)
+                .where(User.workspace_id == workspace_id)
+                .order_by(User.created_at, User.id)
+            )
+        )
+
+    def member(self, workspace_id: str, user_id: str) -> User | None:
+        return self.session.scalars(
+            select(User).where(User.id == user_id, User.workspace_id == workspace_id)
+        ).first()
+
+    def api_keys_made_by(self, user_id: str) -> list[ApiKey]:
+        return list(self.session.scalars(select(ApiKey).where(ApiKey.created_by == user_id)))
+
+    def workspace(self, workspace_id: str) -> Workspace | None:
+        return self.session.get(Workspace, workspace_id)
+
+    def settings_of(self, workspace_id: str) -> dict[str, Any]:
+        """A workspace's own settings (the dashboard's), `{}` when it has none."""
+        stored = self.session.scalar(select(Workspace.settings).where(Workspace.id == workspace_id))
+        return dict(stored or {})

@@ -6,7 +6,9 @@ hashes: they carry enough entropy that a slow hash adds nothing, and lookups sta
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 
 from argon2 import PasswordHasher
@@ -40,6 +42,19 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_password() -> str:
-    """A first-run password that is easy to type from a terminal."""
-    return "-".join(secrets.token_hex(3) for _ in range(4))
+# Changing this label invalidates every printed setup link; there is no reason to.
+_SETUP_LABEL = b"frontdesk first-run setup v1"
+
+
+def setup_token(signing_key: bytes) -> str:
+    """The token of the first-run setup link.
+
+    Derived from the signing key rather than stored, so `serve`, its workers and any later
+    start print and accept the same link; it opens nothing once a user exists.
+    """
+    digest = hmac.new(signing_key, _SETUP_LABEL, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")[:32]
+
+
+def setup_token_matches(signing_key: bytes, token: str) -> bool:
+    return hmac.compare_digest(setup_token(signing_key).encode(), token.encode())

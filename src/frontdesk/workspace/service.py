@@ -1,4 +1,4 @@
-"""Accounts: first-run owner, login sessions, API keys, and who is calling."""
+"""Accounts: first-run setup, login sessions, team members, API keys, who is calling."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from frontdesk.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from frontdesk.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from frontdesk.models import ApiKey, AuthSession, User, Workspace
 from frontdesk.models.base import as_utc
-from frontdesk.workspace import security
+from frontdesk.workspace import overrides, security
 from frontdesk.workspace.repository import WorkspaceRepository
 
 
@@ -20,18 +20,31 @@ class Principal:
 
     workspace_id: str
     user_id: str | None
-    via: str  # "session" | "api_key"
+    via: str  # "session" | "api_key", or the process acting: "cli", "livekit"…
+    # "owner" | "admin" | "member". Processes acting for the workspace itself are admins.
+    role: str = "admin"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ("owner", "admin")
 
 
-@dataclass(frozen=True)
-class FirstRunLogin:
-    email: str
-    password: str
-    created: bool
+def require_admin(principal: Principal) -> None:
+    """Workspace settings, the team and API keys are for the owner and admins."""
+    if not principal.is_admin:
+        raise Forbidden(
+            "Only the workspace's owner and admins can do this: workspace settings, team "
+            "members and API keys are not open to members."
+        )
 
 
 def create_workspace_with_owner(
-    session: Session, *, workspace_name: str, email: str, password: str
+    session: Session,
+    *,
+    workspace_name: str,
+    email: str,
+    password: str,
+    name: str | None = None,
 ) -> tuple[Workspace, User]:
     email = email.strip().lower()
     if "@" not in email:
@@ -47,6 +60,7 @@ def create_workspace_with_owner(
     user = User(
         workspace_id=workspace.id,
         email=email,
+        name=name,
         password_hash=security.hash_password(password),
         role="owner",
     )
@@ -55,16 +69,46 @@ def create_workspace_with_owner(
     return workspace, user
 
 
-def ensure_first_run_owner(session: Session, *, email: str, password: str) -> FirstRunLogin:
-    """Create the owner account on the very first start; later starts change nothing."""
-    repo = WorkspaceRepository(session)
-    if repo.count_users() > 0:
-        return FirstRunLogin(email=email, password="", created=False)
-    password = password or security.new_password()
+def ensure_first_run_owner(session: Session, *, email: str, password: str) -> bool:
+    """Create the owner with the environment's password when nobody exists yet (headless
+    deploys); True when it was created. Without a password the browser setup does it."""
+    if not password:
+        raise ValidationFailed("The first owner needs a password (FRONTDESK_OWNER_PASSWORD).")
+    if WorkspaceRepository(session).count_users() > 0:
+        return False
     create_workspace_with_owner(
         session, workspace_name="My business", email=email, password=password
     )
-    return FirstRunLogin(email=email.lower(), password=password, created=True)
+    return True
+
+
+def setup_needed(session: Session) -> bool:
+    return WorkspaceRepository(session).count_users() == 0
+
+
+def complete_setup(
+    session: Session,
+    *,
+    signing_key: bytes,
+    token: str,
+    workspace_name: str,
+    name: str,
+    email: str,
+    password: str,
+) -> User:
+    """The browser's first run: the workspace and its owner, once, for the holder of the
+    printed link."""
+    if not setup_needed(session):
+        raise Conflict("This Frontdesk is already set up: sign in instead.")
+    if not security.setup_token_matches(signing_key, token):
+        raise Unauthorized(
+            "This setup link is not valid: open the one `frontdesk serve` printed (it is "
+            "also in data/first-run-setup.txt)."
+        )
+    _, user = create_workspace_with_owner(
+        session, workspace_name=workspace_name, email=email, password=password, name=name
+    )
+    return user
 
 
 def login(session: Session, *, email: str, password: str, days: int) -> tuple[User, str]:
@@ -76,6 +120,11 @@ def login(session: Session, *, email: str, password: str, days: int) -> tuple[Us
         raise Unauthorized("Wrong email or password.")
     if not security.verify_password(user.password_hash, password):
         raise Unauthorized("Wrong email or password.")
+    return user, open_session(session, user, days=days)
+
+
+def open_session(session: Session, user: User, *, days: int) -> str:
+    """A new browser session for `user`; the raw cookie token."""
     token = security.new_token()
     session.add(
         AuthSession(
@@ -84,7 +133,7 @@ def login(session: Session, *, email: str, password: str, days: int) -> tuple[Us
             expires_at=datetime.now(UTC) + timedelta(days=days),
         )
     )
-    return user, token
+    return token
 
 
 def change_password(
@@ -118,18 +167,28 @@ def principal_from_session_token(session: Session, token: str) -> Principal | No
     user = repo.user(row.user_id)
     if user is None:
         return None
-    return Principal(workspace_id=user.workspace_id, user_id=user.id, via="session")
+    return Principal(workspace_id=user.workspace_id, user_id=user.id, via="session", role=user.role)
 
 
 def principal_from_api_key(session: Session, key: str) -> Principal | None:
-    row = WorkspaceRepository(session).api_key_by_hash(security.hash_token(key))
+    repo = WorkspaceRepository(session)
+    row = repo.api_key_by_hash(security.hash_token(key))
     if row is None:
         return None
     row.last_used_at = datetime.now(UTC)
-    return Principal(workspace_id=row.workspace_id, user_id=row.created_by, via="api_key")
+    # A key acts with its creator's role as it is now, so demoting someone demotes their
+    # keys too; a key whose creator is gone (made before roles, or by the CLI) is an admin's.
+    creator = repo.user(row.created_by) if row.created_by else None
+    return Principal(
+        workspace_id=row.workspace_id,
+        user_id=row.created_by,
+        via="api_key",
+        role=creator.role if creator is not None else "admin",
+    )
 
 
 def create_api_key(session: Session, principal: Principal, name: str) -> tuple[ApiKey, str]:
+    require_admin(principal)
     key = security.new_api_key()
     row = ApiKey(
         workspace_id=principal.workspace_id,
@@ -143,7 +202,13 @@ def create_api_key(session: Session, principal: Principal, name: str) -> tuple[A
     return row, key
 
 
+def list_api_keys(session: Session, principal: Principal) -> list[ApiKey]:
+    require_admin(principal)
+    return WorkspaceRepository(session).api_keys(principal.workspace_id)
+
+
 def revoke_api_key(session: Session, principal: Principal, key_id: str) -> None:
+    require_admin(principal)
     row = WorkspaceRepository(session).api_key(principal.workspace_id, key_id)
     if row is None:
         raise NotFound("No such API key in your workspace.")
@@ -151,3 +216,108 @@ def revoke_api_key(session: Session, principal: Principal, key_id: str) -> None:
 
 
 _DUMMY_HASH = security.hash_password("not-a-real-password")
+
+
+# -- team ----------------------------------------------------------------------------------
+def list_members(session: Session, principal: Principal) -> list[User]:
+    require_admin(principal)
+    return WorkspaceRepository(session).users(principal.workspace_id)
+
+
+def add_member(
+    session: Session, principal: Principal, *, email: str, name: str, role: str, password: str
+) -> User:
+    """A new account in the caller's workspace, signed in with the password given here."""
+    require_admin(principal)
+    if role not in ("admin", "member"):
+        raise ValidationFailed("A workspace has one owner; give the role admin or member.")
+    repo = WorkspaceRepository(session)
+    email = email.strip().lower()
+    if repo.user_by_email(email):
+        raise Conflict(f"A user with the email {email} already exists.")
+    user = User(
+        workspace_id=principal.workspace_id,
+        email=email,
+        name=name,
+        role=role,
+        password_hash=security.hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _member(session: Session, principal: Principal, user_id: str) -> User:
+    user = WorkspaceRepository(session).member(principal.workspace_id, user_id)
+    if user is None:
+        raise NotFound("No such member in your workspace.")
+    return user
+
+
+def update_member(
+    session: Session, principal: Principal, user_id: str, *, changes: dict[str, str | None]
+) -> User:
+    """Rename a member or change their role (admin or member; the owner stays the owner)."""
+    require_admin(principal)
+    user = _member(session, principal, user_id)
+    role = changes.get("role")
+    if role is not None and role != user.role:
+        if user.role == "owner":
+            raise Forbidden("The owner's role cannot change: a workspace keeps its owner.")
+        if user.id == principal.user_id:
+            raise Forbidden("You cannot change your own role; ask another admin.")
+        user.role = role
+    if "name" in changes:
+        user.name = changes["name"]
+    return user
+
+
+def remove_member(session: Session, principal: Principal, user_id: str) -> None:
+    """Delete a member's account with their sessions and the API keys they made (a key
+    left behind would outlive the person's access)."""
+    require_admin(principal)
+    user = _member(session, principal, user_id)
+    if user.role == "owner":
+        raise Forbidden("The owner cannot be removed from their workspace.")
+    if user.id == principal.user_id:
+        raise Forbidden("You cannot remove yourself; ask another admin.")
+    repo = WorkspaceRepository(session)
+    for key in repo.api_keys_made_by(user.id):
+        session.delete(key)
+    session.delete(user)
+    session.flush()
+
+
+# -- workspace settings ----------------------------------------------------------------------
+def get_workspace(session: Session, principal: Principal) -> Workspace:
+    workspace = WorkspaceRepository(session).workspace(principal.workspace_id)
+    if workspace is None:
+        raise NotFound("Your workspace no longer exists.")
+    return workspace
+
+
+def update_workspace(
+    session: Session,
+    principal: Principal,
+    *,
+    name: str | None,
+    settings: dict[str, str | None],
+) -> Workspace:
+    """Rename the workspace and set or clear its own provider settings: a value sets, None
+    or "" clears (the environment's applies again), a field not given is left alone."""
+    require_admin(principal)
+    workspace = get_workspace(session, principal)
+    if name is not None:
+        workspace.name = name
+    stored = dict(workspace.settings or {})
+    for field, value in settings.items():
+        if field not in overrides.FIELDS:
+            raise ValidationFailed(f"{field} is not a workspace setting.")
+        value = (value or "").strip()
+        if value:
+            stored[field] = value
+        else:
+            stored.pop(field, None)
+    # A new dict, so the JSON column is seen as changed.
+    workspace.settings = stored
+    return workspace
