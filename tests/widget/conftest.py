@@ -56,6 +56,13 @@ class Widget:
     def app(self) -> FastAPI:
         return self.caller.app  # type: ignore[return-value]
 
+    @property
+    def workspace_id(self) -> str:
+        with transaction(self.resources.sessionmaker) as db:
+            agent = db.get(Agent, self.agent["id"])
+            assert agent is not None
+            return agent.workspace_id
+
     def settings(self, **changes: object) -> dict:
         response = self.owner.patch(f"/api/agents/{self.agent['id']}/widget", json=changes)
         assert response.status_code == 200, response.text
