@@ -3,6 +3,8 @@ deploy / pause switch and what may not undo it, and the widget script."""
 
 from __future__ import annotations
 
+import json
+
 from fastapi.testclient import TestClient
 
 from frontdesk.app import create_app
@@ -199,11 +201,23 @@ def test_widget_script_is_served_for_any_site(widget: Widget, tmp_path) -> None:
         assert missing.status_code == 503
         assert missing.json()["error"] == "ServiceUnavailable"
         assert "npm run build" in missing.json()["detail"]
+
+        # Vite's build: the widget is a hashed module; /widget.js imports it and starts it.
+        manifest = {"src/widget/main.ts": {"file": "assets/widget-Ab12.js", "isEntry": True}}
+        (tmp_path / ".vite").mkdir()
+        (tmp_path / ".vite" / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+        loader = widget.caller.get("/widget.js", headers={"Origin": "https://anyone.example"})
+        assert loader.status_code == 200
+        assert 'import(new URL("static/assets/widget-Ab12.js", script.src).href)' in loader.text
+        assert "widget.start(script)" in loader.text and "document.currentScript" in loader.text
+
+        # A widget built as one file is served as it is.
         (tmp_path / "widget.js").write_text("console.log('widget');\n", encoding="utf-8")
         served = widget.caller.get("/widget.js", headers={"Origin": "https://anyone.example"})
     finally:
         widget.app.dependency_overrides.clear()
     assert served.status_code == 200 and served.text == "console.log('widget');\n"
-    assert served.headers["content-type"].startswith("text/javascript")
-    assert served.headers["cache-control"] == "public, max-age=300"
-    assert "access-control-allow-origin" not in served.headers
+    for response in (loader, served):
+        assert response.headers["content-type"].startswith("text/javascript")
+        assert response.headers["cache-control"] == "public, max-age=300"
+        assert "access-control-allow-origin" not in response.headers
