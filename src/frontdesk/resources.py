@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+from livekit.agents import llm
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,12 +24,14 @@ from frontdesk.providers.embeddings.base import Embedder
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
 from frontdesk.providers.llm.embedded import EmbeddedModel
 from frontdesk.providers.llm.factory import (
+    EndpointModels,
     LLMFactory,
     build_llm_factory,
     build_structured_factory,
 )
-from frontdesk.providers.llm.structured import StructuredFactory
+from frontdesk.providers.llm.structured import StructuredFactory, StructuredModel
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
+from frontdesk.workspace.overrides import effective_settings, own_llm_endpoint
 
 
 @dataclass
@@ -46,6 +50,28 @@ class Resources:
     embedded_llm: EmbeddedModel | None = None
     # VAD, speech-to-text and text-to-speech for voice calls, loaded on the first call.
     speech: Callable[[], SpeechModels] | None = None
+    # Endpoints that workspaces name in their own settings (the dashboard's).
+    endpoint_models: EndpointModels = field(default_factory=EndpointModels)
+
+    def settings_for(self, workspace_settings: Mapping[str, Any] | None) -> Settings:
+        """One workspace's settings: its own values over the environment's."""
+        return effective_settings(self.settings, workspace_settings)
+
+    def llm_for(self, workspace_settings: Mapping[str, Any] | None) -> llm.LLM:
+        """A new conversation's model: the workspace's own endpoint when it names one, else
+        this process's (the configured endpoint, or the embedded model every workspace
+        shares)."""
+        effective = self.settings_for(workspace_settings)
+        if own_llm_endpoint(self.settings, effective):
+            return self.endpoint_models.llm(effective)
+        return self.llm_factory()
+
+    def structured_for(self, workspace_settings: Mapping[str, Any] | None) -> StructuredModel:
+        """The same choice as `llm_for`, for schema-constrained answers."""
+        effective = self.settings_for(workspace_settings)
+        if own_llm_endpoint(self.settings, effective):
+            return self.endpoint_models.structured(effective)
+        return self.structured_factory()
 
     def close(self) -> None:
         if self.embedded_llm is not None:

@@ -32,6 +32,7 @@ from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCall
 from frontdesk.runtime.voice_channel import SendAudio, VoiceConversation
 from frontdesk.runtime.voice_session import SpokenPhrases
 from frontdesk.scheduling.service import config_of
+from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,12 @@ class ConversationHub:
 
         return await asyncio.to_thread(call)
 
+    async def _model_for(self, workspace_id: str) -> llm.LLM:
+        """The model for a new conversation of this workspace: its own endpoint when its
+        settings name one, else this process's."""
+        stored = await self._db(lambda db: WorkspaceRepository(db).settings_of(workspace_id))
+        return self.resources.llm_for(stored)
+
     def _session_for(self, spec: AgentSpec, conversation_id: str, model: llm.LLM) -> _Live:
         services = DatabaseReceptionServices(self.resources, spec.agent_id, conversation_id)
         agent = build_agent(spec, services)
@@ -119,7 +126,7 @@ class ConversationHub:
             return spec_for(agent), row.id
 
         # The model first: if none is configured, no conversation row is left behind.
-        model = self.resources.llm_factory()
+        model = await self._model_for(principal.workspace_id)
         spec, conversation_id = await self._db(create)
         live = self._session_for(spec, conversation_id, model)
         self._warm(live)
@@ -146,7 +153,7 @@ class ConversationHub:
         once."""
         if self.resources.speech is None:
             raise ConfigurationError("Voice is not available: no speech models configured.")
-        model = self.resources.llm_factory()
+        model = await self._model_for(principal.workspace_id)
         speech = await asyncio.to_thread(self.resources.speech)
 
         def create(db: Session) -> tuple[AgentSpec, str]:
@@ -222,7 +229,7 @@ class ConversationHub:
         return row
 
     async def _live_for(self, principal: Principal, conversation_id: str) -> _Live:
-        def load(db: Session) -> tuple[AgentSpec, list[tuple[str, str]], str]:
+        def load(db: Session) -> tuple[AgentSpec, list[tuple[str, str]], dict[str, Any]]:
             row = self._load(db, principal, conversation_id)
             if row.status != "active":
                 raise Conflict("This conversation has ended; start a new one.")
@@ -230,12 +237,13 @@ class ConversationHub:
             if agent is None:
                 raise NotFound("The agent of this conversation was deleted.")
             turns = [(t.role, t.text) for t in _turns(db, conversation_id)]
-            return spec_for(agent), turns, row.status
+            return spec_for(agent), turns, WorkspaceRepository(db).settings_of(row.workspace_id)
 
-        spec, turns, _status = await self._db(load)
+        spec, turns, workspace_settings = await self._db(load)
         live = self._live.get(conversation_id)
         if live is None:
-            live = self._session_for(spec, conversation_id, self.resources.llm_factory())
+            model = self.resources.llm_for(workspace_settings)
+            live = self._session_for(spec, conversation_id, model)
             await live.conversation.resume(turns)
             self._live[conversation_id] = live
         return live

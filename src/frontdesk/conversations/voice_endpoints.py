@@ -23,6 +23,7 @@ import asyncio
 from fastapi import APIRouter, Request, WebSocket
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from frontdesk.agents.service import AgentService
 from frontdesk.config import Settings
@@ -31,8 +32,10 @@ from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import DbSession, transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.livekit.tokens import mint_call_token
+from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE, OUTPUT_RATE
 from frontdesk.workspace.auth import CurrentPrincipal, authenticate
+from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
 router = APIRouter(tags=["voice"])
@@ -47,6 +50,12 @@ class CallStart(BaseModel):
     token: str | None = None
     room: str | None = None
     conversation_id: str | None = None
+
+
+def call_settings(db: Session, resources: Resources, workspace_id: str) -> Settings:
+    """The settings a workspace's calls run with: its own (LiveKit project, speech, model)
+    over the environment's."""
+    return resources.settings_for(WorkspaceRepository(db).settings_of(workspace_id))
 
 
 def local_call(url: str) -> CallStart:
@@ -91,12 +100,13 @@ async def start_call(
 ) -> CallStart:
     """How to call this agent.
 
-    With LiveKit configured: a new conversation and a token for its own room, into which
-    LiveKit dispatches `frontdesk agent-worker` (join `url` with `token`). Otherwise: the
-    WebSocket to open, which starts the conversation itself.
+    With LiveKit configured (the workspace's own LiveKit project, else the environment's): a
+    new conversation and a token for its own room, into which LiveKit dispatches
+    `frontdesk agent-worker` (join `url` with `token`). Otherwise: the WebSocket to open,
+    which starts the conversation itself.
     """
     resources = request.app.state.resources
-    settings = resources.settings
+    settings = await run_in_threadpool(call_settings, db, resources, principal.workspace_id)
     if settings.livekit_enabled:
         hub = request.app.state.conversations
         return await open_livekit_call(hub, settings, principal, agent_id)

@@ -30,6 +30,7 @@ from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.vector_store import source_gen
 from frontdesk.models import Agent, Exam
 from frontdesk.resources import Resources
+from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,9 @@ class ExamRunner:
     ) -> None:
         results: list[dict[str, Any]] = []
         try:
-            questions = await self._add_written(exam_id, agent_id, questions, on_progress)
+            questions = await self._add_written(
+                exam_id, principal.workspace_id, agent_id, questions, on_progress
+            )
             for number, question in enumerate(questions, start=1):
                 started = await self.hub.start(principal, agent_id, channel="exam")
                 try:
@@ -121,6 +124,7 @@ class ExamRunner:
     async def _add_written(
         self,
         exam_id: str,
+        workspace_id: str,
         agent_id: str,
         questions: list[ExamQuestion],
         on_progress: ExamProgress | None,
@@ -130,8 +134,14 @@ class ExamRunner:
         answerable = [q for q in questions if q.answerable]
         written: list[ExamQuestion] = []
         want = TARGET_QUESTIONS - len(questions)
+
+        def own_settings() -> dict[str, Any]:
+            with self._db() as db:
+                return WorkspaceRepository(db).settings_of(workspace_id)
+
         try:
-            model = self.resources.structured_factory() if want > 0 else None
+            stored = await asyncio.to_thread(own_settings)
+            model = self.resources.structured_for(stored) if want > 0 else None
         except ConfigurationError:
             log.info("exam %s: no language model to write questions; bank only", exam_id)
             model = None

@@ -8,6 +8,7 @@ retries whatever it sees fail.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import UTC, datetime
 from typing import Annotated
@@ -23,6 +24,7 @@ from frontdesk.db import DbSession
 from frontdesk.errors import BadRequest, NotFound, Unauthorized
 from frontdesk.livekit.tokens import conversation_of_room
 from frontdesk.models import Conversation
+from frontdesk.workspace.repository import WorkspaceRepository
 
 log = logging.getLogger(__name__)
 
@@ -42,29 +44,54 @@ async def _raw_body(request: Request) -> bytes:
     return await request.body()
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.resources.settings
-    if not settings.livekit_enabled:
+def _projects(request: Request, db: Session, body: bytes) -> list[Settings]:
+    """The LiveKit projects that may have signed this webhook: the call's workspace's own,
+    if it has one, then the environment's. The room named in the not-yet-verified body only
+    chooses which secrets to try; the signature is still checked with them."""
+    resources = request.app.state.resources
+    candidates: list[Settings] = []
+    row = _conversation_named_in(db, body)
+    if row is not None:
+        own = resources.settings_for(WorkspaceRepository(db).settings_of(row.workspace_id))
+        if own.livekit_enabled and own is not resources.settings:
+            candidates.append(own)
+    if resources.settings.livekit_enabled:
+        candidates.append(resources.settings)
+    if not candidates:
         raise NotFound("LiveKit is not configured on this server.")
-    return settings
+    return candidates
 
 
-def _verified_event(settings: Settings, body: bytes, authorization: str | None) -> WebhookEvent:
+def _conversation_named_in(db: Session, body: bytes) -> Conversation | None:
+    try:
+        room = json.loads(body).get("room", {}).get("name")
+    except (ValueError, AttributeError):
+        return None
+    conversation_id = conversation_of_room(room) if isinstance(room, str) else None
+    return db.get(Conversation, conversation_id) if conversation_id else None
+
+
+def _verified_event(
+    projects: list[Settings], body: bytes, authorization: str | None
+) -> WebhookEvent:
     if not authorization:
         raise Unauthorized("The LiveKit webhook has no Authorization header.")
     token = authorization.removeprefix("Bearer ").strip()
-    receiver = WebhookReceiver(TokenVerifier(settings.livekit_api_key, settings.livekit_api_secret))
-    try:
-        return receiver.receive(body.decode("utf-8"), token)
-    except ParseError as exc:
-        # Signed by LiveKit yet unreadable: not an authentication problem.
-        raise BadRequest(f"The LiveKit webhook body is not a webhook event: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - livekit-api raises bare Exception on a bad hash
-        log.info("refused a LiveKit webhook: %s", exc)
-        raise Unauthorized(
-            "The LiveKit webhook signature does not match its body and this server's "
-            "LiveKit API key and secret."
-        ) from exc
+    for settings in projects:
+        receiver = WebhookReceiver(
+            TokenVerifier(settings.livekit_api_key, settings.livekit_api_secret)
+        )
+        try:
+            return receiver.receive(body.decode("utf-8"), token)
+        except ParseError as exc:
+            # Signed by LiveKit yet unreadable: not an authentication problem.
+            raise BadRequest(f"The LiveKit webhook body is not a webhook event: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - livekit-api raises bare Exception on a bad hash
+            log.info("a LiveKit webhook did not verify with %s: %s", settings.livekit_url, exc)
+    raise Unauthorized(
+        "The LiveKit webhook signature does not match its body and this server's "
+        "LiveKit API key and secret."
+    )
 
 
 def _end(row: Conversation, reason: str) -> None:
@@ -109,10 +136,10 @@ def livekit_webhook(
 ) -> WebhookAck:
     """Receive a signed LiveKit webhook and update the call's conversation.
 
-    Point LiveKit's webhook URL here. Answers 401 when the signature does not verify and 404
-    when LiveKit is not configured; events for other rooms are acknowledged and ignored.
+    Point LiveKit's webhook URL here (a workspace's own LiveKit project too). Answers 401
+    when the signature does not verify and 404 when LiveKit is not configured; events for
+    other rooms are acknowledged and ignored.
     """
-    settings = _settings(request)
-    event = _verified_event(settings, body, authorization)
+    event = _verified_event(_projects(request, db, body), body, authorization)
     handled = apply_event(db, event)
     return WebhookAck(event=event.event, handled=handled)

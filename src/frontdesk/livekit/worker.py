@@ -10,6 +10,11 @@ Jobs run as threads of this one process (not livekit's default of a process per 
 the speech models and the embedded LLM are loaded once and shared by every call, as in
 `frontdesk serve`. Everything but joining the room lives in `prepare_call`, which tests
 drive with text and no LiveKit server.
+
+A call runs with its workspace's own model and speech settings where the workspace set
+them. A workspace with its own LiveKit project needs a worker registered with that project
+(this command, with that project's LIVEKIT_* values and the same database): a worker only
+hears the project it registered with.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +53,7 @@ from frontdesk.runtime.call_recorder import CallRecorder
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.voice_session import new_session
+from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
 log = logging.getLogger(__name__)
@@ -101,14 +108,17 @@ class CallModels:
         return isinstance(self.model, llm.RealtimeModel)
 
 
-async def call_models(resources: Resources) -> CallModels:
-    """The models a new call uses, as the settings choose; local ones are shared, loaded once."""
-    settings = resources.settings
+async def call_models(
+    resources: Resources, workspace_settings: Mapping[str, Any] | None = None
+) -> CallModels:
+    """The models a new call uses, as the settings choose (the workspace's own over the
+    environment's); local ones are shared, loaded once."""
+    settings = resources.settings_for(workspace_settings)
     if settings.voice_realtime:
         from livekit.plugins.openai import realtime
 
         return CallModels(realtime.RealtimeModel(api_key=openai_api_key(settings)))
-    model = resources.llm_factory()
+    model = resources.llm_for(workspace_settings)
     speech_to_text: stt.STT | None = None
     text_to_speech: tts.TTS | None = None
     activity: vad.VAD | None = None
@@ -242,7 +252,9 @@ class DispatchedCall:
         await self.finish()
 
 
-def _load(resources: Resources, agent_id: str, conversation_id: str) -> tuple[AgentSpec, str]:
+def _load(
+    resources: Resources, agent_id: str, conversation_id: str
+) -> tuple[AgentSpec, str, dict[str, Any]]:
     with transaction(resources.sessionmaker) as db:
         row = db.get(Conversation, conversation_id)
         if row is None or row.agent_id != agent_id:
@@ -252,7 +264,8 @@ def _load(resources: Resources, agent_id: str, conversation_id: str) -> tuple[Ag
         agent = db.get(Agent, agent_id)
         if agent is None:
             raise CallRefused(f"agent {agent_id} no longer exists")
-        return spec_for(agent), row.workspace_id
+        stored = WorkspaceRepository(db).settings_of(row.workspace_id)
+        return spec_for(agent), row.workspace_id, stored
 
 
 async def prepare_call(
@@ -267,11 +280,13 @@ async def prepare_call(
         agent_id, conversation_id = dispatch_metadata(metadata)
     except ValueError as exc:
         raise CallRefused(str(exc)) from exc
-    spec, workspace_id = await asyncio.to_thread(_load, resources, agent_id, conversation_id)
+    spec, workspace_id, workspace_settings = await asyncio.to_thread(
+        _load, resources, agent_id, conversation_id
+    )
     hub = hub or ConversationHub(resources)
     principal = Principal(workspace_id=workspace_id, user_id=None, via="livekit")
     try:
-        models = await call_models(resources)
+        models = await call_models(resources, workspace_settings)
     except FrontdeskError as exc:
         await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
         raise CallRefused(str(exc.detail)) from exc

@@ -24,6 +24,7 @@ from frontdesk.onboarding.schemas import (
 )
 from frontdesk.onboarding.service import OnboardingService, state
 from frontdesk.workspace.auth import CurrentPrincipal
+from frontdesk.workspace.repository import WorkspaceRepository
 
 router = APIRouter(prefix="/api/agents/{agent_id}/onboarding", tags=["onboarding"])
 
@@ -36,8 +37,9 @@ def _service(request: Request, db: DbSession, principal: CurrentPrincipal) -> On
 def _with_model(service: OnboardingService) -> Iterator[OnboardingService]:
     """The service, with the language model wording questions when one is configured.
     These endpoints run in worker threads; the model's calls run on the event loop."""
+    own = WorkspaceRepository(service.db).settings_of(service.agents.principal.workspace_id)
     try:
-        model = service.resources.structured_factory()
+        model = service.resources.structured_for(own)
     except ConfigurationError:
         yield service
         return

@@ -8,7 +8,7 @@ previous question, "quit" leaves; after the last question the agent is generated
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.console import Console
@@ -18,17 +18,21 @@ from frontdesk.errors import ConfigurationError
 from frontdesk.onboarding.phrasing import Phraser, phrase
 from frontdesk.onboarding.service import OnboardingService, state
 from frontdesk.resources import Resources
+from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
 HELP = "(Enter skips, 'back' goes to the previous question, 'quit' saves and leaves.)"
 
 
-def model_phraser(resources: Resources) -> Phraser:
-    """Questions worded by the configured model, for code with no event loop running."""
+def model_phraser(
+    resources: Resources, workspace_settings: Mapping[str, Any] | None = None
+) -> Phraser:
+    """Questions worded by the configured model (the workspace's own, when its settings
+    name one), for code with no event loop running."""
 
     def word(business: str, question: dict[str, Any], last: str | None) -> str | None:
         try:
-            model = resources.structured_factory()
+            model = resources.structured_for(workspace_settings)
         except ConfigurationError:
             return None
 
@@ -53,7 +57,8 @@ def interview(
     """Run the interview; the generated agent's settings, or None when the owner quit."""
 
     def service(db: Any) -> OnboardingService:
-        return OnboardingService(db, resources, principal, phraser=model_phraser(resources))
+        own = WorkspaceRepository(db).settings_of(principal.workspace_id)
+        return OnboardingService(db, resources, principal, phraser=model_phraser(resources, own))
 
     with transaction(resources.sessionmaker) as db:
         row, created = service(db).start(agent_id)

@@ -18,7 +18,7 @@ from starlette.requests import HTTPConnection
 from frontdesk.conversations.call_socket import serve_call
 from frontdesk.conversations.schemas import MessageIn
 from frontdesk.conversations.service import ConversationHub
-from frontdesk.conversations.voice_endpoints import local_call, open_livekit_call
+from frontdesk.conversations.voice_endpoints import call_settings, local_call, open_livekit_call
 from frontdesk.db import DbSession, transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.widget.cors import CALLER_STATE, CorsRoute, preflight_headers
@@ -94,7 +94,11 @@ async def start_widget_session(
     caller = _caller(request)
     gate = _gate(request, db)
     admitted = await run_in_threadpool(gate.admit_session, public_key, caller, body.mode)
-    hub, settings = _hub(request), request.app.state.resources.settings
+    hub, resources = _hub(request), request.app.state.resources
+    # The agent's workspace may bring its own LiveKit project (workspace settings).
+    settings = await run_in_threadpool(
+        call_settings, db, resources, admitted.principal.workspace_id
+    )
     call = None
     if body.mode == "text":
         started = await hub.start(admitted.principal, admitted.agent_id, source="widget")
