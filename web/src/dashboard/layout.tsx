@@ -29,7 +29,7 @@ export function Shell() {
         </nav>
         <div className="whoami">
           <span className="workspace-name">{me?.workspace_name}</span>
-          <span className="user-email">{me?.user?.email}</span>
+          <span className="user-email">{me?.email}</span>
           <button type="button" className="secondary small" onClick={() => void signOut()}>
             Sign out
           </button>

@@ -1,25 +1,12 @@
 /** The agent's conversations: newest first, searchable; each with its whole transcript. */
 import { useState } from "react";
 import { Link, useParams } from "react-router";
-import { client } from "../../client/client.gen";
-import { getConversation } from "../../client/sdk.gen";
+import { getConversation, listConversations } from "../../client/sdk.gen";
 import { call } from "../api";
 import { millis, timingName, when } from "../format";
 import { useLoad } from "../load";
 import { Empty, ErrorNote, Loading, StatusBadge } from "../ui";
 import { useAgent } from "./agent-page";
-
-interface ConversationRow {
-  id: string;
-  channel: string;
-  source: string;
-  status: string;
-  created_at: string;
-  ended_at: string | null;
-  end_reason: string | null;
-  turn_count: number;
-  preview: string | null;
-}
 
 const PAGE = 25;
 
@@ -31,11 +18,7 @@ export function ConversationsTab() {
   const rows = useLoad(
     () =>
       call(
-        client.get<{ 200: ConversationRow[] }>({
-          url: "/api/agents/{agent_id}/conversations",
-          path: { agent_id: agent.id },
-          query: { limit: PAGE, offset, q: query || undefined },
-        }),
+        listConversations({ path: { agent_id: agent.id }, query: { limit: PAGE, offset, q: query || undefined } }),
       ),
     [agent.id, offset, query],
   );
@@ -63,7 +46,7 @@ export function ConversationsTab() {
       </div>
       {rows.loading && !rows.data && <Loading label="Loading conversations" />}
       <ErrorNote error={rows.error} retry={rows.reload} />
-      {rows.data?.length === 0 && (
+      {rows.data?.conversations.length === 0 && (
         <Empty title={query ? "No conversation matches" : "No conversations yet"}>
           {!query && (
             <p>
@@ -72,7 +55,7 @@ export function ConversationsTab() {
           )}
         </Empty>
       )}
-      {rows.data && rows.data.length > 0 && (
+      {rows.data && rows.data.conversations.length > 0 && (
         <table className="table">
           <thead>
             <tr>
@@ -84,7 +67,7 @@ export function ConversationsTab() {
             </tr>
           </thead>
           <tbody>
-            {rows.data.map((row) => (
+            {rows.data.conversations.map((row) => (
               <tr key={row.id}>
                 <td>
                   <Link to={`/agents/${agent.id}/conversations/${row.id}`}>{when(row.created_at)}</Link>
@@ -107,7 +90,7 @@ export function ConversationsTab() {
         <button type="button" className="secondary small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
           Newer
         </button>
-        <button type="button" className="secondary small" disabled={(rows.data?.length ?? 0) < PAGE} onClick={() => setOffset(offset + PAGE)}>
+        <button type="button" className="secondary small" disabled={offset + PAGE >= (rows.data?.total ?? 0)} onClick={() => setOffset(offset + PAGE)}>
           Older
         </button>
       </div>

@@ -3,8 +3,7 @@
  * progress while any is being read, and a search box that answers like the agent's lookup.
  */
 import { useEffect, useState, type FormEvent } from "react";
-import { client } from "../../client/client.gen";
-import { addSource, deleteSource, listSources, recrawlSource, search, uploadFiles } from "../../client/sdk.gen";
+import { addSource, deleteSource, listSourceChunks, listSources, recrawlSource, search, uploadFiles } from "../../client/sdk.gen";
 import type { SearchResponse, SourcePublic } from "../../client/types.gen";
 import { call } from "../api";
 import { plural, when } from "../format";
@@ -12,14 +11,6 @@ import { useLoad } from "../load";
 import { Empty, ErrorNote, Field, Loading, StatusBadge } from "../ui";
 import { useAgent } from "./agent-page";
 import { IngestionList, useIngestion } from "./ingestion";
-
-interface Chunk {
-  id: string;
-  text: string;
-  heading: string | null;
-  title: string | null;
-  url: string | null;
-}
 
 function sourceName(source: SourcePublic): string {
   return source.url ?? source.file_name ?? source.title ?? "Pasted text";
@@ -29,11 +20,7 @@ function ChunkPreview({ agentId, source }: { agentId: string; source: SourcePubl
   const chunks = useLoad(
     () =>
       call(
-        client.get<{ 200: { total: number; chunks: Chunk[] } }>({
-          url: "/api/agents/{agent_id}/knowledge/sources/{source_id}/chunks",
-          path: { agent_id: agentId, source_id: source.id },
-          query: { limit: 20 },
-        }),
+        listSourceChunks({ path: { agent_id: agentId, source_id: source.id }, query: { limit: 20 } }),
       ),
     [agentId, source.id],
   );

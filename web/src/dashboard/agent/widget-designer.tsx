@@ -4,8 +4,8 @@
  * that puts the agent live or pauses it.
  */
 import { useEffect, useState, type FormEvent } from "react";
-import { client } from "../../client/client.gen";
-import type { AgentDetail } from "../../client/types.gen";
+import { deployAgent, getWidget, pauseAgent, updateWidget } from "../../client/sdk.gen";
+import type { WidgetSettings } from "../../client/types.gen";
 import { call } from "../api";
 import { useLoad } from "../load";
 import { ErrorNote, Field, Loading, StatusBadge } from "../ui";
@@ -13,29 +13,11 @@ import { useAgent } from "./agent-page";
 
 type Mode = "voice" | "text";
 
-export interface WidgetLook {
-  color: string;
-  position: "bottom-right" | "bottom-left";
-  button_label: string;
-  greeting: string | null;
-  avatar_initials: string | null;
-  avatar_url: string | null;
-  modes: Mode[];
-}
-
-interface WidgetSettings extends WidgetLook {
-  allowed_origins: string[];
-  daily_minutes_cap: number;
-}
-
-interface WidgetState {
-  public_key: string;
-  settings: WidgetSettings;
-  snippet: string;
-  status: string;
-  minutes_used_today: number;
-  daily_minutes_cap: number;
-}
+/** What the preview draws: the look part of the settings. */
+export type WidgetLook = Pick<
+  Required<WidgetSettings>,
+  "color" | "position" | "button_label" | "greeting" | "avatar_initials" | "avatar_url" | "modes"
+>;
 
 /** A drawing of the widget with these settings, as callers will see it on the page. */
 export function WidgetPreview({ look, name, greeting }: { look: WidgetLook; name: string; greeting: string }) {
@@ -68,8 +50,8 @@ export function WidgetPreview({ look, name, greeting }: { look: WidgetLook; name
 export function WidgetDesigner() {
   const { agent, replace } = useAgent();
   const path = { agent_id: agent.id };
-  const widget = useLoad(() => call(client.get<{ 200: WidgetState }>({ url: "/api/agents/{agent_id}/widget", path })), [agent.id]);
-  const [draft, setDraft] = useState<WidgetSettings>();
+  const widget = useLoad(() => call(getWidget({ path })), [agent.id]);
+  const [draft, setDraft] = useState<Required<WidgetSettings>>();
   const [origins, setOrigins] = useState("");
   const [error, setError] = useState<unknown>();
   const [note, setNote] = useState("");
@@ -77,8 +59,8 @@ export function WidgetDesigner() {
 
   useEffect(() => {
     if (widget.data) {
-      setDraft(widget.data.settings);
-      setOrigins(widget.data.settings.allowed_origins.join("\n"));
+      setDraft(widget.data.settings as Required<WidgetSettings>);
+      setOrigins((widget.data.settings.allowed_origins ?? []).join("\n"));
     }
   }, [widget.data]);
 
@@ -92,7 +74,7 @@ export function WidgetDesigner() {
     setNote("");
     try {
       const body = { ...draft, allowed_origins: origins.split(/[\s,]+/).filter(Boolean) };
-      widget.set(await call(client.patch<{ 200: WidgetState }>({ url: "/api/agents/{agent_id}/widget", path, body })));
+      widget.set(await call(updateWidget({ path, body })));
       setNote("Saved.");
     } catch (problem) {
       setError(problem);
@@ -105,7 +87,7 @@ export function WidgetDesigner() {
     setError(undefined);
     setNote("");
     try {
-      const updated = await call(client.post<{ 200: AgentDetail }>({ url: `/api/agents/{agent_id}/${action}`, path }));
+      const updated = await call((action === "deploy" ? deployAgent : pauseAgent)({ path }));
       replace({ ...agent, ...updated });
       widget.set({ ...state, status: updated.status });
       setNote(action === "deploy" ? "The widget is live." : "The widget is paused: it politely refuses new conversations.");

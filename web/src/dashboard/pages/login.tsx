@@ -1,8 +1,7 @@
 /** Sign in with email and password; back to the page that asked for it. */
 import { useEffect, useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { client } from "../../client/client.gen";
-import { login } from "../../client/sdk.gen";
+import { login, setupStatus } from "../../client/sdk.gen";
 import { call } from "../api";
 import { useSession } from "../session";
 import { ErrorNote, Field } from "../ui";
@@ -23,7 +22,7 @@ export function LoginPage() {
 
   // An install without an owner yet has nobody to sign in: first-run setup comes first.
   useEffect(() => {
-    void client.get<{ 200: { needed: boolean } }>({ url: "/api/auth/setup" }).then((result) => {
+    void setupStatus().then((result) => {
       if (result.data?.needed) navigate("/setup" + window.location.search, { replace: true });
     });
   }, [navigate]);

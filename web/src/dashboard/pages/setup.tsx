@@ -4,7 +4,7 @@
  */
 import { useEffect, useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
-import { client } from "../../client/client.gen";
+import { setup, setupStatus } from "../../client/sdk.gen";
 import { call } from "../api";
 import { useSession } from "../session";
 import { ErrorNote, Field, Loading } from "../ui";
@@ -20,9 +20,7 @@ export function SetupPage() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    void client
-      .get<{ 200: { needed: boolean } }>({ url: "/api/auth/setup" })
-      .then((result) => setNeeded(result.data?.needed ?? false));
+    void setupStatus().then((result) => setNeeded(result.data?.needed ?? false));
   }, []);
 
   if (me) return <Navigate to="/" replace />;
@@ -37,7 +35,7 @@ export function SetupPage() {
     setBusy(true);
     setError(undefined);
     try {
-      await call(client.post({ url: "/api/auth/setup", body: { ...form, token } }));
+      await call(setup({ body: { ...form, token } }));
       await refresh();
       navigate("/", { replace: true });
     } catch (problem) {

@@ -3,44 +3,24 @@
  * LiveKit, the team and their roles, API keys for scripts, and one's own password.
  */
 import { useEffect, useState, type FormEvent } from "react";
-import { client } from "../../client/client.gen";
-import { changePassword, createApiKey, listApiKeys, revokeApiKey } from "../../client/sdk.gen";
+import {
+  addMember,
+  changePassword,
+  createApiKey,
+  getWorkspace,
+  listApiKeys,
+  listMembers,
+  removeMember,
+  revokeApiKey,
+  updateMember,
+  updateWorkspace,
+} from "../../client/sdk.gen";
+import type { MemberCreate } from "../../client/types.gen";
 import { call } from "../api";
 import { when } from "../format";
 import { useLoad } from "../load";
 import { useSession } from "../session";
 import { Empty, ErrorNote, Field, Loading, PageHeader } from "../ui";
-
-interface SecretState {
-  set: boolean;
-  hint: string | null;
-}
-
-interface ProviderSettings {
-  llm_base_url: string | null;
-  llm_model: string | null;
-  llm_api_key: SecretState;
-  openai_api_key: SecretState;
-  livekit_url: string | null;
-  livekit_api_key: SecretState;
-  livekit_api_secret: SecretState;
-  voice_stt: string;
-  voice_tts: string;
-}
-
-interface WorkspaceState {
-  id: string;
-  name: string;
-  settings: ProviderSettings;
-}
-
-interface Member {
-  id: string;
-  email: string;
-  name: string | null;
-  role: string;
-  created_at?: string;
-}
 
 const SECRETS = [
   ["llm_api_key", "Language model API key"],
@@ -51,7 +31,7 @@ const SECRETS = [
 type SecretName = (typeof SECRETS)[number][0];
 
 function WorkspaceSection() {
-  const workspace = useLoad(() => call(client.get<{ 200: WorkspaceState }>({ url: "/api/workspace" })), []);
+  const workspace = useLoad(() => call(getWorkspace()), []);
   const [name, setName] = useState("");
   const [plain, setPlain] = useState({ llm_base_url: "", llm_model: "", livekit_url: "", voice_stt: "local", voice_tts: "local" });
   // Secrets are write-only: a typed value replaces the stored one, "clear" removes it.
@@ -86,11 +66,11 @@ function WorkspaceSection() {
         llm_base_url: plain.llm_base_url || null,
         llm_model: plain.llm_model || null,
         livekit_url: plain.livekit_url || null,
-        voice_stt: plain.voice_stt,
-        voice_tts: plain.voice_tts,
+        voice_stt: plain.voice_stt as "local" | "openai",
+        voice_tts: plain.voice_tts as "local" | "openai",
         ...secrets,
       };
-      workspace.set(await call(client.patch<{ 200: WorkspaceState }>({ url: "/api/workspace", body: { name, settings } })));
+      workspace.set(await call(updateWorkspace({ body: { name, settings } })));
       await refresh();
       setNote("Saved.");
     } catch (problem) {
@@ -180,8 +160,9 @@ function WorkspaceSection() {
 
 function TeamSection() {
   const { me } = useSession();
-  const members = useLoad(() => call(client.get<{ 200: Member[] }>({ url: "/api/workspace/members" })), []);
-  const [form, setForm] = useState({ email: "", name: "", role: "member", password: "" });
+  const members = useLoad(() => call(listMembers()), []);
+  const blank: MemberCreate = { email: "", name: "", role: "member", password: "" };
+  const [form, setForm] = useState<MemberCreate>(blank);
   const [error, setError] = useState<unknown>();
 
   const act = async (request: Promise<unknown>) => {
@@ -197,7 +178,7 @@ function TeamSection() {
   };
   const invite = async (event: FormEvent) => {
     event.preventDefault();
-    if (await act(call(client.post({ url: "/api/workspace/members", body: form })))) setForm({ email: "", name: "", role: "member", password: "" });
+    if (await act(call(addMember({ body: form })))) setForm(blank);
   };
 
   return (
@@ -219,7 +200,7 @@ function TeamSection() {
           </thead>
           <tbody>
             {members.data.map((m) => {
-              const editable = m.role !== "owner" && m.id !== me?.user?.id;
+              const editable = m.role !== "owner" && m.id !== me?.user_id;
               return (
                 <tr key={m.id}>
                   <td>{m.name ?? "—"}</td>
@@ -229,7 +210,7 @@ function TeamSection() {
                       <select
                         aria-label={`Role of ${m.email}`}
                         value={m.role}
-                        onChange={(e) => void act(call(client.patch({ url: "/api/workspace/members/{user_id}", path: { user_id: m.id }, body: { role: e.target.value } })))}
+                        onChange={(e) => void act(call(updateMember({ path: { user_id: m.id }, body: { role: e.target.value as "admin" | "member" } })))}
                       >
                         <option value="admin">Admin</option>
                         <option value="member">Member</option>
@@ -245,7 +226,7 @@ function TeamSection() {
                         className="danger small"
                         onClick={() => {
                           if (window.confirm(`Remove ${m.email} from the workspace?`)) {
-                            void act(call(client.delete({ url: "/api/workspace/members/{user_id}", path: { user_id: m.id } })));
+                            void act(call(removeMember({ path: { user_id: m.id } })));
                           }
                         }}
                       >
@@ -269,7 +250,7 @@ function TeamSection() {
             <input id="m-email" type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
           </Field>
           <Field label="Role" id="m-role">
-            <select id="m-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
+            <select id="m-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as "admin" | "member" })}>
               <option value="member">Member: agents and conversations</option>
               <option value="admin">Admin: also settings, keys and team</option>
             </select>
@@ -411,7 +392,7 @@ function PasswordSection() {
 
 export function WorkspaceSettingsPage() {
   const { me } = useSession();
-  const admin = me?.user?.role === "owner" || me?.user?.role === "admin";
+  const admin = me?.role === "owner" || me?.role === "admin";
   return (
     <>
       <PageHeader title="Settings" />
