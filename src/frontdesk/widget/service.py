@@ -78,8 +78,9 @@ def minutes_used_today(db: Session, agent_id: str, now: datetime | None = None) 
 
 
 def widget_principal(agent: Agent) -> Principal:
-    """The caller on the business's website acts in the agent's workspace, as no user."""
-    return Principal(workspace_id=agent.workspace_id, user_id=None, via="widget")
+    """The caller on the business's website acts in the agent's workspace, as no user and
+    with the least role: it only ever opens and continues its own conversations."""
+    return Principal(workspace_id=agent.workspace_id, user_id=None, via="widget", role="member")
 
 
 class WidgetService:
