@@ -17,6 +17,7 @@ from frontdesk.resources import Resources
 from frontdesk.workspace.security import setup_token
 from tests.browser.conftest import launch_chromium, serving, watch
 from tests.fake_llm import Say, ScriptedLLM
+from tests.onboarding.test_interview import ANSWERS
 from tests.website.juniper_site import juniper_site
 from tests.website.server import LoopbackSite
 
@@ -39,6 +40,12 @@ def _receptionist(chat_ctx: llm.ChatContext) -> Say:
     if "rabies" in _caller_words(chat_ctx).lower():
         return Say(ANSWER)
     return Say("I'm sorry, I don't know that.")
+
+
+def _current_question(page: Page) -> str:
+    current = page.locator(".current-question")
+    expect(current).to_have_count(1, timeout=WAIT_MS)
+    return current.get_attribute("data-question-id") or ""
 
 
 @pytest.fixture
@@ -114,40 +121,41 @@ def test_from_empty_install_to_talking_with_a_new_agent(
     expect(progress).to_contain_text("after-hours.txt", timeout=WAIT_MS)
     go_on = page.get_by_role("button", name="Continue to the interview")
     expect(go_on).to_be_visible(timeout=WAIT_MS)
-    expect(progress.locator('[data-status="ready"]')).to_have_count(2)
+    expect(progress.locator('li[data-status="ready"]')).to_have_count(2)
     screenshot(page, "04-wizard-reading")
     go_on.click()
 
-    # Step 3: the interview as a chat. Answer some, skip one, go back once.
+    # Step 3: the interview as a chat: the owner answers what is asked (the same answers as
+    # the API test), skips one question and goes back once.
     answer = page.get_by_label("Your answer")
     expect(answer).to_be_enabled(timeout=WAIT_MS)
     expect(page.get_by_text(re.compile(r"Question 1 of (8|9|10|11|12)"))).to_be_visible()
-    answer.fill("Wellness exam 30 minutes and vaccination 15 minutes")
+    first = _current_question(page)
+    answer.fill(ANSWERS.get(first, "Yes, that's right."))
     page.get_by_role("button", name="Send answer").click()
     expect(page.get_by_text("Question 2 of")).to_be_visible(timeout=WAIT_MS)
     page.get_by_role("button", name="Back").click()
     expect(page.get_by_text("Question 1 of")).to_be_visible(timeout=WAIT_MS)
     expect(answer).to_be_enabled()
-    answer.fill("Wellness exam 30 minutes and vaccination 15 minutes")
+    answer.fill(ANSWERS.get(first, "Yes, that's right."))
     answer.press("Enter")  # Enter sends, as in any chat
-    skipped = False
+    skipped = None
     for _ in range(14):
-        generate = page.get_by_role("button", name="Generate my agent")
-        if generate.is_visible():
+        expect(answer.or_(page.get_by_role("button", name="Generate my agent"))).to_be_visible(
+            timeout=WAIT_MS
+        )
+        if page.get_by_role("button", name="Generate my agent").is_visible():
             break
         expect(answer).to_be_enabled(timeout=WAIT_MS)
-        if not skipped:
+        question = _current_question(page)
+        if skipped is None and question not in ANSWERS:
             screenshot(page, "05-wizard-interview")
             page.get_by_role("button", name="Skip").click()
-            skipped = True
+            skipped = question
         else:
-            answer.fill("Yes, that's right. Call me Maya.")
+            answer.fill(ANSWERS.get(question, "Yes, that's right."))
             page.get_by_role("button", name="Send answer").click()
-        page.wait_for_function(
-            "!document.querySelector('#interview-answer') || "
-            "!document.querySelector('#interview-answer').disabled",
-            timeout=WAIT_MS,
-        )
+        expect(page.locator(f'[data-question-id="{question}"]')).to_have_count(0, timeout=WAIT_MS)
     chat = page.get_by_role("list", name="Interview")
     expect(chat.locator(".bubble.owner.skipped")).to_have_count(1)
     expect(page.get_by_text("All questions done")).to_be_visible()
@@ -159,6 +167,7 @@ def test_from_empty_install_to_talking_with_a_new_agent(
     expect(summary).to_contain_text("14 Juniper Lane", timeout=WAIT_MS)
     expect(summary).to_contain_text("Rabies vaccination")
     expect(summary).to_contain_text("Wellness exam")
+    expect(summary).to_contain_text("Maya")
     screenshot(page, "06-wizard-review")
     page.get_by_role("link", name="Talk to it").click()
 

@@ -71,11 +71,17 @@ def content_type_for(path: Path) -> str:
 
 
 class LoopbackSite:
-    """Serve `root` (and `routes`) on http://127.0.0.1:<free port> while the `with` block runs."""
+    """Serve `root` (and `routes`) on http://127.0.0.1:<free port> while the `with` block runs
+    (or on another loopback address, e.g. 127.0.0.2 for a second origin)."""
 
     def __init__(
-        self, root: Path | str | None = None, routes: Mapping[str, RouteSpec] | None = None
+        self,
+        root: Path | str | None = None,
+        routes: Mapping[str, RouteSpec] | None = None,
+        *,
+        host: str = "127.0.0.1",
     ) -> None:
+        self.host = host
         self.root = Path(root).resolve() if root is not None else None
         self._routes: dict[str, Route] = {}
         for path, spec in (routes or {}).items():
@@ -90,7 +96,7 @@ class LoopbackSite:
         """Like "http://127.0.0.1:54321", no trailing slash; only while the site runs."""
         if self._server is None:
             raise RuntimeError("the site is not running; use it inside `with`")
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return f"http://{self.host}:{self._server.server_port}"
 
     @property
     def port(self) -> int:
@@ -129,7 +135,7 @@ class LoopbackSite:
 
     def __enter__(self) -> LoopbackSite:
         # Port 0 lets the OS pick a free port, so parallel test runs never collide.
-        self._server = _Server(("127.0.0.1", 0), _Handler, site=self)
+        self._server = _Server((self.host, 0), _Handler, site=self)
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -31,8 +31,10 @@ export function mountWidget(root: ShadowRoot, config: WidgetConfig, api: WidgetA
   const name = config.persona_name ?? config.agent_name;
   const style = el("style");
   style.textContent = styles;
-  const host = root.host as HTMLElement;
-  host.style.setProperty("--color", config.color);
+  // Everything sits in one frame element that resets what it would inherit from the page
+  // (the host element takes the page's fonts and colours like any other element).
+  const frame = el("div", { class: "frame" });
+  frame.style.setProperty("--color", config.color);
 
   const launcher = el("button", { type: "button", class: `launcher ${side}`, "aria-expanded": "false", "aria-controls": "fd-panel" }, config.button_label);
   const panel = el("div", { id: "fd-panel", class: `panel ${side}`, role: "dialog", "aria-label": `Chat with ${name}`, hidden: "" });
@@ -63,7 +65,8 @@ export function mountWidget(root: ShadowRoot, config: WidgetConfig, api: WidgetA
   panel.append(head, log, notice);
   if (voice) panel.append(callRow);
   if (text) panel.append(form);
-  root.append(style, panel, launcher);
+  frame.append(panel, launcher);
+  root.append(style, frame);
 
   const line = (role: Role, words: string, pending = false): HTMLLIElement => {
     const item = el("li", { class: `line ${role}${pending ? " pending" : ""}` }, words);
@@ -72,6 +75,15 @@ export function mountWidget(root: ShadowRoot, config: WidgetConfig, api: WidgetA
     return item;
   };
   line("agent", config.greeting);
+  // The greeting is on screen from the start; a call speaks it again (its captions and its
+  // turn, in either order), which must not print it twice.
+  let greeting = false;
+  const isGreeting = (role: Role, words: string) => {
+    if (!greeting) return false;
+    if (role === "agent" && words.trim() && config.greeting.startsWith(words.trim())) return true;
+    greeting = false;
+    return false;
+  };
   const say = (problem: unknown) => {
     notice.textContent = problem instanceof Error ? problem.message : String(problem);
   };
@@ -127,6 +139,7 @@ export function mountWidget(root: ShadowRoot, config: WidgetConfig, api: WidgetA
   const live = (s: CallState) => s === "connecting" || s === "connected" || s === "reconnecting";
   const lines: Record<Role, HTMLLIElement | null> = { caller: null, agent: null };
   const caption = (c: Caption) => {
+    if (isGreeting(c.role, c.text)) return;
     let item = lines[c.role];
     if (!item) item = lines[c.role] = line(c.role, c.text, true);
     else item.textContent = c.text;
@@ -134,6 +147,7 @@ export function mountWidget(root: ShadowRoot, config: WidgetConfig, api: WidgetA
     item.scrollIntoView({ block: "nearest" });
   };
   const turn = (t: Turn) => {
+    if (isGreeting(t.role, t.text)) return;
     const pending = Array.from(log.querySelectorAll(`.line.${t.role}.pending`));
     const item = (pending[0] as HTMLLIElement | undefined) ?? line(t.role, t.text);
     item.textContent = t.text;
@@ -148,6 +162,7 @@ export function mountWidget(root: ShadowRoot, config: WidgetConfig, api: WidgetA
       return;
     }
     notice.textContent = "";
+    greeting = true;
     call = createCall({
       agentId: "",
       baseUrl: base,

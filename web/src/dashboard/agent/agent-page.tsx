@@ -1,4 +1,5 @@
 /** One agent: its name and status on top, a tab per part below (each tab has its own URL). */
+import { useEffect } from "react";
 import { NavLink, Outlet, useOutletContext, useParams } from "react-router";
 import { getAgent } from "../../client/sdk.gen";
 import type { AgentDetail } from "../../client/types.gen";
@@ -32,6 +33,14 @@ const TABS = [
 export function AgentPage() {
   const { agentId = "" } = useParams();
   const agent = useLoad(() => call(getAgent({ path: { agent_id: agentId } })), [agentId]);
+  const reading = agent.data?.status === "ingesting" || agent.data?.status === "draft";
+  const reload = agent.reload;
+  // While sources are being read the status changes by itself: look again every few seconds.
+  useEffect(() => {
+    if (!reading) return;
+    const timer = window.setInterval(reload, 3000);
+    return () => window.clearInterval(timer);
+  }, [reading, reload]);
   if (!agent.data) {
     return (
       <>

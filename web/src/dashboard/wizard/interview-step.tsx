@@ -123,7 +123,7 @@ export function InterviewStep({ agentId, onDone }: { agentId: string; onDone: ()
           </li>
         ))}
         {current && (
-          <li key={current.id} className="current-question">
+          <li key={current.id} className="current-question" data-question-id={current.id}>
             <Question question={current} />
           </li>
         )}
