@@ -34,7 +34,9 @@ export function describeError(body: unknown, status: number): ApiError {
     message = (shape.detail as ValidationItem[])
       .map((item) => {
         const field = (item.loc ?? []).filter((part) => part !== "body").join(" › ");
-        return field ? `${field}: ${item.msg ?? "invalid"}` : (item.msg ?? "invalid");
+        // pydantic prefixes the messages our validators write with "Value error, ".
+        const text = (item.msg ?? "invalid").replace(/^Value error, /, "");
+        return field ? `${field}: ${text}` : text;
       })
       .join("; ");
   } else if (status === 0) {

@@ -125,7 +125,7 @@ function WorkspaceSection() {
           const current = stored[key];
           const cleared = secrets[key] === null;
           return (
-            <Field key={key} label={label} id={`ws-${key}`} hint={cleared ? "Will be removed when you save." : current?.set ? `Stored (ends in ${current.hint ?? "…"}). Type to replace.` : "Not set."}>
+            <Field key={key} label={label} id={`ws-${key}`} hint={cleared ? "Will be removed when you save." : current?.set ? `Stored (${current.hint ?? "…"}). Type to replace.` : "Not set."}>
               <div className="inline-form">
                 <input
                   id={`ws-${key}`}
@@ -136,7 +136,12 @@ function WorkspaceSection() {
                   onChange={(e) => setSecrets({ ...secrets, [key]: e.target.value })}
                 />
                 {current?.set && (
-                  <button type="button" className="link" onClick={() => setSecrets({ ...secrets, [key]: null })}>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Remove the ${label}`}
+                    onClick={() => setSecrets({ ...secrets, [key]: null })}
+                  >
                     Remove
                   </button>
                 )}

@@ -1,0 +1,191 @@
+"""The agent page's tabs, the widget designer and the workspace settings, used in Chromium
+as an owner uses them: each screen loads, shows what the API holds, and saves what is
+changed. Every form control has a name a screen reader can read, and the main screens are
+screenshotted (test-artifacts/screenshots/)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, Playwright, expect
+
+from frontdesk.resources import Resources
+from frontdesk.workspace.auth import SESSION_COOKIE
+from tests.browser.conftest import launch_chromium, serving, watch
+from tests.factories import PASSWORD, make_owner, make_receptionist
+from tests.fake_llm import Say, ScriptedLLM
+from tests.widget.conftest import make_ready
+
+pytestmark = pytest.mark.timeout(300)
+
+WAIT_MS = 60_000
+
+# Every control needs a name: its <label>, aria-label, or its own text (buttons).
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter(e => e.type !== 'hidden' && !e.closest('[hidden]'))
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+               && !e.getAttribute('aria-labelledby') && !e.textContent.trim())
+  .map(e => e.outerHTML.slice(0, 120))"""
+
+
+@pytest.fixture
+def dashboard(
+    playwright_driver: Playwright, chat_resources: Resources, fake_llm: ScriptedLLM
+) -> Iterator[tuple[Page, httpx.Client, dict]]:
+    """A signed-in owner's tab on a server with one ready agent that had one conversation."""
+    _, owner = make_owner(chat_resources, workspace_name="Juniper Lane Veterinary Clinic")
+    with serving(chat_resources) as url, httpx.Client(base_url=url, timeout=30) as api:
+        login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        agent = make_receptionist(api)
+        make_ready(api, chat_resources, agent["id"])  # type: ignore[arg-type]
+        fake_llm.script(Say("We are open every day from nine to five."))
+        started = api.post(f"/api/agents/{agent['id']}/conversations").json()
+        said = api.post(
+            f"/api/conversations/{started['id']}/messages", json={"text": "When are you open?"}
+        )
+        assert said.status_code == 200, said.text
+        browser = launch_chromium(playwright_driver)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_cookies(
+            [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
+        )
+        page = context.new_page()
+        console = watch(page)
+        page.goto(f"{url}/agents/{agent['id']}")
+        try:
+            yield page, api, agent
+        finally:
+            print("browser console:", *console, sep="\n  ")
+            browser.close()
+
+
+def _named(page: Page) -> None:
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+
+
+def test_agent_tabs_show_and_save(
+    dashboard: tuple[Page, httpx.Client, dict], screenshot: Callable[[Page, str], Path]
+) -> None:
+    page, api, agent = dashboard
+    tabs = page.get_by_role("navigation", name="Agent")
+
+    # Overview: the next step, the knowledge counts.
+    expect(page.get_by_role("heading", name="Juniper Vet", level=1)).to_be_visible()
+    expect(page.get_by_text("1 source, 1 passage")).to_be_visible()
+    _named(page)
+    screenshot(page, "20-agent-overview")
+
+    # Knowledge: the source, its passages, the search box.
+    tabs.get_by_role("link", name="Knowledge").click()
+    page.get_by_role("button", name="Preview passages").click()
+    expect(page.locator(".chunks")).to_contain_text("We see cats and dogs.")
+    page.get_by_label("Question or words").fill("cats")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("list", name="Search results")).to_contain_text("cats and dogs")
+    _named(page)
+    screenshot(page, "21-agent-knowledge")
+
+    # Settings: a changed greeting and service are saved through the API.
+    tabs.get_by_role("link", name="Settings").click()
+    page.get_by_label("Greeting").fill("Juniper Vet, this is Maya. How can I help?")
+    page.get_by_role("group", name="Services").get_by_role("button", name="Add").click()
+    page.get_by_label("Service 1").fill("Nail trim")
+    page.get_by_label("Price 1").fill("$15")
+    page.get_by_label("Monday").fill("8:00-12:00, 13:00-18:00")
+    _named(page)
+    screenshot(page, "22-agent-settings")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    stored = api.get(f"/api/agents/{agent['id']}").json()
+    assert stored["greeting"] == "Juniper Vet, this is Maya. How can I help?"
+    assert stored["business_facts"]["services"] == [
+        {"name": "Nail trim", "price": "$15", "description": None}
+    ]
+    assert stored["scheduling"]["hours"]["mon"] == [
+        {"opens": "08:00:00", "closes": "12:00:00"}, {"opens": "13:00:00", "closes": "18:00:00"}
+    ]  # fmt: skip
+    # A mistake is explained, and nothing is saved.
+    page.get_by_label("Tuesday").fill("all day")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("Tuesday: write hours like 09:00–17:00")
+
+    # Conversations: the one the owner had, and its transcript.
+    tabs.get_by_role("link", name="Conversations").click()
+    expect(page.get_by_role("cell", name="When are you open?")).to_be_visible()
+    page.get_by_role("table").get_by_role("link").first.click()
+    expect(page.locator(".transcript")).to_contain_text("We are open every day from nine to five.")
+    screenshot(page, "23-agent-conversation")
+
+    # Widget designer: the live preview follows the settings; deploy, pause, save.
+    tabs.get_by_role("link", name="Widget").click()
+    page.get_by_label("Button label").fill("Ask Maya")
+    expect(page.locator(".preview-button")).to_have_text("Ask Maya")
+    page.get_by_label("Allowed sites").fill("https://www.juniperlanevet.example")
+    page.get_by_role("button", name="Save widget").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    page.get_by_role("button", name="Deploy the widget").click()
+    expect(page.get_by_role("status").filter(has_text="The widget is live.")).to_be_visible()
+    expect(page.locator(".snippet").first).to_contain_text('data-agent="pk_')
+    _named(page)
+    screenshot(page, "24-widget-designer")
+    widget = api.get(f"/api/agents/{agent['id']}/widget").json()
+    assert widget["status"] == "deployed"
+    assert widget["settings"]["button_label"] == "Ask Maya"
+    assert widget["settings"]["allowed_origins"] == ["https://www.juniperlanevet.example"]
+    page.get_by_role("button", name="Pause the widget").click()
+    expect(page.get_by_role("status").filter(has_text="paused")).to_be_visible()
+    assert api.get(f"/api/agents/{agent['id']}").json()["status"] == "paused"
+    # Bad input is refused in plain words.
+    page.get_by_label("Allowed sites").fill("not a website")
+    page.get_by_role("button", name="Save widget").click()
+    expect(page.get_by_role("alert")).to_contain_text("allowed_origins")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "25-widget-designer-phone")
+
+
+def test_workspace_settings_team_and_keys(
+    dashboard: tuple[Page, httpx.Client, dict], screenshot: Callable[[Page, str], Path]
+) -> None:
+    page, api, _ = dashboard
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("heading", name="Workspace and providers")).to_be_visible()
+    expect(page.get_by_label("Business name")).to_have_value("Juniper Lane Veterinary Clinic")
+
+    # A provider key is stored, never shown again.
+    page.get_by_label("Endpoint URL").fill("https://llm.example/v1")
+    page.get_by_label("Model", exact=True).fill("receptionist-large")
+    page.get_by_label("Language model API key").fill("sk-test-abcd1234")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    expect(page.get_by_text("Stored (…1234)")).to_be_visible()
+    settings = api.get("/api/workspace").json()["settings"]
+    assert settings["llm_base_url"] == "https://llm.example/v1"
+    assert settings["llm_api_key"]["set"] is True and "sk-test" not in str(settings)
+
+    # A team member.
+    page.get_by_label("Name", exact=True).fill("Sam Lee")
+    page.get_by_label("Email", exact=True).fill("sam@juniperlanevet.example")
+    page.get_by_label("First password (they change it)").fill("a long enough password")
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("cell", name="sam@juniperlanevet.example")).to_be_visible()
+    members = {m["email"]: m["role"] for m in api.get("/api/workspace/members").json()}
+    assert members["sam@juniperlanevet.example"] == "member"
+
+    # An API key, shown once, that works.
+    page.get_by_label("Key name").fill("CRM sync")
+    page.get_by_role("button", name="Create key").click()
+    key = page.locator(".notice .snippet").inner_text(timeout=WAIT_MS).strip()
+    assert key.startswith("fdk_")
+    assert (
+        httpx.get(
+            f"{api.base_url}/api/agents", headers={"Authorization": f"Bearer {key}"}
+        ).status_code
+        == 200
+    )
+    _named(page)
+    screenshot(page, "26-workspace-settings")
