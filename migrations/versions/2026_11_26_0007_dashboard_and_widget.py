@@ -29,9 +29,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     for (agent_id,) in connection.execute(sa.select(agents.c.id)).all():
         key = "pk_" + secrets.token_urlsafe(18)
-        connection.execute(
-            agents.update().where(agents.c.id == agent_id).values(public_key=key)
-        )
+        connection.execute(agents.update().where(agents.c.id == agent_id).values(public_key=key))
     with op.batch_alter_table("agents", schema=None) as batch_op:
         batch_op.alter_column("public_key", existing_type=sa.String(length=40), nullable=False)
         batch_op.create_unique_constraint(batch_op.f("uq_agents_public_key"), ["public_key"])
