@@ -136,7 +136,7 @@ def open_talk_page(
     browsers: list[Browser] = []
     consoles: list[list[str]] = []
 
-    def open_page(microphone_wav: Path) -> Talk:
+    def open_page(microphone_wav: Path, path: str | None = None) -> Talk:
         browser = playwright_driver.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
@@ -162,7 +162,7 @@ def open_talk_page(
             "response",
             lambda r: r.status >= 400 and console.append(f"HTTP {r.status}: {r.url}"),
         )
-        page.goto(f"{live_server.url}/talk/{live_server.agent['id']}")
+        page.goto(live_server.url + (path or f"/talk/{live_server.agent['id']}"))
         return Talk(page, console)
 
     yield open_page
@@ -181,7 +181,11 @@ def screenshot() -> Callable[[Page, str], Path]:
     def take(page: Page, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
+        # A full-page capture draws sticky bars where the viewport happened to end: pin
+        # them to their place in the page for the picture only.
+        pinned = page.add_style_tag(content=".topbar, .sticky-actions { position: static; }")
         page.screenshot(path=str(path), full_page=True)
+        pinned.evaluate("style => style.remove()")
         return path
 
     return take

@@ -127,3 +127,24 @@ def test_dropped_connection_reconnects_as_a_new_call(
     _hang_up(page)
     # The dropped call was closed on the server too.
     _ended_conversation(live_server, first)
+
+
+def test_dashboard_test_console_call_shows_captions_and_timings(
+    live_server, open_talk_page, caller_wav, fake_llm: ScriptedLLM
+) -> None:  # type: ignore[no-untyped-def]
+    """The agent page's test console makes the same call, with the turn's latency inline."""
+    fake_llm.script(Say(ANSWER), Say(ANSWER), Say(ANSWER))
+    agent_id = live_server.agent["id"]
+    talk = open_talk_page(
+        caller_wav("How much is a rabies vaccination?"), f"/agents/{agent_id}/test"
+    )
+    page = talk.page
+    page.get_by_role("button", name="Call").click()
+    expect(page.locator(".call-state")).to_have_text("Connected", timeout=60_000)
+    transcript = page.get_by_role("log", name="Conversation")
+    expect(transcript).to_contain_text(ANSWER, timeout=CALL_S * 1000)
+    answer = transcript.locator(".line.agent.done", has_text=ANSWER).first
+    expect(answer.locator(".timings")).to_contain_text("end of speech to audio", timeout=60_000)
+    expect(transcript.locator(".line.caller", has_text="vaccination").first).to_be_visible()
+    page.get_by_role("button", name="Hang up").click()
+    expect(page.locator(".call-state")).to_have_text("Call ended", timeout=30_000)

@@ -83,12 +83,25 @@ def services_with_prices(chunks: list[tuple[str, str]]) -> list[dict[str, str]]:
     return list(found.values())[:30]
 
 
-def _first(finder: Any, chunks: list[tuple[str, str]]) -> str:
+# A sentence like this gives another line (the emergency number, a partner's), not the
+# business's own.
+_OTHER_LINE = re.compile(r"emergenc|after[- ]hours|out of hours|forwarded|\bER\b", re.I)
+
+
+def _main_contact(finder: Any, chunks: list[tuple[str, str]]) -> str:
+    """The business's own phone number or email: the one the most sentences give without
+    calling it an emergency or after-hours line (then the most mentioned, the first met on a
+    tie). Sites repeat the emergency line on many pages; the main number is on fewer."""
+    plain: dict[str, int] = {}
+    anywhere: dict[str, int] = {}
     for text, _ in chunks:
-        values = finder(text)
-        if values:
-            return str(values[0])
-    return ""
+        for sentence in sentences(text):
+            for value in dict.fromkeys(str(v) for v in finder(sentence)):
+                anywhere[value] = anywhere.get(value, 0) + 1
+                if not _OTHER_LINE.search(sentence):
+                    plain[value] = plain.get(value, 0) + 1
+    counts = plain or anywhere
+    return max(counts, key=lambda value: counts[value], default="")
 
 
 def _quote(found: dict[str, Any], key: str) -> str:
@@ -158,8 +171,8 @@ def generate(
             or _said(questions, "location.address.confirm", found, "location.address")
         )[:500]
         or None,
-        "phone": _first(answers.phones_in, chunks) or None,
-        "email": _first(answers.emails_in, chunks) or None,
+        "phone": _main_contact(answers.phones_in, chunks) or None,
+        "email": _main_contact(answers.emails_in, chunks) or None,
         "hours_note": " ".join(
             x if x.endswith(".") else x + "." for x in (hours_said, holidays) if x
         )[:1000]
