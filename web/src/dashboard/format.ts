@@ -3,12 +3,18 @@
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
+/** The server's times are UTC; some (read back from SQLite) come without an offset, which
+ * a browser would take for local time. */
+function parse(value: string): Date {
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
+}
+
 export function when(value: string | null | undefined): string {
-  return value ? dateTime.format(new Date(value)) : "—";
+  return value ? dateTime.format(parse(value)) : "—";
 }
 
 export function day(value: string | null | undefined): string {
-  return value ? dateOnly.format(new Date(value)) : "—";
+  return value ? dateOnly.format(parse(value)) : "—";
 }
 
 export function percent(score: number | null | undefined): string {
