@@ -1,5 +1,5 @@
 /** The small pieces every page uses: loading, errors, empty states, status badges. */
-import type { ReactNode } from "react";
+import type { FormEvent, ReactNode } from "react";
 
 export function Loading({ label = "Loading" }: { label?: string }) {
   return (
@@ -90,5 +90,45 @@ export function Field({
         </p>
       )}
     </div>
+  );
+}
+
+/** Under a form: what went wrong, or that it worked. */
+export function FormStatus({ error, done }: { error: unknown; done?: string }) {
+  return (
+    <>
+      <ErrorNote error={error} />
+      {done && (
+        <p className="ok" role="status">
+          {done}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The card the sign-in and first-run pages put their form in. */
+export function AuthCard({
+  title,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  onSubmit: (event: FormEvent) => void;
+  children: ReactNode;
+}) {
+  return (
+    <main className="auth-page" id="main">
+      <form className="card auth-card" onSubmit={onSubmit} aria-labelledby="auth-title">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            F
+          </span>
+          Frontdesk
+        </div>
+        <h1 id="auth-title">{title}</h1>
+        {children}
+      </form>
+    </main>
   );
 }

@@ -3,6 +3,7 @@
  * empty `<main id="talk">` carrying the agent's id and name; everything inside is built here.
  */
 import "./talk.css";
+import { element } from "../element";
 import { createCall } from "../voice";
 import type { CallState, Caption, Role, Turn } from "../voice";
 
@@ -16,17 +17,6 @@ const STATE_TEXT: Record<CallState, string> = {
 };
 
 const ROLE_NAME: Record<Role, string> = { caller: "You", agent: "Agent" };
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** `end_of_speech_to_audio_ms: 812.4` → "end of speech to audio 812 ms". */
 function timingText(name: string, value: number): string {

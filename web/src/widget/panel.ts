@@ -4,18 +4,8 @@
  */
 import { createCall, type Call, type CallState, type Caption, type Role, type Turn } from "../voice";
 import { WidgetApi, WidgetError, type WidgetConfig } from "./api";
+import { element as el } from "../element";
 import styles from "./widget.css?inline";
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const CALL_TEXT: Record<CallState, string> = {
   idle: "",

@@ -4,7 +4,7 @@ import { listExams, readExam, startExam } from "../../client/sdk.gen";
 import type { ExamPublic } from "../../client/types.gen";
 import { call } from "../api";
 import { percent, when } from "../format";
-import { useLoad } from "../load";
+import { useAction, useLoad } from "../load";
 import { Empty, ErrorNote, Loading, StatusBadge } from "../ui";
 import { useAgent } from "./agent-page";
 
@@ -55,7 +55,7 @@ export function ExamsTab() {
   const { agent, reload: reloadAgent } = useAgent();
   const exams = useLoad(() => call(listExams({ path: { agent_id: agent.id } })), [agent.id]);
   const [open, setOpen] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const running = exams.data?.some((e) => e.status === "running" || e.status === "queued");
   const reloadExams = exams.reload;
 
@@ -69,16 +69,12 @@ export function ExamsTab() {
     };
   }, [running, reloadExams, reloadAgent]);
 
-  const start = async () => {
-    setError(undefined);
-    try {
+  const start = () =>
+    action.run(async () => {
       const exam = await call(startExam({ path: { agent_id: agent.id } }));
       setOpen(exam.id);
       exams.reload();
-    } catch (problem) {
-      setError(problem);
-    }
-  };
+    });
 
   return (
     <section className="card" aria-labelledby="exams-title">
@@ -91,7 +87,7 @@ export function ExamsTab() {
       <p className="muted">
         20–50 questions from the agent's own facts and knowledge, and a few it must admit it cannot answer.
       </p>
-      <ErrorNote error={error ?? exams.error} retry={exams.reload} />
+      <ErrorNote error={action.error ?? exams.error} retry={exams.reload} />
       {exams.loading && !exams.data && <Loading label="Loading exams" />}
       {exams.data?.length === 0 && <Empty title="No exam yet">Run one to see how the agent answers.</Empty>}
       <ul className="exam-list">

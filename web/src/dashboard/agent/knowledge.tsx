@@ -7,7 +7,7 @@ import { addSource, deleteSource, listSourceChunks, listSources, recrawlSource, 
 import type { SearchResponse, SourcePublic } from "../../client/types.gen";
 import { call } from "../api";
 import { plural, when } from "../format";
-import { useLoad } from "../load";
+import { useAction, useLoad } from "../load";
 import { Empty, ErrorNote, Field, Loading, StatusBadge } from "../ui";
 import { useAgent } from "./agent-page";
 import { IngestionList, useIngestion } from "./ingestion";
@@ -51,14 +51,11 @@ function AddSource({ agentId, onAdded }: { agentId: string; onAdded: () => void 
   const [files, setFiles] = useState<File[]>([]);
   const [title, setTitle] = useState("");
   const [text, setText] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void action.run(async () => {
       const path = { agent_id: agentId };
       if (kind === "website") await call(addSource({ path, body: { kind: "website", url } }));
       else if (kind === "text") await call(addSource({ path, body: { kind: "text", title: title || "Pasted text", text } }));
@@ -68,11 +65,7 @@ function AddSource({ agentId, onAdded }: { agentId: string; onAdded: () => void 
       setTitle("");
       setFiles([]);
       onAdded();
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -114,10 +107,10 @@ function AddSource({ agentId, onAdded }: { agentId: string; onAdded: () => void 
           </Field>
         </>
       )}
-      <ErrorNote error={error} />
+      <ErrorNote error={action.error} />
       <div className="actions">
-        <button type="submit" disabled={busy}>
-          {busy ? "Adding…" : "Add"}
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? "Adding…" : "Add"}
         </button>
       </div>
     </form>
@@ -127,20 +120,11 @@ function AddSource({ agentId, onAdded }: { agentId: string; onAdded: () => void 
 function SearchBox({ agentId }: { agentId: string }) {
   const [q, setQ] = useState("");
   const [answer, setAnswer] = useState<SearchResponse>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const action = useAction();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!q.trim()) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      setAnswer(await call(search({ path: { agent_id: agentId }, query: { q, k: 5 } })));
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    void action.run(async () => setAnswer(await call(search({ path: { agent_id: agentId }, query: { q, k: 5 } }))));
   };
   return (
     <section className="card" aria-labelledby="search-title">
@@ -150,11 +134,11 @@ function SearchBox({ agentId }: { agentId: string }) {
           Question or words
         </label>
         <input id="knowledge-q" type="search" placeholder="e.g. how much is a checkup?" value={q} onChange={(e) => setQ(e.target.value)} />
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={action.busy}>
           Search
         </button>
       </form>
-      <ErrorNote error={error} />
+      <ErrorNote error={action.error} />
       {answer && answer.results.length === 0 && <p className="muted">Nothing in the knowledge matches.</p>}
       {answer && answer.results.length > 0 && (
         <ol className="results" aria-label="Search results">
@@ -177,7 +161,7 @@ export function KnowledgeTab() {
   const sources = useLoad(() => call(listSources({ path: { agent_id: agent.id } })), [agent.id, round]);
   const ingestion = useIngestion(agent.id, round);
   const [open, setOpen] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const refresh = () => {
     setRound((n) => n + 1);
     reloadAgent();
@@ -189,15 +173,11 @@ export function KnowledgeTab() {
     if (ingestion.done) reloadSources();
   }, [ingestion.done, reloadSources]);
 
-  const act = async (request: Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await request;
+  const act = (request: () => Promise<unknown>) =>
+    action.run(async () => {
+      await request();
       refresh();
-    } catch (problem) {
-      setError(problem);
-    }
-  };
+    });
 
   return (
     <div className="grid-2">
@@ -211,7 +191,7 @@ export function KnowledgeTab() {
         <section className="card" aria-labelledby="sources-title">
           <h3 id="sources-title">Sources</h3>
           {sources.loading && !sources.data && <Loading label="Loading sources" />}
-          <ErrorNote error={sources.error ?? error} retry={sources.reload} />
+          <ErrorNote error={sources.error ?? action.error} retry={sources.reload} />
           {sources.data?.length === 0 && <Empty title="No sources yet">Add your website or a document.</Empty>}
           <ul className="source-list">
             {sources.data?.map((source) => (
@@ -238,7 +218,7 @@ export function KnowledgeTab() {
                     <button
                       type="button"
                       className="secondary small"
-                      onClick={() => void act(call(recrawlSource({ path: { agent_id: agent.id, source_id: source.id } })))}
+                      onClick={() => void act(() => call(recrawlSource({ path: { agent_id: agent.id, source_id: source.id } })))}
                     >
                       Re-crawl
                     </button>
@@ -248,7 +228,7 @@ export function KnowledgeTab() {
                     className="danger small"
                     onClick={() => {
                       if (window.confirm(`Delete ${sourceName(source)} and everything read from it?`)) {
-                        void act(call(deleteSource({ path: { agent_id: agent.id, source_id: source.id } })));
+                        void act(() => call(deleteSource({ path: { agent_id: agent.id, source_id: source.id } })));
                       }
                     }}
                   >

@@ -6,7 +6,8 @@ import { useState, type FormEvent } from "react";
 import { updateAgent } from "../../client/sdk.gen";
 import type { AgentSettings, AgentUpdate, AppointmentType, BusinessFacts, HandoffContact, OpeningInterval, Service } from "../../client/types.gen";
 import { call } from "../api";
-import { ErrorNote, Field } from "../ui";
+import { useAction } from "../load";
+import { Field, FormStatus } from "../ui";
 import { useAgent } from "./agent-page";
 import { TOOL_TEXT } from "./summary";
 
@@ -97,9 +98,7 @@ function draftOf(agent: AgentSettings) {
 export function SettingsEditor() {
   const { agent, replace } = useAgent();
   const [draft, setDraft] = useState(() => draftOf(agent));
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const facts = draft.facts;
   const setFact = (key: keyof BusinessFacts, value: unknown) => setDraft({ ...draft, facts: { ...facts, [key]: value } });
   const text = (key: "address" | "phone" | "email" | "hours_note" | "business_name" | "description") => ({
@@ -107,12 +106,9 @@ export function SettingsEditor() {
     onChange: (e: { target: { value: string } }) => setFact(key, e.target.value || null),
   });
 
-  const save = async (event: FormEvent) => {
+  const save = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setSaved(false);
-    try {
+    void action.run(async () => {
       const hours = Object.fromEntries(DAYS.map(([d, label]) => [d, parseHours(label, draft.hours[d])]));
       const body: AgentUpdate = {
         name: draft.name,
@@ -125,12 +121,7 @@ export function SettingsEditor() {
       };
       const updated = await call(updateAgent({ path: { agent_id: agent.id }, body }));
       replace({ ...agent, ...updated });
-      setSaved(true);
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    }, "Saved.");
   };
 
   return (
@@ -246,14 +237,9 @@ export function SettingsEditor() {
         />
       </section>
       <div className="sticky-actions">
-        <ErrorNote error={error} />
-        {saved && (
-          <p className="ok" role="status">
-            Saved.
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {busy ? "Saving…" : "Save changes"}
+        <FormStatus error={action.error} done={action.done} />
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? "Saving…" : "Save changes"}
         </button>
       </div>
     </form>

@@ -7,8 +7,8 @@ import { useEffect, useState, type FormEvent } from "react";
 import { deployAgent, getWidget, pauseAgent, updateWidget } from "../../client/sdk.gen";
 import type { WidgetSettings } from "../../client/types.gen";
 import { call } from "../api";
-import { useLoad } from "../load";
-import { ErrorNote, Field, Loading, StatusBadge } from "../ui";
+import { useAction, useLoad } from "../load";
+import { ErrorNote, Field, FormStatus, Loading, StatusBadge } from "../ui";
 import { useAgent } from "./agent-page";
 
 type Mode = "voice" | "text";
@@ -53,9 +53,7 @@ export function WidgetDesigner() {
   const widget = useLoad(() => call(getWidget({ path })), [agent.id]);
   const [draft, setDraft] = useState<Required<WidgetSettings>>();
   const [origins, setOrigins] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   useEffect(() => {
     if (widget.data) {
@@ -67,43 +65,30 @@ export function WidgetDesigner() {
   if (!widget.data || !draft) return widget.loading ? <Loading label="Loading the widget" /> : <ErrorNote error={widget.error} retry={widget.reload} />;
   const state = widget.data;
 
-  const save = async (event: FormEvent) => {
+  const save = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    setNote("");
-    try {
-      const body = { ...draft, allowed_origins: origins.split(/[\s,]+/).filter(Boolean) };
-      widget.set(await call(updateWidget({ path, body })));
-      setNote("Saved.");
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    const body = { ...draft, allowed_origins: origins.split(/[\s,]+/).filter(Boolean) };
+    void action.run(async () => widget.set(await call(updateWidget({ path, body }))), "Saved.");
   };
 
-  const switchLive = async (action: "deploy" | "pause") => {
-    setError(undefined);
-    setNote("");
-    try {
-      const updated = await call((action === "deploy" ? deployAgent : pauseAgent)({ path }));
-      replace({ ...agent, ...updated });
-      widget.set({ ...state, status: updated.status });
-      setNote(action === "deploy" ? "The widget is live." : "The widget is paused: it politely refuses new conversations.");
-    } catch (problem) {
-      setError(problem);
-    }
-  };
+  const switchLive = (to: "deploy" | "pause") =>
+    action.run(
+      async () => {
+        const updated = await call((to === "deploy" ? deployAgent : pauseAgent)({ path }));
+        replace({ ...agent, ...updated });
+        widget.set({ ...state, status: updated.status });
+      },
+      to === "deploy" ? "The widget is live." : "The widget is paused: it politely refuses new conversations.",
+    );
 
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(state.snippet);
-      setNote("Snippet copied.");
-    } catch {
-      setNote("Select the snippet and copy it (the browser did not allow copying).");
-    }
-  };
+  const copy = () =>
+    action.run(async () => {
+      try {
+        await navigator.clipboard.writeText(state.snippet);
+      } catch {
+        throw new Error("Select the snippet and copy it (the browser did not allow copying).");
+      }
+    }, "Snippet copied.");
 
   const setMode = (mode: Mode, on: boolean) =>
     setDraft({ ...draft, modes: on ? [...new Set([...draft.modes, mode])] : draft.modes.filter((m) => m !== mode) });
@@ -194,15 +179,10 @@ export function WidgetDesigner() {
             onChange={(e) => setDraft({ ...draft, daily_minutes_cap: Number(e.target.value) })}
           />
         </Field>
-        <ErrorNote error={error} />
-        {note && (
-          <p className="ok" role="status">
-            {note}
-          </p>
-        )}
+        <FormStatus error={action.error} done={action.done} />
         <div className="actions">
-          <button type="submit" disabled={busy}>
-            {busy ? "Saving…" : "Save widget"}
+          <button type="submit" disabled={action.busy}>
+            {action.busy ? "Saving…" : "Save widget"}
           </button>
         </div>
       </form>

@@ -3,8 +3,9 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { login, setupStatus } from "../../client/sdk.gen";
 import { call } from "../api";
+import { useAction } from "../load";
 import { useSession } from "../session";
-import { ErrorNote, Field } from "../ui";
+import { AuthCard, ErrorNote, Field } from "../ui";
 
 /** Only paths of this site: `next` must not send the owner elsewhere after signing in. */
 function safeNext(next: string | null): string {
@@ -17,8 +18,7 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   // An install without an owner yet has nobody to sign in: first-run setup comes first.
   useEffect(() => {
@@ -29,56 +29,41 @@ export function LoginPage() {
 
   if (me) return <Navigate to={safeNext(params.get("next"))} replace />;
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void action.run(async () => {
       await call(login({ body: { email, password } }));
       await refresh();
       navigate(safeNext(params.get("next")), { replace: true });
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <main className="auth-page" id="main">
-      <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            F
-          </span>
-          Frontdesk
-        </div>
-        <h1 id="login-title">Sign in</h1>
-        <Field label="Email" id="login-email">
-          <input
-            id="login-email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </Field>
-        <Field label="Password" id="login-password">
-          <input
-            id="login-password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
-        <ErrorNote error={error} />
-        <button type="submit" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
-      </form>
-    </main>
+    <AuthCard title="Sign in" onSubmit={submit}>
+      <Field label="Email" id="login-email">
+        <input
+          id="login-email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+      </Field>
+      <Field label="Password" id="login-password">
+        <input
+          id="login-password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </Field>
+      <ErrorNote error={action.error} />
+      <button type="submit" disabled={action.busy}>
+        {action.busy ? "Signing in…" : "Sign in"}
+      </button>
+    </AuthCard>
   );
 }

@@ -7,7 +7,8 @@ import { Navigate, useNavigate, useSearchParams } from "react-router";
 import { setup, setupStatus } from "../../client/sdk.gen";
 import { call } from "../api";
 import { useSession } from "../session";
-import { ErrorNote, Field, Loading } from "../ui";
+import { useAction } from "../load";
+import { AuthCard, ErrorNote, Field, Loading } from "../ui";
 
 export function SetupPage() {
   const { me, refresh } = useSession();
@@ -16,8 +17,7 @@ export function SetupPage() {
   const token = params.get("token") ?? "";
   const [needed, setNeeded] = useState<boolean>();
   const [form, setForm] = useState({ workspace_name: "", name: "", email: "", password: "" });
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   useEffect(() => {
     void setupStatus().then((result) => setNeeded(result.data?.needed ?? false));
@@ -30,31 +30,17 @@ export function SetupPage() {
   const change = (field: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm({ ...form, [field]: e.target.value });
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    void action.run(async () => {
       await call(setup({ body: { ...form, token } }));
       await refresh();
       navigate("/", { replace: true });
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <main className="auth-page" id="main">
-      <form className="card auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="setup-title">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            F
-          </span>
-          Frontdesk
-        </div>
-        <h1 id="setup-title">Welcome! Create the owner account</h1>
+    <AuthCard title="Welcome! Create the owner account" onSubmit={submit}>
         {!token && (
           <p className="notice" role="alert">
             Open this page with the setup link that <code>make run</code> printed (it is also
@@ -89,11 +75,10 @@ export function SetupPage() {
             onChange={change("password")}
           />
         </Field>
-        <ErrorNote error={error} />
-        <button type="submit" disabled={busy || !token}>
-          {busy ? "Creating…" : "Create account"}
+        <ErrorNote error={action.error} />
+        <button type="submit" disabled={action.busy || !token}>
+          {action.busy ? "Creating…" : "Create account"}
         </button>
-      </form>
-    </main>
+    </AuthCard>
   );
 }

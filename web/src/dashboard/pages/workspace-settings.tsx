@@ -18,9 +18,9 @@ import {
 import type { MemberCreate } from "../../client/types.gen";
 import { call } from "../api";
 import { when } from "../format";
-import { useLoad } from "../load";
+import { useAction, useLoad } from "../load";
 import { useSession } from "../session";
-import { Empty, ErrorNote, Field, Loading, PageHeader } from "../ui";
+import { Empty, ErrorNote, Field, FormStatus, Loading, PageHeader } from "../ui";
 
 const SECRETS = [
   ["llm_api_key", "Language model API key"],
@@ -36,8 +36,7 @@ function WorkspaceSection() {
   const [plain, setPlain] = useState({ llm_base_url: "", llm_model: "", livekit_url: "", voice_stt: "local", voice_tts: "local" });
   // Secrets are write-only: a typed value replaces the stored one, "clear" removes it.
   const [secrets, setSecrets] = useState<Partial<Record<SecretName, string | null>>>({});
-  const [error, setError] = useState<unknown>();
-  const [note, setNote] = useState("");
+  const action = useAction();
   const { refresh } = useSession();
 
   useEffect(() => {
@@ -57,25 +56,20 @@ function WorkspaceSection() {
   if (!workspace.data) return workspace.loading ? <Loading label="Loading the workspace" /> : <ErrorNote error={workspace.error} retry={workspace.reload} />;
   const stored = workspace.data.settings;
 
-  const save = async (event: FormEvent) => {
+  const save = (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
-    setNote("");
-    try {
-      const settings = {
+    const settings = {
         llm_base_url: plain.llm_base_url || null,
         llm_model: plain.llm_model || null,
         livekit_url: plain.livekit_url || null,
         voice_stt: plain.voice_stt as "local" | "openai",
         voice_tts: plain.voice_tts as "local" | "openai",
-        ...secrets,
-      };
+      ...secrets,
+    };
+    void action.run(async () => {
       workspace.set(await call(updateWorkspace({ body: { name, settings } })));
       await refresh();
-      setNote("Saved.");
-    } catch (problem) {
-      setError(problem);
-    }
+    }, "Saved.");
   };
 
   return (
@@ -150,14 +144,11 @@ function WorkspaceSection() {
           );
         })}
       </div>
-      <ErrorNote error={error} />
-      {note && (
-        <p className="ok" role="status">
-          {note}
-        </p>
-      )}
+      <FormStatus error={action.error} done={action.done} />
       <div className="actions">
-        <button type="submit">Save settings</button>
+        <button type="submit" disabled={action.busy}>
+          Save settings
+        </button>
       </div>
     </form>
   );
@@ -168,29 +159,23 @@ function TeamSection() {
   const members = useLoad(() => call(listMembers()), []);
   const blank: MemberCreate = { email: "", name: "", role: "member", password: "" };
   const [form, setForm] = useState<MemberCreate>(blank);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
 
-  const act = async (request: Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await request;
+  const act = (request: () => Promise<unknown>) =>
+    action.run(async () => {
+      await request();
       members.reload();
-      return true;
-    } catch (problem) {
-      setError(problem);
-      return false;
-    }
-  };
+    });
   const invite = async (event: FormEvent) => {
     event.preventDefault();
-    if (await act(call(addMember({ body: form })))) setForm(blank);
+    if (await act(() => call(addMember({ body: form })))) setForm(blank);
   };
 
   return (
     <section className="card" aria-labelledby="team-title">
       <h2 id="team-title">Team</h2>
       {members.loading && !members.data && <Loading label="Loading the team" />}
-      <ErrorNote error={error ?? members.error} />
+      <ErrorNote error={action.error ?? members.error} />
       {members.data && (
         <table className="table">
           <thead>
@@ -215,7 +200,7 @@ function TeamSection() {
                       <select
                         aria-label={`Role of ${m.email}`}
                         value={m.role}
-                        onChange={(e) => void act(call(updateMember({ path: { user_id: m.id }, body: { role: e.target.value as "admin" | "member" } })))}
+                        onChange={(e) => void act(() => call(updateMember({ path: { user_id: m.id }, body: { role: e.target.value as "admin" | "member" } })))}
                       >
                         <option value="admin">Admin</option>
                         <option value="member">Member</option>
@@ -231,7 +216,7 @@ function TeamSection() {
                         className="danger small"
                         onClick={() => {
                           if (window.confirm(`Remove ${m.email} from the workspace?`)) {
-                            void act(call(removeMember({ path: { user_id: m.id } })));
+                            void act(() => call(removeMember({ path: { user_id: m.id } })));
                           }
                         }}
                       >
@@ -276,33 +261,26 @@ function ApiKeysSection() {
   const keys = useLoad(() => call(listApiKeys()), []);
   const [name, setName] = useState("");
   const [created, setCreated] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>();
-  const create = async (event: FormEvent) => {
+  const action = useAction();
+  const create = (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
-    try {
+    void action.run(async () => {
       const key = await call(createApiKey({ body: { name } }));
       setCreated(key.key);
       setName("");
       keys.reload();
-    } catch (problem) {
-      setError(problem);
-    }
+    });
   };
-  const revoke = async (id: string) => {
-    setError(undefined);
-    try {
+  const revoke = (id: string) =>
+    action.run(async () => {
       await call(revokeApiKey({ path: { key_id: id } }));
       keys.reload();
-    } catch (problem) {
-      setError(problem);
-    }
-  };
+    });
   return (
     <section className="card" aria-labelledby="keys-title">
       <h2 id="keys-title">API keys</h2>
       <p className="muted">For scripts and servers: send one as <code>Authorization: Bearer fdk_…</code>.</p>
-      <ErrorNote error={error ?? keys.error} />
+      <ErrorNote error={action.error ?? keys.error} />
       {created && (
         <div className="notice" role="status">
           <p>Your new key (shown only now, store it somewhere safe):</p>
@@ -356,20 +334,14 @@ function ApiKeysSection() {
 function PasswordSection() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [note, setNote] = useState("");
-  const submit = async (event: FormEvent) => {
+  const action = useAction();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(undefined);
-    setNote("");
-    try {
+    void action.run(async () => {
       await call(changePassword({ body: { current_password: current, new_password: next } }));
       setCurrent("");
       setNext("");
-      setNote("Password changed. Other browsers were signed out.");
-    } catch (problem) {
-      setError(problem);
-    }
+    }, "Password changed. Other browsers were signed out.");
   };
   return (
     <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="password-title">
@@ -382,14 +354,11 @@ function PasswordSection() {
           <input id="pw-new" type="password" autoComplete="new-password" minLength={8} required value={next} onChange={(e) => setNext(e.target.value)} />
         </Field>
       </div>
-      <ErrorNote error={error} />
-      {note && (
-        <p className="ok" role="status">
-          {note}
-        </p>
-      )}
+      <FormStatus error={action.error} done={action.done} />
       <div className="actions">
-        <button type="submit">Change password</button>
+        <button type="submit" disabled={action.busy}>
+          Change password
+        </button>
       </div>
     </form>
   );

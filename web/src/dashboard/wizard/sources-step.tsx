@@ -2,6 +2,7 @@
 import { useRef, useState, type DragEvent, type FormEvent } from "react";
 import { createAgent } from "../../client/sdk.gen";
 import { call } from "../api";
+import { useAction } from "../load";
 import { ErrorNote, Field } from "../ui";
 
 const ACCEPT = ".pdf,.docx,.txt,.md,.html,.htm";
@@ -16,8 +17,7 @@ export function SourcesStep({ onCreated }: { onCreated: (agentId: string) => voi
   const [text, setText] = useState("");
   const [files, setFiles] = useState<File[]>([]);
   const [dragging, setDragging] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const picker = useRef<HTMLInputElement>(null);
 
   const add = (list: FileList | null) => {
@@ -31,15 +31,12 @@ export function SourcesStep({ onCreated }: { onCreated: (agentId: string) => voi
     add(event.dataTransfer.files);
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!website.trim() && files.length === 0 && !text.trim()) {
-      setError(new Error("Give a website, a document or some text for the agent to learn from."));
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    try {
+    void action.run(async () => {
+      if (!website.trim() && files.length === 0 && !text.trim()) {
+        throw new Error("Give a website, a document or some text for the agent to learn from.");
+      }
       const agent = await call(
         createAgent({
           body: {
@@ -51,11 +48,7 @@ export function SourcesStep({ onCreated }: { onCreated: (agentId: string) => voi
         }),
       );
       onCreated(agent.id);
-    } catch (problem) {
-      setError(problem);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -125,10 +118,10 @@ export function SourcesStep({ onCreated }: { onCreated: (agentId: string) => voi
       <Field label="Anything else (optional)" id="agent-text" hint="Paste prices, policies or notes.">
         <textarea id="agent-text" rows={3} value={text} aria-describedby="agent-text-hint" onChange={(e) => setText(e.target.value)} />
       </Field>
-      <ErrorNote error={error} />
+      <ErrorNote error={action.error} />
       <div className="actions">
-        <button type="submit" disabled={busy}>
-          {busy ? "Uploading…" : "Read my sources"}
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? "Uploading…" : "Read my sources"}
         </button>
       </div>
     </form>
