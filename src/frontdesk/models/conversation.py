@@ -28,6 +28,17 @@ class Conversation(IdMixin, TimestampMixin, Base):
     # When the caller joined the call's LiveKit room; stays empty for a call that was set up
     # but never answered, and for text conversations.
     connected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # What the owner reads after the conversation (conversations/analysis.py). The outcome
+    # and caller details come from the tools the agent used; the summary and the unanswered
+    # questions from a language model, so they stay empty (and `analysis_error` says why)
+    # when no model could write them.
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    # {"name", "phone", "email"}, each null when the caller did not give it.
+    caller_details: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    unanswered: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    analysis_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ConversationTurn(IdMixin, TimestampMixin, Base):
