@@ -1,9 +1,10 @@
 """Background jobs on Huey: SQLite queue by default, Redis when `FRONTDESK_QUEUE_URL` is set.
 
-The queue only carries "work on source X" messages. Whether the work is done, and where it
-stopped, lives in the database (see knowledge/ingestion.py), so a message lost with a killed
-worker costs nothing: `recover()` re-enqueues every unfinished source when a consumer starts,
-and a periodic sweep picks up sources whose worker went silent.
+The queue carries "work on source X" and "analyse conversation Y" messages. Whether the work
+is done, and where it stopped, lives in the database (see knowledge/ingestion.py and
+conversations/analysis_job.py), so a message lost with a killed worker costs nothing:
+`recover()` re-enqueues every unfinished source and unanalysed conversation when a consumer
+starts, and periodic sweeps pick up what a silent worker left.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
@@ -23,6 +25,17 @@ from frontdesk.knowledge.repository import KnowledgeRepository
 log = logging.getLogger(__name__)
 
 MAX_BUSY_RETRIES = 3
+# The periodic sweep leaves a just-ended conversation to the job its ending enqueued; one
+# still unanalysed after this long lost its job (a stopped worker) and is enqueued again.
+ANALYSIS_GRACE = timedelta(minutes=10)
+
+
+class ConversationAnalysis(Protocol):
+    """conversations/analysis_job.py's analyzer, as the queue needs it."""
+
+    def run(self, conversation_id: str) -> str | None: ...
+
+    def pending_ids(self, *, ended_before: datetime | None = None) -> list[str]: ...
 
 
 def build_huey(settings: Settings) -> Huey:
@@ -43,13 +56,38 @@ class JobQueue:
         self.settings = settings
         self.huey = huey or build_huey(settings)
         self.runner: IngestionRunner | None = None
+        self.analysis: ConversationAnalysis | None = None
         self._ingest = self.huey.task(name="ingest_source")(self._run_ingest)
         self._sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_stale_sources")(
             self._sweep_stale
         )
+        self._analyze = self.huey.task(name="analyze_conversation")(self._run_analysis)
+        self._sweep_analyses = self.huey.periodic_task(
+            crontab(minute="*"), name="sweep_unanalysed_conversations"
+        )(self._enqueue_unanalysed)
 
     def bind(self, runner: IngestionRunner) -> None:
         self.runner = runner
+
+    def bind_analysis(self, analysis: ConversationAnalysis) -> None:
+        self.analysis = analysis
+
+    def enqueue_analysis(self, conversation_id: str) -> None:
+        self._analyze(conversation_id)
+
+    def _run_analysis(self, conversation_id: str) -> None:
+        if self.analysis is None:
+            raise RuntimeError("this process has no conversation analysis bound")
+        outcome = self.analysis.run(conversation_id)
+        log.info("conversation %s analysed: %s", conversation_id, outcome)
+
+    def _enqueue_unanalysed(self, *, grace: timedelta = ANALYSIS_GRACE) -> int:
+        if self.analysis is None:
+            return 0
+        ids = self.analysis.pending_ids(ended_before=datetime.now(UTC) - grace)
+        for conversation_id in ids:
+            self.enqueue_analysis(conversation_id)
+        return len(ids)
 
     def enqueue_ingest(self, source_id: str) -> None:
         self._ingest(source_id)
@@ -67,7 +105,10 @@ class JobQueue:
             )
 
     def recover(self) -> int:
-        """Re-enqueue every unfinished source (at consumer start); claims make it safe."""
+        """Re-enqueue every unfinished source (at consumer start); claims make it safe. Ended
+        conversations still without an analysis are enqueued too (re-running one only
+        replaces it)."""
+        self._enqueue_unanalysed(grace=timedelta(0))
         return self._enqueue_unfinished(stale_only=False)
 
     def _sweep_stale(self) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdesk.config import Settings
+from frontdesk.conversations.analysis_job import ConversationAnalyzer
 from frontdesk.db import build_engine, build_sessionmaker
 from frontdesk.jobs import JobQueue
 from frontdesk.knowledge.ingestion import IngestionRunner
@@ -97,7 +98,7 @@ def build_resources(
     embedded = None
     if llm_factory is None and not settings.llm_base_url and settings.embedded_llm:
         embedded = EmbeddedModel(settings.resolved_data_dir, threads=settings.llm_threads)
-    return Resources(
+    resources = Resources(
         settings=settings,
         engine=engine,
         sessionmaker=sessions,
@@ -111,3 +112,5 @@ def build_resources(
         embedded_llm=embedded,
         speech=speech or LocalSpeech(settings.resolved_data_dir, threads=settings.llm_threads),
     )
+    queue.bind_analysis(ConversationAnalyzer(resources))
+    return resources

@@ -15,6 +15,7 @@ from frontdesk.conversations.schemas import (
     ConversationStarted,
     MessageIn,
     MessageOut,
+    Outcome,
     TranscriptOut,
 )
 from frontdesk.conversations.service import ConversationHub
@@ -51,10 +52,13 @@ def list_conversations(
         Channel | None, Query(description="Only this channel; without it, all but exams")
     ] = None,
     source: Literal["owner", "widget"] | None = None,
+    outcome: Annotated[
+        Outcome | None, Query(description="Only conversations analysed with this outcome")
+    ] = None,
 ) -> ConversationPage:
-    """The agent's conversations, newest first, with their turn count and the caller's
-    first words. `q` keeps those in which every word was said (by either side). Exam
-    questions are left out unless `channel=exam`."""
+    """The agent's conversations, newest first, with their turn count, the caller's first
+    words, and (once analysed) their outcome and summary. `q` keeps those in which every
+    word was said (by either side). Exam questions are left out unless `channel=exam`."""
     agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
     total, rows = ConversationRepository(db).page(
         principal.workspace_id,
@@ -64,6 +68,7 @@ def list_conversations(
         q=q,
         channel=channel,
         source=source,
+        outcome=outcome,
     )
     return ConversationPage(
         total=total,
@@ -78,6 +83,8 @@ def list_conversations(
                 end_reason=r.conversation.end_reason,
                 turn_count=r.turn_count,
                 preview=r.preview,
+                outcome=r.conversation.outcome,
+                summary=r.conversation.summary,
             )
             for r in rows
         ],
@@ -96,7 +103,8 @@ async def send_message(
 async def get_conversation(
     conversation_id: str, request: Request, principal: CurrentPrincipal
 ) -> dict:
-    """The transcript, turn by turn, with tool calls and timings."""
+    """The transcript, turn by turn, with tool calls and timings, and what the analysis
+    after the conversation found: outcome, summary, caller details, unanswered questions."""
     return await _hub(request).transcript(principal, conversation_id)
 
 
@@ -104,6 +112,17 @@ async def get_conversation(
 async def end_conversation(
     conversation_id: str, request: Request, principal: CurrentPrincipal
 ) -> Response:
-    """Hang up."""
+    """Hang up. The conversation is analysed in the background right after."""
     await _hub(request).end(principal, conversation_id, "ended by caller")
     return Response(status_code=204)
+
+
+@router.post("/conversations/{conversation_id}/analysis", status_code=202)
+async def reanalyse_conversation(
+    conversation_id: str, request: Request, principal: CurrentPrincipal
+) -> Response:
+    """Analyse an ended conversation again (e.g. after configuring a language model); the
+    new outcome, summary and details replace the old ones when the job has run. 409 while
+    the conversation is still going."""
+    await _hub(request).reanalyse(principal, conversation_id)
+    return Response(status_code=202)

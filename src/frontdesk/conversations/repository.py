@@ -49,6 +49,7 @@ class ConversationRepository:
         q: str | None,
         channel: str | None,
         source: str | None,
+        outcome: str | None = None,
     ) -> Select[Conversation]:
         query = select(Conversation).where(
             Conversation.workspace_id == workspace_id, Conversation.agent_id == agent_id
@@ -61,6 +62,8 @@ class ConversationRepository:
             query = query.where(Conversation.channel != "exam")
         if source:
             query = query.where(Conversation.source == source)
+        if outcome:
+            query = query.where(Conversation.outcome == outcome)
         # Every word must be said somewhere in the conversation, by either side.
         for word in (q or "").split()[:MAX_SEARCH_WORDS]:
             query = query.where(
@@ -81,10 +84,13 @@ class ConversationRepository:
         q: str | None = None,
         channel: str | None = None,
         source: str | None = None,
+        outcome: str | None = None,
     ) -> tuple[int, list[ConversationSummary]]:
         """Newest first: the number that match, and `limit` of them from `offset` with their
         turn counts and previews (three more queries, whatever the page size)."""
-        query = self._filtered(workspace_id, agent_id, q=q, channel=channel, source=source)
+        query = self._filtered(
+            workspace_id, agent_id, q=q, channel=channel, source=source, outcome=outcome
+        )
         total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = list(
             self.session.scalars(

@@ -42,6 +42,20 @@ class TurnOut(BaseModel):
     at: datetime
 
 
+Outcome = Literal["booked", "handed_off", "lead_captured", "message_taken", "answered", "abandoned"]
+OUTCOME_HELP = (
+    "How the conversation ended, decided from the tools the agent used (the first that "
+    'applies): "booked", "handed_off", "lead_captured", "message_taken", then "answered" '
+    '(the caller spoke and the agent replied) or "abandoned". Null until it is analysed.'
+)
+
+
+class CallerDetails(BaseModel):
+    name: str | None
+    phone: str | None
+    email: str | None
+
+
 class TranscriptOut(BaseModel):
     id: str
     agent_id: str
@@ -50,6 +64,19 @@ class TranscriptOut(BaseModel):
     started_at: datetime
     ended_at: datetime | None
     end_reason: str | None
+    outcome: str | None = Field(description=OUTCOME_HELP)
+    summary: str | None = Field(
+        description="A language model's summary (≤400 characters); null when none could be made"
+    )
+    caller_details: CallerDetails | None = Field(
+        description="What the caller gave: from the agent's tool calls first, then what the "
+        "summary's model heard in the caller's own words"
+    )
+    unanswered: list[str] | None = Field(
+        description="Questions the caller asked that the agent could not answer"
+    )
+    analyzed_at: datetime | None
+    analysis_error: str | None = Field(description="Why the summary is missing, if it is")
     turns: list[TurnOut]
 
 
@@ -66,6 +93,8 @@ class ConversationListed(BaseModel):
     end_reason: str | None
     turn_count: int
     preview: str | None = Field(description="The caller's first words (≤120 characters)")
+    outcome: str | None = Field(description=OUTCOME_HELP)
+    summary: str | None
 
 
 class ConversationPage(BaseModel):

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.agents.service import AgentService
+from frontdesk.conversations.analysis_job import SKIPPED_CHANNELS
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, Conflict, NotFound
@@ -269,7 +270,10 @@ class ConversationHub:
         turn = await live.conversation.reply(text)
         await self._db(lambda db: _store_turn(db, conversation_id, "agent", turn))
         if live.services.ended is not None:
+            # The agent hung up (end_conversation): its goodbye is stored now, so the
+            # analysis sees the whole conversation.
             await self.close(conversation_id)
+            self.resources.queue.enqueue_analysis(conversation_id)
         return turn
 
     async def transcript(self, principal: Principal, conversation_id: str) -> dict[str, Any]:
@@ -283,6 +287,12 @@ class ConversationHub:
                 "started_at": row.created_at,
                 "ended_at": row.ended_at,
                 "end_reason": row.end_reason,
+                "outcome": row.outcome,
+                "summary": row.summary,
+                "caller_details": row.caller_details,
+                "unanswered": row.unanswered,
+                "analyzed_at": row.analyzed_at,
+                "analysis_error": row.analysis_error,
                 "turns": [
                     {
                         "seq": t.seq,
@@ -299,13 +309,36 @@ class ConversationHub:
         return await self._db(read)
 
     async def end(self, principal: Principal, conversation_id: str, reason: str) -> None:
-        def finish(db: Session) -> None:
+        """End the conversation (the first ending's reason stands) and enqueue its analysis.
+
+        Every channel calls this once its turns are stored (the text endpoint, a voice
+        socket closing, the LiveKit worker), so the analysis is enqueued here even when the
+        row had already ended: a LiveKit webhook may have ended it before the last turns
+        were written."""
+
+        def finish(db: Session) -> str:
             row = self._load(db, principal, conversation_id)
             if row.status == "active":
                 row.status, row.end_reason, row.ended_at = "ended", reason, datetime.now(UTC)
+            return row.channel
 
-        await self._db(finish)
+        channel = await self._db(finish)
         await self.close(conversation_id)
+        if channel not in SKIPPED_CHANNELS:
+            self.resources.queue.enqueue_analysis(conversation_id)
+
+    async def reanalyse(self, principal: Principal, conversation_id: str) -> None:
+        """Enqueue the analysis of an ended conversation again (it replaces the last one)."""
+
+        def check(db: Session) -> None:
+            row = self._load(db, principal, conversation_id)
+            if row.status == "active":
+                raise Conflict("This conversation is still going; it is analysed once it ends.")
+            if row.channel in SKIPPED_CHANNELS:
+                raise Conflict("Exam questions are not analysed.")
+
+        await self._db(check)
+        self.resources.queue.enqueue_analysis(conversation_id)
 
     async def close(self, conversation_id: str) -> None:
         live = self._live.pop(conversation_id, None)

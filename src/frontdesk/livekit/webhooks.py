@@ -20,8 +20,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from frontdesk.config import Settings
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, on_commit
 from frontdesk.errors import BadRequest, NotFound, Unauthorized
+from frontdesk.jobs import JobQueue
 from frontdesk.livekit.tokens import conversation_of_room
 from frontdesk.models import Conversation
 from frontdesk.workspace.repository import WorkspaceRepository
@@ -94,12 +95,17 @@ def _verified_event(
     )
 
 
-def _end(row: Conversation, reason: str) -> None:
+def _end(db: Session, row: Conversation, reason: str, queue: JobQueue | None) -> None:
     if row.status == "active":
         row.status, row.end_reason, row.ended_at = "ended", reason, datetime.now(UTC)
+        # A call no agent worker answered has nobody else to enqueue its analysis; when a
+        # worker did, its own ending enqueues it again once every turn is stored.
+        if queue is not None:
+            conversation_id = row.id
+            on_commit(db, lambda: queue.enqueue_analysis(conversation_id))
 
 
-def apply_event(db: Session, event: WebhookEvent) -> bool:
+def apply_event(db: Session, event: WebhookEvent, queue: JobQueue | None = None) -> bool:
     """Record what `event` says about its call; False when it concerns nothing we track."""
     conversation_id = conversation_of_room(event.room.name)
     if conversation_id is None:
@@ -113,7 +119,7 @@ def apply_event(db: Session, event: WebhookEvent) -> bool:
         # until someone joins it.
         return True
     if event.event == "room_finished":
-        _end(row, "LiveKit room finished")
+        _end(db, row, "LiveKit room finished", queue)
         return True
     if event.event == "participant_joined" and is_caller:
         if row.connected_at is None:
@@ -122,7 +128,7 @@ def apply_event(db: Session, event: WebhookEvent) -> bool:
     if event.event == "participant_left" and is_caller:
         # One caller per room: once they are gone the call is over, even if the agent worker
         # has not left yet.
-        _end(row, "The caller left the LiveKit room")
+        _end(db, row, "The caller left the LiveKit room", queue)
         return True
     return False
 
@@ -141,5 +147,5 @@ def livekit_webhook(
     other rooms are acknowledged and ignored.
     """
     event = _verified_event(_projects(request, db, body), body, authorization)
-    handled = apply_event(db, event)
+    handled = apply_event(db, event, request.app.state.resources.queue)
     return WebhookAck(event=event.event, handled=handled)

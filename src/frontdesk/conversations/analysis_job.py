@@ -1,0 +1,138 @@
+"""Runs the post-conversation analysis as a queue job (see jobs.py) and stores what it finds.
+
+A job reads the conversation in one transaction, asks the model with no transaction open
+(the embedded model may take many seconds), and writes in a second one. Re-running
+replaces the earlier analysis, so a job that runs twice, or an owner's re-run, is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontdesk.conversations.analysis import (
+    ANALYSIS_SCHEMA,
+    ANALYSIS_SYSTEM,
+    ModelFindings,
+    Turn,
+    UnusableAnswer,
+    caller_said,
+    check_answer,
+    findings,
+    merged_details,
+    transcript_prompt,
+)
+from frontdesk.db import transaction
+from frontdesk.errors import FrontdeskError
+from frontdesk.models import Conversation, ConversationTurn
+from frontdesk.workspace.repository import WorkspaceRepository
+
+if TYPE_CHECKING:
+    from frontdesk.resources import Resources
+
+log = logging.getLogger(__name__)
+
+MAX_OUTPUT_TOKENS = 250
+# Exam questions are conversations too, dozens per exam; nobody reads them as calls.
+SKIPPED_CHANNELS = ("exam",)
+# Conversations that ended without an analysis (a lost job, a server that stopped) are
+# picked up for this long; older ones stay as they are rather than flood the model.
+SWEEP_WINDOW = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    turns: list[Turn]
+    workspace_settings: dict[str, Any]
+
+
+class ConversationAnalyzer:
+    """Analyses one conversation at a time, from any thread (queue workers run it)."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+
+    def run(self, conversation_id: str) -> str | None:
+        """Analyse and store; the outcome, or None when there is nothing to analyse."""
+        loaded = self._load(conversation_id)
+        if loaded is None:
+            return None
+        code = findings(loaded.turns)
+        summary: str | None = None
+        unanswered: list[str] = []
+        details = code.details
+        error: str | None = None
+        if not caller_said(loaded.turns):
+            summary = "The caller left without saying anything."
+        else:
+            try:
+                found = asyncio.run(self._ask(loaded, code.outcome))
+            except (FrontdeskError, UnusableAnswer) as exc:
+                error = str(exc.detail if isinstance(exc, FrontdeskError) else exc)
+            except Exception as exc:  # noqa: BLE001 - the outcome is stored whatever the model does
+                log.warning("analysing conversation %s failed", conversation_id, exc_info=True)
+                error = f"The language model failed: {type(exc).__name__}."
+            else:
+                summary, unanswered = found.summary, found.unanswered
+                details = merged_details(code.details, found.details)
+
+        def store(db: Session) -> None:
+            row = db.get(Conversation, conversation_id)
+            if row is None:
+                return
+            row.outcome, row.summary, row.unanswered = code.outcome, summary, unanswered
+            row.caller_details = dict(details)
+            row.analysis_error = error[:1000] if error else None
+            row.analyzed_at = datetime.now(UTC)
+
+        with transaction(self.resources.sessionmaker) as db:
+            store(db)
+        return code.outcome
+
+    def _load(self, conversation_id: str) -> _Loaded | None:
+        with transaction(self.resources.sessionmaker) as db:
+            row = db.get(Conversation, conversation_id)
+            if row is None or row.channel in SKIPPED_CHANNELS:
+                return None
+            turns = [
+                Turn(t.role, t.text, list(t.tool_calls or []))
+                for t in db.scalars(
+                    select(ConversationTurn)
+                    .where(ConversationTurn.conversation_id == conversation_id)
+                    .order_by(ConversationTurn.seq)
+                )
+            ]
+            return _Loaded(turns, WorkspaceRepository(db).settings_of(row.workspace_id))
+
+    async def _ask(self, loaded: _Loaded, outcome: str) -> ModelFindings:
+        model = self.resources.structured_for(loaded.workspace_settings)
+        try:
+            answer = await model.complete(
+                system=ANALYSIS_SYSTEM,
+                prompt=transcript_prompt(loaded.turns, outcome),
+                schema=ANALYSIS_SCHEMA,
+                max_tokens=MAX_OUTPUT_TOKENS,
+            )
+        finally:
+            await model.aclose()
+        return check_answer(answer, loaded.turns)
+
+    def pending_ids(self, *, ended_before: datetime | None = None) -> list[str]:
+        """Ended conversations of the last day with no analysis yet."""
+        now = datetime.now(UTC)
+        query = select(Conversation.id).where(
+            Conversation.status == "ended",
+            Conversation.analyzed_at.is_(None),
+            Conversation.channel.not_in(SKIPPED_CHANNELS),
+            Conversation.ended_at >= now - SWEEP_WINDOW,
+        )
+        if ended_before is not None:
+            query = query.where(Conversation.ended_at < ended_before)
+        with transaction(self.resources.sessionmaker) as db:
+            return list(db.scalars(query.order_by(Conversation.ended_at)))
