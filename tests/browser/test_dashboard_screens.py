@@ -5,6 +5,7 @@ screenshotted (test-artifacts/screenshots/)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,6 +49,8 @@ def dashboard(
             f"/api/conversations/{started['id']}/messages", json={"text": "When are you open?"}
         )
         assert said.status_code == 200, said.text
+        assert api.post(f"/api/conversations/{started['id']}/end").status_code == 204
+        _wait_for_analysis(api, started["id"])
         browser = launch_chromium(playwright_driver)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_cookies(
@@ -61,6 +64,14 @@ def dashboard(
         finally:
             print("browser console:", *console, sep="\n  ")
             browser.close()
+
+
+def _wait_for_analysis(api: httpx.Client, conversation_id: str) -> None:
+    """The analysis runs as a job after the conversation ends."""
+    deadline = time.monotonic() + 30
+    while api.get(f"/api/conversations/{conversation_id}").json()["outcome"] is None:
+        assert time.monotonic() < deadline, "the conversation was not analysed"
+        time.sleep(0.2)
 
 
 def _named(page: Page) -> None:
@@ -113,11 +124,17 @@ def test_agent_tabs_show_and_save(
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("alert")).to_contain_text("Tuesday: write hours like 09:00–17:00")
 
-    # Conversations: the one the owner had, and its transcript.
+    # Conversations: the one the owner had, its outcome, and its transcript. (No model
+    # writes summaries in this test: the page says so.)
     tabs.get_by_role("link", name="Conversations").click()
     expect(page.get_by_role("cell", name="When are you open?")).to_be_visible()
+    expect(page.locator('[data-outcome="answered"]')).to_have_text("Answered")
+    page.get_by_label("Outcome").select_option("booked")
+    expect(page.get_by_role("heading", name="No conversation matches")).to_be_visible()
+    page.get_by_label("Outcome").select_option("answered")
     page.get_by_role("table").get_by_role("link").first.click()
     expect(page.locator(".transcript")).to_contain_text("We are open every day from nine to five.")
+    expect(page.get_by_role("region", name="After the conversation")).to_contain_text("No summary")
     screenshot(page, "23-agent-conversation")
 
     # Widget designer: the live preview follows the settings; deploy, pause, save.

@@ -10,17 +10,40 @@ import { useAgent } from "./agent-page";
 
 const PAGE = 25;
 
+export const OUTCOMES = {
+  answered: "Answered",
+  lead_captured: "Lead captured",
+  booked: "Booked",
+  message_taken: "Message taken",
+  handed_off: "Handed off",
+  abandoned: "Abandoned",
+} as const;
+type Outcome = keyof typeof OUTCOMES;
+
+function OutcomeBadge({ outcome }: { outcome: string | null | undefined }) {
+  if (!outcome) return <span className="muted">not analysed yet</span>;
+  return (
+    <span className={`badge outcome-${outcome}`} data-outcome={outcome}>
+      {OUTCOMES[outcome as Outcome] ?? outcome}
+    </span>
+  );
+}
+
 export function ConversationsTab() {
   const { agent } = useAgent();
   const [q, setQ] = useState("");
   const [query, setQuery] = useState("");
   const [offset, setOffset] = useState(0);
+  const [outcome, setOutcome] = useState<Outcome | "">("");
   const rows = useLoad(
     () =>
       call(
-        listConversations({ path: { agent_id: agent.id }, query: { limit: PAGE, offset, q: query || undefined } }),
+        listConversations({
+          path: { agent_id: agent.id },
+          query: { limit: PAGE, offset, q: query || undefined, outcome: outcome || undefined },
+        }),
       ),
-    [agent.id, offset, query],
+    [agent.id, offset, query, outcome],
   );
   return (
     <section className="card" aria-labelledby="conversations-title">
@@ -42,13 +65,31 @@ export function ConversationsTab() {
           <button type="submit" className="secondary">
             Search
           </button>
+          <label htmlFor="conversation-outcome" className="visually-hidden">
+            Outcome
+          </label>
+          <select
+            id="conversation-outcome"
+            value={outcome}
+            onChange={(e) => {
+              setOffset(0);
+              setOutcome(e.target.value as Outcome | "");
+            }}
+          >
+            <option value="">Every outcome</option>
+            {Object.entries(OUTCOMES).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
         </form>
       </div>
       {rows.loading && !rows.data && <Loading label="Loading conversations" />}
       <ErrorNote error={rows.error} retry={rows.reload} />
       {rows.data?.conversations.length === 0 && (
-        <Empty title={query ? "No conversation matches" : "No conversations yet"}>
-          {!query && (
+        <Empty title={query || outcome ? "No conversation matches" : "No conversations yet"}>
+          {!query && !outcome && (
             <p>
               Try the agent in the <Link to={`/agents/${agent.id}/test`}>test console</Link>.
             </p>
@@ -61,9 +102,9 @@ export function ConversationsTab() {
             <tr>
               <th scope="col">Started</th>
               <th scope="col">Channel</th>
-              <th scope="col">First words</th>
+              <th scope="col">What happened</th>
+              <th scope="col">Outcome</th>
               <th scope="col">Turns</th>
-              <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>
@@ -76,11 +117,9 @@ export function ConversationsTab() {
                   {row.channel}
                   {row.source === "widget" ? " · widget" : ""}
                 </td>
-                <td className="ellipsis">{row.preview ?? "—"}</td>
+                <td className="ellipsis">{row.summary ?? row.preview ?? "—"}</td>
+                <td>{row.status === "active" ? <StatusBadge status="active" /> : <OutcomeBadge outcome={row.outcome} />}</td>
                 <td>{row.turn_count}</td>
-                <td>
-                  <StatusBadge status={row.status} />
-                </td>
               </tr>
             ))}
           </tbody>
@@ -117,6 +156,31 @@ export function ConversationView() {
         {t.channel} · {t.turns.length} turns{t.end_reason ? ` · ${t.end_reason}` : ""}
         {t.ended_at ? ` · ended ${when(t.ended_at)}` : ""}
       </p>
+      {t.status !== "active" && (
+        <section className="analysis" aria-labelledby="analysis-title">
+          <h4 id="analysis-title">
+            After the conversation <OutcomeBadge outcome={t.outcome} />
+          </h4>
+          {t.summary && <p className="summary-text">{t.summary}</p>}
+          {t.analysis_error && <p className="muted">No summary: {t.analysis_error}</p>}
+          {t.caller_details && (t.caller_details.name || t.caller_details.phone || t.caller_details.email) && (
+            <p>
+              <strong>Caller:</strong>{" "}
+              {[t.caller_details.name, t.caller_details.phone, t.caller_details.email].filter(Boolean).join(" · ")}
+            </p>
+          )}
+          {(t.unanswered ?? []).length > 0 && (
+            <>
+              <strong>Questions it could not answer</strong>
+              <ul>
+                {(t.unanswered ?? []).map((question) => (
+                  <li key={question}>{question}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      )}
       <ol className="transcript" aria-label="Transcript">
         {t.turns.map((turn) => (
           <li key={turn.seq} className={`line ${turn.role} done`}>
