@@ -27,6 +27,7 @@ from frontdesk.exams.endpoints import router as exams_router
 from frontdesk.exams.service import fail_interrupted
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
+from frontdesk.leads.endpoints import router as leads_router
 from frontdesk.livekit.webhooks import router as livekit_router
 from frontdesk.models import Agent
 from frontdesk.onboarding.endpoints import router as onboarding_router
@@ -162,6 +163,7 @@ def create_app(
     app.include_router(agents_router)
     app.include_router(knowledge_router)
     app.include_router(scheduling_router)
+    app.include_router(leads_router)
     app.include_router(conversations_router)
     app.include_router(exams_router)
     app.include_router(onboarding_router)

@@ -30,6 +30,7 @@ from frontdesk.conversations.analysis import (
 )
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
+from frontdesk.leads.service import rescore_conversation_leads
 from frontdesk.models import Conversation, ConversationTurn
 from frontdesk.workspace.repository import WorkspaceRepository
 
@@ -90,6 +91,7 @@ class ConversationAnalyzer:
             row.caller_details = dict(details)
             row.analysis_error = error[:1000] if error else None
             row.analyzed_at = datetime.now(UTC)
+            rescore_conversation_leads(db, conversation_id, code.outcome)
 
         with transaction(self.resources.sessionmaker) as db:
             store(db)
