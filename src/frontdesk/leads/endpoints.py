@@ -48,7 +48,7 @@ Filters = Annotated[LeadFilters, Depends(lead_filters)]
 
 
 @router.get("", response_model=LeadPage)
-def list_leads(
+def list_workspace_leads(
     principal: CurrentPrincipal,
     db: DbSession,
     filters: Filters,
