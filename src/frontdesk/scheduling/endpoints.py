@@ -5,18 +5,36 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from frontdesk.agents.service import AgentService
 from frontdesk.db import DbSession
+from frontdesk.errors import Conflict
 from frontdesk.leads.schemas import LeadPublic
 from frontdesk.models import Appointment, Lead
+from frontdesk.scheduling.calendar_feed import agent_feed, feed_path
+from frontdesk.scheduling.confirmation import confirmation_text
 from frontdesk.scheduling.repository import SchedulingRepository
-from frontdesk.scheduling.schemas import AppointmentPublic, AvailabilityPublic
-from frontdesk.scheduling.service import SchedulingService
+from frontdesk.scheduling.schemas import (
+    AppointmentDetail,
+    AppointmentPublic,
+    AvailabilityPublic,
+    CalendarFeedPublic,
+    RescheduleIn,
+)
+from frontdesk.scheduling.service import SchedulingService, SlotUnavailable
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api/agents/{agent_id}", tags=["scheduling"])
+# Calendar apps fetch the feed without a session, so it lives outside /api and its auth.
+feed_router = APIRouter(tags=["scheduling"])
+
+
+def _service(
+    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> SchedulingService:
+    agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
+    return SchedulingService(db, agent)
 
 
 @router.get("/appointments", response_model=list[AppointmentPublic])
@@ -62,3 +80,77 @@ def list_leads(
     """Callers who left their details, newest first."""
     agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
     return SchedulingRepository(db).leads(agent.id)
+
+
+@router.get("/appointments/{appointment_id}", response_model=AppointmentDetail)
+def get_appointment(
+    agent_id: str,
+    appointment_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+) -> AppointmentDetail:
+    """One appointment, with the confirmation to read out or send the caller."""
+    service = _service(agent_id, request, principal, db)
+    appointment = service.get(appointment_id)
+    return AppointmentDetail.model_validate(
+        {
+            **AppointmentPublic.model_validate(appointment).model_dump(),
+            "confirmation": confirmation_text(service.agent, service.config, appointment),
+        }
+    )
+
+
+@router.post("/appointments/{appointment_id}/cancel", response_model=AppointmentPublic)
+def cancel_appointment(
+    agent_id: str,
+    appointment_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+) -> Appointment:
+    """Cancel an appointment and free its time; cancelling twice is harmless."""
+    return _service(agent_id, request, principal, db).cancel(appointment_id)
+
+
+@router.post("/appointments/{appointment_id}/reschedule", response_model=AppointmentPublic)
+def reschedule_appointment(
+    agent_id: str,
+    appointment_id: str,
+    body: RescheduleIn,
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+) -> Appointment:
+    """Move an appointment to a new start under the calendar's rules (opening hours,
+    notice, buffer). 409 when the time is taken or breaks a rule; the old time is kept."""
+    service = _service(agent_id, request, principal, db)
+    try:
+        return service.reschedule(appointment_id, body.starts_at)
+    except SlotUnavailable as exc:
+        # For the dashboard a rule-breaking time is the same kind of answer as a taken one:
+        # "that time does not work", with the reason to show.
+        raise Conflict(exc.detail) from exc
+
+
+@router.get("/calendar", response_model=CalendarFeedPublic)
+def get_calendar_feed(
+    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> CalendarFeedPublic:
+    """The secret address of the agent's appointments as an ICS feed, for Google Calendar
+    or Outlook to subscribe to ("From URL" / "Subscribe from web")."""
+    agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
+    key = request.app.state.resources.settings.signing_key
+    base = str(request.base_url).rstrip("/")
+    return CalendarFeedPublic(ics_url=base + feed_path(key, agent.id))
+
+
+@feed_router.get("/calendar/{agent_id}/{token}.ics", include_in_schema=False)
+def calendar_feed(agent_id: str, token: str, request: Request, db: DbSession) -> Response:
+    """The agent's appointments as iCalendar text; the token in the URL is the only key."""
+    key = request.app.state.resources.settings.signing_key
+    return Response(
+        agent_feed(db, key, agent_id, token),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300"},
+    )

@@ -42,13 +42,20 @@ class SchedulingRepository:
         ).first()
 
     def appointments(
-        self, agent_id: str, *, status: str | None = None, since: datetime | None = None
+        self,
+        agent_id: str,
+        *,
+        status: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[Appointment]:
         query = select(Appointment).where(Appointment.agent_id == agent_id)
         if status:
             query = query.where(Appointment.status == status)
         if since:
             query = query.where(Appointment.starts_at >= since)
+        if until:
+            query = query.where(Appointment.starts_at <= until)
         return list(self.session.scalars(query.order_by(Appointment.starts_at)))
 
     def find_booked(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class AppointmentPublic(BaseModel):
@@ -26,3 +26,23 @@ class AvailabilityPublic(BaseModel):
     appointment_type: str
     timezone: str
     starts: list[datetime]
+
+
+class AppointmentDetail(AppointmentPublic):
+    confirmation: str = Field(
+        description="What to read out or send the caller: type, business, local date and "
+        "time, address, and how to cancel"
+    )
+
+
+class RescheduleIn(BaseModel):
+    starts_at: AwareDatetime = Field(
+        description="The new start, with its UTC offset (e.g. 2026-12-01T09:30:00-05:00)"
+    )
+
+
+class CalendarFeedPublic(BaseModel):
+    ics_url: str = Field(
+        description="Secret address of the agent's ICS feed; anyone who has it can read the "
+        "appointments, so share it only with a calendar app"
+    )
