@@ -30,7 +30,7 @@ class LeadRepository:
             select(Lead).where(Lead.id == lead_id, Lead.workspace_id == workspace_id)
         )
 
-    def _filtered(self, workspace_id: str, filters: LeadFilters) -> Select[tuple[Lead]]:
+    def _filtered(self, workspace_id: str, filters: LeadFilters) -> Select[Lead]:
         query = select(Lead).where(Lead.workspace_id == workspace_id)
         if filters.agent_id:
             query = query.where(Lead.agent_id == filters.agent_id)

@@ -43,7 +43,9 @@ def capture_lead(
         interest=(interest or "").strip()[:500] or None,
         notes=(notes or "").strip() or None,
     )
-    booked = bool(conversation_id) and LeadRepository(db).booked_in_conversation(conversation_id)
+    booked = conversation_id is not None and LeadRepository(db).booked_in_conversation(
+        conversation_id
+    )
     apply_score(lead, booked=booked)
     db.add(lead)
     db.flush()
