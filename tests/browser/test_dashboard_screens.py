@@ -17,7 +17,7 @@ from frontdesk.resources import Resources
 from frontdesk.workspace.auth import SESSION_COOKIE
 from tests.browser.conftest import launch_chromium, serving, watch
 from tests.factories import PASSWORD, make_owner, make_receptionist
-from tests.fake_llm import Say, ScriptedLLM
+from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.widget.conftest import make_ready
 
 pytestmark = pytest.mark.timeout(300)
@@ -51,6 +51,17 @@ def dashboard(
         assert said.status_code == 200, said.text
         assert api.post(f"/api/conversations/{started['id']}/end").status_code == 204
         _wait_for_analysis(api, started["id"])
+        # A caller who left their details and booked.
+        fake_llm.script(
+            Call("capture_lead", {"name": "Ann Lee", "phone": "(555) 014-2398",
+                                  "interest": "how much is a puppy checkup"}),
+            Call("book_appointment", {"day": "tomorrow", "time": "10am", "name": "Ann Lee",
+                                      "phone": "555-014-2398"}),
+            lambda ctx: Say(last_tool_output(ctx)),
+        )  # fmt: skip
+        second = api.post(f"/api/agents/{agent['id']}/conversations").json()
+        said = api.post(f"/api/conversations/{second['id']}/messages", json={"text": "Book me."})
+        assert said.status_code == 200, said.text
         browser = launch_chromium(playwright_driver)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_cookies(
@@ -136,6 +147,40 @@ def test_agent_tabs_show_and_save(
     expect(page.locator(".transcript")).to_contain_text("We are open every day from nine to five.")
     expect(page.get_by_role("region", name="After the conversation")).to_contain_text("No summary")
     screenshot(page, "23-agent-conversation")
+
+    # Leads: scored with the reason; status and notes saved; the CSV export downloads.
+    tabs.get_by_role("link", name="Leads").click()
+    lead_row = page.get_by_role("row").filter(has_text="Ann Lee")
+    expect(lead_row).to_contain_text("Gave a phone number")
+    lead_row.get_by_label("Status of Ann Lee").select_option("contacted")
+    lead_row.get_by_label("Notes on Ann Lee").fill("Called back on Monday.")
+    lead_row.get_by_label("Notes on Ann Lee").blur()
+    deadline = time.monotonic() + 10
+    while (lead := api.get("/api/leads").json()["leads"][0])["owner_notes"] is None:
+        assert time.monotonic() < deadline, lead
+        time.sleep(0.2)
+    assert (lead["status"], lead["owner_notes"]) == ("contacted", "Called back on Monday.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export CSV").click()
+    assert "Ann Lee" in Path(download.value.path()).read_text(encoding="utf-8")
+    _named(page)
+    screenshot(page, "27-agent-leads")
+
+    # Appointments: the confirmation for the caller, the week, cancel, the calendar feed.
+    tabs.get_by_role("link", name="Appointments").click()
+    page.get_by_role("table").get_by_role("button").first.click()
+    expect(page.locator(".confirmation")).to_contain_text("Ann Lee")
+    page.get_by_role("radio", name="Week").check()
+    expect(page.get_by_role("list", name="This week")).to_contain_text("10:00")
+    page.get_by_role("radio", name="List").check()
+    feed = page.get_by_label("Calendar feed address").inner_text().strip()
+    assert "BEGIN:VEVENT" in httpx.get(feed).text
+    screenshot(page, "28-agent-appointments")  # the details stay open across views
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Cancel appointment").click()
+    expect(page.get_by_role("status").filter(has_text="Cancelled.")).to_be_visible()
+    booked = api.get(f"/api/agents/{agent['id']}/appointments").json()
+    assert [a["status"] for a in booked] == ["cancelled"]
 
     # Widget designer: the live preview follows the settings; deploy, pause, save.
     tabs.get_by_role("link", name="Widget").click()
