@@ -1,6 +1,5 @@
 /** How dates, durations and scores read in the dashboard. */
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 /** The server's times are UTC; some (read back from SQLite) come without an offset, which
@@ -9,8 +8,10 @@ function parse(value: string): Date {
   return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value}Z`);
 }
 
-export function when(value: string | null | undefined): string {
-  return value ? dateTime.format(parse(value)) : "—";
+/** A date and time, in the browser's time zone or in `zone` (an agent's calendar). */
+export function when(value: string | null | undefined, zone?: string): string {
+  const format = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
+  return value ? format.format(parse(value)) : "—";
 }
 
 export function day(value: string | null | undefined): string {
@@ -33,4 +34,9 @@ export function timingName(name: string): string {
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "contacted" → "Contacted", for option labels made from API values. */
+export function capitalized(word: string): string {
+  return word ? word[0].toUpperCase() + word.slice(1) : word;
 }

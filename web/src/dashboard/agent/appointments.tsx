@@ -8,16 +8,13 @@ import { Link } from "react-router";
 import { cancelAppointment, getAppointment, getCalendarFeed, listAppointments, rescheduleAppointment } from "../../client/sdk.gen";
 import type { AppointmentPublic } from "../../client/types.gen";
 import { call } from "../api";
+import { when } from "../format";
 import { useAction, useLoad } from "../load";
 import { Empty, ErrorNote, FormStatus, Loading, StatusBadge } from "../ui";
 import { useAgent } from "./agent-page";
 
 function dayKey(value: string, zone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(value));
-}
-
-function inZone(value: string, zone: string): string {
-  return new Intl.DateTimeFormat(undefined, { timeZone: zone, dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
 }
 
 function clock(value: string, zone: string): string {
@@ -140,7 +137,7 @@ export function AppointmentsTab() {
                   <tr>
                     <td>
                       <button type="button" className="link" aria-expanded={open === a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
-                        {inZone(a.starts_at, zone)}
+                        {when(a.starts_at, zone)}
                       </button>
                     </td>
                     <td>{types[a.appointment_type] ?? a.appointment_type}</td>

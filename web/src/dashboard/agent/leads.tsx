@@ -7,7 +7,7 @@ import { Link } from "react-router";
 import { listWorkspaceLeads, updateLead } from "../../client/sdk.gen";
 import type { LeadPublic, LeadUpdate } from "../../client/types.gen";
 import { call } from "../api";
-import { when } from "../format";
+import { capitalized, when } from "../format";
 import { useAction, useLoad } from "../load";
 import { Empty, ErrorNote, Loading } from "../ui";
 import { useAgent } from "./agent-page";
@@ -45,7 +45,7 @@ function LeadRow({ lead, agentId, onSaved }: { lead: LeadPublic; agentId: string
         >
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s[0].toUpperCase() + s.slice(1)}
+              {capitalized(s)}
             </option>
           ))}
         </select>
@@ -98,7 +98,7 @@ export function LeadsTab() {
           <option value="">Every status</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s[0].toUpperCase() + s.slice(1)}
+              {capitalized(s)}
             </option>
           ))}
         </select>

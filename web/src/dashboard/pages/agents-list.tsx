@@ -4,7 +4,7 @@ import { Link, useSearchParams } from "react-router";
 import { listAgents } from "../../client/sdk.gen";
 import type { AgentPublic } from "../../client/types.gen";
 import { call } from "../api";
-import { percent, plural } from "../format";
+import { capitalized, percent, plural } from "../format";
 import { useLoad } from "../load";
 import { Empty, ErrorNote, Loading, PageHeader, StatusBadge } from "../ui";
 
@@ -76,7 +76,7 @@ export function AgentsPage() {
           <option value="">All statuses</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {s[0].toUpperCase() + s.slice(1)}
+              {capitalized(s)}
             </option>
           ))}
         </select>
