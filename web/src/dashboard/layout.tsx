@@ -25,6 +25,7 @@ export function Shell() {
           <NavLink to="/" end>
             Agents
           </NavLink>
+          <NavLink to="/analytics">Analytics</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>
         <div className="whoami">

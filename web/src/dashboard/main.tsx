@@ -23,6 +23,10 @@ import { ConversationsTab, ConversationView } from "./agent/conversations";
 import { LeadsTab } from "./agent/leads";
 import { AppointmentsTab } from "./agent/appointments";
 import { WidgetDesigner } from "./agent/widget-designer";
+import { KnowledgeGapsTab } from "./agent/knowledge-gaps";
+import { AgentAnalyticsTab } from "./agent/analytics";
+import { IntegrationsTab } from "./agent/integrations";
+import { WorkspaceAnalyticsPage } from "./pages/workspace-analytics";
 import { WorkspaceSettingsPage } from "./pages/workspace-settings";
 import { NotFoundPage } from "./pages/not-found";
 
@@ -46,6 +50,7 @@ const router = createBrowserRouter([
         children: [
           { index: true, element: <AgentOverview /> },
           { path: "knowledge", element: <KnowledgeTab /> },
+          { path: "gaps", element: <KnowledgeGapsTab /> },
           { path: "settings", element: <SettingsEditor /> },
           { path: "test", element: <TestConsole /> },
           { path: "exams", element: <ExamsTab /> },
@@ -53,9 +58,12 @@ const router = createBrowserRouter([
           { path: "conversations/:conversationId", element: <ConversationView /> },
           { path: "leads", element: <LeadsTab /> },
           { path: "appointments", element: <AppointmentsTab /> },
+          { path: "analytics", element: <AgentAnalyticsTab /> },
+          { path: "integrations", element: <IntegrationsTab /> },
           { path: "widget", element: <WidgetDesigner /> },
         ],
       },
+      { path: "analytics", element: <WorkspaceAnalyticsPage /> },
       { path: "settings", element: <WorkspaceSettingsPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],

@@ -21,12 +21,15 @@ export function useAgent(): AgentContext {
 const TABS = [
   ["", "Overview"],
   ["knowledge", "Knowledge"],
+  ["gaps", "Knowledge gaps"],
   ["settings", "Settings"],
   ["test", "Test console"],
   ["exams", "Exams"],
   ["conversations", "Conversations"],
   ["leads", "Leads"],
   ["appointments", "Appointments"],
+  ["analytics", "Analytics"],
+  ["integrations", "Integrations"],
   ["widget", "Widget"],
 ] as const;
 

@@ -21,6 +21,7 @@ import { when } from "../format";
 import { useAction, useLoad } from "../load";
 import { useSession } from "../session";
 import { Empty, ErrorNote, Field, FormStatus, Loading, PageHeader } from "../ui";
+import { WebhooksSection } from "./webhooks";
 
 const SECRETS = [
   ["llm_api_key", "Language model API key"],
@@ -375,6 +376,7 @@ export function WorkspaceSettingsPage() {
           <WorkspaceSection />
           <TeamSection />
           <ApiKeysSection />
+          <WebhooksSection />
         </>
       ) : (
         <p className="notice">Workspace settings, the team and API keys are for admins. Ask the owner for changes.</p>
