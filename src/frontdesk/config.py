@@ -57,6 +57,9 @@ class Settings(BaseSettings):
 
     # Hosts the crawler may reach even though they resolve to private or loopback addresses.
     crawl_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Hosts that webhooks, CalDAV calendars and MCP servers over HTTP may reach even though
+    # they resolve to private or loopback addresses (the same rule as the crawler's).
+    outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     crawl_max_pages: int = 200
     crawl_max_depth: int = 4
     crawl_concurrency: int = 4
@@ -115,7 +118,7 @@ class Settings(BaseSettings):
     widget_messages_per_ip: str = "30/minute"
     widget_messages_per_agent: str = "600/minute"
 
-    @field_validator("crawl_allowed_hosts", mode="before")
+    @field_validator("crawl_allowed_hosts", "outbound_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
