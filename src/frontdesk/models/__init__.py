@@ -11,7 +11,6 @@ from frontdesk.models.exam import Exam
 from frontdesk.models.interview import Interview
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
-from frontdesk.models.mcp_server import McpServer
 from frontdesk.models.user import User
 from frontdesk.models.webhook_delivery import WebhookDelivery
 from frontdesk.models.webhook_endpoint import WebhookEndpoint
@@ -32,7 +31,6 @@ __all__ = [
     "Interview",
     "KnowledgeSource",
     "Lead",
-    "McpServer",
     "User",
     "WebhookDelivery",
     "WebhookEndpoint",
