@@ -9,6 +9,8 @@ from frontdesk.models.conversation import CallerMessage, Conversation, Conversat
 from frontdesk.models.crawl_page import CrawlPage
 from frontdesk.models.exam import Exam
 from frontdesk.models.interview import Interview
+from frontdesk.models.knowledge_gap import KnowledgeGap
+from frontdesk.models.knowledge_gap_question import KnowledgeGapQuestion
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
 from frontdesk.models.user import User
@@ -29,6 +31,8 @@ __all__ = [
     "CrawlPage",
     "Exam",
     "Interview",
+    "KnowledgeGap",
+    "KnowledgeGapQuestion",
     "KnowledgeSource",
     "Lead",
     "User",
