@@ -33,6 +33,9 @@ from frontdesk.models import Agent
 from frontdesk.onboarding.endpoints import router as onboarding_router
 from frontdesk.resources import Resources, build_resources
 from frontdesk.runtime.reception_agent import build_agent
+from frontdesk.scheduling.calendar_connection_endpoints import (
+    router as calendar_connection_router,
+)
 from frontdesk.scheduling.endpoints import feed_router as calendar_feed_router
 from frontdesk.scheduling.endpoints import router as scheduling_router
 from frontdesk.talk.endpoints import router as talk_router
@@ -165,6 +168,7 @@ def create_app(
     app.include_router(knowledge_router)
     app.include_router(scheduling_router)
     app.include_router(calendar_feed_router)
+    app.include_router(calendar_connection_router)
     app.include_router(leads_router)
     app.include_router(conversations_router)
     app.include_router(exams_router)

@@ -92,7 +92,7 @@ class DatabaseReceptionServices:
 
     async def available_starts(self, *, day: date, appointment_type: str | None) -> list[datetime]:
         def work(db: Session, agent: Agent) -> list[datetime]:
-            service = SchedulingService(db, agent)
+            service = SchedulingService(db, agent, settings=self.resources.settings)
             return service.available_starts(service.appointment_type(appointment_type), day)
 
         return await self._run(work)
@@ -102,7 +102,7 @@ class DatabaseReceptionServices:
         appointment_type: str | None, notes: str | None,
     ) -> BookingInfo:  # fmt: skip
         def work(db: Session, agent: Agent) -> BookingInfo:
-            booked = SchedulingService(db, agent).book(
+            booked = SchedulingService(db, agent, settings=self.resources.settings).book(
                 start=start,
                 customer=Customer(name=name, phone=phone, email=email),
                 appointment_type=appointment_type,
@@ -128,12 +128,20 @@ class DatabaseReceptionServices:
 
     async def reschedule(self, *, appointment_id: str, start: datetime) -> BookingInfo:
         return await self._run(
-            lambda db, agent: _info(SchedulingService(db, agent).reschedule(appointment_id, start))
+            lambda db, agent: _info(
+                SchedulingService(db, agent, settings=self.resources.settings).reschedule(
+                    appointment_id, start
+                )
+            )
         )
 
     async def cancel(self, *, appointment_id: str) -> BookingInfo:
         return await self._run(
-            lambda db, agent: _info(SchedulingService(db, agent).cancel(appointment_id))
+            lambda db, agent: _info(
+                SchedulingService(db, agent, settings=self.resources.settings).cancel(
+                    appointment_id
+                )
+            )
         )
 
     async def leave_message(

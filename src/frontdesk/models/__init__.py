@@ -5,6 +5,7 @@ from frontdesk.models.api_key import ApiKey
 from frontdesk.models.appointment import Appointment, CalendarSlot
 from frontdesk.models.auth_session import AuthSession
 from frontdesk.models.base import Base
+from frontdesk.models.calendar_connection import CalendarConnection
 from frontdesk.models.conversation import CallerMessage, Conversation, ConversationTurn
 from frontdesk.models.crawl_page import CrawlPage
 from frontdesk.models.exam import Exam
@@ -23,6 +24,7 @@ __all__ = [
     "ApiKey",
     "Appointment",
     "CalendarSlot",
+    "CalendarConnection",
     "AuthSession",
     "Base",
     "CallerMessage",

@@ -16,13 +16,14 @@ from frontdesk.scheduling.calendar_feed import agent_feed, feed_path
 from frontdesk.scheduling.confirmation import confirmation_text
 from frontdesk.scheduling.repository import SchedulingRepository
 from frontdesk.scheduling.schemas import (
+    AppointmentCreate,
     AppointmentDetail,
     AppointmentPublic,
     AvailabilityPublic,
     CalendarFeedPublic,
     RescheduleIn,
 )
-from frontdesk.scheduling.service import SchedulingService, SlotUnavailable
+from frontdesk.scheduling.service import Customer, SchedulingService, SlotUnavailable
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api/agents/{agent_id}", tags=["scheduling"])
@@ -33,8 +34,9 @@ feed_router = APIRouter(tags=["scheduling"])
 def _service(
     agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> SchedulingService:
-    agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
-    return SchedulingService(db, agent)
+    resources = request.app.state.resources
+    agent = AgentService(db, resources, principal).get(agent_id)
+    return SchedulingService(db, agent, settings=resources.settings)
 
 
 @router.get("/appointments", response_model=list[AppointmentPublic])
@@ -62,14 +64,36 @@ def availability(
     days: Annotated[int, Query(ge=1, le=31)] = 1,
     appointment_type: Annotated[str | None, Query(max_length=64)] = None,
 ) -> AvailabilityPublic:
-    """Free start times for an appointment type."""
-    agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
-    service = SchedulingService(db, agent)
+    """Free start times for an appointment type. With a CalDAV calendar connected, times
+    that overlap its events are left out too; 502 when that calendar cannot be read."""
+    service = _service(agent_id, request, principal, db)
     kind = service.appointment_type(appointment_type)
     return AvailabilityPublic(
         appointment_type=kind.key,
         timezone=service.config.timezone,
         starts=service.available_starts(kind, day, days),
+    )
+
+
+@router.post("/appointments", response_model=AppointmentPublic, status_code=201)
+def create_appointment(
+    agent_id: str,
+    body: AppointmentCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    db: DbSession,
+) -> Appointment:
+    """Book an appointment for a caller (e.g. one who phoned the business directly), under
+    the calendar's rules. 409 when the time is taken (in a connected CalDAV calendar too),
+    422 when it breaks a rule, 502 when the connected calendar cannot be reached (nothing is
+    booked then)."""
+    return _service(agent_id, request, principal, db).book(
+        start=body.starts_at,
+        customer=Customer(
+            name=body.customer_name, phone=body.customer_phone, email=body.customer_email
+        ),
+        appointment_type=body.appointment_type,
+        notes=body.notes,
     )
 
 

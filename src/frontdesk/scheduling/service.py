@@ -3,6 +3,11 @@
 The database decides races: every booking inserts one `calendar_slots` row per unit it
 covers, and the primary key refuses a second claim on any unit. A losing request gets
 `SlotTaken`, never a double booking.
+
+When the agent has a CalDAV calendar connected, its busy times are taken out of availability
+too, and every booking, reschedule and cancellation is written there inside the same unit of
+work: if the calendar cannot be reached the whole operation fails (and rolls back) with a
+message to pass on, rather than booking a time the owner may already have given away.
 """
 
 from __future__ import annotations
@@ -14,9 +19,17 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from frontdesk.config import Settings
 from frontdesk.errors import Conflict, NotFound, ValidationFailed
 from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
 from frontdesk.models import Agent, Appointment, CalendarSlot
+from frontdesk.providers.calendar.base import BusyTime, ExternalCalendar
+from frontdesk.scheduling.calendar_connection import (
+    booking_event,
+    clashes,
+    connected_calendar,
+    event_uid,
+)
 from frontdesk.scheduling.calendar_rules import (
     SlotRejected,
     candidate_starts,
@@ -54,12 +67,51 @@ def _now() -> datetime:
 
 
 class SchedulingService:
-    def __init__(self, db: Session, agent: Agent, *, now: datetime | None = None) -> None:
+    def __init__(
+        self,
+        db: Session,
+        agent: Agent,
+        *,
+        now: datetime | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.db = db
         self.agent = agent
         self.config = config_of(agent)
         self.repo = SchedulingRepository(db)
         self.now = now or _now()
+        # `settings` says which private hosts a connected calendar may live on; without it
+        # only public ones are reached (a connected calendar is never silently skipped).
+        self.settings = settings
+        self._external: ExternalCalendar | None = None
+        self._external_loaded = False
+
+    def external_calendar(self) -> ExternalCalendar | None:
+        """The agent's connected CalDAV calendar, if any (looked up once)."""
+        if not self._external_loaded:
+            self._external = connected_calendar(self.db, self.agent, self.settings)
+            self._external_loaded = True
+        return self._external
+
+    def _busy(self, start: datetime, end: datetime) -> list[BusyTime]:
+        external = self.external_calendar()
+        return external.busy(start, end, self.config.zone) if external else []
+
+    def _write_event(self, appointment: Appointment, kind: AppointmentType) -> None:
+        """Put the appointment in the connected calendar, unless the owner has meanwhile
+        put something of their own at that time (then the slot is taken after all)."""
+        external = self.external_calendar()
+        if external is None:
+            return
+        buffer = timedelta(minutes=self.config.buffer_minutes)
+        start, end = appointment.starts_at, appointment.ends_at
+        busy = external.busy(start - buffer, end + buffer, self.config.zone)
+        if clashes(busy, start, end, buffer, ignore_uid=event_uid(appointment.id)):
+            raise SlotTaken(
+                f"{start.astimezone(self.config.zone):%A %B %-d at %H:%M} is no longer free "
+                "in the calendar; please choose another time."
+            )
+        external.write_event(booking_event(appointment, kind.name))
 
     def appointment_type(self, key: str | None) -> AppointmentType:
         if not key:
@@ -75,6 +127,12 @@ class SchedulingService:
     ) -> list[datetime]:
         """Free starts for `kind` from `first_day` (business-local) over `days` days."""
         found: list[datetime] = []
+        buffer = timedelta(minutes=self.config.buffer_minutes)
+        duration = timedelta(minutes=kind.duration_minutes)
+        # One read of the external calendar for the whole range (a day either side covers
+        # every zone offset), not one per day or per slot.
+        range_start = datetime.combine(first_day, datetime.min.time(), tzinfo=self.config.zone)
+        busy = self._busy(range_start - timedelta(days=1), range_start + timedelta(days=days + 1))
         for offset in range(days):
             day = first_day + timedelta(days=offset)
             starts = list(candidate_starts(self.config, kind, day, self.now))
@@ -87,7 +145,9 @@ class SchedulingService:
             for start in starts:
                 units = occupied_units(self.config, start, kind.duration_minutes)
                 # The unit before a start must not be a booking whose buffer runs into it.
-                if not taken.intersection(units):
+                if not taken.intersection(units) and not clashes(
+                    busy, start, start + duration, buffer
+                ):
                     found.append(start)
                     if len(found) >= limit:
                         return found
@@ -152,6 +212,7 @@ class SchedulingService:
         self.db.add(appointment)
         self.db.flush()
         self._claim(appointment, kind, start)
+        self._write_event(appointment, kind)
         return appointment
 
     def get(self, appointment_id: str) -> Appointment:
@@ -171,6 +232,7 @@ class SchedulingService:
         self._claim(appointment, kind, start)
         appointment.starts_at = start
         appointment.ends_at = start + timedelta(minutes=kind.duration_minutes)
+        self._write_event(appointment, kind)
         return appointment
 
     def cancel(self, appointment_id: str) -> Appointment:
@@ -179,4 +241,7 @@ class SchedulingService:
             return appointment
         appointment.status = "cancelled"
         self.repo.release_units(appointment.id)
+        external = self.external_calendar()
+        if external is not None:
+            external.remove_event(event_uid(appointment.id))
         return appointment
