@@ -29,7 +29,6 @@ from frontdesk.exams.service import fail_interrupted
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
 from frontdesk.leads.endpoints import router as leads_router
-from frontdesk.mcp_servers.endpoints import router as mcp_servers_router
 from frontdesk.livekit.webhooks import router as livekit_router
 from frontdesk.models import Agent
 from frontdesk.onboarding.endpoints import router as onboarding_router
@@ -42,7 +41,6 @@ from frontdesk.scheduling.endpoints import feed_router as calendar_feed_router
 from frontdesk.scheduling.endpoints import router as scheduling_router
 from frontdesk.talk.endpoints import router as talk_router
 from frontdesk.talk.web_bundle import BundleFiles
-from frontdesk.webhooks.endpoints import router as webhooks_router
 from frontdesk.widget.endpoints import router as widget_router
 from frontdesk.widget.public_endpoints import router as widget_public_router
 from frontdesk.widget.rate_limits import WidgetLimits
@@ -173,7 +171,6 @@ def create_app(
     app.include_router(calendar_feed_router)
     app.include_router(calendar_connection_router)
     app.include_router(leads_router)
-    app.include_router(mcp_servers_router)
     app.include_router(analytics_router)
     app.include_router(conversations_router)
     app.include_router(exams_router)
@@ -183,7 +180,6 @@ def create_app(
     app.include_router(talk_router)
     app.include_router(widget_router)
     app.include_router(widget_public_router)
-    app.include_router(webhooks_router)
     app.include_router(dashboard_router)
     app.mount("/static", BundleFiles(), name="static")
 
