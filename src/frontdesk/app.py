@@ -41,6 +41,7 @@ from frontdesk.scheduling.endpoints import feed_router as calendar_feed_router
 from frontdesk.scheduling.endpoints import router as scheduling_router
 from frontdesk.talk.endpoints import router as talk_router
 from frontdesk.talk.web_bundle import BundleFiles
+from frontdesk.webhooks.endpoints import router as webhooks_router
 from frontdesk.widget.endpoints import router as widget_router
 from frontdesk.widget.public_endpoints import router as widget_public_router
 from frontdesk.widget.rate_limits import WidgetLimits
@@ -180,6 +181,7 @@ def create_app(
     app.include_router(talk_router)
     app.include_router(widget_router)
     app.include_router(widget_public_router)
+    app.include_router(webhooks_router)
     app.include_router(dashboard_router)
     app.mount("/static", BundleFiles(), name="static")
 

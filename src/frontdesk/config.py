@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     widget_messages_per_ip: str = "30/minute"
     widget_messages_per_agent: str = "600/minute"
 
+    # Webhooks: how long a receiver may take to answer, and the unit of the retry schedule
+    # (tries after 1, 4, 20, 120 and 720 units: 30 s, 2 min, 10 min, 1 h and 6 h by default).
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    webhook_retry_base_s: float = Field(default=30.0, gt=0)
+
     @field_validator("crawl_allowed_hosts", "outbound_allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: object) -> object:

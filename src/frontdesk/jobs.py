@@ -38,6 +38,14 @@ class ConversationAnalysis(Protocol):
     def pending_ids(self, *, ended_before: datetime | None = None) -> list[str]: ...
 
 
+class WebhookDeliveries(Protocol):
+    """webhooks/delivery.py's sender, as the queue needs it."""
+
+    def deliver(self, delivery_id: str) -> float | None: ...
+
+    def due_ids(self) -> list[str]: ...
+
+
 def build_huey(settings: Settings) -> Huey:
     url = settings.queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
@@ -57,6 +65,7 @@ class JobQueue:
         self.huey = huey or build_huey(settings)
         self.runner: IngestionRunner | None = None
         self.analysis: ConversationAnalysis | None = None
+        self.webhooks: WebhookDeliveries | None = None
         self._ingest = self.huey.task(name="ingest_source")(self._run_ingest)
         self._sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_stale_sources")(
             self._sweep_stale
@@ -65,12 +74,39 @@ class JobQueue:
         self._sweep_analyses = self.huey.periodic_task(
             crontab(minute="*"), name="sweep_unanalysed_conversations"
         )(self._enqueue_unanalysed)
+        self._deliver = self.huey.task(name="deliver_webhook")(self._run_delivery)
+        self._sweep_webhooks = self.huey.periodic_task(
+            crontab(minute="*"), name="sweep_due_webhooks"
+        )(self._enqueue_due_webhooks)
 
     def bind(self, runner: IngestionRunner) -> None:
         self.runner = runner
 
     def bind_analysis(self, analysis: ConversationAnalysis) -> None:
         self.analysis = analysis
+
+    def bind_webhooks(self, webhooks: WebhookDeliveries) -> None:
+        self.webhooks = webhooks
+
+    def enqueue_webhook(self, delivery_id: str) -> None:
+        self._deliver(delivery_id)
+
+    def _run_delivery(self, delivery_id: str) -> None:
+        if self.webhooks is None:
+            raise RuntimeError("this process has no webhook sender bound")
+        retry_in = self.webhooks.deliver(delivery_id)
+        if retry_in is not None:
+            # The next try is a scheduled message; if it is lost, the sweep finds the
+            # delivery due in the database all the same.
+            self._deliver.schedule((delivery_id,), delay=retry_in)
+
+    def _enqueue_due_webhooks(self) -> int:
+        if self.webhooks is None:
+            return 0
+        ids = self.webhooks.due_ids()
+        for delivery_id in ids:
+            self.enqueue_webhook(delivery_id)
+        return len(ids)
 
     def enqueue_analysis(self, conversation_id: str) -> None:
         self._analyze(conversation_id)
@@ -109,6 +145,7 @@ class JobQueue:
         conversations still without an analysis are enqueued too (re-running one only
         replaces it)."""
         self._enqueue_unanalysed(grace=timedelta(0))
+        self._enqueue_due_webhooks()
         return self._enqueue_unfinished(stale_only=False)
 
     def _sweep_stale(self) -> int:

@@ -32,6 +32,8 @@ from frontdesk.providers.llm.factory import (
 )
 from frontdesk.providers.llm.structured import StructuredFactory, StructuredModel
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
+from frontdesk.webhooks.delivery import WebhookSender
+from frontdesk.webhooks.events import DISPATCH_KEY as WEBHOOK_DISPATCH
 from frontdesk.workspace.overrides import effective_settings, own_llm_endpoint
 
 
@@ -113,4 +115,8 @@ def build_resources(
         speech=speech or LocalSpeech(settings.resolved_data_dir, threads=settings.llm_threads),
     )
     queue.bind_analysis(ConversationAnalyzer(resources))
+    queue.bind_webhooks(WebhookSender(settings, sessions))
+    # Events are written by services that only hold a session; this is how their
+    # deliveries reach the queue once the session commits (webhooks/events.py).
+    sessions.configure(info={WEBHOOK_DISPATCH: queue.enqueue_webhook})
     return resources

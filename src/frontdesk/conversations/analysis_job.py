@@ -32,6 +32,7 @@ from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.leads.service import rescore_conversation_leads
 from frontdesk.models import Conversation, ConversationTurn
+from frontdesk.webhooks.events import emit_conversation_ended
 from frontdesk.workspace.repository import WorkspaceRepository
 
 if TYPE_CHECKING:
@@ -87,11 +88,15 @@ class ConversationAnalyzer:
             row = db.get(Conversation, conversation_id)
             if row is None:
                 return
+            # Re-runs replace the analysis, but the business hears of the ending once.
+            first = row.analyzed_at is None
             row.outcome, row.summary, row.unanswered = code.outcome, summary, unanswered
             row.caller_details = dict(details)
             row.analysis_error = error[:1000] if error else None
             row.analyzed_at = datetime.now(UTC)
             rescore_conversation_leads(db, conversation_id, code.outcome)
+            if first:
+                emit_conversation_ended(db, row)
 
         with transaction(self.resources.sessionmaker) as db:
             store(db)

@@ -10,6 +10,7 @@ from frontdesk.leads.repository import LeadFilters, LeadRepository
 from frontdesk.leads.schemas import LeadUpdate
 from frontdesk.leads.scoring import LeadSignals, score_lead
 from frontdesk.models import Agent, Lead
+from frontdesk.webhooks.events import emit_lead_created
 from frontdesk.workspace.service import Principal
 
 
@@ -49,6 +50,7 @@ def capture_lead(
     apply_score(lead, booked=booked)
     db.add(lead)
     db.flush()
+    emit_lead_created(db, lead, agent)
     return lead
 
 

@@ -38,6 +38,7 @@ from frontdesk.scheduling.calendar_rules import (
 )
 from frontdesk.scheduling.config import AppointmentType, SchedulingConfig
 from frontdesk.scheduling.repository import SchedulingRepository
+from frontdesk.webhooks.events import emit_appointment
 
 
 class SlotTaken(Conflict):
@@ -213,6 +214,7 @@ class SchedulingService:
         self.db.flush()
         self._claim(appointment, kind, start)
         self._write_event(appointment, kind)
+        emit_appointment(self.db, "appointment.booked", appointment, self.agent)
         return appointment
 
     def get(self, appointment_id: str) -> Appointment:
@@ -226,6 +228,7 @@ class SchedulingService:
         if appointment.status != "booked":
             raise Conflict("That appointment was cancelled; book a new one instead.")
         kind = self.appointment_type(appointment.appointment_type)
+        previous_start = appointment.starts_at
         start = start.astimezone(UTC)
         self.repo.release_units(appointment.id)
         self.db.flush()
@@ -233,6 +236,13 @@ class SchedulingService:
         appointment.starts_at = start
         appointment.ends_at = start + timedelta(minutes=kind.duration_minutes)
         self._write_event(appointment, kind)
+        emit_appointment(
+            self.db,
+            "appointment.rescheduled",
+            appointment,
+            self.agent,
+            previous_starts_at=previous_start,
+        )
         return appointment
 
     def cancel(self, appointment_id: str) -> Appointment:
@@ -244,4 +254,5 @@ class SchedulingService:
         external = self.external_calendar()
         if external is not None:
             external.remove_event(event_uid(appointment.id))
+        emit_appointment(self.db, "appointment.cancelled", appointment, self.agent)
         return appointment
