@@ -30,6 +30,7 @@ from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
 from frontdesk.leads.endpoints import router as leads_router
 from frontdesk.livekit.webhooks import router as livekit_router
+from frontdesk.mcp_servers.endpoints import router as mcp_servers_router
 from frontdesk.models import Agent
 from frontdesk.onboarding.endpoints import router as onboarding_router
 from frontdesk.resources import Resources, build_resources
@@ -172,6 +173,7 @@ def create_app(
     app.include_router(calendar_feed_router)
     app.include_router(calendar_connection_router)
     app.include_router(leads_router)
+    app.include_router(mcp_servers_router)
     app.include_router(analytics_router)
     app.include_router(conversations_router)
     app.include_router(exams_router)

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # Hosts that webhooks, CalDAV calendars and MCP servers over HTTP may reach even though
     # they resolve to private or loopback addresses (the same rule as the crawler's).
     outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Programs an agent's MCP server may run over stdio on this machine, exactly as written
+    # in the server's command (e.g. "npx,/opt/mcp/bin/orders"). Empty refuses stdio servers.
+    mcp_stdio_commands: Annotated[list[str], NoDecode] = Field(default_factory=list)
     crawl_max_pages: int = 200
     crawl_max_depth: int = 4
     crawl_concurrency: int = 4
@@ -128,6 +131,14 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: object) -> object:
         if isinstance(value, str):
             return [h.strip().lower() for h in value.split(",") if h.strip()]
+        return value
+
+    @field_validator("mcp_stdio_commands", mode="before")
+    @classmethod
+    def _split_commands(cls, value: object) -> object:
+        # Not lowercased, unlike hosts: program paths are case-sensitive.
+        if isinstance(value, str):
+            return [c.strip() for c in value.split(",") if c.strip()]
         return value
 
     @field_validator(

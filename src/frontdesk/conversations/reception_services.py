@@ -18,9 +18,11 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.knowledge.service import KnowledgeService
 from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
 from frontdesk.leads.service import capture_lead
+from frontdesk.mcp_servers.service import guard_connection, record_report
 from frontdesk.models import Agent, Appointment, CallerMessage, Conversation
 from frontdesk.models.base import as_utc
 from frontdesk.resources import Resources
+from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec
 from frontdesk.runtime.services import BookingInfo, ServiceRefusal, Snippet
 from frontdesk.scheduling.repository import SchedulingRepository
 from frontdesk.scheduling.service import Customer, SchedulingService
@@ -171,3 +173,9 @@ class DatabaseReceptionServices:
                     conversation.ended_at = datetime.now(UTC)
 
         await self._run(work)
+
+    async def check_mcp_server(self, server: McpServerSpec) -> None:
+        await guard_connection(self.resources.settings, server)
+
+    async def mcp_server_reached(self, report: McpServerReport) -> None:
+        await self._run(lambda db, agent: record_report(db, agent.id, report))

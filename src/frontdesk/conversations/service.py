@@ -16,13 +16,14 @@ from typing import Any
 
 from livekit.agents import llm
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from frontdesk.agents.service import AgentService
 from frontdesk.conversations.analysis_job import SKIPPED_CHANNELS
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, Conflict, NotFound
+from frontdesk.mcp_servers.service import specs_for_agent
 from frontdesk.models import Agent, Conversation, ConversationTurn
 from frontdesk.resources import Resources
 from frontdesk.runtime.call_recorder import OnTurn, SendEvent, VoiceTurn
@@ -41,6 +42,8 @@ log = logging.getLogger(__name__)
 
 def spec_for(agent: Agent) -> AgentSpec:
     config = config_of(agent)
+    # Loaded through the agent's own session: every caller holds the agent in one.
+    db = object_session(agent)
     facts = dict(agent.business_facts or {})
     return AgentSpec(
         agent_id=agent.id,
@@ -54,6 +57,7 @@ def spec_for(agent: Agent) -> AgentSpec:
         business_facts=facts,
         appointment_types=[t.model_dump() for t in config.appointment_types],
         enabled_tools=tuple(agent.enabled_tools) if agent.enabled_tools is not None else TOOL_NAMES,
+        mcp_servers=specs_for_agent(db, agent.id) if db is not None else (),
     )
 
 

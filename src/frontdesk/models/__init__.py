@@ -14,6 +14,7 @@ from frontdesk.models.knowledge_gap import KnowledgeGap
 from frontdesk.models.knowledge_gap_question import KnowledgeGapQuestion
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
+from frontdesk.models.mcp_server import McpServer
 from frontdesk.models.user import User
 from frontdesk.models.webhook_delivery import WebhookDelivery
 from frontdesk.models.webhook_endpoint import WebhookEndpoint
@@ -37,6 +38,7 @@ __all__ = [
     "KnowledgeGapQuestion",
     "KnowledgeSource",
     "Lead",
+    "McpServer",
     "User",
     "WebhookDelivery",
     "WebhookEndpoint",

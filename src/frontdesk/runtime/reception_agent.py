@@ -10,7 +10,9 @@ from livekit import rtc
 from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
+from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.knowledge_note import covered_by, focus
+from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
 from frontdesk.runtime.services import ReceptionServices
 from frontdesk.runtime.spec import AgentSpec
@@ -31,7 +33,16 @@ class ReceptionAgent(Agent):
     """
 
     def __init__(self, spec: AgentSpec, tools: ReceptionTools) -> None:
-        super().__init__(instructions=system_prompt(spec, tools.clock()), tools=build_tools(tools))
+        # The MCP servers' tools come after the built-in ones: the built-in names win a clash.
+        servers = mcp_toolsets(
+            spec.mcp_servers,
+            set(TOOL_NAMES),
+            report=tools.services.mcp_server_reached,
+            check=tools.services.check_mcp_server,
+        )
+        super().__init__(
+            instructions=system_prompt(spec, tools.clock()), tools=[*build_tools(tools), *servers]
+        )
         self.spec = spec
         self.reception = tools
         # Each caller message's note, by message id. Every later request shows the notes

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec
+
 
 class ServiceRefusal(Exception):
     """A request the business rules refuse; the message explains why, for the caller."""
@@ -57,3 +59,11 @@ class ReceptionServices(Protocol):
     ) -> str: ...  # fmt: skip
 
     async def end(self, *, reason: str) -> None: ...
+
+    async def check_mcp_server(self, server: McpServerSpec) -> None:
+        """Refuse (raise with the reason) to connect to a server the settings no longer allow."""
+        ...
+
+    async def mcp_server_reached(self, report: McpServerReport) -> None:
+        """Record what connecting to an MCP server found: its tools, or why it failed."""
+        ...

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from frontdesk.runtime.catalog import TOOL_NAMES
+from frontdesk.runtime.mcp_spec import McpServerSpec
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class AgentSpec:
     business_facts: dict[str, Any] = field(default_factory=dict)
     appointment_types: list[dict[str, Any]] = field(default_factory=list)
     enabled_tools: tuple[str, ...] = TOOL_NAMES
+    # Enabled MCP servers only; their tools join the enabled built-in ones.
+    mcp_servers: tuple[McpServerSpec, ...] = ()
 
     def tool_enabled(self, name: str) -> bool:
         return name in self.enabled_tools
