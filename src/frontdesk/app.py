@@ -28,6 +28,8 @@ from frontdesk.exams.endpoints import router as exams_router
 from frontdesk.exams.service import fail_interrupted
 from frontdesk.jobs import EmbeddedWorkers
 from frontdesk.knowledge.endpoints import router as knowledge_router
+from frontdesk.knowledge_gaps.endpoints import router as knowledge_gaps_router
+from frontdesk.knowledge_gaps.rerun import fail_interrupted_reruns
 from frontdesk.leads.endpoints import router as leads_router
 from frontdesk.livekit.webhooks import router as livekit_router
 from frontdesk.mcp_servers.endpoints import router as mcp_servers_router
@@ -138,6 +140,7 @@ def create_app(
         app.state.background = set()
         with transaction(res.sessionmaker) as db:
             fail_interrupted(db)
+            fail_interrupted_reruns(db)
         count = settings.embedded_workers
         workers = EmbeddedWorkers(res.queue, count) if count > 0 else None
         if workers:
@@ -169,6 +172,7 @@ def create_app(
     app.include_router(workspace_router)
     app.include_router(agents_router)
     app.include_router(knowledge_router)
+    app.include_router(knowledge_gaps_router)
     app.include_router(scheduling_router)
     app.include_router(calendar_feed_router)
     app.include_router(calendar_connection_router)

@@ -30,6 +30,7 @@ from frontdesk.conversations.analysis import (
 )
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
+from frontdesk.knowledge_gaps.recording import record_conversation_gaps
 from frontdesk.leads.service import rescore_conversation_leads
 from frontdesk.models import Conversation, ConversationTurn
 from frontdesk.webhooks.events import emit_conversation_ended
@@ -95,6 +96,13 @@ class ConversationAnalyzer:
             row.analysis_error = error[:1000] if error else None
             row.analyzed_at = datetime.now(UTC)
             rescore_conversation_leads(db, conversation_id, code.outcome)
+            # In a savepoint: a failure filing the knowledge gaps must not cost the owner
+            # the analysis itself.
+            try:
+                with db.begin_nested():
+                    record_conversation_gaps(db, self.resources.embedder, row, loaded.turns)
+            except Exception:  # noqa: BLE001
+                log.warning("filing knowledge gaps of %s failed", conversation_id, exc_info=True)
             if first:
                 emit_conversation_ended(db, row)
 

@@ -104,15 +104,7 @@ class ExamRunner:
                 exam_id, principal.workspace_id, agent_id, questions, on_progress
             )
             for number, question in enumerate(questions, start=1):
-                started = await self.hub.start(principal, agent_id, channel="exam")
-                try:
-                    out = await self.hub.message(principal, started["id"], question.question)
-                finally:
-                    await self.hub.end(principal, started["id"], "exam question answered")
-                passed, why = grade(question, out["reply"])
-                results.append(
-                    {**asdict(question), "reply": out["reply"], "passed": passed, "why": why}
-                )
+                results.append(await self.ask(principal, agent_id, question))
                 await asyncio.to_thread(self._save, exam_id, results, None)
                 if on_progress:
                     on_progress("answering", number, len(questions))
@@ -120,6 +112,19 @@ class ExamRunner:
         except Exception as exc:
             log.exception("exam %s failed", exam_id)
             await asyncio.to_thread(self._fail, exam_id, results, str(exc))
+
+    async def ask(
+        self, principal: Principal, agent_id: str, question: ExamQuestion
+    ) -> dict[str, Any]:
+        """One question in a fresh exam conversation (no earlier answer can help or hurt
+        it), graded: the question's fields with the reply, passed and why."""
+        started = await self.hub.start(principal, agent_id, channel="exam")
+        try:
+            out = await self.hub.message(principal, started["id"], question.question)
+        finally:
+            await self.hub.end(principal, started["id"], "exam question answered")
+        passed, why = grade(question, out["reply"])
+        return {**asdict(question), "reply": out["reply"], "passed": passed, "why": why}
 
     async def _add_written(
         self,
