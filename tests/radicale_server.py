@@ -24,7 +24,7 @@ USERNAME = "owner"
 PASSWORD = "radicale-secret"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -41,6 +41,7 @@ class RadicaleServer:
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
         config = self.root / "config"
         users = self.root / "users"
         users.write_text(f"{USERNAME}:{PASSWORD}\n", encoding="utf-8")
@@ -98,7 +99,7 @@ class RadicaleServer:
 
 
 def running_radicale(root: Path) -> Iterator[RadicaleServer]:
-    server = RadicaleServer(root=root, port=_free_port())
+    server = RadicaleServer(root=root, port=free_port())
     server.start()
     try:
         yield server
