@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import time
+from pathlib import Path
+
 import pytest
 
 from frontdesk.webhooks.signing import (
@@ -53,3 +57,24 @@ def test_malformed_headers_are_refused_and_any_listed_v1_signature_may_match() -
         verify(secret, BODY, str(NOW), f"v0={good}", now=NOW)  # only v1 counts
     both = f"v1={signature(old, NOW, BODY)}, v1={good}"
     verify(secret, BODY, str(NOW), both, now=NOW)
+
+
+def test_the_example_receiver_in_the_docs_accepts_our_signature_and_refuses_a_replay() -> None:
+    """docs/webhooks.md's standalone check agrees with what Frontdesk sends."""
+    text = (Path(__file__).parents[2] / "docs" / "webhooks.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    # Everything but the last line, which would start serving.
+    code, last = example.rstrip().rsplit("\n", 1)
+    assert last.startswith("HTTPServer(")
+    secret = new_secret()
+    namespace: dict = {}
+    exec(compile(code.replace('"whsec_..."', repr(secret)), "docs/webhooks.md", "exec"), namespace)  # noqa: S102
+    is_genuine = namespace["is_genuine"]
+
+    now = int(time.time())
+    header = signature_header(secret, now, BODY)
+    assert is_genuine(BODY, str(now), header)
+    assert not is_genuine(BODY + b" ", str(now), header)
+    old = now - 301
+    assert not is_genuine(BODY, str(old), signature_header(secret, old, BODY))
+    assert not is_genuine(BODY, str(now), signature_header(new_secret(), now, BODY))
