@@ -168,7 +168,7 @@ def discover_calendars(
     allowed_hosts: Iterable[str] = (),
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> list[CalendarChoice]:
-    """The calendars `username` can see on the server at `url`, by display name."""
+    """The calendars `username` can see on the server at `url`, sorted by display name."""
     not_dav = NotACalendarServer(
         f"{url} answers, but not as a CalDAV server; check the address your calendar "
         "provider gives for CalDAV."
@@ -182,7 +182,7 @@ def discover_calendars(
         for calendar in found:
             name = calendar.get_display_name() or str(calendar.url).rstrip("/").rsplit("/", 1)[-1]
             choices.append(CalendarChoice(url=str(calendar.url), name=str(name)))
-    return choices
+    return sorted(choices, key=lambda c: (c.name.casefold(), c.url))
 
 
 def _as_utc(value: date | datetime, zone: tzinfo) -> datetime:
