@@ -68,6 +68,9 @@ def test_conversations_held_through_the_api_are_counted(
     assert totals["latency"]["text"]["p95_ms"] == max(replies)
     assert totals["latency"]["voice"]["turns"] == 0
     assert report["topics"][0] == {"phrase": "opening hours", "conversations": 2}
+    # Ann Lee gave her name: it is no topic.
+    phrases = {topic["phrase"] for topic in report["topics"]}
+    assert "puppy" in phrases and not phrases & {"ann", "lee"}
     hour = datetime.now(UTC)
     assert sum(map(sum, report["busiest_hours"])) == 2
     # Both started this hour (or the one before, when the test straddles the hour).
@@ -86,12 +89,19 @@ def test_topic_words_and_phrases() -> None:
     assert terms("hello, ann@example.com 555 0142 see https://juniper.example/x") == set()
     topics = top_topics(
         [
-            ("a", "Dental clean price?"),
-            ("a", "dental clean, dental clean!"),  # repeats in one conversation count once
-            ("b", "How much is a dental clean"),
-            ("c", "dental x-rays"),
+            ("a", "Dental clean price?", None),
+            ("a", "dental clean, dental clean!", None),  # repeats in one conversation count once
+            ("b", "How much is a dental clean", None),
+            ("c", "dental x-rays for Rosa Diaz", "Rosa Diaz"),  # her name is no topic
+            ("d", "Rosa here again", None),  # but "rosa" said by another caller is
         ]
     )
     # "clean" is always part of "dental clean": the phrase says it. "dental" is used more
     # often than the phrase, so it stays too.
-    assert topics == [("dental", 3), ("dental clean", 2), ("price", 1), ("x-rays", 1)]
+    assert topics == [
+        ("dental", 3),
+        ("dental clean", 2),
+        ("price", 1),
+        ("rosa", 1),
+        ("x-rays", 1),
+    ]

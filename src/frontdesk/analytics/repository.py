@@ -201,13 +201,23 @@ class AnalyticsRepository:
             for slot, channel, r, s in self.session.execute(query)
         ]
 
-    def caller_messages(self, scope: Scope) -> Sequence[tuple[str, str]]:
-        """(conversation id, text) of the range's latest caller messages."""
+    def caller_messages(self, scope: Scope) -> Sequence[tuple[str, str, str | None]]:
+        """(conversation id, text, caller's name if known) of the range's latest caller
+        messages."""
         query = (
-            select(ConversationTurn.conversation_id, ConversationTurn.text)
+            select(
+                ConversationTurn.conversation_id,
+                ConversationTurn.text,
+                Conversation.caller_details,
+            )
             .join(Conversation, Conversation.id == ConversationTurn.conversation_id)
             .where(*self._counted_conversations(scope), ConversationTurn.role == "caller")
             .order_by(ConversationTurn.created_at.desc())
             .limit(MAX_TOPIC_MESSAGES)
         )
-        return [(cid, text) for cid, text in self.session.execute(query)]
+        return [(cid, text, _name(details)) for cid, text, details in self.session.execute(query)]
+
+
+def _name(details: object) -> str | None:
+    name = details.get("name") if isinstance(details, dict) else None
+    return name if isinstance(name, str) else None

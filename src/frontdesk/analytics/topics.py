@@ -8,7 +8,7 @@ checkup") also make a two-word phrase, shown once two conversations used it. A t
 counts once per conversation, however often it was repeated there, so one talkative caller
 cannot make a topic. Terms are ranked by the number of conversations that used them; a word
 is left out when a phrase containing it was used in as many conversations (it adds nothing
-the phrase does not say).
+the phrase does not say). The caller's own name, once the analysis found it, is no topic.
 """
 
 from __future__ import annotations
@@ -67,12 +67,18 @@ def terms(text: str) -> set[str]:
 
 
 def top_topics(
-    messages: Iterable[tuple[str, str]], limit: int = MAX_TOPICS
+    messages: Iterable[tuple[str, str, str | None]], limit: int = MAX_TOPICS
 ) -> list[tuple[str, int]]:
-    """(phrase, conversations) for `messages` given as (conversation id, caller text)."""
+    """(phrase, conversations) for `messages` given as (conversation id, caller text, the
+    caller's name when the conversation's analysis found one). A caller saying their own
+    name is no topic: its words are left out of that conversation's terms."""
     per_conversation: dict[str, set[str]] = {}
-    for conversation_id, text in messages:
-        per_conversation.setdefault(conversation_id, set()).update(terms(text))
+    for conversation_id, text, caller_name in messages:
+        found = terms(text)
+        if caller_name:
+            name = {word for word in keywords(caller_name) if word}
+            found = {term for term in found if not name & set(term.split(" "))}
+        per_conversation.setdefault(conversation_id, set()).update(found)
     counts = Counter(term for found in per_conversation.values() for term in found)
     # A phrase one caller said once is chance wording; its words still count on their own.
     counts = Counter({t: n for t, n in counts.items() if " " not in t or n >= MIN_PHRASE})

@@ -38,7 +38,7 @@ PAGE = """<!doctype html>
 """
 
 # Every address the dashboard's router knows; anything else under them is its own 404 page.
-PATHS = ("/", "/login", "/setup", "/settings", "/agents", "/agents/{rest:path}")
+PATHS = ("/", "/login", "/setup", "/settings", "/analytics", "/agents", "/agents/{rest:path}")
 
 
 def shell(bundle_dir: Annotated[Path, Depends(static_dir)]) -> HTMLResponse:

@@ -1,6 +1,20 @@
-/** Analytics (being built in this change; its owner replaces this file). */
-import { Empty } from "../ui";
+/** The agent's Analytics tab; the screen and its charting library load when it is opened. */
+import { lazy, Suspense } from "react";
+import { Loading } from "../ui";
+import { useAgent } from "./agent-page";
+
+const AnalyticsScreen = lazy(() => import("../analytics-screen"));
 
 export function AgentAnalyticsTab() {
-  return <Empty title="Analytics" />;
+  const { agent } = useAgent();
+  return (
+    <section aria-labelledby="agent-analytics-title">
+      <h2 id="agent-analytics-title" className="visually-hidden">
+        Analytics
+      </h2>
+      <Suspense fallback={<Loading label="Loading analytics" />}>
+        <AnalyticsScreen agentId={agent.id} />
+      </Suspense>
+    </section>
+  );
 }
