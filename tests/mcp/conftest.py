@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def order_server_url() -> Iterator[str]:
-    """The HTTP test server's MCP address; it wants `Authorization: Bearer TOKEN`."""
+@contextmanager
+def running_order_server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The HTTP test server as its own process: its MCP address, and the process."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, str(SERVER_SCRIPT), "http", "--port", str(port), "--token", TOKEN],
@@ -52,10 +53,18 @@ def order_server_url() -> Iterator[str]:
                 raise RuntimeError("the MCP test server did not start") from None
             time.sleep(0.1)
     try:
-        yield f"http://127.0.0.1:{port}/mcp"
+        yield f"http://127.0.0.1:{port}/mcp", process
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def order_server_url() -> Iterator[str]:
+    """The HTTP test server's MCP address; it wants `Authorization: Bearer TOKEN`."""
+    with running_order_server() as (url, _):
+        yield url
 
 
 def stdio_server() -> dict:

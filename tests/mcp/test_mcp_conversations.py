@@ -10,7 +10,7 @@ from frontdesk.db import transaction
 from frontdesk.models import McpServer
 from frontdesk.resources import Resources
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
-from tests.mcp.conftest import http_server, stdio_server
+from tests.mcp.conftest import http_server, running_order_server, stdio_server
 
 
 def _add(client: TestClient, agent: dict, body: dict) -> dict:
@@ -146,3 +146,28 @@ def test_a_server_that_cannot_start_costs_only_its_tools(  # type: ignore[no-unt
     listed = {s["id"]: s for s in client.get(f"/api/agents/{agent['id']}/mcp-servers").json()}
     assert listed[stdio["id"]]["status"] == "failed"
     assert "FRONTDESK_MCP_STDIO_COMMANDS" in listed[stdio["id"]]["last_error"]
+
+
+def test_a_server_that_stops_mid_conversation_is_a_tool_error(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    client, agent = chat
+    with running_order_server() as (url, process):
+        _add(client, agent, http_server(url))
+        fake_llm.script(
+            Call("order_status", {"order_number": "A100"}),
+            lambda ctx: Say(f"Sorry: {last_tool_output(ctx)}"),
+            Say("Anything else?"),
+        )
+        conversation_id = _start(client, agent)
+        process.terminate()
+        process.wait(timeout=10)
+        out = _say(client, conversation_id, "Where is A100?")
+    assert out["tool_calls"][0]["name"] == "order_status"
+    assert out["tool_calls"][0]["error"] is True
+    assert out["reply"] == (
+        "Sorry: The order_status tool is not working right now (its server cannot be "
+        "reached). Tell the caller you cannot look this up at the moment."
+    )
+    # The conversation goes on.
+    assert _say(client, conversation_id, "Ok")["reply"] == "Anything else?"

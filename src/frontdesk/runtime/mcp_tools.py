@@ -117,6 +117,11 @@ def describe_failure(spec: McpServerSpec, exc: BaseException) -> str:
                     "check the Authorization header."
                 )
             return f"{where} is not an MCP server (it answered HTTP {status})."
+        if name in ("McpError", "MCPError") and "connection closed" in text.lower():
+            return (
+                f"The server {where} closed the connection before it answered; "
+                "it is not an MCP server or it crashed on start."
+            )
         if name in ("McpError", "MCPError", "ValidationError", "JSONDecodeError"):
             return f"{where} is not an MCP server, or speaks another protocol version ({text})."
         if isinstance(leaf, ConnectionError | EOFError) or name in (
@@ -181,8 +186,10 @@ def _guarded(tool: MCPTool, spec: McpServerSpec) -> MCPTool:
             raise
         except Exception as exc:  # noqa: BLE001 - any failure is the tool's, not the call's
             log.warning("MCP tool %s of %s failed", name, spec.name, exc_info=True)
+            late = any(isinstance(e, TimeoutError) or "timed out" in str(e) for e in _leaves(exc))
+            why = "its server did not answer in time" if late else "its server cannot be reached"
             raise ToolError(
-                f"The {name} tool is not working right now ({describe_failure(spec, exc)}). "
+                f"The {name} tool is not working right now ({why}). "
                 "Tell the caller you cannot look this up at the moment."
             ) from exc
 
