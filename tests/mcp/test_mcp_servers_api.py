@@ -7,6 +7,8 @@ import sys
 
 from fastapi.testclient import TestClient
 
+from frontdesk.db import transaction
+from frontdesk.models import McpServer
 from frontdesk.resources import Resources
 from tests.factories import make_member, make_owner, make_receptionist, sign_in
 from tests.mcp.conftest import TOKEN, http_server, stdio_server
@@ -201,3 +203,21 @@ def test_members_cannot_run_programs_and_workspaces_are_apart(
     own = make_receptionist(app_client, name="Other Vet")
     # Their own agent with the first agent's server id: still not theirs.
     assert app_client.patch(f"{_base(own)}/{stdio['id']}", json={"name": "Mine"}).status_code == 404
+
+
+def test_names_are_unique_per_agent_and_go_with_the_agent(
+    app_client: TestClient, resources: Resources
+) -> None:
+    client, agent = _owner(app_client, resources)
+    body = {"name": "Orders", "transport": "http", "url": "http://127.0.0.1:9/mcp"}
+    assert client.post(_base(agent), json=body).status_code == 201
+    again = client.post(_base(agent), json=body | {"name": " orders "})
+    assert again.status_code == 422
+    assert again.json()["detail"] == "This agent already has an MCP server named 'orders'."
+    other = make_receptionist(client, name="Cedar Spa")
+    assert client.post(_base(other), json=body).status_code == 201  # another agent's own
+
+    assert client.delete(f"/api/agents/{agent['id']}").status_code == 204
+    with transaction(resources.sessionmaker) as db:
+        assert db.query(McpServer).filter_by(agent_id=agent["id"]).count() == 0
+        assert db.query(McpServer).filter_by(agent_id=other["id"]).count() == 1
