@@ -163,10 +163,17 @@ def _clean_env(env: Mapping[str, str], stored: Mapping[str, str]) -> dict[str, s
             )
         if value.startswith(MASK) and name in stored and value == masked(stored[name]):
             value = stored[name]
-        if "\x00" in value:
-            raise ValidationFailed(f"The value of {name} cannot contain a NUL character.")
+        if "\x00" in value or len(value) > 8000:
+            raise ValidationFailed(f"The value of {name} must be under 8000 characters, no NUL.")
         cleaned[name] = value
     return cleaned
+
+
+def _clean_args(args: list[str]) -> list[str]:
+    for arg in args:
+        if "\x00" in arg or len(arg) > 2000:
+            raise ValidationFailed("Each argument must be under 2000 characters, without NUL.")
+    return list(args)
 
 
 def _clean_tool_names(names: list[str]) -> list[str]:
@@ -284,7 +291,7 @@ class McpServerService:
             server.args, server.env = [], {}
         else:
             server.command = data.command
-            server.args = [a for a in data.args]
+            server.args = _clean_args(data.args)
             server.env = _clean_env(data.env, {})
             server.headers = {}
         self._check_target(server)
@@ -318,7 +325,7 @@ class McpServerService:
         if change.command is not None:
             server.command, target_changed = change.command, True
         if change.args is not None:
-            server.args, target_changed = list(change.args), True
+            server.args, target_changed = _clean_args(change.args), True
         if change.env is not None:
             server.env = _clean_env(change.env, server.env or {})
             target_changed = True
