@@ -9,6 +9,7 @@ import time
 from fastapi.testclient import TestClient
 
 from frontdesk.db import transaction
+from frontdesk.errors import ConfigurationError
 from frontdesk.models import Agent, Exam
 from frontdesk.resources import Resources
 from frontdesk.runtime.reception_agent import KNOWLEDGE_NOTE
@@ -59,6 +60,10 @@ def _from_the_note(ctx) -> Say:  # type: ignore[no-untyped-def]
             if text.startswith(KNOWLEDGE_NOTE):
                 return Say(text.removeprefix(KNOWLEDGE_NOTE).strip())
     return Say(DONT_KNOW)
+
+
+def _no_model() -> ScriptedStructuredModel:
+    raise ConfigurationError("No language model is configured to write exam questions.")
 
 
 def _rerun_finished(client: TestClient, base: str, gap_id: str) -> dict:
@@ -186,6 +191,24 @@ def test_gaps_are_grouped_answered_into_knowledge_and_re_examined(  # type: igno
         (reptiles["question"], "knowledge gap")
     ]
     assert rerun["questions"][0]["passed"] is False and rerun["passed"] == 0
+    # From now on that question is in every exam of the agent, expecting the answer.
+    chat_resources.structured_factory = _no_model
+    fake_llm.script(*[Say(DONT_KNOW)] * 5)
+    exam_id = client.post(f"/api/agents/{agent_id}/exams").json()["id"]
+    deadline = time.monotonic() + 60
+    while (exam := client.get(f"/api/agents/{agent_id}/exams/{exam_id}").json())[
+        "status"
+    ] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert exam["status"] == "done" and exam["total"] == 5, exam
+    added = exam["results"][0]
+    assert (added["question"], added["source"], added["expected"]) == (
+        reptiles["question"],
+        "knowledge gap",
+        [reply],
+    )
+    assert added["passed"] is False
 
     # Dismiss the horse feed question, with a reason.
     dismissed = client.post(f"{base}/{horse['id']}/dismiss", json={"reason": "We sell no feed"})

@@ -28,6 +28,7 @@ from frontdesk.exams.question_bank import ExamQuestion, questions_from
 from frontdesk.exams.question_writer import write_questions
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.vector_store import source_gen
+from frontdesk.knowledge_gaps.exam_questions import answered_gap_questions
 from frontdesk.models import Agent, Exam
 from frontdesk.resources import Resources
 from frontdesk.workspace.repository import WorkspaceRepository
@@ -76,6 +77,8 @@ class ExamRunner:
                 agent = AgentService(db, self.resources, principal).get(agent_id)
                 chunks = knowledge_chunks(self.resources, db, agent.id)
                 questions = questions_from(agent.business_facts or {}, chunks)
+                # Questions of answered knowledge gaps no exam question covered.
+                questions += answered_gap_questions(db, agent.id)
                 if not chunks and sum(q.answerable for q in questions) == 0:
                     raise ValidationFailed(
                         "Nothing to examine yet: the agent has no knowledge and no business "

@@ -101,3 +101,16 @@ class KnowledgeGapRepository:
                 KnowledgeGapQuestion.conversation_id == conversation_id
             )
         )
+
+    def answered(self, agent_id: str) -> list[KnowledgeGap]:
+        return list(
+            self.session.scalars(
+                select(KnowledgeGap)
+                .where(
+                    KnowledgeGap.agent_id == agent_id,
+                    KnowledgeGap.status == "answered",
+                    KnowledgeGap.answer.is_not(None),
+                )
+                .order_by(KnowledgeGap.answered_at, KnowledgeGap.id)
+            )
+        )

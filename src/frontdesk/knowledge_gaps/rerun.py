@@ -24,6 +24,7 @@ from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import transaction
 from frontdesk.exams.question_bank import ExamQuestion
 from frontdesk.exams.service import ExamRunner, build_questions
+from frontdesk.knowledge_gaps.exam_questions import GAP_SOURCE, answered_gap_questions
 from frontdesk.knowledge_gaps.grouping import EXAM_MATCH_THRESHOLD, similarities
 from frontdesk.models import Agent, Exam, KnowledgeGap, KnowledgeSource
 from frontdesk.resources import Resources
@@ -35,7 +36,6 @@ MAX_RERUN_QUESTIONS = 10
 # A pasted-text source indexes in a second or two; a busy queue may hold it much longer.
 INDEX_TIMEOUT_S = 300.0
 POLL_S = 0.3
-GAP_SOURCE = "knowledge gap"
 
 
 def _from_result(result: dict[str, Any]) -> ExamQuestion | None:
@@ -51,16 +51,26 @@ def _from_result(result: dict[str, Any]) -> ExamQuestion | None:
     )
 
 
-def exam_questions(resources: Resources, db: Session, agent: Agent) -> list[ExamQuestion]:
-    """The questions the agent's exam asks: its latest run's, then the bank's, once each."""
+def exam_questions(
+    resources: Resources, db: Session, agent: Agent, gap: KnowledgeGap
+) -> list[ExamQuestion]:
+    """The questions the agent's exam asks: its latest run's, then the bank's and the other
+    answered gaps', once each. Gap questions come from the gaps themselves, never from an
+    earlier run, which holds the answer as it was then; `gap`'s own is left out, since its
+    answer is the one changing."""
     latest = db.scalars(
         select(Exam)
         .where(Exam.agent_id == agent.id, Exam.status.in_(("done", "failed")))
         .order_by(Exam.created_at.desc(), Exam.id)
         .limit(1)
     ).first()
-    questions = [q for r in (latest.results if latest else []) if (q := _from_result(r))]
+    questions = [
+        q
+        for r in (latest.results if latest else [])
+        if (q := _from_result(r)) and q.source != GAP_SOURCE
+    ]
     questions += build_questions(resources, db, agent)
+    questions += answered_gap_questions(db, agent.id, except_gap=gap.id)
     seen: set[str] = set()
     unique = []
     for question in questions:
@@ -75,7 +85,7 @@ def plan_rerun(
     resources: Resources, db: Session, agent: Agent, gap: KnowledgeGap, answer: str
 ) -> list[dict[str, Any]]:
     """The questions to re-ask, as stored before they are asked (see the module's doc)."""
-    candidates = exam_questions(resources, db, agent)
+    candidates = exam_questions(resources, db, agent, gap)
     chosen: list[tuple[ExamQuestion, float]] = []
     if candidates and gap.centroid:
         vectors = resources.embedder.embed_documents([q.question for q in candidates])
