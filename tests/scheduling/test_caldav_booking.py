@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from frontdesk.app import create_app
 from frontdesk.db import transaction
-from frontdesk.models import Appointment
+from frontdesk.models import Agent, Appointment
 from frontdesk.resources import Resources
+from frontdesk.scheduling.service import Customer, SchedulingService
 from tests.factories import make_signed_in_client
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.radicale_server import (
@@ -178,11 +179,61 @@ def test_unreachable_calendar_books_nothing(
         thursday, 9
     ).astimezone(UTC)
 
+    # The failures were recorded on the connection for the owner, though each request
+    # rolled back.
+    shown = client.get(f"/api/agents/{agent['id']}/calendar-connection").json()
+    assert shown["status"] == "error" and "Could not reach" in shown["last_error"]
     checked = client.post(f"/api/agents/{agent['id']}/calendar-connection/check")
     assert checked.status_code == 200, checked.text
     assert checked.json()["status"] == "error"
     assert "Could not reach" in checked.json()["last_error"]
-    assert client.get(f"/api/agents/{agent['id']}/calendar-connection").json()["status"] == "error"
+
+    # Back up: the next use says so, and booking works again.
+    doomed_radicale.start()
+    assert free_times(client, agent["id"], thursday)
+    shown = client.get(f"/api/agents/{agent['id']}/calendar-connection").json()
+    assert shown["status"] == "connected" and shown["last_error"] is None
+    assert _book(client, agent["id"], local(thursday, 10)).status_code == 201
+
+
+def test_a_unit_of_work_that_fails_later_leaves_the_calendar_as_it_was(
+    app_client: TestClient, resources: Resources, radicale: RadicaleServer
+) -> None:
+    """The calendar is written inside the caller's unit of work; when something after it
+    fails and the unit rolls back, the calendar change is undone too."""
+    client, _ = make_signed_in_client(app_client, resources)
+    agent = make_clinic(client)
+    calendar = new_calendar(radicale)
+    connect(client, agent["id"], radicale, calendar)
+    friday = next_monday() + timedelta(days=4)
+
+    def service(db):  # type: ignore[no-untyped-def]
+        return SchedulingService(db, db.get(Agent, agent["id"]), settings=resources.settings)
+
+    customer = Customer(name="Ann Lee", phone="5550142398")
+    with pytest.raises(RuntimeError), transaction(resources.sessionmaker) as db:
+        lost = service(db).book(start=local(friday, 9), customer=customer)
+        assert len(events_with_uid(calendar, f"{lost.id}@frontdesk")) == 1
+        raise RuntimeError("a later step failed")
+    assert events_with_uid(calendar, f"{lost.id}@frontdesk") == []
+    assert _appointments(resources, agent["id"]) == []
+
+    with transaction(resources.sessionmaker) as db:
+        kept = service(db).book(start=local(friday, 10), customer=customer).id
+    uid = f"{kept}@frontdesk"
+    with pytest.raises(RuntimeError), transaction(resources.sessionmaker) as db:
+        service(db).reschedule(kept, local(friday, 14))
+        assert events_with_uid(calendar, uid)[0].start == local(friday, 14).astimezone(UTC)
+        raise RuntimeError("a later step failed")
+    assert events_with_uid(calendar, uid)[0].start == local(friday, 10).astimezone(UTC)
+
+    with pytest.raises(RuntimeError), transaction(resources.sessionmaker) as db:
+        service(db).cancel(kept)
+        assert events_with_uid(calendar, uid) == []
+        raise RuntimeError("a later step failed")
+    [event] = events_with_uid(calendar, uid)
+    assert event.start == local(friday, 10).astimezone(UTC)
+    assert str(event["SUMMARY"]) == "Visit: Ann Lee"
 
 
 @pytest.fixture

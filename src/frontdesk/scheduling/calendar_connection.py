@@ -1,25 +1,21 @@
-"""An agent's CalDAV calendar: connecting it, and what the scheduling service asks of it.
+"""Connecting an agent to a CalDAV calendar: discover, save, check, disconnect.
 
 Saving a connection talks to the server for real (the password, the calendar), so a
-connection that says "connected" has worked at least once. The scheduling service opens the
-connected calendar through `connected_calendar`: busy times limit availability, and each
-appointment is one event with a UID derived from the appointment's id.
+connection that says "connected" has worked at least once. What bookings do with it is in
+`calendar_sync.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontdesk.config import Settings
 from frontdesk.errors import Forbidden, NotFound, ValidationFailed
-from frontdesk.models import Agent, Appointment, CalendarConnection
+from frontdesk.models import Agent, CalendarConnection
 from frontdesk.providers.calendar.base import (
-    BookingEvent,
-    BusyTime,
     CalendarChoice,
     CalendarError,
     CalendarGone,
@@ -32,45 +28,6 @@ from frontdesk.providers.calendar.caldav_calendar import (
 )
 from frontdesk.scheduling.schemas import CalendarConnectionIn, CalendarDiscoverIn
 from frontdesk.workspace.service import Principal
-
-
-def event_uid(appointment_id: str) -> str:
-    """The UID of an appointment's event: stable, so a reschedule replaces the same event."""
-    return f"{appointment_id}@frontdesk"
-
-
-def booking_event(appointment: Appointment, type_name: str) -> BookingEvent:
-    contact = [f"Caller: {appointment.customer_name}"]
-    if appointment.customer_phone:
-        contact.append(f"Phone: {appointment.customer_phone}")
-    if appointment.customer_email:
-        contact.append(f"Email: {appointment.customer_email}")
-    if appointment.notes:
-        contact.append(f"Notes: {appointment.notes}")
-    contact.append(f"Booked by Frontdesk (appointment {appointment.id}).")
-    return BookingEvent(
-        uid=event_uid(appointment.id),
-        start=appointment.starts_at.astimezone(UTC),
-        end=appointment.ends_at.astimezone(UTC),
-        summary=f"{type_name}: {appointment.customer_name}",
-        description="\n".join(contact),
-    )
-
-
-def clashes(
-    busy: Iterable[BusyTime],
-    start: datetime,
-    end: datetime,
-    buffer: timedelta,
-    *,
-    ignore_uid: str | None = None,
-) -> bool:
-    """True when [start, end) plus the buffer after it runs into a busy span, or a busy span
-    plus the same buffer runs into it: the gap the owner asked for holds around their own
-    events too."""
-    return any(
-        b.uid != ignore_uid and b.start < end + buffer and start < b.end + buffer for b in busy
-    )
 
 
 def _allowed_hosts(settings: Settings | None) -> tuple[str, ...]:
@@ -91,14 +48,6 @@ def connection_of(db: Session, agent_id: str) -> CalendarConnection | None:
     return db.scalars(
         select(CalendarConnection).where(CalendarConnection.agent_id == agent_id)
     ).first()
-
-
-def connected_calendar(
-    db: Session, agent: Agent, settings: Settings | None
-) -> ExternalCalendar | None:
-    """The agent's external calendar, or None when it has none connected."""
-    connection = connection_of(db, agent.id)
-    return open_calendar(connection, settings) if connection else None
 
 
 def _same_calendar(a: str, b: str) -> bool:

@@ -23,18 +23,19 @@ from frontdesk.config import Settings
 from frontdesk.errors import Conflict, NotFound, ValidationFailed
 from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
 from frontdesk.models import Agent, Appointment, CalendarSlot
-from frontdesk.providers.calendar.base import BusyTime, ExternalCalendar
-from frontdesk.scheduling.calendar_connection import (
-    booking_event,
-    clashes,
-    connected_calendar,
-    event_uid,
-)
+from frontdesk.providers.calendar.base import BookingEvent, BusyTime
 from frontdesk.scheduling.calendar_rules import (
     SlotRejected,
     candidate_starts,
     check_start,
     occupied_units,
+)
+from frontdesk.scheduling.calendar_sync import (
+    UnitOfWorkCalendar,
+    booking_event,
+    clashes,
+    connected_calendar,
+    event_uid,
 )
 from frontdesk.scheduling.config import AppointmentType, SchedulingConfig
 from frontdesk.scheduling.repository import SchedulingRepository
@@ -84,10 +85,10 @@ class SchedulingService:
         # `settings` says which private hosts a connected calendar may live on; without it
         # only public ones are reached (a connected calendar is never silently skipped).
         self.settings = settings
-        self._external: ExternalCalendar | None = None
+        self._external: UnitOfWorkCalendar | None = None
         self._external_loaded = False
 
-    def external_calendar(self) -> ExternalCalendar | None:
+    def external_calendar(self) -> UnitOfWorkCalendar | None:
         """The agent's connected CalDAV calendar, if any (looked up once)."""
         if not self._external_loaded:
             self._external = connected_calendar(self.db, self.agent, self.settings)
@@ -98,9 +99,12 @@ class SchedulingService:
         external = self.external_calendar()
         return external.busy(start, end, self.config.zone) if external else []
 
-    def _write_event(self, appointment: Appointment, kind: AppointmentType) -> None:
+    def _write_event(
+        self, appointment: Appointment, kind: AppointmentType, previous: BookingEvent | None
+    ) -> None:
         """Put the appointment in the connected calendar, unless the owner has meanwhile
-        put something of their own at that time (then the slot is taken after all)."""
+        put something of their own at that time (then the slot is taken after all).
+        `previous` is what the calendar held for it before, restored on a rollback."""
         external = self.external_calendar()
         if external is None:
             return
@@ -112,7 +116,7 @@ class SchedulingService:
                 f"{start.astimezone(self.config.zone):%A %B %-d at %H:%M} is no longer free "
                 "in the calendar; please choose another time."
             )
-        external.write_event(booking_event(appointment, kind.name))
+        external.put(booking_event(appointment, kind.name), previous=previous)
 
     def appointment_type(self, key: str | None) -> AppointmentType:
         if not key:
@@ -213,7 +217,7 @@ class SchedulingService:
         self.db.add(appointment)
         self.db.flush()
         self._claim(appointment, kind, start)
-        self._write_event(appointment, kind)
+        self._write_event(appointment, kind, previous=None)
         emit_appointment(self.db, "appointment.booked", appointment, self.agent)
         return appointment
 
@@ -228,6 +232,7 @@ class SchedulingService:
         if appointment.status != "booked":
             raise Conflict("That appointment was cancelled; book a new one instead.")
         kind = self.appointment_type(appointment.appointment_type)
+        before = booking_event(appointment, kind.name)
         previous_start = appointment.starts_at
         start = start.astimezone(UTC)
         self.repo.release_units(appointment.id)
@@ -235,7 +240,7 @@ class SchedulingService:
         self._claim(appointment, kind, start)
         appointment.starts_at = start
         appointment.ends_at = start + timedelta(minutes=kind.duration_minutes)
-        self._write_event(appointment, kind)
+        self._write_event(appointment, kind, previous=before)
         emit_appointment(
             self.db,
             "appointment.rescheduled",
@@ -253,6 +258,9 @@ class SchedulingService:
         self.repo.release_units(appointment.id)
         external = self.external_calendar()
         if external is not None:
-            external.remove_event(event_uid(appointment.id))
+            # The type may have been renamed or removed since; the event only needs a name.
+            kind = self.config.appointment_type(appointment.appointment_type)
+            name = kind.name if kind else appointment.appointment_type
+            external.take_out(booking_event(appointment, name))
         emit_appointment(self.db, "appointment.cancelled", appointment, self.agent)
         return appointment
