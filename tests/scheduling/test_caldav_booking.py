@@ -161,6 +161,8 @@ def test_unreachable_calendar_books_nothing(
     assert availability.status_code == 502, availability.text
     assert availability.json()["error"] == "CalendarUnreachable"
     assert "Could not reach the calendar server" in availability.json()["detail"]
+    # A day the clinic is closed needs no calendar to say so.
+    assert free_times(client, agent["id"], thursday + timedelta(days=2)) == []
 
     refused = _book(client, agent["id"], local(thursday, 10), customer_name="Bo Chen")
     assert refused.status_code == 502, refused.text

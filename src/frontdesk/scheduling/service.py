@@ -134,13 +134,18 @@ class SchedulingService:
         found: list[datetime] = []
         buffer = timedelta(minutes=self.config.buffer_minutes)
         duration = timedelta(minutes=kind.duration_minutes)
-        # One read of the external calendar for the whole range (a day either side covers
-        # every zone offset), not one per day or per slot.
-        range_start = datetime.combine(first_day, datetime.min.time(), tzinfo=self.config.zone)
-        busy = self._busy(range_start - timedelta(days=1), range_start + timedelta(days=days + 1))
-        for offset in range(days):
-            day = first_day + timedelta(days=offset)
-            starts = list(candidate_starts(self.config, kind, day, self.now))
+        per_day = [
+            list(candidate_starts(self.config, kind, first_day + timedelta(days=d), self.now))
+            for d in range(days)
+        ]
+        # One read of the external calendar for the whole range, and none when the rules
+        # leave nothing to offer (a closed day needs no calendar to say so).
+        busy: list[BusyTime] = []
+        if any(per_day):
+            first = min(starts[0] for starts in per_day if starts)
+            last = max(starts[-1] for starts in per_day if starts)
+            busy = self._busy(first - buffer, last + duration + buffer)
+        for starts in per_day:
             if not starts:
                 continue
             span_end = starts[-1] + timedelta(
