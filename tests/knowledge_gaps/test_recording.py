@@ -9,9 +9,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from frontdesk.conversations.analysis import Turn
+from frontdesk.conversations.analysis_job import ConversationAnalyzer
 from frontdesk.db import transaction
 from frontdesk.knowledge_gaps.recording import record_conversation_gaps
-from frontdesk.models import Agent, Conversation, KnowledgeGap, KnowledgeGapQuestion
+from frontdesk.models import (
+    Agent,
+    Conversation,
+    ConversationTurn,
+    KnowledgeGap,
+    KnowledgeGapQuestion,
+)
 from frontdesk.resources import Resources
 from tests.factories import make_owner
 
@@ -110,3 +117,41 @@ def test_a_group_nobody_asks_any_more_goes_away(resources: Resources) -> None:
         row.unanswered = []
         record_conversation_gaps(db, resources.embedder, row, [])
     assert _gaps(resources) == []
+
+
+def test_the_analysis_job_files_gaps_without_a_model_and_never_for_exams(
+    resources: Resources,
+) -> None:
+    """No language model is configured here: the analysis stores its error, and the agent's
+    own "I don't know" still makes a gap. The same exchange as an exam question makes none."""
+    workspace, _ = make_owner(resources)
+    ids: dict[str, str] = {}
+    with transaction(resources.sessionmaker) as db:
+        agent = Agent(workspace_id=workspace.id, name="Juniper Vet")
+        db.add(agent)
+        db.flush()
+        for channel in ("exam", "text"):
+            row = Conversation(
+                workspace_id=workspace.id,
+                agent_id=agent.id,
+                channel=channel,
+                status="ended",
+                ended_at=START,
+            )
+            db.add(row)
+            db.flush()
+            db.add(ConversationTurn(conversation_id=row.id, seq=1, role="caller",
+                                    text="Hi. Do you board reptiles?"))  # fmt: skip
+            db.add(ConversationTurn(conversation_id=row.id, seq=2, role="agent",
+                                    text="I don't know, sorry. I can take a message."))  # fmt: skip
+            ids[channel] = row.id
+    analyzer = ConversationAnalyzer(resources)
+    assert analyzer.run(ids["exam"]) is None
+    assert _gaps(resources) == []
+    assert analyzer.run(ids["text"]) == "answered"
+    assert _gaps(resources) == [("Do you board reptiles?", 1, "open")]
+    with transaction(resources.sessionmaker) as db:
+        row = db.get(Conversation, ids["text"])
+        assert row is not None and row.analysis_error and row.unanswered == []
+        member = db.scalars(select(KnowledgeGapQuestion)).one()
+        assert (member.conversation_id, member.kind) == (ids["text"], "low_confidence")

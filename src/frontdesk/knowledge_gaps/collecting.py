@@ -10,7 +10,9 @@ Two kinds, both in the caller's words:
   nothing above the relevance floor (the tool answered NOTHING_RELEVANT), or says in so
   many words that the agent does not know ("I don't know", "I'm not sure", "I don't have
   that information"...). A polite "don't worry" or "we don't open on Sundays" is not
-  enough: those phrases are not in the list.
+  enough: those phrases are not in the list. Every question of that caller turn counts,
+  since the reply does not say which one it missed. This works with no language model
+  at all, so an air-gapped install still collects gaps.
 
 Exam conversations never get here: the analysis job skips the exam channel.
 """
