@@ -34,10 +34,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from frontdesk.models import Appointment, Conversation, ConversationTurn, Lead
 
 SLOT_SECONDS = 900
-# Topics read caller messages one by one (text cannot be counted in SQL honestly); this
-# bounds that read, newest first, whatever the range holds.
-MAX_TOPIC_MESSAGES = 5_000
+# Topics read what callers said word by word (text cannot be counted in SQL honestly);
+# this bounds that read to the range's latest conversations, however many it holds.
+MAX_TOPIC_CONVERSATIONS = 1_000
 EXAM = "exam"
+OUTCOMES = ("answered", "lead_captured", "booked", "message_taken", "handed_off", "abandoned")
 
 
 @dataclass(frozen=True)
@@ -51,20 +52,20 @@ class Scope:
 
 
 @dataclass(frozen=True)
-class ConversationGroup:
+class SlotConversations:
     slot: int
-    channel: str
-    outcome: str | None
     conversations: int
     seconds: float
+    outcomes: dict[str, int]  # conversations by outcome; "not_analysed" has none yet
 
 
 @dataclass(frozen=True)
 class ReplyTiming:
     slot: int
-    channel: str
-    reply_ms: float | None  # text: message received to reply ready
-    speech_ms: float | None  # calls: end of the caller's speech to the agent's first audio
+    typed: bool  # a text conversation (else a call)
+    # Typed: `reply_ms`, the message received to the reply ready. Calls:
+    # `end_of_speech_to_audio_ms`, the caller's speech ended to the agent's first audio.
+    ms: float
 
 
 class AnalyticsRepository:
@@ -115,8 +116,8 @@ class AnalyticsRepository:
 
     # -- the counts --------------------------------------------------------------------
 
-    def conversation_groups(self, scope: Scope) -> list[ConversationGroup]:
-        """Conversations and their talk time, by slot, channel and outcome."""
+    def conversation_slots(self, scope: Scope) -> list[SlotConversations]:
+        """Conversations, their talk time and their outcomes, one row per slot."""
         last_turn = (
             select(func.max(ConversationTurn.created_at))
             .where(ConversationTurn.conversation_id == Conversation.id)
@@ -134,23 +135,35 @@ class AnalyticsRepository:
         rows = (
             select(
                 self._slot(Conversation.created_at).label("slot"),
-                Conversation.channel.label("channel"),
                 Conversation.outcome.label("outcome"),
                 seconds.label("seconds"),
             )
             .where(*self._counted_conversations(scope))
             .subquery()
         )
+        # One row per slot, an outcome per column: a row per (slot, outcome) would be
+        # almost one per conversation again.
+        per_outcome = [
+            func.sum(case((rows.c.outcome == outcome, 1), else_=0)) for outcome in OUTCOMES
+        ]
         grouped = select(
             rows.c.slot,
-            rows.c.channel,
-            rows.c.outcome,
             func.count(),
             func.coalesce(func.sum(rows.c.seconds), 0.0),
-        ).group_by(rows.c.slot, rows.c.channel, rows.c.outcome)
+            func.sum(case((rows.c.outcome.is_(None), 1), else_=0)),
+            *per_outcome,
+        ).group_by(rows.c.slot)
         return [
-            ConversationGroup(int(slot), channel, outcome, int(count), max(0.0, float(total)))
-            for slot, channel, outcome, count, total in self.session.execute(grouped)
+            SlotConversations(
+                slot=int(slot),
+                conversations=int(count),
+                seconds=max(0.0, float(total)),
+                outcomes={
+                    "not_analysed": int(unknown),
+                    **{o: int(n) for o, n in zip(OUTCOMES, counts, strict=True)},
+                },
+            )
+            for slot, count, total, unknown, *counts in self.session.execute(grouped)
         ]
 
     def _slot_counts(self, model: type[Lead] | type[Appointment], scope: Scope) -> dict[int, int]:
@@ -177,33 +190,40 @@ class AnalyticsRepository:
     def reply_timings(self, scope: Scope) -> list[ReplyTiming]:
         """Each agent reply's latency, by the slot its conversation started in.
 
-        One row per reply, two numbers each: percentiles need the values themselves."""
-        reply = ConversationTurn.timings["reply_ms"].as_float()
-        speech = ConversationTurn.timings["end_of_speech_to_audio_ms"].as_float()
-        query = (
-            select(self._slot(Conversation.created_at), Conversation.channel, reply, speech)
+        One row per reply: percentiles need the values themselves. Only the one measure
+        that applies to the channel is read out of the JSON."""
+        typed = Conversation.channel == "text"
+        ms = case(
+            (typed, ConversationTurn.timings["reply_ms"].as_float()),
+            else_=ConversationTurn.timings["end_of_speech_to_audio_ms"].as_float(),
+        ).label("ms")
+        rows = (
+            select(self._slot(Conversation.created_at).label("slot"), typed.label("typed"), ms)
             .join(Conversation, Conversation.id == ConversationTurn.conversation_id)
             .where(
                 *self._counted_conversations(scope),
                 ConversationTurn.role == "agent",
                 # The greeting opens every conversation as fixed text: it answers nobody.
                 ConversationTurn.seq > 0,
-                or_(reply.is_not(None), speech.is_not(None)),
             )
+            .subquery()
         )
+        query = select(rows.c.slot, rows.c.typed, rows.c.ms).where(rows.c.ms.is_not(None))
         return [
-            ReplyTiming(
-                int(slot),
-                channel,
-                float(r) if r is not None else None,
-                float(s) if s is not None else None,
-            )
-            for slot, channel, r, s in self.session.execute(query)
+            ReplyTiming(int(slot), bool(is_typed), float(value))
+            for slot, is_typed, value in self.session.execute(query)
         ]
 
     def caller_messages(self, scope: Scope) -> Sequence[tuple[str, str, str | None]]:
-        """(conversation id, text, caller's name if known) of the range's latest caller
-        messages."""
+        """(conversation id, text, caller's name if known) of what callers said in the
+        range's latest conversations."""
+        latest = (
+            select(Conversation.id)
+            .where(*self._counted_conversations(scope))
+            .order_by(Conversation.created_at.desc())
+            .limit(MAX_TOPIC_CONVERSATIONS)
+            .subquery()
+        )
         query = (
             select(
                 ConversationTurn.conversation_id,
@@ -211,9 +231,7 @@ class AnalyticsRepository:
                 Conversation.caller_details,
             )
             .join(Conversation, Conversation.id == ConversationTurn.conversation_id)
-            .where(*self._counted_conversations(scope), ConversationTurn.role == "caller")
-            .order_by(ConversationTurn.created_at.desc())
-            .limit(MAX_TOPIC_MESSAGES)
+            .where(Conversation.id.in_(select(latest.c.id)), ConversationTurn.role == "caller")
         )
         return [(cid, text, _name(details)) for cid, text, details in self.session.execute(query)]
 

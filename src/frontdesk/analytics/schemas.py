@@ -102,5 +102,5 @@ class AnalyticsReport(BaseModel):
     )
     topics: list[Topic] = Field(
         description="The words and two-word phrases callers used in the most conversations "
-        "(common words removed), at most 10, from the range's latest 5,000 caller messages"
+        "(common words removed), at most 10, from the range's latest 1,000 conversations"
     )

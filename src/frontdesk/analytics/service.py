@@ -186,13 +186,13 @@ class _Report:
         return self.tallies[self.index[key]]
 
     def build(self, *, agent_id: str | None, zone_name: str) -> AnalyticsReport:
-        for group in self.repo.conversation_groups(self.scope):
-            for tally in (self._tally(group.slot), self.total):
-                tally.conversations += group.conversations
-                tally.seconds += group.seconds
-                tally.outcomes[group.outcome or "not_analysed"] += group.conversations
-            local = self._at(group.slot)
-            self.hours[local.weekday()][local.hour] += group.conversations
+        for row in self.repo.conversation_slots(self.scope):
+            for tally in (self._tally(row.slot), self.total):
+                tally.conversations += row.conversations
+                tally.seconds += row.seconds
+                tally.outcomes.update(row.outcomes)
+            local = self._at(row.slot)
+            self.hours[local.weekday()][local.hour] += row.conversations
         for slot, count in self.repo.lead_slots(self.scope).items():
             self._tally(slot).leads += count
             self.total.leads += count
@@ -200,11 +200,8 @@ class _Report:
             self._tally(slot).bookings += count
             self.total.bookings += count
         for timing in self.repo.reply_timings(self.scope):
-            value = timing.reply_ms if timing.channel == "text" else timing.speech_ms
-            if value is None:
-                continue
             for tally in (self._tally(timing.slot), self.total):
-                (tally.text_ms if timing.channel == "text" else tally.speech_ms).append(value)
+                (tally.text_ms if timing.typed else tally.speech_ms).append(timing.ms)
         topics = top_topics(self.repo.caller_messages(self.scope))
         return AnalyticsReport(
             agent_id=agent_id,
