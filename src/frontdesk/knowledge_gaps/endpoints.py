@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from frontdesk.db import DbSession, transaction
 from frontdesk.errors import NotFound
 from frontdesk.knowledge.schemas import SourcePublic
-from frontdesk.knowledge_gaps.rerun import GapRerun as RerunTask
+from frontdesk.knowledge_gaps.rerun import GapRerunner
 from frontdesk.knowledge_gaps.schemas import (
     GapAnswer,
     GapAnswered,
@@ -22,6 +22,7 @@ from frontdesk.knowledge_gaps.schemas import (
     KnowledgeGapList,
     KnowledgeGapPublic,
     gap_public,
+    rerun_public,
 )
 from frontdesk.knowledge_gaps.service import KnowledgeGapService
 from frontdesk.workspace.auth import CurrentPrincipal
@@ -67,10 +68,10 @@ def read_knowledge_gap_rerun(
     and whether it passed. `status` is "waiting" while the answer is being indexed."""
     gaps = KnowledgeGapService(db, request.app.state.resources, principal)
     gap = gaps.get(gaps.agent(agent_id), gap_id)
-    public = gap_public(gap, [])
-    if public.rerun is None:
+    rerun = rerun_public(gap)
+    if rerun is None:
         raise NotFound("This gap has not been answered yet, so nothing was re-run.")
-    return public.rerun
+    return rerun
 
 
 @router.post("/{gap_id}/answer", response_model=GapAnswered, status_code=202)
@@ -95,7 +96,7 @@ async def answer_knowledge_gap(
 
     # Committed before the re-run starts: it must see the gap and the source.
     answered = await asyncio.to_thread(save)
-    runner = RerunTask(resources, request.app.state.conversations)
+    runner = GapRerunner(resources, request.app.state.conversations)
     tasks: set[asyncio.Task[None]] = request.app.state.background
     task = asyncio.get_running_loop().create_task(runner.run(principal, agent_id, gap_id))
     tasks.add(task)

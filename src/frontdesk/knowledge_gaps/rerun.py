@@ -103,7 +103,7 @@ def plan_rerun(
     return [{**asdict(q), "similarity": s} for q, s in planned]
 
 
-class GapRerun:
+class GapRerunner:
     """Runs one gap's re-run in the background; its progress is written to the gap."""
 
     def __init__(self, resources: Resources, hub: ConversationHub) -> None:

@@ -89,7 +89,7 @@ class GapAnswered(BaseModel):
     source: SourcePublic
 
 
-def _rerun(gap: KnowledgeGap) -> GapRerun | None:
+def rerun_public(gap: KnowledgeGap) -> GapRerun | None:
     if gap.rerun_status is None:
         return None
     results: list[dict[str, Any]] = list(gap.rerun_results or [])
@@ -119,5 +119,5 @@ def gap_public(gap: KnowledgeGap, examples: list[KnowledgeGapQuestion]) -> Knowl
         answered_at=gap.answered_at,
         dismissed_reason=gap.dismissed_reason,
         dismissed_at=gap.dismissed_at,
-        rerun=_rerun(gap),
+        rerun=rerun_public(gap),
     )
