@@ -147,7 +147,7 @@ function DeliveryLog({ endpoint }: { endpoint: WebhookEndpointPublic }) {
     action.run(async () => {
       await call(retryWebhookDelivery({ path: { endpoint_id: endpoint.id, delivery_id: id } }));
       reload();
-    }, "Sending again…");
+    }, "Queued for another try; the log shows the answer.");
 
   return (
     <section className="webhook-log" aria-labelledby={`log-${endpoint.id}`}>
