@@ -59,15 +59,6 @@ class SlotConversations:
     outcomes: dict[str, int]  # conversations by outcome; "not_analysed" has none yet
 
 
-@dataclass(frozen=True)
-class ReplyTiming:
-    slot: int
-    typed: bool  # a text conversation (else a call)
-    # Typed: `reply_ms`, the message received to the reply ready. Calls:
-    # `end_of_speech_to_audio_ms`, the caller's speech ended to the agent's first audio.
-    ms: float
-
-
 class AnalyticsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -187,8 +178,11 @@ class AnalyticsRepository:
         """Appointments booked (when they were booked, not when they take place), by slot."""
         return self._slot_counts(Appointment, scope)
 
-    def reply_timings(self, scope: Scope) -> list[ReplyTiming]:
-        """Each agent reply's latency, by the slot its conversation started in.
+    def reply_timings(self, scope: Scope) -> list[tuple[int, bool, float]]:
+        """(slot, typed, milliseconds) of each agent reply, in the slot its conversation
+        started in. Typed conversations give `reply_ms` (the message received to the reply
+        ready), calls `end_of_speech_to_audio_ms` (the caller's speech ended to the agent's
+        first audio).
 
         One row per reply: percentiles need the values themselves. Only the one measure
         that applies to the channel is read out of the JSON."""
@@ -209,9 +203,9 @@ class AnalyticsRepository:
             .subquery()
         )
         query = select(rows.c.slot, rows.c.typed, rows.c.ms).where(rows.c.ms.is_not(None))
+        # Plain tuples: a month can hold a hundred thousand replies.
         return [
-            ReplyTiming(int(slot), bool(is_typed), float(value))
-            for slot, is_typed, value in self.session.execute(query)
+            (slot, bool(is_typed), value) for slot, is_typed, value in self.session.execute(query)
         ]
 
     def caller_messages(self, scope: Scope) -> Sequence[tuple[str, str, str | None]]:

@@ -172,6 +172,7 @@ class _Report:
         self.total = _Tally()
         self.hours = [[0] * 24 for _ in range(7)]
         self._local: dict[int, datetime] = {}
+        self._slot_tally: dict[int, _Tally] = {}
 
     def _at(self, slot: int) -> datetime:
         local = self._local.get(slot)
@@ -181,9 +182,12 @@ class _Report:
         return local
 
     def _tally(self, slot: int) -> _Tally:
-        day = self._at(slot).date()
-        key = day if self.interval == "day" else max(self.first, _monday(day))
-        return self.tallies[self.index[key]]
+        tally = self._slot_tally.get(slot)
+        if tally is None:
+            day = self._at(slot).date()
+            key = day if self.interval == "day" else max(self.first, _monday(day))
+            tally = self._slot_tally[slot] = self.tallies[self.index[key]]
+        return tally
 
     def build(self, *, agent_id: str | None, zone_name: str) -> AnalyticsReport:
         for row in self.repo.conversation_slots(self.scope):
@@ -199,9 +203,15 @@ class _Report:
         for slot, count in self.repo.booking_slots(self.scope).items():
             self._tally(slot).bookings += count
             self.total.bookings += count
-        for timing in self.repo.reply_timings(self.scope):
-            for tally in (self._tally(timing.slot), self.total):
-                (tally.text_ms if timing.typed else tally.speech_ms).append(timing.ms)
+        total = self.total
+        for slot, typed, ms in self.repo.reply_timings(self.scope):
+            tally = self._tally(slot)
+            if typed:
+                tally.text_ms.append(ms)
+                total.text_ms.append(ms)
+            else:
+                tally.speech_ms.append(ms)
+                total.speech_ms.append(ms)
         topics = top_topics(self.repo.caller_messages(self.scope))
         return AnalyticsReport(
             agent_id=agent_id,
