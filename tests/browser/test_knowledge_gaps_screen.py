@@ -143,3 +143,11 @@ def test_gaps_are_listed_answered_and_re_examined(
     expect(cards.first).to_be_visible()
     assert page.evaluate(OVERFLOWS) is False
     screenshot(page, "61-knowledge-gaps-phone")
+
+    # An example opens its conversation.
+    link.click()
+    expect(page).to_have_url(
+        f"{page.url.split('/agents/')[0]}/agents/{agent['id']}/conversations/"
+        f"{ids['Where can I park my car?']}"
+    )
+    expect(page.get_by_text("Where can I park my car?").first).to_be_visible()

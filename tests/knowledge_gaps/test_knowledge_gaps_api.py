@@ -181,6 +181,19 @@ def test_gaps_are_grouped_answered_into_knowledge_and_re_examined(  # type: igno
     assert stored["status"] == "ready" and stored["chunk_count"] >= 1
     assert client.get(f"{base}/{parking['id']}").json()["rerun"]["passed"] == 1
 
+    # Answering again replaces the text of the same source; the old answer is gone.
+    fake_llm.script(_from_the_note)
+    better = "Yes: free parking behind the clinic, and two disabled bays by the door."
+    again = client.post(f"{base}/{parking['id']}/answer", json={"answer": better})
+    assert again.status_code == 202, again.text
+    assert again.json()["source"]["id"] == source["id"]
+    assert _rerun_finished(client, base, parking["id"])["passed"] == 1
+    found = client.get(f"/api/agents/{agent_id}/knowledge/search", params={"q": "parking"})
+    texts = [r["text"] for r in found.json()["results"]]
+    assert better in texts[0] and not any(PARKING_ANSWER in t for t in texts)
+    sources = client.get(f"/api/agents/{agent_id}/knowledge/sources").json()
+    assert [s["id"] for s in sources].count(source["id"]) == 1 and len(sources) == 2
+
     # No exam question is about reptiles: the gap's own question is asked, expecting the
     # answer. This reply leaves the answer out, so the re-run shows it failing.
     fake_llm.script(Say("We see cats and dogs."))
