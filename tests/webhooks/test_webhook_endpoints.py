@@ -4,6 +4,7 @@ on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,23 +54,34 @@ def test_a_test_event_is_sent_now_signed_and_logged(
     retry = client.post(f"/api/webhooks/{endpoint['id']}/deliveries/{failed['id']}/retry")
     assert retry.status_code == 409
 
-    # A new secret: what the receiver still checks with the old one no longer verifies.
+    # A new secret: for a day the old one signs too, so a receiver that still checks with
+    # it accepts; once the grace period is over only the new one does.
     old = receiver.secret
     rotated = client.post(f"/api/webhooks/{endpoint['id']}/rotate-secret").json()
     assert rotated["secret"] != old and rotated["secret"].startswith("whsec_")
     client.post(f"/api/webhooks/{endpoint['id']}/test")
-    latest = receiver.requests[-1]
-    assert not latest.verified
-    verify_headers(rotated["secret"], latest.body, latest.headers)
+    during = receiver.requests[-1]
+    assert during.verified, during.problem
+    assert during.headers["Frontdesk-Signature"].count("v1=") == 2
+    verify_headers(rotated["secret"], during.body, during.headers)
+    with transaction(resources.sessionmaker) as db:
+        row = db.get(WebhookEndpoint, endpoint["id"])
+        assert row is not None and row.previous_secret == old
+        row.previous_secret_until = datetime.now(UTC) - timedelta(seconds=1)
+    client.post(f"/api/webhooks/{endpoint['id']}/test")
+    after = receiver.requests[-1]
+    assert not after.verified and after.headers["Frontdesk-Signature"].count("v1=") == 1
+    verify_headers(rotated["secret"], after.body, after.headers)
     with pytest.raises(InvalidSignature):
-        verify_headers(old, latest.body, latest.headers)
+        verify_headers(old, after.body, after.headers)
 
     # Paging and the status filter, newest first.
     page = client.get(f"/api/webhooks/{endpoint['id']}/deliveries", params={"limit": 2}).json()
-    assert page["total"] == 3 and len(page["deliveries"]) == 2
-    assert [d["status"] for d in deliveries(client, endpoint["id"], status="succeeded")] == [
-        "succeeded"
-    ]
+    assert page["total"] == 4 and len(page["deliveries"]) == 2
+    assert page["deliveries"][0]["response_status"] == 400  # the last one, refused
+    succeeded = deliveries(client, endpoint["id"], status="succeeded")
+    assert [d["status"] for d in succeeded] == ["succeeded", "succeeded"]
+    assert succeeded[0]["created_at"] > succeeded[1]["created_at"]
     bad = client.get(f"/api/webhooks/{endpoint['id']}/deliveries", params={"status": "lost"})
     assert bad.status_code == 422
 

@@ -25,7 +25,7 @@ from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.errors import UnsafeURL
 from frontdesk.models import WebhookDelivery, WebhookEndpoint
-from frontdesk.models.base import utcnow
+from frontdesk.models.base import as_utc, utcnow
 from frontdesk.providers.crawl.ssrf import AddressRefused, guarded_async_client
 from frontdesk.webhooks.repository import WebhookRepository
 from frontdesk.webhooks.signing import (
@@ -77,11 +77,19 @@ class Attempt:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+def signing_secrets(endpoint: WebhookEndpoint, now: datetime | None = None) -> tuple[str, ...]:
+    """The endpoint's secret, and the one it replaced while that still signs too."""
+    until = endpoint.previous_secret_until
+    if endpoint.previous_secret and until is not None and as_utc(until) > (now or utcnow()):
+        return (endpoint.secret, endpoint.previous_secret)
+    return (endpoint.secret,)
+
+
 async def post_event(
     settings: Settings,
     *,
     url: str,
-    secret: str,
+    secrets: tuple[str, ...],
     delivery_id: str,
     event_type: str,
     payload: dict[str, Any],
@@ -94,7 +102,7 @@ async def post_event(
         EVENT_HEADER: event_type,
         DELIVERY_HEADER: delivery_id,
         TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: signature_header(secret, timestamp, body),
+        SIGNATURE_HEADER: signature_header(secrets[0], timestamp, body, *secrets[1:]),
     }
     timeout = settings.webhook_timeout_s
     started = time.monotonic()
@@ -168,7 +176,7 @@ def record(settings: Settings, delivery: WebhookDelivery, attempt: Attempt, *, r
 @dataclass(frozen=True)
 class _Claimed:
     url: str
-    secret: str
+    secrets: tuple[str, ...]
     event_type: str
     payload: dict[str, Any]
 
@@ -190,7 +198,7 @@ class WebhookSender:
             post_event(
                 self.settings,
                 url=claimed.url,
-                secret=claimed.secret,
+                secrets=claimed.secrets,
                 delivery_id=delivery_id,
                 event_type=claimed.event_type,
                 payload=claimed.payload,
@@ -226,7 +234,9 @@ class WebhookSender:
                 delivery.status, delivery.next_attempt_at = "failed", None
                 delivery.last_error = "The endpoint was disabled before this was sent."
                 return None
-            return _Claimed(endpoint.url, endpoint.secret, delivery.event_type, delivery.payload)
+            return _Claimed(
+                endpoint.url, signing_secrets(endpoint, now), delivery.event_type, delivery.payload
+            )
 
     def due_ids(self, now: datetime | None = None) -> list[str]:
         with transaction(self.sessions) as db:

@@ -86,7 +86,8 @@ def rotate_webhook_secret(
     endpoint_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> WebhookEndpointPublic:
     """Replace the signing secret; the new one is in the answer, shown only now. Requests
-    from now on (retries of older events included) are signed with it."""
+    from now on (retries of older events included) are signed with it and, for 24 hours,
+    with the old one too (two `v1=` values), so the receiver can switch at its own pace."""
     endpoint = _service(request, principal, db).rotate_secret(endpoint_id)
     return endpoint_public(endpoint, with_secret=True)
 

@@ -7,6 +7,7 @@ systems trust); every lookup is scoped to the principal's workspace.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from frontdesk.errors import Conflict, NotFound, UnsafeURL
 from frontdesk.models import WebhookDelivery, WebhookEndpoint
 from frontdesk.models.base import new_id, utcnow
 from frontdesk.providers.crawl.ssrf import check_url
-from frontdesk.webhooks.delivery import outbound_refusal, post_event, record
+from frontdesk.webhooks.delivery import outbound_refusal, post_event, record, signing_secrets
 from frontdesk.webhooks.events import (
     DISPATCH_KEY,
     TEST_EVENT,
@@ -31,6 +32,7 @@ from frontdesk.webhooks.signing import new_secret
 from frontdesk.workspace.service import Principal, require_admin
 
 MAX_ENDPOINTS = 20
+ROTATION_GRACE = timedelta(hours=24)
 
 
 class WebhookService:
@@ -103,7 +105,11 @@ class WebhookService:
         self.db.flush()
 
     def rotate_secret(self, endpoint_id: str) -> WebhookEndpoint:
+        """A new secret; the old one signs every request too for a day, so the receiver can
+        switch over without refusing anything (a second rotation ends that at once)."""
         endpoint = self.get(endpoint_id)
+        endpoint.previous_secret = endpoint.secret
+        endpoint.previous_secret_until = utcnow() + ROTATION_GRACE
         endpoint.secret = new_secret()
         self.db.flush()
         return endpoint
@@ -120,7 +126,7 @@ class WebhookService:
             post_event(
                 self.settings,
                 url=endpoint.url,
-                secret=endpoint.secret,
+                secrets=signing_secrets(endpoint),
                 delivery_id=delivery_id,
                 event_type=TEST_EVENT,
                 payload=payload,

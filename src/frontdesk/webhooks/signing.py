@@ -39,8 +39,12 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def signature_header(secret: str, timestamp: int, body: bytes) -> str:
-    return f"{SIGNATURE_VERSION}={signature(secret, timestamp, body)}"
+def signature_header(secret: str, timestamp: int, body: bytes, *older: str) -> str:
+    """`v1=<hex>`, one per secret, the current one first (older ones sign too while a
+    rotation's grace period lasts)."""
+    return ", ".join(
+        f"{SIGNATURE_VERSION}={signature(key, timestamp, body)}" for key in (secret, *older)
+    )
 
 
 def verify(

@@ -270,7 +270,7 @@ function EndpointCard({
     if (!ok) setEnabledShown(!on);
   };
   const rotate = () => {
-    if (!window.confirm("Replace the signing secret? Your receiver must use the new one from now on.")) return;
+    if (!window.confirm("Replace the signing secret? The old one keeps signing for 24 hours while your receiver switches to the new one.")) return;
     void action.run(async () => {
       onSecret((await call(rotateWebhookSecret({ path }))).secret);
     });
