@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     # (tries after 1, 4, 20, 120 and 720 units: 30 s, 2 min, 10 min, 1 h and 6 h by default).
     webhook_timeout_s: float = Field(default=10.0, gt=0)
     webhook_retry_base_s: float = Field(default=30.0, gt=0)
+    # Delivered and failed deliveries are kept this many days in the log, then deleted.
+    webhook_log_days: int = Field(default=30, gt=0)
 
     @field_validator("crawl_allowed_hosts", "outbound_allowed_hosts", mode="before")
     @classmethod

@@ -45,6 +45,8 @@ class WebhookDeliveries(Protocol):
 
     def due_ids(self) -> list[str]: ...
 
+    def prune(self) -> int: ...
+
 
 def build_huey(settings: Settings) -> Huey:
     url = settings.queue_url
@@ -78,6 +80,9 @@ class JobQueue:
         self._sweep_webhooks = self.huey.periodic_task(
             crontab(minute="*"), name="sweep_due_webhooks"
         )(self._enqueue_due_webhooks)
+        self._prune_webhooks = self.huey.periodic_task(
+            crontab(hour="3", minute="17"), name="prune_webhook_log"
+        )(self._prune_webhook_log)
 
     def bind(self, runner: IngestionRunner) -> None:
         self.runner = runner
@@ -107,6 +112,9 @@ class JobQueue:
         for delivery_id in ids:
             self.enqueue_webhook(delivery_id)
         return len(ids)
+
+    def _prune_webhook_log(self) -> int:
+        return self.webhooks.prune() if self.webhooks is not None else 0
 
     def enqueue_analysis(self, conversation_id: str) -> None:
         self._analyze(conversation_id)

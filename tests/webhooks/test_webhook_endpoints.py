@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 
 from frontdesk.config import Settings
 from frontdesk.db import transaction
-from frontdesk.models import WebhookEndpoint
+from frontdesk.models import WebhookDelivery, WebhookEndpoint
+from frontdesk.models.base import as_utc
 from frontdesk.resources import Resources
+from frontdesk.webhooks.delivery import WebhookSender
 from frontdesk.webhooks.events import emit
 from frontdesk.webhooks.signing import InvalidSignature, verify_headers
 from tests.factories import make_member, make_owner, make_signed_in_client, sign_in
@@ -206,3 +208,33 @@ def test_members_get_403_and_other_workspaces_get_404(
     assert client.delete(base).status_code == 204
     assert client.get(base).status_code == 404
     assert client.get("/api/webhooks").json() == []
+
+
+def test_the_log_keeps_settled_deliveries_for_the_configured_days(
+    resources: Resources, settings: Settings
+) -> None:
+    workspace, _ = make_owner(resources)
+    now = datetime.now(UTC)
+    with transaction(resources.sessionmaker) as db:
+        endpoint = WebhookEndpoint(
+            workspace_id=workspace.id, url="https://example.com/h", secret="whsec_x", events=[]
+        )
+        db.add(endpoint)
+        db.flush()
+        for status, age_days in [("succeeded", 31), ("failed", 31), ("pending", 31),
+                                 ("succeeded", 29), ("failed", 1)]:  # fmt: skip
+            db.add(
+                WebhookDelivery(
+                    workspace_id=workspace.id, endpoint_id=endpoint.id, event_id="evt_1",
+                    event_type="lead.created", payload={}, status=status, attempts=1,
+                    created_at=now - timedelta(days=age_days),
+                )
+            )  # fmt: skip
+
+    assert WebhookSender(settings, resources.sessionmaker).prune(now=now) == 2
+    with transaction(resources.sessionmaker) as db:
+        kept = sorted(
+            (d.status, (now - as_utc(d.created_at)).days) for d in db.query(WebhookDelivery)
+        )
+    # Old pending deliveries stay: they are still to be sent.
+    assert kept == [("failed", 1), ("pending", 31), ("succeeded", 29)]

@@ -238,6 +238,12 @@ class WebhookSender:
                 endpoint.url, signing_secrets(endpoint, now), delivery.event_type, delivery.payload
             )
 
+    def prune(self, now: datetime | None = None) -> int:
+        """Trim the delivery log to FRONTDESK_WEBHOOK_LOG_DAYS (a daily job)."""
+        cutoff = (now or utcnow()) - timedelta(days=self.settings.webhook_log_days)
+        with transaction(self.sessions) as db:
+            return WebhookRepository(db).prune(cutoff)
+
     def due_ids(self, now: datetime | None = None) -> list[str]:
         with transaction(self.sessions) as db:
             return WebhookRepository(db).due_ids(now or utcnow())

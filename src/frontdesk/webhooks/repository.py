@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from frontdesk.models import WebhookDelivery, WebhookEndpoint
@@ -87,6 +87,19 @@ class WebhookRepository:
             .execution_options(synchronize_session=False)
         )
         return getattr(result, "rowcount", 0) == 1
+
+    def prune(self, settled_before: datetime) -> int:
+        """Delete delivered and failed deliveries created before `settled_before`; pending
+        ones stay whatever their age."""
+        result = self.session.execute(
+            delete(WebhookDelivery)
+            .where(
+                WebhookDelivery.status.in_(("succeeded", "failed")),
+                WebhookDelivery.created_at < settled_before,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) or 0
 
     def due_ids(self, now: datetime, *, limit: int = 500) -> list[str]:
         return list(
