@@ -18,7 +18,7 @@ from frontdesk.models import Agent, Conversation, WebhookDelivery
 from frontdesk.resources import Resources
 from frontdesk.scheduling.service import Customer, SchedulingService
 from frontdesk.webhooks.delivery import MAX_ATTEMPTS, RETRY_STEPS, WebhookSender
-from frontdesk.webhooks.events import EVENT_TYPES
+from frontdesk.webhooks.events import EVENT_TYPES, emit_conversation_ended
 from frontdesk.webhooks.signing import InvalidSignature, verify_headers
 from tests.factories import make_owner, make_receptionist, make_signed_in_client, sign_in
 from tests.fake_llm import Call, Say, ScriptedLLM, ScriptedStructuredModel, last_tool_output
@@ -247,3 +247,21 @@ def test_exam_conversations_never_emit_events(
             conversation_id=exam.id,
         )
         assert db.query(WebhookDelivery).count() == 0
+
+
+def test_a_conversation_ends_once_even_when_two_analyses_race(
+    resources: Resources, app_client: TestClient, receiver: Receiver
+) -> None:
+    client, _ = make_signed_in_client(app_client, resources)
+    agent = make_receptionist(client)
+    add_endpoint(client, receiver, ["conversation.ended"])
+    with transaction(resources.sessionmaker) as db:
+        row = db.get(Agent, agent["id"])
+        call = Conversation(workspace_id=row.workspace_id, agent_id=row.id, status="ended")
+        db.add(call)
+        db.flush()
+        first = emit_conversation_ended(db, call)
+    with transaction(resources.sessionmaker) as db:
+        again = emit_conversation_ended(db, db.get(Conversation, call.id))
+        assert first is not None and again is None
+        assert [d.event_id for d in db.query(WebhookDelivery)] == [first]

@@ -8,6 +8,7 @@ finds it anyway if that hand-off is lost with the process).
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -63,9 +64,11 @@ def emit(
     data: dict[str, Any],
     *,
     conversation_id: str | None = None,
+    event_id: str | None = None,
 ) -> str | None:
     """Write the event's deliveries in `db`'s transaction; the event id, or None when no
-    endpoint wants it (or it comes from an exam conversation)."""
+    endpoint wants it (or it comes from an exam conversation). An `event_id` given by the
+    caller makes the event happen once: if deliveries with that id exist, nothing is added."""
     if conversation_id is not None:
         conversation = db.get(Conversation, conversation_id)
         if conversation is not None and conversation.channel in SILENT_CHANNELS:
@@ -73,7 +76,9 @@ def emit(
     endpoints = WebhookRepository(db).subscribed(workspace_id, event_type)
     if not endpoints:
         return None
-    event_id, now = new_event_id(), utcnow()
+    if event_id is not None and WebhookRepository(db).event_exists(workspace_id, event_id):
+        return None
+    event_id, now = event_id or new_event_id(), utcnow()
     body = envelope(event_id, event_type, workspace_id, now, data)
     rows = [
         WebhookDelivery(
@@ -188,14 +193,17 @@ def ping_data(endpoint_url: str) -> dict[str, Any]:
 
 
 def emit_conversation_ended(db: Session, conversation: Conversation) -> str | None:
-    """Once per conversation: the analysis job calls this on its first analysis only."""
+    """Once per conversation: the analysis job calls this on its first analysis only, and
+    the event id derived from the conversation stops a second one that raced it."""
     agent = db.get(Agent, conversation.agent_id)
+    digest = hashlib.sha256(f"conversation.ended:{conversation.id}".encode()).hexdigest()
     return emit(
         db,
         conversation.workspace_id,
         "conversation.ended",
         conversation_data(conversation, agent),
         conversation_id=conversation.id,
+        event_id="evt_" + digest[:32],
     )
 
 

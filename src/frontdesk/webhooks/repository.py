@@ -38,6 +38,17 @@ class WebhookRepository:
             e for e in self.endpoints(workspace_id) if e.enabled and event_type in (e.events or [])
         ]
 
+    def event_exists(self, workspace_id: str, event_id: str) -> bool:
+        found = self.session.scalar(
+            select(WebhookDelivery.id)
+            .where(
+                WebhookDelivery.workspace_id == workspace_id,
+                WebhookDelivery.event_id == event_id,
+            )
+            .limit(1)
+        )
+        return found is not None
+
     def deliveries(
         self,
         workspace_id: str,
