@@ -3,6 +3,7 @@ in plain words for each way it goes wrong, a write-only password, roles and work
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -198,6 +199,37 @@ def test_private_addresses_need_the_allow_list(
         assert bounced.status_code == 422, bounced.text
         assert bounced.json()["error"] == "UnsafeURL"
         assert "localhost" in bounced.json()["detail"]
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+def test_names_are_checked_where_the_connection_resolves_them(
+    app_client: TestClient,
+    resources: Resources,
+    radicale: RadicaleServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name whose DNS answer is 127.0.0.1 (as a rebinding attacker's answer turns into) is
+    refused by the lookup the connection itself makes, so it never reaches Radicale, even
+    with 127.0.0.1 itself on the allow-list."""
+    client, _ = make_signed_in_client(app_client, resources)
+    agent = make_clinic(client)
+    real_lookup = socket.getaddrinfo
+    lookups: list[str] = []
+
+    def hostile_dns(host, port, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host in ("calendar.example", b"calendar.example"):
+            lookups.append("calendar.example")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", int(port)))]
+        return real_lookup(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hostile_dns)
+    refused = client.put(
+        _path(agent), json=_form(radicale, server_url=f"http://calendar.example:{radicale.port}/")
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"] == "UnsafeURL"
+    assert "calendar.example (it resolves to 127.0.0.1)" in refused.json()["detail"]
+    assert lookups  # the refusal came from the connection's own lookup
 
 
 @pytest.mark.usefixtures("loopback_allowed")

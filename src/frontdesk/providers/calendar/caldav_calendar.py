@@ -15,7 +15,6 @@ host that resolves to a private, loopback or link-local address is refused unles
 from __future__ import annotations
 
 import ipaddress
-import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -28,6 +27,7 @@ import recurring_ical_events
 from caldav.davclient import DAVClient
 from caldav.lib import error as caldav_error
 from lxml import etree
+from niquests.packages.urllib3.contrib.resolver.system import SystemResolver
 
 from frontdesk.errors import UnsafeURL
 from frontdesk.providers.calendar.base import (
@@ -58,15 +58,24 @@ def _canonical(host: str) -> str:
         return host
 
 
-def check_address(url: str, allowed_hosts: Iterable[str]) -> None:
-    """Raise `UnsafeURL` unless `url` is http(s) to a public host or an allowed one.
+def _refusal(host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> UnsafeURL:
+    what = host if _canonical(host) == str(ip) else f"{host} (it resolves to {ip})"
+    return UnsafeURL(
+        f"Refused to connect to {what}: that is not a public internet address. Add the host "
+        f"to {ALLOW_LIST_SETTING} if this server is meant to be reached."
+    )
 
-    Resolution failures are not refused here: they surface as "unreachable" when connecting,
-    which is the more useful message for a typo.
+
+def check_address(url: str, allowed_hosts: Iterable[str]) -> None:
+    """Raise `UnsafeURL` unless `url` is http(s) with a host, and that host, when written as
+    an IP address, is public or allowed.
+
+    Names are checked when the connection resolves them (`_PublicOnlyResolver`), so the
+    address checked is the address connected to; looking them up here as well would only
+    add a lookup whose answer could differ.
     """
     try:
         parts = urlsplit(url.strip())
-        port = parts.port
     except ValueError as exc:
         raise UnsafeURL(f"{url!r} is not a valid address ({exc}).") from None
     if parts.scheme.lower() not in ("http", "https"):
@@ -79,26 +88,49 @@ def check_address(url: str, allowed_hosts: Iterable[str]) -> None:
     if _canonical(host) in {_canonical(h) for h in allowed_hosts if h.strip()}:
         return
     try:
-        infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
-    except OSError:
+        ip = ipaddress.ip_address(_canonical(host))
+    except ValueError:
         return
-    for *_, sockaddr in infos:
-        ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-        if not is_public_address(ip):
-            what = host if _canonical(host) == str(ip) else f"{host} (it resolves to {ip})"
-            raise UnsafeURL(
-                f"Refused to connect to {what}: that is not a public internet address. Add "
-                f"the host to {ALLOW_LIST_SETTING} if this server is meant to be reached."
-            )
+    if not is_public_address(ip):
+        raise _refusal(host, ip)
+
+
+class _PublicOnlyResolver(SystemResolver):
+    """The HTTP client's own name resolution, refusing non-public answers.
+
+    The connection goes to exactly the addresses checked here, on every request and every
+    redirect, so a name that answers with a public address once and with 127.0.0.1 the next
+    time (DNS rebinding) gets nowhere.
+    """
+
+    def __init__(self, allowed_hosts: tuple[str, ...]) -> None:
+        super().__init__()
+        self._allowed = {_canonical(h) for h in allowed_hosts if h.strip()}
+
+    def getaddrinfo(  # type: ignore[override]
+        self, host: bytes | str | None, port: str | int | None, *args: Any, **kwargs: Any
+    ) -> list[Any]:
+        answers = super().getaddrinfo(host, port, *args, **kwargs)
+        name = host.decode("ascii") if isinstance(host, bytes) else (host or "")
+        if _canonical(name) in self._allowed:
+            return answers
+        for *_, sockaddr in answers:
+            ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+            if not is_public_address(ip):
+                raise _refusal(name, ip)
+        return answers
 
 
 class _GuardedClient(DAVClient):
-    """`DAVClient` that checks every request's host (and every redirect's) before sending."""
+    """`DAVClient` that checks every request's host (and every redirect's) before sending,
+    and resolves names only to addresses it has checked."""
 
     def __init__(self, allowed_hosts: tuple[str, ...], **kwargs: Any) -> None:
         # RFC 6764 discovery would look up DNS SRV records and follow them unchecked.
         super().__init__(enable_rfc6764=False, **kwargs)
         self._allowed_hosts = allowed_hosts
+        self.session.close()
+        self.session = niquests.Session(resolver=_PublicOnlyResolver(allowed_hosts))
         # Proxies from the environment would make the address check meaningless.
         self.session.trust_env = False
         self.session.hooks["response"].append(self._check_redirect)
