@@ -122,8 +122,8 @@ class _PublicOnlyResolver(SystemResolver):
 
 
 class _GuardedClient(DAVClient):
-    """`DAVClient` that checks every request's host (and every redirect's) before sending,
-    and resolves names only to addresses it has checked."""
+    """`DAVClient` whose every request and redirect goes to http(s) only, to an IP address
+    only when it is public (or allowed), and to a name only through `_PublicOnlyResolver`."""
 
     def __init__(self, allowed_hosts: tuple[str, ...], **kwargs: Any) -> None:
         # RFC 6764 discovery would look up DNS SRV records and follow them unchecked.
