@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from frontdesk.timestamps import UtcDatetime
-from frontdesk.webhooks.events import EventType
+from frontdesk.webhooks.events import EVENT_TYPES, EventType
 
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -28,6 +28,8 @@ def _checked_url(value: str) -> str:
 
 
 def _checked_events(value: list[str]) -> list[str]:
+    if not value:
+        raise ValueError("Choose at least one event to send: " + ", ".join(EVENT_TYPES) + ".")
     # One entry per type, in a stable order, however the owner ticked them.
     return sorted(set(value))
 
@@ -36,7 +38,7 @@ class WebhookEndpointCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str = Field(max_length=2000, description="Where to POST events (http or https)")
-    events: list[EventType] = Field(min_length=1, description="The event types to send")
+    events: list[EventType] = Field(description="The event types to send")
     description: str | None = Field(default=None, max_length=500)
     enabled: bool = True
 
@@ -57,7 +59,7 @@ class WebhookEndpointUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     url: str | None = Field(default=None, max_length=2000)
-    events: list[EventType] | None = Field(default=None, min_length=1)
+    events: list[EventType] | None = None
     description: str | None = Field(default=None, max_length=500)
     enabled: bool | None = None
 
