@@ -277,6 +277,8 @@ def test_agent_figures_per_day_in_the_agent_time_zone(world: tuple) -> None:
         "latency": {"text": _latency(text_ms), "voice": _latency([900.0, 1500.0, 700.0])},
     }
     assert totals["latency"]["voice"]["average_ms"] == 1033.3
+    # One agent asked for: its own row holds the same figures.
+    assert report["agents"] == [{"agent_id": vet["id"], "name": "Juniper Vet", **totals}]
 
     # Busiest hours: weekday (Monday = 0) and hour, in New York.
     cells = {
@@ -356,6 +358,19 @@ def test_workspace_figures_count_every_agent_but_no_one_else(world: tuple) -> No
     assert totals["outcomes"]["answered"] == 2
     assert totals["latency"]["text"]["turns"] == 25  # 24 of the vet's and the spa's one
     assert totals["leads"] == 2  # not the exam's, not the other workspace's
+
+    # Each agent's row, busiest first; the other workspace's agent is in none.
+    rows = whole.json()["agents"]
+    assert [(r["agent_id"], r["name"]) for r in rows] == [
+        (vet["id"], "Juniper Vet"),
+        (spa["id"], "Cedar Spa"),
+    ]
+    vet_row, spa_row = rows
+    assert (vet_row["conversations"], vet_row["leads"], vet_row["bookings"]) == (8, 2, 2)
+    assert (vet_row["containment"], vet_row["minutes"]) == (0.8, 7.5)
+    assert vet_row["latency"]["voice"] == _latency([900.0, 1500.0, 700.0])
+    assert (spa_row["conversations"], spa_row["outcomes"]["answered"]) == (1, 1)
+    assert spa_row["latency"]["text"] == _latency([5000.0])
 
     # In UTC by default; with an agent, in its zone, and the same as the agent's own report.
     assert client.get("/api/analytics", params=RANGE).json()["timezone"] == "UTC"

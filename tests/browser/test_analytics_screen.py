@@ -135,6 +135,10 @@ def test_agent_tab_and_workspace_page_draw_the_api_numbers(
     page.goto(f"{url}/analytics")
     _tiles_match(page, whole)
     _charts_drawn(page)
+    by_agent = page.locator("section", has=page.get_by_role("heading", name="By agent"))
+    expect(by_agent.locator("tbody tr")).to_have_count(2)
+    expect(by_agent.locator("tbody tr").first).to_contain_text("Juniper Vet")
+    expect(by_agent.locator("tbody tr").first.locator("td").first).to_have_text("2")
     with page.expect_response(lambda r: f"agent_id={quiet['id']}" in r.url and r.status == 200):
         page.get_by_label("Agent", exact=True).select_option(label="Cedar Spa")
     expect(page.get_by_text("No conversations in this range")).to_be_visible()

@@ -54,6 +54,7 @@ class Scope:
 @dataclass(frozen=True)
 class SlotConversations:
     slot: int
+    agent_id: str
     conversations: int
     seconds: float
     outcomes: dict[str, int]  # conversations by outcome; "not_analysed" has none yet
@@ -108,7 +109,7 @@ class AnalyticsRepository:
     # -- the counts --------------------------------------------------------------------
 
     def conversation_slots(self, scope: Scope) -> list[SlotConversations]:
-        """Conversations, their talk time and their outcomes, one row per slot."""
+        """Conversations, their talk time and their outcomes, one row per slot and agent."""
         last_turn = (
             select(func.max(ConversationTurn.created_at))
             .where(ConversationTurn.conversation_id == Conversation.id)
@@ -126,27 +127,30 @@ class AnalyticsRepository:
         rows = (
             select(
                 self._slot(Conversation.created_at).label("slot"),
+                Conversation.agent_id.label("agent_id"),
                 Conversation.outcome.label("outcome"),
                 seconds.label("seconds"),
             )
             .where(*self._counted_conversations(scope))
             .subquery()
         )
-        # One row per slot, an outcome per column: a row per (slot, outcome) would be
-        # almost one per conversation again.
+        # One row per slot and agent, an outcome per column: a row per outcome too would
+        # be almost one per conversation again.
         per_outcome = [
             func.sum(case((rows.c.outcome == outcome, 1), else_=0)) for outcome in OUTCOMES
         ]
         grouped = select(
             rows.c.slot,
+            rows.c.agent_id,
             func.count(),
             func.coalesce(func.sum(rows.c.seconds), 0.0),
             func.sum(case((rows.c.outcome.is_(None), 1), else_=0)),
             *per_outcome,
-        ).group_by(rows.c.slot)
+        ).group_by(rows.c.slot, rows.c.agent_id)
         return [
             SlotConversations(
                 slot=int(slot),
+                agent_id=agent_id,
                 conversations=int(count),
                 seconds=max(0.0, float(total)),
                 outcomes={
@@ -154,10 +158,12 @@ class AnalyticsRepository:
                     **{o: int(n) for o, n in zip(OUTCOMES, counts, strict=True)},
                 },
             )
-            for slot, count, total, unknown, *counts in self.session.execute(grouped)
+            for slot, agent_id, count, total, unknown, *counts in self.session.execute(grouped)
         ]
 
-    def _slot_counts(self, model: type[Lead] | type[Appointment], scope: Scope) -> dict[int, int]:
+    def _slot_counts(
+        self, model: type[Lead] | type[Appointment], scope: Scope
+    ) -> list[tuple[int, str, int]]:
         where = [
             model.workspace_id == scope.workspace_id,
             model.created_at >= scope.start,
@@ -166,20 +172,29 @@ class AnalyticsRepository:
         ]
         if scope.agent_id:
             where.append(model.agent_id == scope.agent_id)
-        rows = select(self._slot(model.created_at).label("slot")).where(*where).subquery()
-        grouped = select(rows.c.slot, func.count()).group_by(rows.c.slot)
-        return {int(slot): int(count) for slot, count in self.session.execute(grouped)}
+        rows = (
+            select(self._slot(model.created_at).label("slot"), model.agent_id.label("agent_id"))
+            .where(*where)
+            .subquery()
+        )
+        grouped = select(rows.c.slot, rows.c.agent_id, func.count()).group_by(
+            rows.c.slot, rows.c.agent_id
+        )
+        return [
+            (int(slot), agent_id, int(count))
+            for slot, agent_id, count in self.session.execute(grouped)
+        ]
 
-    def lead_slots(self, scope: Scope) -> dict[int, int]:
-        """Leads created, by slot of their creation."""
+    def lead_slots(self, scope: Scope) -> list[tuple[int, str, int]]:
+        """(slot, agent, leads created)."""
         return self._slot_counts(Lead, scope)
 
-    def booking_slots(self, scope: Scope) -> dict[int, int]:
-        """Appointments booked (when they were booked, not when they take place), by slot."""
+    def booking_slots(self, scope: Scope) -> list[tuple[int, str, int]]:
+        """(slot, agent, appointments booked): when they were booked, not when they are."""
         return self._slot_counts(Appointment, scope)
 
-    def reply_timings(self, scope: Scope) -> list[tuple[int, bool, float]]:
-        """(slot, typed, milliseconds) of each agent reply, in the slot its conversation
+    def reply_timings(self, scope: Scope) -> list[tuple[int, str, bool, float]]:
+        """(slot, agent, typed, milliseconds) of each agent reply, in the slot its conversation
         started in. Typed conversations give `reply_ms` (the message received to the reply
         ready), calls `end_of_speech_to_audio_ms` (the caller's speech ended to the agent's
         first audio).
@@ -192,7 +207,12 @@ class AnalyticsRepository:
             else_=ConversationTurn.timings["end_of_speech_to_audio_ms"].as_float(),
         ).label("ms")
         rows = (
-            select(self._slot(Conversation.created_at).label("slot"), typed.label("typed"), ms)
+            select(
+                self._slot(Conversation.created_at).label("slot"),
+                Conversation.agent_id.label("agent_id"),
+                typed.label("typed"),
+                ms,
+            )
             .join(Conversation, Conversation.id == ConversationTurn.conversation_id)
             .where(
                 *self._counted_conversations(scope),
@@ -202,10 +222,13 @@ class AnalyticsRepository:
             )
             .subquery()
         )
-        query = select(rows.c.slot, rows.c.typed, rows.c.ms).where(rows.c.ms.is_not(None))
+        query = select(rows.c.slot, rows.c.agent_id, rows.c.typed, rows.c.ms).where(
+            rows.c.ms.is_not(None)
+        )
         # Plain tuples: a month can hold a hundred thousand replies.
         return [
-            (slot, bool(is_typed), value) for slot, is_typed, value in self.session.execute(query)
+            (slot, agent_id, bool(is_typed), value)
+            for slot, agent_id, is_typed, value in self.session.execute(query)
         ]
 
     def caller_messages(self, scope: Scope) -> Sequence[tuple[str, str, str | None]]:

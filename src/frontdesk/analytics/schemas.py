@@ -83,6 +83,11 @@ class Bucket(Figures):
     end: date = Field(description="Last day of the bucket counted, clipped to the range")
 
 
+class AgentFigures(Figures):
+    agent_id: str
+    name: str
+
+
 class Topic(BaseModel):
     phrase: str
     conversations: int = Field(description="Conversations in which a caller said it")
@@ -103,4 +108,8 @@ class AnalyticsReport(BaseModel):
     topics: list[Topic] = Field(
         description="The words and two-word phrases callers used in the most conversations "
         "(common words removed), at most 10, from the range's latest 1,000 conversations"
+    )
+    agents: list[AgentFigures] = Field(
+        description="Each agent's figures for the whole range, most conversations first: "
+        "every agent of the workspace, or only the one asked for"
     )

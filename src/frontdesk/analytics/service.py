@@ -19,6 +19,7 @@ from frontdesk.agents.repository import AgentRepository
 from frontdesk.analytics.repository import SLOT_SECONDS, AnalyticsRepository, Scope
 from frontdesk.analytics.schemas import (
     OUTCOME_KEYS,
+    AgentFigures,
     AnalyticsReport,
     Bucket,
     Figures,
@@ -136,7 +137,12 @@ class AnalyticsService:
             start=_local_midnight(first, zone),
             end=_local_midnight(last + timedelta(days=1), zone),
         )
-        return _Report(self.repo, scope, zone, first, last, query.interval).build(
+        agents = (
+            [agent]
+            if agent
+            else AgentRepository(self.db).list(self.principal.workspace_id, q=None, status=None)
+        )
+        return _Report(self.repo, scope, zone, first, last, query.interval, agents).build(
             agent_id=agent.id if agent else None, zone_name=zone.key
         )
 
@@ -163,6 +169,7 @@ class _Report:
         first: date,
         last: date,
         interval: Interval,
+        agents: list[Agent],
     ) -> None:
         self.repo, self.scope, self.zone = repo, scope, zone
         self.first, self.last, self.interval = first, last, interval
@@ -173,6 +180,12 @@ class _Report:
         self.hours = [[0] * 24 for _ in range(7)]
         self._local: dict[int, datetime] = {}
         self._slot_tally: dict[int, _Tally] = {}
+        self.agents = {agent.id: (agent, _Tally()) for agent in agents}
+        self._elsewhere = _Tally()  # an agent deleted meanwhile: in the totals, in no row
+
+    def _of(self, agent_id: str) -> _Tally:
+        found = self.agents.get(agent_id)
+        return found[1] if found else self._elsewhere
 
     def _at(self, slot: int) -> datetime:
         local = self._local.get(slot)
@@ -191,27 +204,21 @@ class _Report:
 
     def build(self, *, agent_id: str | None, zone_name: str) -> AnalyticsReport:
         for row in self.repo.conversation_slots(self.scope):
-            for tally in (self._tally(row.slot), self.total):
+            for tally in (self._tally(row.slot), self.total, self._of(row.agent_id)):
                 tally.conversations += row.conversations
                 tally.seconds += row.seconds
                 tally.outcomes.update(row.outcomes)
             local = self._at(row.slot)
             self.hours[local.weekday()][local.hour] += row.conversations
-        for slot, count in self.repo.lead_slots(self.scope).items():
-            self._tally(slot).leads += count
-            self.total.leads += count
-        for slot, count in self.repo.booking_slots(self.scope).items():
-            self._tally(slot).bookings += count
-            self.total.bookings += count
-        total = self.total
-        for slot, typed, ms in self.repo.reply_timings(self.scope):
-            tally = self._tally(slot)
-            if typed:
-                tally.text_ms.append(ms)
-                total.text_ms.append(ms)
-            else:
-                tally.speech_ms.append(ms)
-                total.speech_ms.append(ms)
+        for slot, agent, count in self.repo.lead_slots(self.scope):
+            for tally in (self._tally(slot), self.total, self._of(agent)):
+                tally.leads += count
+        for slot, agent, count in self.repo.booking_slots(self.scope):
+            for tally in (self._tally(slot), self.total, self._of(agent)):
+                tally.bookings += count
+        for slot, agent, typed, ms in self.repo.reply_timings(self.scope):
+            for tally in (self._tally(slot), self.total, self._of(agent)):
+                (tally.text_ms if typed else tally.speech_ms).append(ms)
         topics = top_topics(self.repo.caller_messages(self.scope))
         return AnalyticsReport(
             agent_id=agent_id,
@@ -230,6 +237,13 @@ class _Report:
             ],
             busiest_hours=self.hours,
             topics=[Topic(phrase=p, conversations=n) for p, n in topics],
+            agents=sorted(
+                (
+                    AgentFigures(agent_id=agent.id, name=agent.name, **tally.figures().model_dump())
+                    for agent, tally in self.agents.values()
+                ),
+                key=lambda row: (-row.conversations, row.name.lower(), row.agent_id),
+            ),
         )
 
 

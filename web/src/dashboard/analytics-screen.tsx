@@ -4,6 +4,7 @@
  * Loaded lazily (see agent/analytics.tsx), with the charting library it draws with.
  */
 import { useState } from "react";
+import { Link } from "react-router";
 import { getAgentAnalytics, getWorkspaceAnalytics, listAgents } from "../client/sdk.gen";
 import type { AnalyticsReport, Figures, Latency } from "../client/types.gen";
 import { call } from "./api";
@@ -78,7 +79,46 @@ function Outcomes({ totals }: { totals: Figures }) {
   );
 }
 
-function Report({ report }: { report: AnalyticsReport }) {
+/** Every agent side by side, on the workspace page. */
+function ByAgent({ report }: { report: AnalyticsReport }) {
+  return (
+    <section className="card" aria-labelledby="analytics-agents">
+      <h3 id="analytics-agents">By agent</h3>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Agent</th>
+            <th scope="col">Conversations</th>
+            <th scope="col">Minutes</th>
+            <th scope="col">Containment</th>
+            <th scope="col">Leads</th>
+            <th scope="col">Bookings</th>
+            <th scope="col">Typed reply</th>
+            <th scope="col">Spoken answer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.agents.map((a) => (
+            <tr key={a.agent_id}>
+              <th scope="row">
+                <Link to={`/agents/${a.agent_id}/analytics`}>{a.name}</Link>
+              </th>
+              <td>{a.conversations}</td>
+              <td>{a.minutes.toLocaleString()}</td>
+              <td>{share(a.containment)}</td>
+              <td>{a.leads}</td>
+              <td>{a.bookings}</td>
+              <td>{latencyText(a.latency.text)}</td>
+              <td>{latencyText(a.latency.voice)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Report({ report, byAgent }: { report: AnalyticsReport; byAgent: boolean }) {
   const { totals, buckets, interval } = report;
   return (
     <>
@@ -89,6 +129,7 @@ function Report({ report }: { report: AnalyticsReport }) {
         <Tiles totals={totals} />
         <Outcomes totals={totals} />
       </section>
+      {byAgent && report.agents.length > 1 && <ByAgent report={report} />}
       {totals.conversations === 0 ? (
         <Empty title="No conversations in this range">Pick a longer range, or come back once callers have talked to the agent.</Empty>
       ) : (
@@ -211,7 +252,7 @@ export default function AnalyticsScreen({ agentId, chooseAgent = false }: { agen
       )}
       {report.loading && !data && <Loading label="Loading analytics" />}
       <ErrorNote error={report.error} retry={report.reload} />
-      {data && <Report report={data} />}
+      {data && <Report report={data} byAgent={chooseAgent && !agent} />}
     </div>
   );
 }
