@@ -8,7 +8,7 @@ are summed per bucket and for the whole range.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -216,9 +216,14 @@ class _Report:
         for slot, agent, count in self.repo.booking_slots(self.scope):
             for tally in (self._tally(slot), self.total, self._of(agent)):
                 tally.bookings += count
+        # Gathered per quarter hour first: a month can hold a hundred thousand replies, and
+        # each then goes to three lists (its bucket, the totals, its agent) in one extend.
+        replies: dict[tuple[int, str, bool], list[float]] = defaultdict(list)
         for slot, agent, typed, ms in self.repo.reply_timings(self.scope):
+            replies[slot, agent, typed].append(ms)
+        for (slot, agent, typed), values in replies.items():
             for tally in (self._tally(slot), self.total, self._of(agent)):
-                (tally.text_ms if typed else tally.speech_ms).append(ms)
+                (tally.text_ms if typed else tally.speech_ms).extend(values)
         topics = top_topics(self.repo.caller_messages(self.scope))
         return AnalyticsReport(
             agent_id=agent_id,
