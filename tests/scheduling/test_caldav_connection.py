@@ -7,6 +7,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from frontdesk.config import Settings
 from frontdesk.resources import Resources
 from tests.factories import make_member, make_owner, make_signed_in_client, sign_in
-from tests.radicale_server import PASSWORD, USERNAME, RadicaleServer, free_port
+from tests.radicale_server import PASSWORD, USERNAME, RadicaleServer, free_port, running_radicale
 from tests.scheduling.clinic import connect, make_clinic, new_calendar, next_monday
 
 
@@ -108,6 +109,20 @@ def test_discover_then_connect_then_disconnect(
     assert client.get(_path(agent)).json() is None
     assert client.post(f"{_path(agent)}/check").status_code == 404
     assert client.delete(_path(agent)).status_code == 204  # disconnecting twice is harmless
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+def test_an_account_with_one_calendar_needs_no_choice(
+    app_client: TestClient, resources: Resources, tmp_path: Path
+) -> None:
+    client, _ = make_signed_in_client(app_client, resources)
+    agent = make_clinic(client)
+    for own in running_radicale(tmp_path / "one-calendar"):
+        only = own.make_calendar("The only one")
+        saved = client.put(_path(agent), json=_form(own))
+        assert saved.status_code == 200, saved.text
+        assert saved.json()["calendar_name"] == "The only one"
+        assert saved.json()["calendar_url"] == str(only.url)
 
 
 @pytest.mark.usefixtures("loopback_allowed")
