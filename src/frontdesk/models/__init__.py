@@ -6,6 +6,7 @@ from frontdesk.models.appointment import Appointment, CalendarSlot
 from frontdesk.models.auth_session import AuthSession
 from frontdesk.models.base import Base
 from frontdesk.models.calendar_connection import CalendarConnection
+from frontdesk.models.caller_deletion import CallerDeletion
 from frontdesk.models.conversation import CallerMessage, Conversation, ConversationTurn
 from frontdesk.models.crawl_page import CrawlPage
 from frontdesk.models.exam import Exam
@@ -26,6 +27,7 @@ __all__ = [
     "Appointment",
     "CalendarSlot",
     "CalendarConnection",
+    "CallerDeletion",
     "AuthSession",
     "Base",
     "CallerMessage",

@@ -39,6 +39,11 @@ class Conversation(IdMixin, TimestampMixin, Base):
     unanswered: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     analyzed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     analysis_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Set when the workspace's retention period deleted the turns and the caller's words
+    # (privacy/retention.py); the row itself stays so analytics keep counting it.
+    transcript_deleted_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
 
 
 class ConversationTurn(IdMixin, TimestampMixin, Base):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, String, text
+from sqlalchemy import JSON, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.models.base import Base, IdMixin, TimestampMixin
@@ -19,3 +19,6 @@ class Workspace(IdMixin, TimestampMixin, Base):
     settings: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'")
     )
+    # Days after a conversation ends before its transcript and the caller's words in its
+    # analysis are deleted (privacy/retention.py); null keeps them for good.
+    transcript_retention_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
