@@ -35,6 +35,7 @@ from frontdesk.livekit.webhooks import router as livekit_router
 from frontdesk.mcp_servers.endpoints import router as mcp_servers_router
 from frontdesk.models import Agent
 from frontdesk.onboarding.endpoints import router as onboarding_router
+from frontdesk.privacy.endpoints import router as privacy_router
 from frontdesk.resources import Resources, build_resources
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.scheduling.calendar_connection_endpoints import (
@@ -188,6 +189,7 @@ def create_app(
     app.include_router(widget_router)
     app.include_router(widget_public_router)
     app.include_router(webhooks_router)
+    app.include_router(privacy_router)
     app.include_router(dashboard_router)
     app.mount("/static", BundleFiles(), name="static")
 

@@ -48,6 +48,12 @@ class WebhookDeliveries(Protocol):
     def prune(self) -> int: ...
 
 
+class TranscriptRetention(Protocol):
+    """privacy/retention.py's job, as the queue needs it."""
+
+    def run(self) -> int: ...
+
+
 def build_huey(settings: Settings) -> Huey:
     url = settings.queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
@@ -68,6 +74,7 @@ class JobQueue:
         self.runner: IngestionRunner | None = None
         self.analysis: ConversationAnalysis | None = None
         self.webhooks: WebhookDeliveries | None = None
+        self.retention: TranscriptRetention | None = None
         self._ingest = self.huey.task(name="ingest_source")(self._run_ingest)
         self._sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_stale_sources")(
             self._sweep_stale
@@ -83,6 +90,11 @@ class JobQueue:
         self._prune_webhooks = self.huey.periodic_task(
             crontab(hour="3", minute="17"), name="prune_webhook_log"
         )(self._prune_webhook_log)
+        # Hourly, so a shortened period takes effect the same hour; a run with nothing due
+        # is one indexed query per workspace that has a period.
+        self._apply_retention = self.huey.periodic_task(
+            crontab(minute="23"), name="apply_transcript_retention"
+        )(self._run_retention)
 
     def bind(self, runner: IngestionRunner) -> None:
         self.runner = runner
@@ -92,6 +104,9 @@ class JobQueue:
 
     def bind_webhooks(self, webhooks: WebhookDeliveries) -> None:
         self.webhooks = webhooks
+
+    def bind_retention(self, retention: TranscriptRetention) -> None:
+        self.retention = retention
 
     def enqueue_webhook(self, delivery_id: str) -> None:
         self._deliver(delivery_id)
@@ -115,6 +130,9 @@ class JobQueue:
 
     def _prune_webhook_log(self) -> int:
         return self.webhooks.prune() if self.webhooks is not None else 0
+
+    def _run_retention(self) -> int:
+        return self.retention.run() if self.retention is not None else 0
 
     def enqueue_analysis(self, conversation_id: str) -> None:
         self._analyze(conversation_id)

@@ -1,0 +1,1 @@
+"""Data retention, a caller's data deleted on request, and the workspace export."""
