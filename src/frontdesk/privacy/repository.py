@@ -264,6 +264,5 @@ class PrivacyRepository:
     def deleted_by_emails(self, user_ids: Collection[str]) -> dict[str, str]:
         if not user_ids:
             return {}
-        return dict(
-            self.session.execute(select(User.id, User.email).where(User.id.in_(user_ids))).tuples()
-        )
+        rows = self.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
+        return {user_id: email for user_id, email in rows}
