@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -149,3 +150,8 @@ def count(db: Session, model: Any, **where: Any) -> int:
             column.in_(value) if isinstance(value, (list, set)) else column == value
         )
     return int(db.scalar(query) or 0)
+
+
+def noise(size: int) -> str:
+    """Text that does not compress (hex of random bytes)."""
+    return os.urandom(size // 2).hex()
