@@ -34,7 +34,10 @@ from frontdesk.leads.endpoints import router as leads_router
 from frontdesk.livekit.webhooks import router as livekit_router
 from frontdesk.mcp_servers.endpoints import router as mcp_servers_router
 from frontdesk.models import Agent
+from frontdesk.observability.endpoints import router as observability_router
+from frontdesk.observability.http import ObservabilityMiddleware
 from frontdesk.onboarding.endpoints import router as onboarding_router
+from frontdesk.openapi_errors import document_errors
 from frontdesk.privacy.endpoints import router as privacy_router
 from frontdesk.resources import Resources, build_resources
 from frontdesk.runtime.reception_agent import build_agent
@@ -170,6 +173,9 @@ def create_app(
         generate_unique_id_function=lambda route: route.name,
     )
     install_error_handlers(app)
+    document_errors(app)
+    # Outside the routers, so that every request gets its id and is counted, 404s too.
+    app.add_middleware(ObservabilityMiddleware)
     app.include_router(workspace_router)
     app.include_router(agents_router)
     app.include_router(knowledge_router)
@@ -190,6 +196,7 @@ def create_app(
     app.include_router(widget_public_router)
     app.include_router(webhooks_router)
     app.include_router(privacy_router)
+    app.include_router(observability_router)
     app.include_router(dashboard_router)
     app.mount("/static", BundleFiles(), name="static")
 

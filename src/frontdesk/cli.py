@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
@@ -46,10 +45,10 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    # Huey logs every periodic tick and task at INFO; owners need its warnings only.
-    logging.getLogger("huey").setLevel(logging.WARNING)
+def _configure_logging(settings: Settings) -> None:
+    from frontdesk.observability.logs import configure_logging
+
+    configure_logging(settings.log_format, settings.log_level)
 
 
 def _prepare(settings: Settings) -> None:
@@ -112,7 +111,7 @@ def serve(
 
     settings = _settings()
     host, port = host or settings.host, port or settings.port
-    _configure_logging()
+    _configure_logging(settings)
     _prepare(settings)
     with _exit_on_error():
         setup_link = _first_run(settings, host, port)
@@ -126,7 +125,17 @@ def serve(
         # Never wrapped or styled: the link must survive a copy from any terminal.
         console.print(f"  {setup_link}", soft_wrap=True, highlight=False, markup=False)
         console.print(f"(also saved in {_setup_note(settings)})", soft_wrap=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # log_config=None: uvicorn's records go through the handler configured above (text or
+    # JSON, with request ids) instead of uvicorn's own; each request is logged by
+    # frontdesk.access with its id, route and duration, so uvicorn's access log is off.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=None,
+        access_log=False,
+    )
 
 
 def _base_url(host: str, port: int) -> str:
@@ -317,7 +326,7 @@ def worker(
 ) -> None:
     """Run background jobs (use with FRONTDESK_QUEUE_URL=redis://… beside `serve`)."""
     settings = _settings()
-    _configure_logging()
+    _configure_logging(settings)
     _prepare(settings)
     resources = build_resources(settings)
     consumer = resources.queue.huey.create_consumer(
@@ -339,7 +348,7 @@ def agent_worker(
     settings = _settings()
     with _exit_on_error():
         check_worker_settings(settings)
-    _configure_logging()
+    _configure_logging(settings)
     _prepare(settings)
     resources = build_resources(settings)
     if resources.embedded_llm is not None:

@@ -121,6 +121,14 @@ class Settings(BaseSettings):
     widget_messages_per_ip: str = "30/minute"
     widget_messages_per_agent: str = "600/minute"
 
+    # Operations (observability/): "json" writes one JSON object per log line; readiness
+    # checks give up on a backend after this long; a non-empty token protects /metrics
+    # (empty: it answers loopback clients only).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    ready_timeout_s: float = Field(default=2.0, gt=0, le=30)
+    metrics_token: str = ""
+
     # Webhooks: how long a receiver may take to answer, and the unit of the retry schedule
     # (tries after 1, 4, 20, 120 and 720 units: 30 s, 2 min, 10 min, 1 h and 6 h by default).
     webhook_timeout_s: float = Field(default=10.0, gt=0)
@@ -134,6 +142,11 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [h.strip().lower() for h in value.split(",") if h.strip()]
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @field_validator("mcp_stdio_commands", mode="before")
     @classmethod

@@ -21,6 +21,8 @@ from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.knowledge.ingestion import IngestionRunner
 from frontdesk.knowledge.repository import KnowledgeRepository
+from frontdesk.observability.context import conversation_scope
+from frontdesk.observability.job_metrics import watch_jobs
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class JobQueue:
     def __init__(self, settings: Settings, huey: Huey | None = None) -> None:
         self.settings = settings
         self.huey = huey or build_huey(settings)
+        watch_jobs(self.huey)
         self.runner: IngestionRunner | None = None
         self.analysis: ConversationAnalysis | None = None
         self.webhooks: WebhookDeliveries | None = None
@@ -140,8 +143,9 @@ class JobQueue:
     def _run_analysis(self, conversation_id: str) -> None:
         if self.analysis is None:
             raise RuntimeError("this process has no conversation analysis bound")
-        outcome = self.analysis.run(conversation_id)
-        log.info("conversation %s analysed: %s", conversation_id, outcome)
+        with conversation_scope(conversation_id):
+            outcome = self.analysis.run(conversation_id)
+            log.info("conversation %s analysed: %s", conversation_id, outcome)
 
     def _enqueue_unanalysed(self, *, grace: timedelta = ANALYSIS_GRACE) -> int:
         if self.analysis is None:

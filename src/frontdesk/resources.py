@@ -21,6 +21,7 @@ from frontdesk.jobs import JobQueue
 from frontdesk.knowledge.ingestion import IngestionRunner
 from frontdesk.knowledge.search import HybridSearcher
 from frontdesk.knowledge.vector_store import VectorStore, connect_chroma
+from frontdesk.observability.conversation_metrics import watch_conversations
 from frontdesk.privacy.retention import TranscriptRetention
 from frontdesk.providers.embeddings.base import Embedder
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
@@ -121,4 +122,5 @@ def build_resources(
     # Events are written by services that only hold a session; this is how their
     # deliveries reach the queue once the session commits (webhooks/events.py).
     sessions.configure(info={WEBHOOK_DISPATCH: queue.enqueue_webhook})
+    watch_conversations(sessions)
     return resources

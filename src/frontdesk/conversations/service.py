@@ -25,6 +25,7 @@ from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, Conflict, NotFound
 from frontdesk.mcp_servers.service import specs_for_agent
 from frontdesk.models import Agent, Conversation, ConversationTurn
+from frontdesk.observability.context import bind_conversation, conversation_scope
 from frontdesk.resources import Resources
 from frontdesk.runtime.call_recorder import OnTurn, SendEvent, VoiceTurn
 from frontdesk.runtime.catalog import TOOL_NAMES
@@ -133,11 +134,13 @@ class ConversationHub:
         # The model first: if none is configured, no conversation row is left behind.
         model = await self._model_for(principal.workspace_id)
         spec, conversation_id = await self._db(create)
-        live = self._session_for(spec, conversation_id, model)
-        self._warm(live)
-        greeting = await live.conversation.start(spec.greeting)
-        self._live[conversation_id] = live
-        await self._db(lambda db: _store_turn(db, conversation_id, "agent", greeting))
+        with conversation_scope(conversation_id):
+            log.info("conversation started on %s (%s)", channel, source)
+            live = self._session_for(spec, conversation_id, model)
+            self._warm(live)
+            greeting = await live.conversation.start(spec.greeting)
+            self._live[conversation_id] = live
+            await self._db(lambda db: _store_turn(db, conversation_id, "agent", greeting))
         return {"id": conversation_id, "agent_id": agent_id, "greeting": greeting.text}
 
     async def start_call(
@@ -172,6 +175,9 @@ class ConversationHub:
             return spec_for(agent), row.id
 
         spec, conversation_id = await self._db(create)
+        # For the rest of the call's task (its socket) and the tasks its session starts.
+        bind_conversation(conversation_id)
+        log.info("conversation started on voice (%s)", source)
         services = DatabaseReceptionServices(self.resources, spec.agent_id, conversation_id)
 
         call = VoiceConversation(
@@ -256,12 +262,13 @@ class ConversationHub:
     async def message(
         self, principal: Principal, conversation_id: str, text: str
     ) -> dict[str, Any]:
-        live = await self._live_for(principal, conversation_id)
-        async with live.lock:
-            await self._db(lambda db: _store_turn(db, conversation_id, "caller", text))
-            # Shielded: a caller who hangs up mid-turn does not cancel the agent's work, and
-            # its reply is stored all the same.
-            turn = await asyncio.shield(self._agent_turn(live, conversation_id, text))
+        with conversation_scope(conversation_id):
+            live = await self._live_for(principal, conversation_id)
+            async with live.lock:
+                await self._db(lambda db: _store_turn(db, conversation_id, "caller", text))
+                # Shielded: a caller who hangs up mid-turn does not cancel the agent's work,
+                # and its reply is stored all the same.
+                turn = await asyncio.shield(self._agent_turn(live, conversation_id, text))
         return {
             "conversation_id": conversation_id,
             "reply": turn.text,
@@ -272,6 +279,11 @@ class ConversationHub:
 
     async def _agent_turn(self, live: _Live, conversation_id: str, text: str) -> AgentTurn:
         turn = await live.conversation.reply(text)
+        log.info(
+            "agent replied in %.0f ms with %d tool call(s)",
+            turn.timings.get("reply_ms", 0),
+            len(turn.tool_calls),
+        )
         await self._db(lambda db: _store_turn(db, conversation_id, "agent", turn))
         if live.services.ended is not None:
             # The agent hung up (end_conversation): its goodbye is stored now, so the
@@ -326,8 +338,10 @@ class ConversationHub:
                 row.status, row.end_reason, row.ended_at = "ended", reason, datetime.now(UTC)
             return row.channel
 
-        channel = await self._db(finish)
-        await self.close(conversation_id)
+        with conversation_scope(conversation_id):
+            channel = await self._db(finish)
+            log.info("conversation ended: %s", reason)
+            await self.close(conversation_id)
         if channel not in SKIPPED_CHANNELS:
             self.resources.queue.enqueue_analysis(conversation_id)
 

@@ -48,6 +48,7 @@ from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, FrontdeskError
 from frontdesk.livekit.tokens import dispatch_metadata, require_livekit
 from frontdesk.models import Agent, Conversation
+from frontdesk.observability.context import bind_conversation
 from frontdesk.resources import Resources
 from frontdesk.runtime.call_recorder import CallRecorder
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, build_agent
@@ -309,6 +310,8 @@ async def answer(ctx: JobContext, resources: Resources) -> None:
         log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, exc)
         ctx.shutdown(reason=f"call refused: {exc}")
         return
+    # The job's task is the call's: every line the session logs from here names it.
+    bind_conversation(call.conversation_id)
     try:
         await call.start(ctx.room)
     except Exception:
