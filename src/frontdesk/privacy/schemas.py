@@ -46,18 +46,17 @@ class CallerDeletionRequest(BaseModel):
 
 
 class DeletionCounts(BaseModel):
-    leads: int = 0
-    conversations: int = 0
-    transcript_turns: int = 0
-    messages: int = 0
-    appointments: int = 0
+    leads: int
+    conversations: int
+    transcript_turns: int
+    messages: int
+    appointments: int
     appointments_cancelled: int = Field(
-        default=0,
         description="Of the appointments, those still to come: cancelled first (calendar "
         "and webhooks told) and then deleted.",
     )
-    knowledge_gap_questions: int = 0
-    webhook_log_entries: int = 0
+    knowledge_gap_questions: int
+    webhook_log_entries: int
 
 
 class CallerDeletionResult(BaseModel):

@@ -21,6 +21,7 @@ import { when } from "../format";
 import { useAction, useLoad } from "../load";
 import { useSession } from "../session";
 import { Empty, ErrorNote, Field, FormStatus, Loading, PageHeader } from "../ui";
+import { PrivacySection } from "./privacy";
 import { WebhooksSection } from "./webhooks";
 
 const SECRETS = [
@@ -377,6 +378,7 @@ export function WorkspaceSettingsPage() {
           <TeamSection />
           <ApiKeysSection />
           <WebhooksSection />
+          <PrivacySection />
         </>
       ) : (
         <p className="notice">Workspace settings, the team and API keys are for admins. Ask the owner for changes.</p>
