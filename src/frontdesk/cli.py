@@ -320,14 +320,29 @@ def exam(
     resources.close()
 
 
+MetricsPort = Annotated[
+    int,
+    typer.Option(help="Serve Prometheus metrics on this port of FRONTDESK_HOST (0: don't)"),
+]
+
+
+def _serve_metrics(settings: Settings, port: int) -> None:
+    if port:
+        from frontdesk.observability.exporter import serve_metrics
+
+        serve_metrics(settings.host, port, settings.metrics_token)
+
+
 @app.command()
 def worker(
     workers: Annotated[int, typer.Option(help="Worker threads")] = 2,
+    metrics_port: MetricsPort = 0,
 ) -> None:
     """Run background jobs (use with FRONTDESK_QUEUE_URL=redis://… beside `serve`)."""
     settings = _settings()
     _configure_logging(settings)
     _prepare(settings)
+    _serve_metrics(settings, metrics_port)
     resources = build_resources(settings)
     consumer = resources.queue.huey.create_consumer(
         workers=workers, worker_type="thread", periodic=True
@@ -339,6 +354,7 @@ def worker(
 @app.command("agent-worker")
 def agent_worker(
     port: Annotated[int, typer.Option(help="Port of the worker's health check (0: any)")] = 8081,
+    metrics_port: MetricsPort = 0,
 ) -> None:
     """Answer LiveKit calls: register with LiveKit as FRONTDESK_LIVEKIT_AGENT_NAME."""
     import asyncio
@@ -350,6 +366,7 @@ def agent_worker(
         check_worker_settings(settings)
     _configure_logging(settings)
     _prepare(settings)
+    _serve_metrics(settings, metrics_port)
     resources = build_resources(settings)
     if resources.embedded_llm is not None:
         _prepare_embedded_model(settings)

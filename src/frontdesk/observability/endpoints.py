@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 from dataclasses import asdict
 from typing import Annotated
 
@@ -11,6 +9,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import Response
 
 from frontdesk.errors import FrontdeskError, Unauthorized
+from frontdesk.observability.access import refusal
 from frontdesk.observability.health import Readiness
 from frontdesk.observability.metrics import exposition
 from frontdesk.observability.schemas import ReadinessPublic
@@ -57,23 +56,15 @@ async def get_readiness(request: Request) -> ReadinessPublic:
     return ReadinessPublic.model_validate({"status": "ready", "checks": checks})
 
 
-def _from_loopback(request: Request) -> bool:
-    # A proxy on this machine connects from loopback too: what it forwards is not local.
-    if "x-forwarded-for" in request.headers or "forwarded" in request.headers:
-        return False
-    host = request.client.host if request.client else ""
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 @router.get(
     "/metrics",
     response_class=Response,
     responses={
         200: {"content": {"text/plain": {}}, "description": "Prometheus text format."},
-        401: {"description": "FRONTDESK_METRICS_TOKEN is set and was not sent."},
+        401: {
+            "description": "The token was not sent; or no token is set and the client is "
+            "not on this machine."
+        },
     },
 )
 def get_metrics(
@@ -87,17 +78,13 @@ def get_metrics(
     address does not publish its traffic figures. With PROMETHEUS_MULTIPROC_DIR set, the
     figures are those of every process on this machine that shares the directory.
     """
-    token = request.app.state.resources.settings.metrics_token
-    if token:
-        sent = (authorization or "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(sent.encode(), token.encode()):
-            raise Unauthorized(
-                "Send the metrics token as `Authorization: Bearer <FRONTDESK_METRICS_TOKEN>`."
-            )
-    elif not _from_loopback(request):
-        raise Unauthorized(
-            "Metrics answer only this machine until FRONTDESK_METRICS_TOKEN is set; set it "
-            "and send it as `Authorization: Bearer <token>` from Prometheus."
-        )
+    refused = refusal(
+        request.app.state.resources.settings.metrics_token,
+        authorization,
+        request.client.host if request.client else "",
+        forwarded="x-forwarded-for" in request.headers or "forwarded" in request.headers,
+    )
+    if refused:
+        raise Unauthorized(refused)
     body, content_type = exposition()
     return Response(body, media_type=content_type)

@@ -23,6 +23,8 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {
     "request_id",
     "conversation_id",
     "ids",
+    # Uvicorn's copy of its message with terminal colours: noise in a log collector.
+    "color_message",
 }
 
 
