@@ -114,7 +114,7 @@ def test_only_allowed_origins_get_in(widget: Widget) -> None:
     elsewhere = browser(widget.app, origin="https://copycat.example")
     detail = _refused(elsewhere.get(f"/api/widget/{widget.key}/config"), 403, "Forbidden")
     assert detail == (
-        "Juniper Vet's widget is not allowed on https://copycat.example. Its owner can add "
+        "This widget is not allowed on https://copycat.example. Its owner can add "
         "https://copycat.example to the allowed origins in the widget settings."
     )
     refused = widget.session("text", elsewhere)

@@ -71,14 +71,17 @@ def request_origin(conn: HTTPConnection) -> str | None:
     return None
 
 
-def admit_origin(origin: str | None, own: str, allowed: list[str], agent_name: str) -> str:
+def admit_origin(origin: str | None, own: str, allowed: list[str]) -> str:
     """`origin` (as `request_origin` read it) when the agent lets it in: one of its allowed
-    origins, or `own`, this server's. Otherwise Forbidden, saying what the owner can do."""
+    origins, or `own`, this server's. Otherwise Forbidden, saying what the owner can do.
+
+    The refusal names no agent: anyone holding the public key can ask from anywhere, and
+    a page the owner did not list must not learn whose widget the key belongs to."""
     if origin is None:
         raise Forbidden(
-            f"This request does not say which website it comes from (no Origin header), so "
-            f"{agent_name}'s widget cannot answer it. The widget only works on pages of the "
-            "websites its owner listed in the widget settings."
+            "This request does not say which website it comes from (no Origin header), so "
+            "the widget cannot answer it. The widget only works on pages of the websites "
+            "its owner listed in the widget settings."
         )
     try:
         normalized = normalize_origin(origin)
@@ -87,6 +90,6 @@ def admit_origin(origin: str | None, own: str, allowed: list[str], agent_name: s
     if normalized is not None and (normalized in allowed or normalized == own):
         return normalized
     raise Forbidden(
-        f"{agent_name}'s widget is not allowed on {origin}. Its owner can add {origin} to "
+        f"This widget is not allowed on {origin}. Its owner can add {origin} to "
         "the allowed origins in the widget settings."
     )

@@ -187,9 +187,7 @@ class WidgetGate:
 
     def let_in(self, agent: Agent, caller: Caller) -> str:
         """The caller's origin when the agent allows it (else Forbidden)."""
-        origin = admit_origin(
-            caller.origin, caller.own_origin, settings_of(agent).allowed_origins, agent.name
-        )
+        origin = admit_origin(caller.origin, caller.own_origin, settings_of(agent).allowed_origins)
         caller.cors_origin = origin
         return origin
 
