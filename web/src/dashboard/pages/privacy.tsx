@@ -127,10 +127,10 @@ function CallerDeletionForm({ onDeleted }: { onDeleted: () => void }) {
         are cancelled first) and knowledge-gap questions are deleted. Count first, then delete.
       </p>
       <div className="privacy-contact">
-        <Field label="Phone" id="privacy-phone">
+        <Field label="Caller's phone" id="privacy-phone">
           <input id="privacy-phone" type="tel" autoComplete="off" value={phone} onChange={(e) => setPhone(e.target.value)} />
         </Field>
-        <Field label="Email" id="privacy-email">
+        <Field label="Caller's email" id="privacy-email">
           <input id="privacy-email" type="email" autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
         </Field>
       </div>
