@@ -3,16 +3,25 @@ conversations and turn latency; who may read it; several processes adding up."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from frontdesk.app import create_app
+from frontdesk.conversations.reception_services import DatabaseReceptionServices
+from frontdesk.conversations.service import ConversationHub
+from frontdesk.db import build_sessionmaker, transaction
+from frontdesk.models import Agent, Conversation, ConversationTurn
+from frontdesk.observability.conversation_metrics import watch_conversations
 from frontdesk.resources import Resources
+from frontdesk.runtime.call_recorder import VoiceTurn
+from frontdesk.workspace.service import Principal
 from tests.fake_llm import Say, ScriptedLLM
 from tests.observability.conftest import LOOPBACK
 from tests.observability.scrape import scrape, value
@@ -159,3 +168,75 @@ def test_several_processes_add_up_in_multiprocess_mode(tmp_path: Path) -> None:
     }
     assert value(samples, "frontdesk_jobs_total", job="ingest_source", outcome="complete") == 7
     assert value(samples, "frontdesk_turn_latency_seconds_count", channel="voice") == 2
+
+
+def test_call_turns_and_endings_are_counted_by_channel(
+    local_chat: tuple[TestClient, dict], chat_resources: Resources
+) -> None:
+    """Calls store their turns through the hub's turn writer, whichever channel carries
+    them; an ending written by the agent's end_conversation tool is an ending too, and a
+    rolled-back one is not."""
+    client, agent = local_chat
+    hub = ConversationHub(chat_resources)
+    with transaction(chat_resources.sessionmaker) as db:
+        workspace_id = db.get(Agent, agent["id"]).workspace_id  # type: ignore[union-attr]
+    principal = Principal(workspace_id=workspace_id, user_id=None, via="test", role="owner")
+    before = scrape(client)
+
+    async def call() -> str:
+        conversation_id = await hub.open_call(principal, agent["id"], "livekit")
+        store = hub.turn_writer(conversation_id)
+        await store(VoiceTurn("agent", "Juniper Vet, how can I help?"))
+        await store(VoiceTurn("caller", "Are you open on Sunday?"))
+        await store(VoiceTurn("agent", "Yes, 9 to 5.", {"end_of_speech_to_audio_ms": 640.0}))
+        # The agent hangs up through its tool: the row is ended by the tool's own session.
+        services = DatabaseReceptionServices(chat_resources, agent["id"], conversation_id)
+        await services.end(reason="caller said goodbye")
+        return await hub.open_call(principal, agent["id"], "livekit")
+
+    unended = asyncio.run(call())
+    with pytest.raises(RuntimeError), transaction(chat_resources.sessionmaker) as db:
+        row = db.get(Conversation, unended)
+        assert row is not None
+        row.status = "ended"
+        db.flush()
+        raise RuntimeError("the ending is rolled back")
+    after = scrape(client)
+
+    def delta(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert delta("frontdesk_conversations_started_total", channel="livekit") == 2
+    assert delta("frontdesk_conversations_ended_total", channel="livekit") == 1
+    assert delta("frontdesk_turn_latency_seconds_count", channel="livekit") == 1
+    assert delta("frontdesk_turn_latency_seconds_sum", channel="livekit") == pytest.approx(0.64)
+    assert delta("frontdesk_turn_latency_seconds_bucket", channel="livekit", le="0.5") == 0
+    assert delta("frontdesk_turn_latency_seconds_bucket", channel="livekit", le="0.75") == 1
+
+
+def test_a_turn_of_a_conversation_another_process_opened_finds_its_channel(
+    local_chat: tuple[TestClient, dict], chat_resources: Resources
+) -> None:
+    """A text conversation resumed by another API process: its channel is read from the
+    database for the first turn this process stores."""
+    client, agent = local_chat
+    hub = ConversationHub(chat_resources)
+    with transaction(chat_resources.sessionmaker) as db:
+        workspace_id = db.get(Agent, agent["id"]).workspace_id  # type: ignore[union-attr]
+    principal = Principal(workspace_id=workspace_id, user_id=None, via="test", role="owner")
+    conversation_id = asyncio.run(hub.open_call(principal, agent["id"], "exam"))
+    # The other process: its own sessions over the same database, watched from scratch.
+    other = build_sessionmaker(chat_resources.engine)
+    watch_conversations(other)
+    before = scrape(client)
+    with transaction(other) as db:
+        for seq, role, timings in ((0, "caller", {}), (1, "agent", {"reply_ms": 1500.0})):
+            db.add(
+                ConversationTurn(
+                    conversation_id=conversation_id, seq=seq, role=role, text="…", timings=timings
+                )
+            )
+    after = scrape(client)
+    count = "frontdesk_turn_latency_seconds_count"
+    assert value(after, count, channel="exam") - value(before, count, channel="exam") == 1
+    assert value(after, count, channel="unknown") == value(before, count, channel="unknown")
