@@ -78,7 +78,8 @@ def test_a_callers_data_is_deleted_by_phone_and_by_email_and_nothing_else(
     with TestClient(app_client.app) as other_client:
         other_agent_id = make_receptionist(sign_in(other_client, other_owner))["id"]
 
-    rosa_by_phone = {"name": "Rosa", "phone": ROSA_PHONE, "email": None}
+    # As the model heard it: stored unnormalised, found all the same.
+    rosa_by_phone = {"name": "Rosa", "phone": "555-014-2398", "email": None}
     rosa_by_email = {"name": "Rosa", "phone": None, "email": "Rosa@Example.com"}
     tom = {"name": "Tom", "phone": "5557771234", "email": "tom@example.com"}
     with transaction(resources.sessionmaker) as db:
@@ -89,6 +90,8 @@ def test_a_callers_data_is_deleted_by_phone_and_by_email_and_nothing_else(
         lead1 = records.lead(db, agent, name="Rosa", phone=ROSA_PHONE, conversation_id=c1)
         m_in_c1 = records.message(db, agent, contact=None, conversation_id=c1)
         m_typed = records.message(db, agent, contact="(555) 014-2398")
+        # A call in which only the model heard her number.
+        c_heard = records.conversation(db, agent, ended_days_ago=4, caller=rosa_by_phone, turns=2)
         # Rosa, found by her email: a chat, a past appointment (booked from another chat
         # whose details never named her), a webhook log entry naming her.
         c2 = records.conversation(db, agent, ended_days_ago=2, caller=rosa_by_email)
@@ -155,8 +158,8 @@ def test_a_callers_data_is_deleted_by_phone_and_by_email_and_nothing_else(
     before = _snapshot(resources)
     expected_by_phone = {
         "leads": 1,
-        "conversations": 1,
-        "transcript_turns": 3,
+        "conversations": 2,
+        "transcript_turns": 5,
         "messages": 2,
         "appointments": 1,
         "appointments_cancelled": 1,
@@ -176,7 +179,7 @@ def test_a_callers_data_is_deleted_by_phone_and_by_email_and_nothing_else(
     assert by_phone.json()["dry_run"] is False and by_phone.json()["counts"] == expected_by_phone
     after_phone = _snapshot(resources)
     assert before["Lead"] - after_phone["Lead"] == {lead1}
-    assert before["Conversation"] - after_phone["Conversation"] == {c1}
+    assert before["Conversation"] - after_phone["Conversation"] == {c1, c_heard}
     assert before["CallerMessage"] - after_phone["CallerMessage"] == {m_in_c1, m_typed}
     assert before["Appointment"] - after_phone["Appointment"] == {upcoming}
     with transaction(resources.sessionmaker) as db:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -122,26 +123,20 @@ class PrivacyRepository:
             )
         )
 
-    def conversations_by_details(
-        self, workspace_id: str, phone: str | None, email: str | None
-    ) -> set[str]:
-        details = Conversation.caller_details
-        clauses = []
-        if phone:
-            clauses.append(details["phone"].as_string() == phone)
-        if email:
-            clauses.append(func.lower(details["email"].as_string()) == email)
-        if not clauses:
-            return set()
-        return set(
-            self.session.scalars(
-                select(Conversation.id).where(
-                    Conversation.workspace_id == workspace_id,
-                    Conversation.caller_details.is_not(None),
-                    or_(*clauses),
-                )
+    def caller_details(self, workspace_id: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(id, caller details) of every conversation that has them. Details the model
+        heard are stored as it wrote them ("555-014-2398"), so the service normalises each
+        one rather than the database matching the text."""
+        rows = self.session.execute(
+            select(Conversation.id, Conversation.caller_details)
+            .where(
+                Conversation.workspace_id == workspace_id,
+                Conversation.caller_details.is_not(None),
             )
+            .execution_options(yield_per=1000)
         )
+        for conversation_id, details in rows:  # noqa: UP028 - plain tuples out
+            yield conversation_id, details or {}
 
     def existing_conversations(self, workspace_id: str, ids: Collection[str]) -> set[str]:
         if not ids:

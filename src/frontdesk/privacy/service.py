@@ -54,8 +54,9 @@ def identifier_hash(settings: Settings, kind: str, value: str) -> str:
     return hmac.new(settings.signing_key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def _same_contact(contact: str | None, phone: str | None, email: str | None) -> bool:
-    if not contact:
+def _same_contact(contact: object, phone: str | None, email: str | None) -> bool:
+    """Whether free text a caller gave (or a model heard) is this phone or email."""
+    if not isinstance(contact, str) or not contact.strip():
         return False
     text = contact.strip()
     if email and "@" in text:
@@ -157,7 +158,12 @@ class PrivacyService:
         repo = self.repo
         # First what names the caller, then the conversations all of it came from, then
         # everything else those conversations hold.
-        conversations = repo.conversations_by_details(workspace_id, phone, email)
+        conversations = {
+            conversation_id
+            for conversation_id, details in repo.caller_details(workspace_id)
+            if _same_contact(details.get("phone"), phone, None)
+            or _same_contact(details.get("email"), None, email)
+        }
         leads = repo.leads_of(workspace_id, phone, email, ())
         appointments = repo.appointments_of(workspace_id, phone, email, ())
         conversations |= {lead.conversation_id for lead in leads if lead.conversation_id}
