@@ -313,6 +313,11 @@ def test_the_api_refuses_every_probe_as_a_website_webhook_mcp_server_or_calendar
         _refused_by_api(caldav, f"CalDAV {probe.label}", escaped, also=also)
         tried += 3
     assert site.requested_paths == []
+    literal = client.post(
+        f"{base}/mcp-servers",
+        json={"name": "Probe", "transport": "http", "url": "http://[64:ff9b::7f00:1]/mcp"},
+    ).json()["detail"]
+    assert literal.startswith("Refused http://[64:ff9b::7f00:1]/mcp: 64:ff9b::7f00:1 is not a")
     assert [a["name"] for a in client.get("/api/agents").json()] == ["Probe Vet"]
     assert client.get("/api/webhooks").json() == []
     assert client.get(f"{base}/mcp-servers").json() == []

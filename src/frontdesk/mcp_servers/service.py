@@ -127,8 +127,11 @@ async def check_http_url(url: str, allowed_hosts: list[str]) -> None:
     try:
         await check_url(url, allowed_hosts)
     except AddressRefused as exc:
+        # "[::1] is ::1" says nothing; a name is worth showing with what it resolved to.
+        literal = exc.host.strip("[]").lower() == str(exc.address)
+        what = exc.host if literal else f"{exc.host} is {exc.address}, which"
         raise UnsafeURL(
-            f"Refused {url}: {exc.host} is {exc.address}, which is not a public internet address. "
+            f"Refused {url}: {what} is not a public internet address. "
             f"Frontdesk only reaches MCP servers on the public internet; add the host to "
             f"{OUTBOUND_SETTING} if this one is intended."
         ) from None
