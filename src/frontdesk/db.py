@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Query
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import HTTPConnection
@@ -80,3 +80,10 @@ def _drop_on_commit(session: Session) -> None:
 # The request's session. scope="function" makes FastAPI commit before the response is sent,
 # so a client that gets 201 can read what it created with its very next request.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+# How far into a list a page may start. Both databases take 64-bit offsets and refuse
+# larger ones with an error, not an empty page, so a page starting past any real list is
+# refused as input instead (422).
+PageOffset = Annotated[
+    int, Query(ge=0, le=2**31 - 1, description="How many rows to skip (0 for the first page)")
+]

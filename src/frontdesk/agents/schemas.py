@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -8,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from frontdesk.knowledge.schemas import SourcePublic
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.scheduling.config import SchedulingConfig
+from frontdesk.timestamps import UtcDatetime
 
 AgentStatus = Literal["draft", "ingesting", "interviewing", "ready", "deployed", "paused"]
 
@@ -93,9 +93,9 @@ class AgentPublic(BaseModel):
     website_url: str | None
     status: AgentStatus
     exam_score: float | None = None
-    onboarded_at: datetime | None = None
-    created_at: datetime
-    updated_at: datetime
+    onboarded_at: UtcDatetime | None = None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class AgentCounts(BaseModel):

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from frontdesk.analytics.schemas import AnalyticsReport, Interval
 from frontdesk.analytics.service import DEFAULT_DAYS, AnalyticsQuery, AnalyticsService
 from frontdesk.db import DbSession
+from frontdesk.errors import NotFound
+from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api", tags=["analytics"])
@@ -58,7 +60,7 @@ def get_agent_analytics(
     return AnalyticsService(db, principal).report(query, agent_id)
 
 
-@router.get("/analytics", response_model=AnalyticsReport)
+@router.get("/analytics", response_model=AnalyticsReport, responses=error_responses(NotFound))
 def get_workspace_analytics(
     query: Range,
     principal: CurrentPrincipal,

@@ -19,7 +19,9 @@ from frontdesk.conversations.schemas import (
     TranscriptOut,
 )
 from frontdesk.conversations.service import ConversationHub
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, PageOffset
+from frontdesk.errors import Conflict
+from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api", tags=["conversations"])
@@ -44,7 +46,7 @@ def list_conversations(
     principal: CurrentPrincipal,
     db: DbSession,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
     q: Annotated[
         str | None, Query(max_length=200, description="Words said in the conversation")
     ] = None,
@@ -91,7 +93,11 @@ def list_conversations(
     )
 
 
-@router.post("/conversations/{conversation_id}/messages", response_model=MessageOut)
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=MessageOut,
+    responses=error_responses(Conflict),
+)
 async def send_message(
     conversation_id: str, body: MessageIn, request: Request, principal: CurrentPrincipal
 ) -> dict:
@@ -117,7 +123,13 @@ async def end_conversation(
     return Response(status_code=204)
 
 
-@router.post("/conversations/{conversation_id}/analysis", status_code=202)
+@router.post(
+    "/conversations/{conversation_id}/analysis",
+    status_code=202,
+    # Accepted with no body: the outcome is read from the conversation once the job ran.
+    response_class=Response,
+    responses={202: {"description": "Queued"}, **error_responses(Conflict)},
+)
 async def reanalyse_conversation(
     conversation_id: str, request: Request, principal: CurrentPrincipal
 ) -> Response:

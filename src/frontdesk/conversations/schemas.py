@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -39,7 +38,7 @@ class TurnOut(BaseModel):
     text: str
     tool_calls: list[ToolCallOut]
     timings: dict[str, float]
-    at: datetime
+    at: UtcDatetime
 
 
 Outcome = Literal["booked", "handed_off", "lead_captured", "message_taken", "answered", "abandoned"]
@@ -61,8 +60,8 @@ class TranscriptOut(BaseModel):
     agent_id: str
     channel: str
     status: str
-    started_at: datetime
-    ended_at: datetime | None
+    started_at: UtcDatetime
+    ended_at: UtcDatetime | None
     end_reason: str | None
     outcome: str | None = Field(description=OUTCOME_HELP)
     summary: str | None = Field(
@@ -75,7 +74,7 @@ class TranscriptOut(BaseModel):
     unanswered: list[str] | None = Field(
         description="Questions the caller asked that the agent could not answer"
     )
-    analyzed_at: datetime | None
+    analyzed_at: UtcDatetime | None
     analysis_error: str | None = Field(description="Why the summary is missing, if it is")
     turns: list[TurnOut]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +13,7 @@ from frontdesk.agents.service import AgentService
 from frontdesk.db import DbSession, transaction
 from frontdesk.exams.service import ExamRunner, get_exam
 from frontdesk.models import Exam
+from frontdesk.timestamps import UtcDatetime
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api/agents/{agent_id}/exams", tags=["exams"])
@@ -30,8 +30,8 @@ class ExamPublic(BaseModel):
     passed: int
     score: float | None
     error: str | None
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
 
 
 class ExamDetail(ExamPublic):

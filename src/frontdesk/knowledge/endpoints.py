@@ -9,7 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from frontdesk.agents.endpoints import read_uploads
 from frontdesk.agents.service import AgentService
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, PageOffset
+from frontdesk.errors import Conflict
 from frontdesk.knowledge.progress import progress_events
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.schemas import (
@@ -24,6 +25,7 @@ from frontdesk.knowledge.schemas import (
 )
 from frontdesk.knowledge.service import KnowledgeService
 from frontdesk.models import KnowledgeSource
+from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api/agents/{agent_id}/knowledge", tags=["knowledge"])
@@ -93,7 +95,7 @@ def list_source_chunks(
     principal: CurrentPrincipal,
     db: DbSession,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> SourceChunks:
     """What the agent learned from one source: its searchable chunks in reading order (page
     by page), `limit` from `offset`, with their total. Empty until the source's first read
@@ -115,7 +117,12 @@ def list_source_chunks(
     )
 
 
-@router.post("/sources/{source_id}/recrawl", response_model=SourcePublic, status_code=202)
+@router.post(
+    "/sources/{source_id}/recrawl",
+    response_model=SourcePublic,
+    status_code=202,
+    responses=error_responses(Conflict),
+)
 def recrawl_source(
     agent_id: str, source_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> KnowledgeSource:

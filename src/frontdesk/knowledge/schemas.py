@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.timestamps import UtcDatetime
 
 
 class SourcePublic(BaseModel):
@@ -23,9 +24,9 @@ class SourcePublic(BaseModel):
     chunk_count: int
     generation: int
     active_generation: int | None
-    created_at: datetime
-    updated_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    finished_at: UtcDatetime | None
 
 
 class PageFailure(BaseModel):

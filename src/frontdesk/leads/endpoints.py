@@ -12,12 +12,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from frontdesk.agents.service import AgentService
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, PageOffset
+from frontdesk.errors import NotFound
 from frontdesk.leads.csv_export import MAX_ROWS, leads_csv
 from frontdesk.leads.repository import LeadFilters, LeadRepository
 from frontdesk.leads.schemas import LeadCategory, LeadPage, LeadPublic, LeadStatus, LeadUpdate
 from frontdesk.leads.service import LeadService
 from frontdesk.models import Lead
+from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api/leads", tags=["leads"])
@@ -47,13 +49,13 @@ def lead_filters(
 Filters = Annotated[LeadFilters, Depends(lead_filters)]
 
 
-@router.get("", response_model=LeadPage)
+@router.get("", response_model=LeadPage, responses=error_responses(NotFound))
 def list_workspace_leads(
     principal: CurrentPrincipal,
     db: DbSession,
     filters: Filters,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> LeadPage:
     """Leads of every agent in the workspace, newest first, with their status, score,
     category and the reason for the score. `q` searches the name, phone, email, interest
@@ -65,7 +67,10 @@ def list_workspace_leads(
 @router.get(
     "/export.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "The leads as CSV"}},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The leads as CSV"},
+        **error_responses(NotFound),
+    },
 )
 def export_leads(principal: CurrentPrincipal, db: DbSession, filters: Filters) -> Response:
     """The leads matching the same filters as the list, newest first, as a CSV attachment

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.timestamps import UtcDatetime
 
 # The owner's workflow; a lead starts "new".
 LeadStatus = Literal["new", "contacted", "won", "lost"]
@@ -26,7 +27,7 @@ class LeadPublic(BaseModel):
     category: str | None = Field(description="booking, pricing, callback, service question, other")
     score_reason: str | None = Field(description="The signals the score counts, in a sentence")
     owner_notes: str | None = Field(description="The owner's own notes")
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class LeadPage(BaseModel):

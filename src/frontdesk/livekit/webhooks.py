@@ -25,6 +25,7 @@ from frontdesk.errors import BadRequest, NotFound, Unauthorized
 from frontdesk.jobs import JobQueue
 from frontdesk.livekit.tokens import conversation_of_room
 from frontdesk.models import Conversation
+from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace.repository import WorkspaceRepository
 
 log = logging.getLogger(__name__)
@@ -133,7 +134,11 @@ def apply_event(db: Session, event: WebhookEvent, queue: JobQueue | None = None)
     return False
 
 
-@router.post("/webhook", response_model=WebhookAck)
+@router.post(
+    "/webhook",
+    response_model=WebhookAck,
+    responses=error_responses(BadRequest, Unauthorized, NotFound),
+)
 def livekit_webhook(
     request: Request,
     db: DbSession,

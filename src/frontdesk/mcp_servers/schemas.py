@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.timestamps import UtcDatetime
 
 # Header values and environment values may be secrets: the API shows them like this, and a
 # value sent back exactly as shown keeps what is stored.
@@ -35,9 +35,9 @@ class McpServerPublic(BaseModel):
     tools: list[McpToolPublic] = Field(description="The tools the server offered when last reached")
     status: str = Field(description="unchecked, ok or failed")
     last_error: str | None = Field(description="Why the server could not be used, when failed")
-    checked_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    checked_at: UtcDatetime | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 class McpServerCreate(BaseModel):

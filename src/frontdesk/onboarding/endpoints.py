@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 
 from frontdesk.agents.schemas import AgentSettings
 from frontdesk.db import DbSession, transaction
-from frontdesk.errors import ConfigurationError
+from frontdesk.errors import ConfigurationError, Conflict
 from frontdesk.onboarding.examining import examine_when_read
 from frontdesk.onboarding.phrasing import Phraser, phrase
 from frontdesk.onboarding.schemas import (
@@ -23,6 +23,7 @@ from frontdesk.onboarding.schemas import (
     StartInterview,
 )
 from frontdesk.onboarding.service import OnboardingService, state
+from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace.auth import CurrentPrincipal
 from frontdesk.workspace.repository import WorkspaceRepository
 
@@ -55,7 +56,7 @@ def _with_model(service: OnboardingService) -> Iterator[OnboardingService]:
         anyio.from_thread.run(model.aclose)
 
 
-@router.post("", response_model=InterviewState)
+@router.post("", response_model=InterviewState, responses=error_responses(Conflict))
 def start_interview(
     agent_id: str,
     request: Request,

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from frontdesk.timestamps import UtcDatetime
 
 QuestionKind = Literal["ask", "confirm", "conflict", "follow_up"]
 
@@ -31,7 +32,7 @@ class InterviewState(BaseModel):
     done: bool = Field(description="Every question answered or skipped: ready to finish")
     current: InterviewQuestion | None
     questions: list[InterviewQuestion]
-    updated_at: datetime
+    updated_at: UtcDatetime
 
 
 class StartInterview(BaseModel):

@@ -6,7 +6,9 @@ from fastapi import APIRouter, Request, Response
 
 from frontdesk.agents.service import AgentService
 from frontdesk.db import DbSession
+from frontdesk.errors import Forbidden
 from frontdesk.models import CalendarConnection
+from frontdesk.openapi_errors import error_responses
 from frontdesk.scheduling.calendar_connection import CalendarConnectionService
 from frontdesk.scheduling.schemas import (
     CalendarChoicePublic,
@@ -16,7 +18,12 @@ from frontdesk.scheduling.schemas import (
 )
 from frontdesk.workspace.auth import CurrentPrincipal
 
-router = APIRouter(prefix="/api/agents/{agent_id}/calendar-connection", tags=["scheduling"])
+# Connecting a calendar is for the owner and admins only (the service checks).
+router = APIRouter(
+    prefix="/api/agents/{agent_id}/calendar-connection",
+    tags=["scheduling"],
+    responses=error_responses(Forbidden),
+)
 
 
 def _service(

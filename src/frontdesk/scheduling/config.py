@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -28,9 +35,30 @@ class AppointmentType(BaseModel):
         return value
 
 
+def _local(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("give a time without an offset, e.g. 09:00: the agent's timezone applies")
+    return value
+
+
+# A wall-clock time in the agent's timezone. JSON Schema's "time" format means a time with
+# an offset (RFC 3339), which these are not, so the document says what they are instead.
+WallClock = Annotated[
+    time,
+    AfterValidator(_local),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "HH:MM in the agent's timezone",
+        }
+    ),
+]
+
+
 class OpeningInterval(BaseModel):
-    opens: time
-    closes: time
+    opens: WallClock
+    closes: WallClock
 
     @model_validator(mode="after")
     def _ordered(self) -> OpeningInterval:

@@ -12,6 +12,7 @@ from frontdesk.db import DbSession
 from frontdesk.errors import Conflict
 from frontdesk.leads.schemas import LeadPublic
 from frontdesk.models import Appointment, Lead
+from frontdesk.openapi_errors import error_responses
 from frontdesk.scheduling.calendar_feed import agent_feed, feed_path
 from frontdesk.scheduling.confirmation import confirmation_text
 from frontdesk.scheduling.repository import SchedulingRepository
@@ -137,7 +138,11 @@ def cancel_appointment(
     return _service(agent_id, request, principal, db).cancel(appointment_id)
 
 
-@router.post("/appointments/{appointment_id}/reschedule", response_model=AppointmentPublic)
+@router.post(
+    "/appointments/{appointment_id}/reschedule",
+    response_model=AppointmentPublic,
+    responses=error_responses(Conflict),
+)
 def reschedule_appointment(
     agent_id: str,
     appointment_id: str,

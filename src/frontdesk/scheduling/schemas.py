@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from frontdesk.timestamps import UtcDatetime
 
 
 class AppointmentPublic(BaseModel):
@@ -13,20 +14,20 @@ class AppointmentPublic(BaseModel):
     agent_id: str
     conversation_id: str | None
     appointment_type: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime
     status: str
     customer_name: str
     customer_phone: str | None
     customer_email: str | None
     notes: str | None
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class AvailabilityPublic(BaseModel):
     appointment_type: str
     timezone: str
-    starts: list[datetime]
+    starts: list[UtcDatetime]
 
 
 class AppointmentDetail(AppointmentPublic):
@@ -114,5 +115,5 @@ class CalendarConnectionPublic(BaseModel):
         description="How the last check went: when saving, or with `check`"
     )
     last_error: str | None
-    checked_at: datetime | None
-    updated_at: datetime
+    checked_at: UtcDatetime | None
+    updated_at: UtcDatetime

@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse
 
 from frontdesk.agents.service import AgentService
 from frontdesk.db import DbSession
+from frontdesk.errors import ServiceUnavailable
+from frontdesk.openapi_errors import error_responses
 from frontdesk.talk.web_bundle import STATIC_DIR, load_entry
 from frontdesk.workspace.auth import CurrentPrincipal
 
@@ -44,7 +46,11 @@ PAGE = """<!doctype html>
 """
 
 
-@router.get("/talk/{agent_id}", response_class=HTMLResponse)
+@router.get(
+    "/talk/{agent_id}",
+    response_class=HTMLResponse,
+    responses=error_responses(ServiceUnavailable),
+)
 def talk_page(
     agent_id: str,
     request: Request,

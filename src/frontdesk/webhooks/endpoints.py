@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, PageOffset
+from frontdesk.errors import Conflict, Forbidden
 from frontdesk.models import WebhookDelivery
+from frontdesk.openapi_errors import error_responses
 from frontdesk.webhooks.schemas import (
     DeliveryStatus,
     WebhookDeliveryPage,
@@ -23,7 +25,8 @@ from frontdesk.webhooks.service import WebhookService
 from frontdesk.workspace.auth import CurrentPrincipal
 from frontdesk.workspace.service import Principal
 
-router = APIRouter(prefix="/api/webhooks", tags=["webhooks"])
+# Every webhook endpoint is for the owner and admins only (the service checks).
+router = APIRouter(prefix="/api/webhooks", tags=["webhooks"], responses=error_responses(Forbidden))
 
 
 def _service(request: Request, principal: Principal, db: DbSession) -> WebhookService:
@@ -110,7 +113,7 @@ def list_webhook_deliveries(
     db: DbSession,
     status: DeliveryStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> WebhookDeliveryPage:
     """The endpoint's delivery log, newest first: event, status, tries, the last response
     code and error, and when a pending one is tried next. `total` counts every match."""
@@ -126,6 +129,7 @@ def list_webhook_deliveries(
     "/{endpoint_id}/deliveries/{delivery_id}/retry",
     response_model=WebhookDeliveryPublic,
     status_code=202,
+    responses=error_responses(Conflict),
 )
 def retry_webhook_delivery(
     endpoint_id: str,

@@ -14,7 +14,9 @@ from fastapi.responses import FileResponse
 
 from frontdesk.agents.schemas import AgentPublic
 from frontdesk.db import DbSession
+from frontdesk.errors import Conflict
 from frontdesk.models import Agent
+from frontdesk.openapi_errors import error_responses
 from frontdesk.talk.endpoints import static_dir
 from frontdesk.talk.web_bundle import load_entry
 from frontdesk.widget.schemas import WidgetOut, WidgetSettingsUpdate
@@ -68,14 +70,18 @@ def update_widget(
     return service.view(service.update(agent_id, body), _base_url(request))
 
 
-@router.post("/api/agents/{agent_id}/deploy", response_model=AgentPublic)
+@router.post(
+    "/api/agents/{agent_id}/deploy", response_model=AgentPublic, responses=error_responses(Conflict)
+)
 def deploy_agent(agent_id: str, service: Service) -> Agent:
     """Let the widget open conversations with this agent. Allowed once the agent is ready
     (sources read, onboarding interview done), and from paused; 409 otherwise."""
     return service.deploy(agent_id)
 
 
-@router.post("/api/agents/{agent_id}/pause", response_model=AgentPublic)
+@router.post(
+    "/api/agents/{agent_id}/pause", response_model=AgentPublic, responses=error_responses(Conflict)
+)
 def pause_agent(agent_id: str, service: Service) -> Agent:
     """Stop the widget from opening conversations; callers are told politely (with the
     business's phone number when the agent knows it). 409 when the agent is not deployed."""

@@ -20,7 +20,8 @@ from frontdesk.conversations.schemas import MessageIn
 from frontdesk.conversations.service import ConversationHub
 from frontdesk.conversations.voice_endpoints import call_settings, local_call, open_livekit_call
 from frontdesk.db import DbSession, transaction
-from frontdesk.errors import FrontdeskError
+from frontdesk.errors import Conflict, Forbidden, FrontdeskError, TooManyRequests, Unauthorized
+from frontdesk.openapi_errors import error_responses
 from frontdesk.widget.cors import CALLER_STATE, CorsRoute, preflight_headers
 from frontdesk.widget.origins import request_origin, server_origin
 from frontdesk.widget.schemas import SessionIn, SessionOut, WidgetConfig, WidgetMessageOut
@@ -63,7 +64,9 @@ def _token(
     )
 
 
-@router.get("/{public_key}/config", response_model=WidgetConfig)
+@router.get(
+    "/{public_key}/config", response_model=WidgetConfig, responses=error_responses(Forbidden)
+)
 def get_widget_config(public_key: str, request: Request, db: DbSession) -> dict[str, object]:
     """What the widget needs to draw itself. 404 unknown key, 403 origin not allowed.
 
@@ -81,7 +84,12 @@ def preflight_widget(public_key: str, request: Request, db: DbSession) -> Respon
     return Response(status_code=204, headers=preflight_headers())
 
 
-@router.post("/{public_key}/sessions", response_model=SessionOut, status_code=201)
+@router.post(
+    "/{public_key}/sessions",
+    response_model=SessionOut,
+    status_code=201,
+    responses=error_responses(Forbidden, TooManyRequests),
+)
 async def start_widget_session(
     public_key: str, body: SessionIn, request: Request, db: DbSession
 ) -> SessionOut:
@@ -136,7 +144,11 @@ def preflight_widget_conversation(
     return Response(status_code=204, headers=preflight_headers())
 
 
-@router.post("/conversations/{conversation_id}/messages", response_model=WidgetMessageOut)
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=WidgetMessageOut,
+    responses=error_responses(Unauthorized, Forbidden, Conflict, TooManyRequests),
+)
 async def send_widget_message(
     conversation_id: str, body: MessageIn, request: Request, db: DbSession
 ) -> dict[str, object]:
@@ -158,7 +170,11 @@ async def send_widget_message(
     return {**reply, "token": token, "expires_at": expires_at}
 
 
-@router.post("/conversations/{conversation_id}/end", status_code=204)
+@router.post(
+    "/conversations/{conversation_id}/end",
+    status_code=204,
+    responses=error_responses(Unauthorized, Forbidden),
+)
 async def end_widget_conversation(
     conversation_id: str, request: Request, db: DbSession
 ) -> Response:

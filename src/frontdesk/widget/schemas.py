@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -10,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 from frontdesk.agents.schemas import AgentStatus
 from frontdesk.conversations.schemas import MessageOut
 from frontdesk.conversations.voice_endpoints import CallStart
+from frontdesk.timestamps import UtcDatetime
 from frontdesk.widget.origins import normalize_origin
 
 Mode = Literal["voice", "text"]
@@ -178,7 +178,7 @@ class SessionOut(BaseModel):
         description="Send as `Authorization: Bearer <token>` to the conversation's "
         "endpoints; voice: already in `call.url`"
     )
-    expires_at: datetime
+    expires_at: UtcDatetime
     greeting: str = Field(
         description="Text: what the agent said to open the conversation. Voice: what it "
         "will say once the call connects"
@@ -198,4 +198,4 @@ class WidgetMessageOut(MessageOut):
     conversation has ended."""
 
     token: str | None
-    expires_at: datetime | None
+    expires_at: UtcDatetime | None

@@ -6,7 +6,9 @@ from fastapi import APIRouter, Request, Response
 
 from frontdesk.config import Settings
 from frontdesk.db import DbSession
+from frontdesk.errors import Conflict, Forbidden, Unauthorized
 from frontdesk.models import User
+from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace import service
 from frontdesk.workspace.auth import SESSION_COOKIE, CurrentPrincipal
 from frontdesk.workspace.repository import WorkspaceRepository
@@ -68,7 +70,12 @@ def setup_status(db: DbSession) -> SetupStatus:
     return SetupStatus(needed=service.setup_needed(db))
 
 
-@router.post("/auth/setup", response_model=MePublic, status_code=201)
+@router.post(
+    "/auth/setup",
+    response_model=MePublic,
+    status_code=201,
+    responses=error_responses(Unauthorized, Conflict),
+)
 def setup(body: SetupRequest, request: Request, response: Response, db: DbSession) -> MePublic:
     """First run: create the workspace and its owner with the token of the link
     `frontdesk serve` printed, and sign in (the same session cookie as login).
@@ -92,7 +99,7 @@ def setup(body: SetupRequest, request: Request, response: Response, db: DbSessio
     return _me(db, principal)
 
 
-@router.post("/auth/login", response_model=UserPublic)
+@router.post("/auth/login", response_model=UserPublic, responses=error_responses(Unauthorized))
 def login(body: LoginRequest, request: Request, response: Response, db: DbSession) -> User:
     """Sign in with email and password; sets an HTTP-only session cookie."""
     settings = _settings(request)
@@ -135,7 +142,7 @@ def me(principal: CurrentPrincipal, db: DbSession) -> MePublic:
     return _me(db, principal)
 
 
-@router.get("/workspace", response_model=WorkspacePublic)
+@router.get("/workspace", response_model=WorkspacePublic, responses=error_responses(Forbidden))
 def get_workspace(principal: CurrentPrincipal, db: DbSession) -> WorkspacePublic:
     """The workspace's name and its own provider settings (secrets only as set/hint).
     Owner and admins only."""
@@ -144,7 +151,7 @@ def get_workspace(principal: CurrentPrincipal, db: DbSession) -> WorkspacePublic
     return workspace_public(workspace.id, workspace.name, workspace.settings or {})
 
 
-@router.patch("/workspace", response_model=WorkspacePublic)
+@router.patch("/workspace", response_model=WorkspacePublic, responses=error_responses(Forbidden))
 def update_workspace(
     body: WorkspaceUpdate, principal: CurrentPrincipal, db: DbSession
 ) -> WorkspacePublic:
@@ -162,13 +169,20 @@ def update_workspace(
     return workspace_public(workspace.id, workspace.name, workspace.settings or {})
 
 
-@router.get("/workspace/members", response_model=list[UserPublic])
+@router.get(
+    "/workspace/members", response_model=list[UserPublic], responses=error_responses(Forbidden)
+)
 def list_members(principal: CurrentPrincipal, db: DbSession) -> list[User]:
     """The workspace's team, oldest first. Owner and admins only."""
     return service.list_members(db, principal)
 
 
-@router.post("/workspace/members", response_model=UserPublic, status_code=201)
+@router.post(
+    "/workspace/members",
+    response_model=UserPublic,
+    status_code=201,
+    responses=error_responses(Forbidden, Conflict),
+)
 def add_member(body: MemberCreate, principal: CurrentPrincipal, db: DbSession) -> User:
     """Add a team member (role admin or member) who signs in with this email and password.
     409 when the email is taken. Owner and admins only."""
@@ -177,7 +191,9 @@ def add_member(body: MemberCreate, principal: CurrentPrincipal, db: DbSession) -
     )
 
 
-@router.patch("/workspace/members/{user_id}", response_model=UserPublic)
+@router.patch(
+    "/workspace/members/{user_id}", response_model=UserPublic, responses=error_responses(Forbidden)
+)
 def update_member(
     user_id: str, body: MemberUpdate, principal: CurrentPrincipal, db: DbSession
 ) -> User:
@@ -189,7 +205,9 @@ def update_member(
     return service.update_member(db, principal, user_id, changes=changes)
 
 
-@router.delete("/workspace/members/{user_id}", status_code=204)
+@router.delete(
+    "/workspace/members/{user_id}", status_code=204, responses=error_responses(Forbidden)
+)
 def remove_member(user_id: str, principal: CurrentPrincipal, db: DbSession) -> Response:
     """Remove a member with their sessions and the API keys they created. Neither the owner
     nor yourself (403). Owner and admins only."""
@@ -197,13 +215,15 @@ def remove_member(user_id: str, principal: CurrentPrincipal, db: DbSession) -> R
     return Response(status_code=204)
 
 
-@router.get("/api-keys", response_model=list[ApiKeyPublic])
+@router.get("/api-keys", response_model=list[ApiKeyPublic], responses=error_responses(Forbidden))
 def list_api_keys(principal: CurrentPrincipal, db: DbSession) -> list:
     """The workspace's API keys (without the secret part). Owner and admins only."""
     return service.list_api_keys(db, principal)
 
 
-@router.post("/api-keys", response_model=ApiKeyCreated, status_code=201)
+@router.post(
+    "/api-keys", response_model=ApiKeyCreated, status_code=201, responses=error_responses(Forbidden)
+)
 def create_api_key(body: ApiKeyCreate, principal: CurrentPrincipal, db: DbSession) -> ApiKeyCreated:
     """Create an API key for scripts; it acts with your role. The key is in this response
     only. Owner and admins only."""
@@ -211,7 +231,7 @@ def create_api_key(body: ApiKeyCreate, principal: CurrentPrincipal, db: DbSessio
     return ApiKeyCreated(**ApiKeyPublic.model_validate(row).model_dump(), key=key)
 
 
-@router.delete("/api-keys/{key_id}", status_code=204)
+@router.delete("/api-keys/{key_id}", status_code=204, responses=error_responses(Forbidden))
 def revoke_api_key(key_id: str, principal: CurrentPrincipal, db: DbSession) -> Response:
     """Revoke an API key at once. Owner and admins only."""
     service.revoke_api_key(db, principal, key_id)

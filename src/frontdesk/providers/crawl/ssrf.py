@@ -326,7 +326,8 @@ async def check_url(url: str, allowed_hosts: Iterable[str]) -> None:
     try:
         with anyio.fail_after(_RESOLVE_TIMEOUT_S):
             addresses = await _resolve(host, port)
-    except (OSError, TimeoutError):
+    # UnicodeError: a host name that cannot be encoded for DNS (IDNA) at all.
+    except (OSError, TimeoutError, UnicodeError):
         raise UnsafeURL(
             f"Could not resolve host {host} in {url}; check the spelling of the website address."
         ) from None
