@@ -12,6 +12,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from frontdesk.db import DbSession
+from frontdesk.errors import Forbidden
+from frontdesk.openapi_errors import error_responses
 from frontdesk.privacy.export import export_filename, workspace_zip
 from frontdesk.privacy.schemas import (
     CallerDeletionPublic,
@@ -31,14 +33,18 @@ def _service(request: Request, db: DbSession, principal: Principal) -> PrivacySe
     return PrivacyService(db, principal, request.app.state.resources.settings)
 
 
-@router.get("/privacy/retention", response_model=RetentionPublic)
+@router.get(
+    "/privacy/retention", response_model=RetentionPublic, responses=error_responses(Forbidden)
+)
 def get_retention(request: Request, principal: CurrentPrincipal, db: DbSession) -> RetentionPublic:
     """How long transcripts are kept after a conversation ends (null: for good), how many
     are past that period and will go at the next hourly run, and how many went already."""
     return _service(request, db, principal).retention()
 
 
-@router.put("/privacy/retention", response_model=RetentionPublic)
+@router.put(
+    "/privacy/retention", response_model=RetentionPublic, responses=error_responses(Forbidden)
+)
 def set_retention(
     body: RetentionSettings, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> RetentionPublic:
@@ -49,7 +55,11 @@ def set_retention(
     return _service(request, db, principal).set_retention(body.transcript_retention_days)
 
 
-@router.post("/privacy/caller-deletions", response_model=CallerDeletionResult)
+@router.post(
+    "/privacy/caller-deletions",
+    response_model=CallerDeletionResult,
+    responses=error_responses(Forbidden),
+)
 def delete_caller_data(
     body: CallerDeletionRequest, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> CallerDeletionResult:
@@ -65,7 +75,11 @@ def delete_caller_data(
     )
 
 
-@router.get("/privacy/caller-deletions", response_model=list[CallerDeletionPublic])
+@router.get(
+    "/privacy/caller-deletions",
+    response_model=list[CallerDeletionPublic],
+    responses=error_responses(Forbidden),
+)
 def list_caller_deletions(
     request: Request,
     principal: CurrentPrincipal,
@@ -80,7 +94,10 @@ def list_caller_deletions(
 @router.get(
     "/workspace/export",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/zip": {}}, "description": "The ZIP archive"}},
+    responses={
+        200: {"content": {"application/zip": {}}, "description": "The ZIP archive"},
+        **error_responses(Forbidden),
+    },
 )
 def export_workspace(
     request: Request, principal: CurrentPrincipal, db: DbSession
