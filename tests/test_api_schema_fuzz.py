@@ -214,9 +214,12 @@ def _fuzz_target(
 
 
 @schema.parametrize()
+# Derandomized: the same cases on every CI run, so a red run is reproducible; new cases come
+# when the schema changes.
 @settings(
     max_examples=6,
     deadline=None,
+    derandomize=True,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )

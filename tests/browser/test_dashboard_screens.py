@@ -102,7 +102,7 @@ def test_agent_tabs_show_and_save(
     screenshot(page, "20-agent-overview")
 
     # Knowledge: the source, its passages, the search box.
-    tabs.get_by_role("link", name="Knowledge").click()
+    tabs.get_by_role("link", name="Knowledge", exact=True).click()
     page.get_by_role("button", name="Preview passages").click()
     expect(page.locator(".chunks")).to_contain_text("We see cats and dogs.")
     page.get_by_label("Question or words").fill("cats")
@@ -112,7 +112,7 @@ def test_agent_tabs_show_and_save(
     screenshot(page, "21-agent-knowledge")
 
     # Settings: a changed greeting and service are saved through the API.
-    tabs.get_by_role("link", name="Settings").click()
+    tabs.get_by_role("link", name="Settings", exact=True).click()
     page.get_by_label("Greeting").fill("Juniper Vet, this is Maya. How can I help?")
     page.get_by_role("group", name="Services").get_by_role("button", name="Add").click()
     page.get_by_label("Service 1").fill("Nail trim")
@@ -137,7 +137,7 @@ def test_agent_tabs_show_and_save(
 
     # Conversations: the one the owner had, its outcome, and its transcript. (No model
     # writes summaries in this test: the page says so.)
-    tabs.get_by_role("link", name="Conversations").click()
+    tabs.get_by_role("link", name="Conversations", exact=True).click()
     expect(page.get_by_role("cell", name="When are you open?")).to_be_visible()
     expect(page.locator('[data-outcome="answered"]')).to_have_text("Answered")
     page.get_by_label("Outcome").select_option("booked")
@@ -149,7 +149,7 @@ def test_agent_tabs_show_and_save(
     screenshot(page, "23-agent-conversation")
 
     # Leads: scored with the reason; status and notes saved; the CSV export downloads.
-    tabs.get_by_role("link", name="Leads").click()
+    tabs.get_by_role("link", name="Leads", exact=True).click()
     lead_row = page.get_by_role("row").filter(has_text="Ann Lee")
     expect(lead_row).to_contain_text("Gave a phone number")
     lead_row.get_by_label("Status of Ann Lee").select_option("contacted")
@@ -167,7 +167,7 @@ def test_agent_tabs_show_and_save(
     screenshot(page, "27-agent-leads")
 
     # Appointments: the confirmation for the caller, the week, cancel, the calendar feed.
-    tabs.get_by_role("link", name="Appointments").click()
+    tabs.get_by_role("link", name="Appointments", exact=True).click()
     page.get_by_role("table").get_by_role("button").first.click()
     expect(page.locator(".confirmation")).to_contain_text("Ann Lee")
     page.get_by_role("radio", name="Week").check()
@@ -183,7 +183,7 @@ def test_agent_tabs_show_and_save(
     assert [a["status"] for a in booked] == ["cancelled"]
 
     # Widget designer: the live preview follows the settings; deploy, pause, save.
-    tabs.get_by_role("link", name="Widget").click()
+    tabs.get_by_role("link", name="Widget", exact=True).click()
     page.get_by_label("Button label").fill("Ask Maya")
     expect(page.locator(".preview-button")).to_have_text("Ask Maya")
     page.get_by_label("Allowed sites").fill("https://www.juniperlanevet.example")
