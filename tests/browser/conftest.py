@@ -208,3 +208,38 @@ def watch(page: Page) -> list[str]:
     page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
     page.on("response", lambda r: r.status >= 400 and console.append(f"HTTP {r.status}: {r.url}"))
     return console
+
+
+@contextmanager
+def signed_in_page(
+    driver: Playwright,
+    url: str,
+    login: httpx.Response,
+    path: str = "",
+    *,
+    viewport: tuple[int, int] = (1280, 900),
+    permissions: list[str] | None = None,
+    **context_options: object,
+) -> Iterator[Page]:
+    """A Chromium tab carrying the session cookie of `login`, opened at `url + path` when a
+    path is given; the console is printed and the browser closed afterwards."""
+    browser = launch_chromium(driver)
+    width, height = viewport
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        **context_options,  # type: ignore[arg-type]
+    )
+    if permissions:
+        context.grant_permissions(permissions, origin=url)
+    context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
+    )
+    page = context.new_page()
+    console = watch(page)
+    if path:
+        page.goto(f"{url}{path}")
+    try:
+        yield page
+    finally:
+        print("browser console:", *console, sep="\n  ")
+        browser.close()

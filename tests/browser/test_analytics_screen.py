@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
-from frontdesk.workspace.auth import SESSION_COOKIE
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import serving, signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
@@ -65,18 +64,8 @@ def analytics(
             lambda ctx: Say(last_tool_output(ctx)),
         )  # fmt: skip
         _talk(api, agent["id"], "Opening hours tomorrow? Book a puppy checkup, Ann Lee 5550142398")
-        browser = launch_chromium(playwright_driver)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
-        )
-        page = context.new_page()
-        console = watch(page)
-        try:
+        with signed_in_page(playwright_driver, url, login) as page:
             yield page, api, agent, quiet, url
-        finally:
-            print("browser console:", *console, sep="\n  ")
-            browser.close()
 
 
 def _tile(page: Page, name: str) -> str:

@@ -13,8 +13,7 @@ from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.config import Settings
 from frontdesk.resources import Resources
-from frontdesk.workspace.auth import SESSION_COOKIE
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import serving, signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.radicale_server import PASSWORD as CALDAV_PASSWORD
@@ -45,19 +44,10 @@ def integrations(
         login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
         assert login.status_code == 200, login.text
         agent = make_receptionist(api)
-        browser = launch_chromium(playwright_driver)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
-        )
-        page = context.new_page()
-        console = watch(page)
-        page.goto(f"{url}/agents/{agent['id']}/integrations")
-        try:
+        with signed_in_page(
+            playwright_driver, url, login, f"/agents/{agent['id']}/integrations"
+        ) as page:
             yield page, api, agent
-        finally:
-            print("browser console:", *console, sep="\n  ")
-            browser.close()
 
 
 def test_owner_connects_a_caldav_calendar(

@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
-from frontdesk.workspace.auth import SESSION_COOKIE
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import serving, signed_in_page
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.widget.conftest import make_ready
@@ -62,19 +61,8 @@ def dashboard(
         second = api.post(f"/api/agents/{agent['id']}/conversations").json()
         said = api.post(f"/api/conversations/{second['id']}/messages", json={"text": "Book me."})
         assert said.status_code == 200, said.text
-        browser = launch_chromium(playwright_driver)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
-        )
-        page = context.new_page()
-        console = watch(page)
-        page.goto(f"{url}/agents/{agent['id']}")
-        try:
+        with signed_in_page(playwright_driver, url, login, f"/agents/{agent['id']}") as page:
             yield page, api, agent
-        finally:
-            print("browser console:", *console, sep="\n  ")
-            browser.close()
 
 
 def _wait_for_analysis(api: httpx.Client, conversation_id: str) -> None:

@@ -14,8 +14,7 @@ from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
 from frontdesk.runtime.reception_agent import KNOWLEDGE_NOTE
-from frontdesk.workspace.auth import SESSION_COOKIE
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import serving, signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Say, ScriptedLLM, ScriptedStructuredModel
@@ -76,19 +75,8 @@ def gaps_tab(
         chat_resources.structured_factory = lambda: model
         fake_llm.script(*[Say(DONT_KNOW)] * len(questions))
         ids = {q: _talk(api, agent["id"], q) for q in questions}
-        browser = launch_chromium(playwright_driver)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
-        )
-        page = context.new_page()
-        console = watch(page)
-        page.goto(f"{url}/agents/{agent['id']}/gaps")
-        try:
+        with signed_in_page(playwright_driver, url, login, f"/agents/{agent['id']}/gaps") as page:
             yield page, api, agent, ids
-        finally:
-            print("browser console:", *console, sep="\n  ")
-            browser.close()
 
 
 def test_gaps_are_listed_answered_and_re_examined(

@@ -17,8 +17,7 @@ from playwright.sync_api import Page, Playwright, expect
 from frontdesk.db import transaction
 from frontdesk.models import Agent
 from frontdesk.resources import Resources
-from frontdesk.workspace.auth import SESSION_COOKIE
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import serving, signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.privacy import records
@@ -42,19 +41,10 @@ def privacy_page(
             rosa = {"name": "Rosa", "phone": "5550142398", "email": None}
             conversation = records.conversation(db, agent, ended_days_ago=2, caller=rosa)
             records.lead(db, agent, name="Rosa", phone="5550142398", conversation_id=conversation)
-        browser = launch_chromium(playwright_driver)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, accept_downloads=True)
-        context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
-        )
-        page = context.new_page()
-        console = watch(page)
-        page.goto(f"{url}/settings")
-        try:
+        with signed_in_page(
+            playwright_driver, url, login, "/settings", viewport=(390, 844), accept_downloads=True
+        ) as page:
             yield page, api
-        finally:
-            print("browser console:", *console, sep="\n  ")
-            browser.close()
 
 
 def test_retention_export_and_a_callers_data_deleted(

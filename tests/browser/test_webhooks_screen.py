@@ -16,8 +16,7 @@ from frontdesk.db import transaction
 from frontdesk.leads.service import capture_lead
 from frontdesk.models import Agent
 from frontdesk.resources import Resources
-from frontdesk.workspace.auth import SESSION_COOKIE
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import serving, signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.webhooks.receiver import Receiver, webhook_receiver
@@ -54,20 +53,14 @@ def settings_page(
         login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
         assert login.status_code == 200, login.text
         agent = make_receptionist(api)
-        browser = launch_chromium(playwright_driver)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
-        context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": login.cookies[SESSION_COOKIE], "url": url}]
-        )
-        page = context.new_page()
-        console = watch(page)
-        page.goto(f"{url}/settings")
-        try:
+        with signed_in_page(
+            playwright_driver,
+            url,
+            login,
+            "/settings",
+            permissions=["clipboard-read", "clipboard-write"],
+        ) as page:
             yield page, api, agent, receiver
-        finally:
-            print("browser console:", *console, sep="\n  ")
-            browser.close()
 
 
 def test_add_an_endpoint_send_a_test_event_and_read_the_log(
