@@ -7,6 +7,7 @@ import asyncio
 
 from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import transaction
+from frontdesk.errors import Conflict
 from frontdesk.models import Agent
 from frontdesk.resources import Resources
 from frontdesk.workspace.service import Principal
@@ -74,3 +75,55 @@ def test_conversation_resumes_in_a_new_process(
     # The model was shown the earlier turns when the conversation resumed.
     shown = [item.text_content for item in fake_llm.seen[-1].items if item.type == "message"]
     assert "How much is sourdough?" in shown and "Sourdough is $6." in shown
+
+
+def test_turns_alternating_between_two_api_processes_keep_the_whole_history(
+    chat_resources: Resources, fake_llm: ScriptedLLM
+) -> None:
+    """Behind a load balancer each message may reach another process (here: two hubs on
+    one database, both alive). Each answers with everything said so far, wherever it was
+    said, and a conversation ended in one process is ended in the other."""
+    principal, agent_id = _agent(chat_resources)
+
+    def shown() -> list[str]:
+        return [i.text_content or "" for i in fake_llm.seen[-1].items if i.type == "message"]
+
+    async def scenario() -> tuple[list[str], dict]:
+        first, second = ConversationHub(chat_resources), ConversationHub(chat_resources)
+        started = await first.start(principal, agent_id)
+        conversation_id = started["id"]
+        fake_llm.script(Say("Sourdough is $6."))
+        await first.message(principal, conversation_id, "How much is sourdough?")
+        fake_llm.script(Say("Rye is $7."))
+        await second.message(principal, conversation_id, "And rye?")
+        assert "How much is sourdough?" in shown() and "Sourdough is $6." in shown()
+        fake_llm.script(Say("Both are baked daily."))
+        # The first process's session still has two turns fewer than the database.
+        await first.message(principal, conversation_id, "Are they fresh?")
+        seen_by_first = shown()
+        await second.end(principal, conversation_id, "caller_hung_up")
+        try:
+            await first.message(principal, conversation_id, "Hello?")
+        except Conflict as refused:
+            assert "ended" in refused.detail
+        else:
+            raise AssertionError("a conversation ended elsewhere took a message")
+        assert conversation_id not in first._live  # its stale session was closed
+        transcript = await first.transcript(principal, conversation_id)
+        await first.close_all()
+        await second.close_all()
+        return seen_by_first, transcript
+
+    seen_by_first, transcript = asyncio.run(scenario())
+    assert "And rye?" in seen_by_first and "Rye is $7." in seen_by_first
+    # Said once each, in order: the stale session did not replay its old history.
+    assert [(t["role"], t["text"]) for t in transcript["turns"]] == [
+        ("agent", "Maple Bakery, hi!"),
+        ("caller", "How much is sourdough?"),
+        ("agent", "Sourdough is $6."),
+        ("caller", "And rye?"),
+        ("agent", "Rye is $7."),
+        ("caller", "Are they fresh?"),
+        ("agent", "Both are baked daily."),
+    ]
+    assert seen_by_first.count("How much is sourdough?") == 1

@@ -2,7 +2,9 @@
 
 Live sessions are kept in this process (`ConversationHub`). A conversation whose session is
 gone (the server restarted) is resumed from its stored turns, so nothing said is lost and
-the agent still knows what was said.
+the agent still knows what was said. Behind a load balancer the next message may reach
+another API process: each session remembers the last turn it saw stored, and one that
+finds a newer turn in the database is rebuilt from the stored turns before it answers.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import weakref
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from livekit.agents import llm
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from frontdesk.agents.service import AgentService
@@ -62,11 +66,17 @@ def spec_for(agent: Agent) -> AgentSpec:
     )
 
 
+# Two processes writing a turn of one conversation at once both pick the next number; the
+# loser of the unique (conversation, seq) key writes again with the number after.
+STORE_ATTEMPTS = 3
+
+
 @dataclass
 class _Live:
     conversation: TextConversation
     services: DatabaseReceptionServices
-    lock: asyncio.Lock
+    # The number of the last stored turn this session has seen (-1: none yet).
+    seq: int = -1
 
 
 def _store_turn(
@@ -100,6 +110,8 @@ class ConversationHub:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
         self._live: dict[str, _Live] = {}
+        # One lock per conversation while a message is handled; gone when nobody holds it.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._background: set[asyncio.Task[None]] = set()
         self.phrases = SpokenPhrases()
 
@@ -119,7 +131,27 @@ class ConversationHub:
     def _session_for(self, spec: AgentSpec, conversation_id: str, model: llm.LLM) -> _Live:
         services = DatabaseReceptionServices(self.resources, spec.agent_id, conversation_id)
         agent = build_agent(spec, services)
-        return _Live(TextConversation(agent, model), services, asyncio.Lock())
+        return _Live(TextConversation(agent, model), services)
+
+    async def _append(self, conversation_id: str, role: str, turn: AgentTurn | str) -> int:
+        """Store one turn after the last stored one; its number."""
+        for attempt in range(STORE_ATTEMPTS):
+            try:
+                return await self._db(lambda db: _store_turn(db, conversation_id, role, turn).seq)
+            except IntegrityError:
+                if attempt == STORE_ATTEMPTS - 1:
+                    raise Conflict(
+                        "Another message of this conversation is being answered right now; "
+                        "send yours again in a moment."
+                    ) from None
+        raise AssertionError("unreachable")
+
+    def _lock_for(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
 
     async def start(
         self, principal: Principal, agent_id: str, channel: str = "text", *, source: str = "owner"
@@ -140,7 +172,7 @@ class ConversationHub:
             self._warm(live)
             greeting = await live.conversation.start(spec.greeting)
             self._live[conversation_id] = live
-            await self._db(lambda db: _store_turn(db, conversation_id, "agent", greeting))
+            live.seq = await self._append(conversation_id, "agent", greeting)
         return {"id": conversation_id, "agent_id": agent_id, "greeting": greeting.text}
 
     async def start_call(
@@ -204,7 +236,7 @@ class ConversationHub:
                 tool_calls=[_tool_record(c) for c in turn.tool_calls],
                 timings=turn.timings,
             )
-            await self._db(lambda db: _store_turn(db, conversation_id, turn.role, record))
+            await self._append(conversation_id, turn.role, record)
 
         return store
 
@@ -240,22 +272,31 @@ class ConversationHub:
         return row
 
     async def _live_for(self, principal: Principal, conversation_id: str) -> _Live:
-        def load(db: Session) -> tuple[AgentSpec, list[tuple[str, str]], dict[str, Any]]:
+        """The conversation's session in this process, up to date with the stored turns.
+        Called with the conversation's lock held."""
+
+        def load(db: Session) -> tuple[AgentSpec, list[ConversationTurn], dict[str, Any], bool]:
             row = self._load(db, principal, conversation_id)
-            if row.status != "active":
-                raise Conflict("This conversation has ended; start a new one.")
             agent = db.get(Agent, row.agent_id)
             if agent is None:
                 raise NotFound("The agent of this conversation was deleted.")
-            turns = [(t.role, t.text) for t in _turns(db, conversation_id)]
-            return spec_for(agent), turns, WorkspaceRepository(db).settings_of(row.workspace_id)
+            settings = WorkspaceRepository(db).settings_of(row.workspace_id)
+            return spec_for(agent), _turns(db, conversation_id), settings, row.status == "active"
 
-        spec, turns, workspace_settings = await self._db(load)
+        spec, turns, workspace_settings, active = await self._db(load)
         live = self._live.get(conversation_id)
+        last_seq = turns[-1].seq if turns else -1
+        if live is not None and (not active or live.seq != last_seq):
+            # Ended, or answered meanwhile by another API process: this copy is stale.
+            await self.close(conversation_id)
+            live = None
+        if not active:
+            raise Conflict("This conversation has ended; start a new one.")
         if live is None:
             model = self.resources.llm_for(workspace_settings)
             live = self._session_for(spec, conversation_id, model)
-            await live.conversation.resume(turns)
+            await live.conversation.resume([(t.role, t.text) for t in turns])
+            live.seq = last_seq
             self._live[conversation_id] = live
         return live
 
@@ -263,9 +304,9 @@ class ConversationHub:
         self, principal: Principal, conversation_id: str, text: str
     ) -> dict[str, Any]:
         with conversation_scope(conversation_id):
-            live = await self._live_for(principal, conversation_id)
-            async with live.lock:
-                await self._db(lambda db: _store_turn(db, conversation_id, "caller", text))
+            async with self._lock_for(conversation_id):
+                live = await self._live_for(principal, conversation_id)
+                live.seq = await self._append(conversation_id, "caller", text)
                 # Shielded: a caller who hangs up mid-turn does not cancel the agent's work,
                 # and its reply is stored all the same.
                 turn = await asyncio.shield(self._agent_turn(live, conversation_id, text))
@@ -284,7 +325,7 @@ class ConversationHub:
             turn.timings.get("reply_ms", 0),
             len(turn.tool_calls),
         )
-        await self._db(lambda db: _store_turn(db, conversation_id, "agent", turn))
+        live.seq = await self._append(conversation_id, "agent", turn)
         if live.services.ended is not None:
             # The agent hung up (end_conversation): its goodbye is stored now, so the
             # analysis sees the whole conversation.
