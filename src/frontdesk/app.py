@@ -53,6 +53,7 @@ from frontdesk.webhooks.endpoints import router as webhooks_router
 from frontdesk.widget.endpoints import router as widget_router
 from frontdesk.widget.public_endpoints import router as widget_public_router
 from frontdesk.widget.rate_limits import WidgetLimits
+from frontdesk.workspace.api_key_limits import ApiKeyLimits, RateLimitHeaders
 from frontdesk.workspace.endpoints import router as workspace_router
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ def create_app(
         app.state.resources = res
         app.state.conversations = ConversationHub(res)
         app.state.widget_limits = WidgetLimits(res.settings)
+        app.state.api_key_limits = ApiKeyLimits(res.settings)
         app.state.background = set()
         with transaction(res.sessionmaker) as db:
             fail_interrupted(db)
@@ -170,6 +172,7 @@ def create_app(
                 task.cancel()
             await app.state.conversations.close_all()
             app.state.widget_limits.close()
+            app.state.api_key_limits.close()
             if workers:
                 workers.stop()
             if owned:
@@ -188,6 +191,7 @@ def create_app(
     document_errors(app)
     # Outside the routers, so that every request gets its id and is counted, 404s too.
     app.add_middleware(ObservabilityMiddleware)
+    app.add_middleware(RateLimitHeaders)
     app.include_router(workspace_router)
     app.include_router(agents_router)
     app.include_router(knowledge_router)

@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     widget_sessions_per_agent: str = "120/minute"
     widget_messages_per_ip: str = "30/minute"
     widget_messages_per_agent: str = "600/minute"
+    # Per API key (same notation, shared the same way): every request made with the key, and
+    # of those, the ones that make an agent answer (a new conversation or call, a message).
+    # Dashboard sessions are not limited by these.
+    api_key_requests: str = "120/minute;3000/hour"
+    api_key_conversations: str = "30/minute;1000/day"
 
     # Operations (observability/): "json" writes one JSON object per log line; readiness
     # checks give up on a backend after this long; a non-empty token protects /metrics
@@ -161,6 +166,8 @@ class Settings(BaseSettings):
         "widget_sessions_per_agent",
         "widget_messages_per_ip",
         "widget_messages_per_agent",
+        "api_key_requests",
+        "api_key_conversations",
     )
     @classmethod
     def _rate_limits(cls, value: str) -> str:

@@ -5,6 +5,7 @@ Statuses that follow from how a route is built are added here for every route, s
 endpoint cannot forget them:
 
 - 401 when the route needs a signed-in user or an API key;
+- 429 on the same routes: an API key's rate limits (workspace/api_key_limits.py);
 - 404 when its path names a row (another workspace's id is a 404 too);
 - 400 when it reads a body (one that cannot be parsed at all);
 - 422 when it validates input (FastAPI's own 422 schema is not the shape we answer with).
@@ -31,7 +32,7 @@ from frontdesk.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from frontdesk.workspace.auth import current_principal
+from frontdesk.workspace.auth import PRINCIPAL_DEPENDENCIES, conversation_principal
 
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 
@@ -101,7 +102,8 @@ def _add_error_answers(app: FastAPI, document: dict[str, Any]) -> None:
 def _add_route_errors(route: APIRoute, responses: dict[str, Any]) -> None:
     parts = [route.dependant, *_dependencies(route.dependant)]
     expected: list[type[FrontdeskError]] = []
-    if any(part.call is current_principal for part in parts):
+    authenticated = [part.call for part in parts if part.call in PRINCIPAL_DEPENDENCIES]
+    if authenticated:
         expected.append(Unauthorized)
     if route.dependant.path_params:
         expected.append(NotFound)
@@ -121,6 +123,28 @@ def _add_route_errors(route: APIRoute, responses: dict[str, Any]) -> None:
                 "description": _said(error),
                 "content": {"application/json": {"schema": {"$ref": ERROR_BODY_REF}}},
             }
+    if authenticated and "429" not in responses:
+        responses["429"] = _api_key_refusal(conversation_principal in authenticated)
+
+
+def _api_key_refusal(conversation: bool) -> dict[str, Any]:
+    said = "This API key made more requests than FRONTDESK_API_KEY_REQUESTS allows"
+    if conversation:
+        said += ", or made an agent answer more often than FRONTDESK_API_KEY_CONVERSATIONS allows"
+    number = {"schema": {"type": "integer"}}
+    return {
+        "description": f"{said}. Nothing was done; try again after Retry-After seconds.",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", **number},
+            "X-RateLimit-Limit": {"description": "Requests the full window allows", **number},
+            "X-RateLimit-Remaining": {"description": "Always 0 here", **number},
+            "X-RateLimit-Reset": {
+                "description": "Unix time at which the window has room again",
+                **number,
+            },
+        },
+        "content": {"application/json": {"schema": {"$ref": ERROR_BODY_REF}}},
+    }
 
 
 def _api_routes(app: FastAPI) -> Iterator[APIRoute]:

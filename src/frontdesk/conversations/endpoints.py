@@ -22,7 +22,7 @@ from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import DbSession, PageOffset
 from frontdesk.errors import Conflict
 from frontdesk.openapi_errors import error_responses
-from frontdesk.workspace.auth import CurrentPrincipal
+from frontdesk.workspace.auth import ConversationPrincipal, CurrentPrincipal
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
@@ -34,7 +34,9 @@ def _hub(request: Request) -> ConversationHub:
 @router.post(
     "/agents/{agent_id}/conversations", response_model=ConversationStarted, status_code=201
 )
-async def start_conversation(agent_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+async def start_conversation(
+    agent_id: str, request: Request, principal: ConversationPrincipal
+) -> dict:
     """Start a text conversation; the answer carries the agent's greeting."""
     return await _hub(request).start(principal, agent_id)
 
@@ -99,7 +101,7 @@ def list_conversations(
     responses=error_responses(Conflict),
 )
 async def send_message(
-    conversation_id: str, body: MessageIn, request: Request, principal: CurrentPrincipal
+    conversation_id: str, body: MessageIn, request: Request, principal: ConversationPrincipal
 ) -> dict:
     """Say something to the agent; returns its reply and the tools it used."""
     return await _hub(request).message(principal, conversation_id, body.text)

@@ -34,7 +34,7 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.livekit.tokens import mint_call_token
 from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE, OUTPUT_RATE
-from frontdesk.workspace.auth import CurrentPrincipal, authenticate
+from frontdesk.workspace.auth import ConversationPrincipal, authenticate
 from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
@@ -96,7 +96,7 @@ async def open_livekit_call(
 
 @router.post("/api/agents/{agent_id}/calls", response_model=CallStart, status_code=201)
 async def start_call(
-    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
+    agent_id: str, request: Request, principal: ConversationPrincipal, db: DbSession
 ) -> CallStart:
     """How to call this agent.
 

@@ -1,4 +1,5 @@
-"""The request dependency that says who is calling (session cookie or API key)."""
+"""The request dependencies that say who is calling (session cookie or API key), and count
+an API key's request against its rate limits (workspace/api_key_limits.py)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,36 @@ from starlette.datastructures import Headers
 from frontdesk.db import DbSession
 from frontdesk.errors import Unauthorized
 from frontdesk.workspace import service
+from frontdesk.workspace.api_key_limits import STATE_KEY, ApiKeyLimits
 from frontdesk.workspace.service import Principal
 
 SESSION_COOKIE = "frontdesk_session"
 
 
 def current_principal(request: Request, db: DbSession) -> Principal:
-    """Authenticate with `Authorization: Bearer fdk_…`, `X-API-Key`, or the session cookie."""
-    return authenticate(db, request.headers, request.cookies)
+    """Authenticate with `Authorization: Bearer fdk_…`, `X-API-Key`, or the session cookie.
+    A request with an API key counts against the key's FRONTDESK_API_KEY_REQUESTS."""
+    return _counted(request, authenticate(db, request.headers, request.cookies), False)
+
+
+def conversation_principal(request: Request, db: DbSession) -> Principal:
+    """current_principal for what makes an agent answer (a new conversation or call, a
+    message): a request with an API key also counts against FRONTDESK_API_KEY_CONVERSATIONS."""
+    return _counted(request, authenticate(db, request.headers, request.cookies), True)
+
+
+# Every dependency above: the OpenAPI document derives 401 and 429 from them.
+PRINCIPAL_DEPENDENCIES = (current_principal, conversation_principal)
+
+
+def _counted(request: Request, principal: Principal, conversation: bool) -> Principal:
+    if principal.api_key_id is not None:
+        limits: ApiKeyLimits = request.app.state.api_key_limits
+        # A refusal raises here, before the endpoint runs, and rolls back the request's
+        # transaction (the key's last use included): a refused request does nothing.
+        headers = limits.count(principal.api_key_id, conversation=conversation)
+        setattr(request.state, STATE_KEY, headers)
+    return principal
 
 
 def authenticate(db: Session, headers: Headers, cookies: dict[str, str]) -> Principal:
@@ -42,3 +65,4 @@ def authenticate(db: Session, headers: Headers, cookies: dict[str, str]) -> Prin
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+ConversationPrincipal = Annotated[Principal, Depends(conversation_principal)]

@@ -23,6 +23,8 @@ class Principal:
     via: str  # "session" | "api_key", or the process acting: "cli", "livekit"…
     # "owner" | "admin" | "member". Processes acting for the workspace itself are admins.
     role: str = "admin"
+    # The API key the request was made with (its rate limits count by it).
+    api_key_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -175,15 +177,19 @@ def principal_from_api_key(session: Session, key: str) -> Principal | None:
     row = repo.api_key_by_hash(security.hash_token(key))
     if row is None:
         return None
-    row.last_used_at = datetime.now(UTC)
     # A key acts with its creator's role as it is now, so demoting someone demotes their
     # keys too; a key whose creator is gone (made before roles, or by the CLI) is an admin's.
     creator = repo.user(row.created_by) if row.created_by else None
+    # Written after the last query here, so it stays pending until the request commits: a
+    # query flushing it would take SQLite's write lock for the whole request, and endpoints
+    # that write in their own transaction (starting a conversation) would wait on it.
+    row.last_used_at = datetime.now(UTC)
     return Principal(
         workspace_id=row.workspace_id,
         user_id=row.created_by,
         via="api_key",
         role=creator.role if creator is not None else "admin",
+        api_key_id=row.id,
     )
 
 
