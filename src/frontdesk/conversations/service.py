@@ -33,7 +33,7 @@ from frontdesk.observability.context import bind_conversation, conversation_scop
 from frontdesk.resources import Resources
 from frontdesk.runtime.call_recorder import OnTurn, SendEvent, VoiceTurn
 from frontdesk.runtime.catalog import TOOL_NAMES
-from frontdesk.runtime.reception_agent import build_agent
+from frontdesk.runtime.reception_agent import MODEL_APOLOGY, build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCallRecord
 from frontdesk.runtime.voice_channel import SendAudio, VoiceConversation
@@ -320,6 +320,11 @@ class ConversationHub:
 
     async def _agent_turn(self, live: _Live, conversation_id: str, text: str) -> AgentTurn:
         turn = await live.conversation.reply(text)
+        if not turn.text and live.services.ended is None:
+            # The model said nothing: it spent every tool step (e.g. on calls whose
+            # arguments were not JSON) or answered empty. A caller never gets silence.
+            log.warning("the model produced no reply; the caller gets an apology")
+            turn.text = (await live.conversation.say(MODEL_APOLOGY)).text
         log.info(
             "agent replied in %.0f ms with %d tool call(s)",
             turn.timings.get("reply_ms", 0),

@@ -51,6 +51,7 @@ from frontdesk.models import Agent, Conversation
 from frontdesk.observability.context import bind_conversation
 from frontdesk.resources import Resources
 from frontdesk.runtime.call_recorder import CallRecorder
+from frontdesk.runtime.connect_options import SESSION_CONNECT
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.voice_session import new_session
@@ -172,7 +173,10 @@ class DispatchedCall:
         self.session: AgentSession
         if models.realtime:
             self.session = AgentSession(
-                llm=models.model, tts=models.text_to_speech or NOT_GIVEN, vad=NOT_GIVEN
+                llm=models.model,
+                tts=models.text_to_speech or NOT_GIVEN,
+                vad=NOT_GIVEN,
+                conn_options=SESSION_CONNECT,
             )
         else:
             # The same pipeline as a local voice call (see runtime.voice_session).

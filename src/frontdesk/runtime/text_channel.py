@@ -21,6 +21,8 @@ from livekit.agents.voice.run_result import (
     RunResult,
 )
 
+from frontdesk.runtime.connect_options import SESSION_CONNECT
+
 
 @dataclass
 class ToolCallRecord:
@@ -50,7 +52,7 @@ class TextConversation:
 
     def __init__(self, agent: Agent, model: llm.LLM) -> None:
         self.agent = agent
-        self.session: AgentSession = AgentSession(llm=model)
+        self.session: AgentSession = AgentSession(llm=model, conn_options=SESSION_CONNECT)
         self._started = False
 
     async def start(self, greeting: str | None) -> AgentTurn:
@@ -97,6 +99,12 @@ class TextConversation:
         turn.text = " ".join(t.strip() for t in texts if t.strip())
         turn.timings["reply_ms"] = _ms(started)
         return turn
+
+    async def say(self, text: str) -> AgentTurn:
+        """Fixed words from the agent, without a model call (kept in the agent's context)."""
+        started = time.perf_counter()
+        await self.session.say(text, add_to_chat_ctx=True)
+        return AgentTurn(text=text, timings={"reply_ms": _ms(started)})
 
     async def close(self) -> None:
         if self._started:

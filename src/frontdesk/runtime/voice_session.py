@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from livekit import rtc
 from livekit.agents import Agent, AgentSession, TurnHandlingOptions, llm, stt, tts, vad
 
+from frontdesk.runtime.connect_options import SESSION_CONNECT
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, ReceptionAgent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.speech_chunks import ClauseFirstTokenizer
@@ -86,6 +87,7 @@ def new_session(
         tts=call_text_to_speech(text_to_speech),
         vad=activity,
         turn_handling=TURN_HANDLING,
+        conn_options=SESSION_CONNECT,
     )
 
 
