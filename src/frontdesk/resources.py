@@ -24,6 +24,7 @@ from frontdesk.knowledge.vector_store import VectorStore, connect_chroma
 from frontdesk.observability.conversation_metrics import watch_conversations
 from frontdesk.privacy.retention import TranscriptRetention
 from frontdesk.providers.embeddings.base import Embedder
+from frontdesk.providers.embeddings.checked import CheckedEmbedder
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
 from frontdesk.providers.llm.embedded import EmbeddedModel
 from frontdesk.providers.llm.factory import (
@@ -95,7 +96,10 @@ def build_resources(
     engine = build_engine(settings.sqlalchemy_url)
     sessions = build_sessionmaker(engine)
     store = VectorStore(connect_chroma(settings))
-    embedder = embedder or MiniLMOnnxEmbedder(threads=settings.embed_threads or None)
+    # Checked: a failing or garbled model fails one source or one search, in words.
+    embedder = CheckedEmbedder(
+        embedder or MiniLMOnnxEmbedder(threads=settings.embed_threads or None)
+    )
     runner = IngestionRunner(settings, sessions, store, embedder)
     queue = JobQueue(settings)
     queue.bind(runner)

@@ -21,6 +21,7 @@ from frontdesk.leads.service import capture_lead
 from frontdesk.mcp_servers.service import guard_connection, record_report
 from frontdesk.models import Agent, Appointment, CallerMessage, Conversation
 from frontdesk.models.base import as_utc
+from frontdesk.providers.embeddings.checked import EmbeddingError
 from frontdesk.resources import Resources
 from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec
 from frontdesk.runtime.services import BookingInfo, ServiceRefusal, Snippet
@@ -54,6 +55,9 @@ class DatabaseReceptionServices:
                     raise ServiceRefusal("This agent no longer exists.")
                 try:
                     return work(db, agent)
+                except EmbeddingError:
+                    # An outage, not a refusal: the tool words it for the model itself.
+                    raise
                 except FrontdeskError as exc:
                     raise ServiceRefusal(str(exc.detail)) from exc
 

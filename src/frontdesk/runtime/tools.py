@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from livekit.agents import function_tool
 from livekit.agents.llm import Tool, ToolError, Toolset
 
+from frontdesk.providers.embeddings.checked import EmbeddingError
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
@@ -27,6 +28,10 @@ RELEVANCE_FLOOR = 0.30
 NO_KNOWLEDGE = (
     "NOTHING_RELEVANT: the knowledge base does not answer this. Say you don't know that and "
     "offer to take a message."
+)
+KNOWLEDGE_DOWN = (
+    "The knowledge base cannot be searched right now. Answer only from the business facts "
+    "you were given; otherwise say you will find out and offer to take a message."
 )
 
 Clock = Callable[[], datetime]
@@ -70,7 +75,10 @@ class ReceptionTools:
         Args:
             query: The caller's question, in their words.
         """
-        snippets = await self._guard(self.services.search_knowledge(query, 3))
+        try:
+            snippets = await self._guard(self.services.search_knowledge(query, 3))
+        except EmbeddingError as exc:
+            raise ToolError(KNOWLEDGE_DOWN) from exc
         relevant = [s for s in snippets if s.score >= RELEVANCE_FLOOR]
         if not relevant:
             return NO_KNOWLEDGE
