@@ -6,6 +6,8 @@ workspace's settings, so livekit's OpenAI plugin and its retries run for real.""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -118,3 +120,38 @@ def test_an_endpoint_down_for_many_turns_does_not_end_the_conversation(chat) -> 
         assert _say(client, conversation_id, "When are you open?")["reply"] == RECOVERED
     transcript = client.get(f"/api/conversations/{conversation_id}").json()
     assert transcript["status"] == "active" and len(transcript["turns"]) == 13
+
+
+def _analysed(client: TestClient, conversation_id: str) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        transcript = client.get(f"/api/conversations/{conversation_id}").json()
+        if transcript["analyzed_at"] is not None:
+            return transcript
+        time.sleep(0.2)
+    raise AssertionError(f"conversation {conversation_id} was not analysed in 60 s")
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        (Fault.SERVER_ERROR, "The language model failed: Error code: 500"),
+        (Fault.RATE_LIMITED, "The language model failed: Error code: 429"),
+        (Fault.MALFORMED, "The language model failed"),
+    ],
+)
+def test_the_analysis_of_a_conversation_survives_a_failing_model(  # type: ignore[no-untyped-def]
+    chat, fault: Fault, reason: str
+) -> None:
+    client, agent = chat
+    with FaultyOpenAIServer(reply=RECOVERED) as endpoint:
+        _use(client, endpoint)
+        conversation_id = _start(client, agent)
+        assert _say(client, conversation_id, "When are you open?")["reply"] == RECOVERED
+        endpoint.faults = [fault] * 8
+        assert client.post(f"/api/conversations/{conversation_id}/end").status_code == 204
+        transcript = _analysed(client, conversation_id)
+    # The outcome never depends on the model; the owner reads why there is no summary.
+    assert transcript["outcome"] == "answered"
+    assert transcript["summary"] is None
+    assert transcript["analysis_error"].startswith(reason), transcript["analysis_error"]
