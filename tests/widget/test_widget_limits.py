@@ -156,3 +156,21 @@ def test_processes_share_limits_through_redis() -> None:
         for limits in (first, second):
             limits.storage.reset()
             limits.close()
+
+
+def test_a_refused_session_counts_against_neither_limit() -> None:
+    limits = WidgetLimits(
+        Settings(
+            environment="test",
+            widget_sessions_per_ip="2/minute",
+            widget_sessions_per_agent="1/minute",
+        )
+    )
+    limits.session("203.0.113.7", "agent-a")
+    with pytest.raises(TooManyRequests) as refused:
+        limits.session("203.0.113.7", "agent-a")  # the agent's window is full
+    assert "with this business" in str(refused.value.detail)
+    # Had the refusal counted against the IP, its second session would be refused here.
+    limits.session("203.0.113.7", "agent-b")
+    with pytest.raises(TooManyRequests, match="from your network"):
+        limits.session("203.0.113.7", "agent-c")

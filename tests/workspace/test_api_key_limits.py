@@ -17,6 +17,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from frontdesk.config import Settings
 from frontdesk.workspace.api_key_limits import ApiKeyLimits
 from tests.factories import make_signed_in_client
 from tests.fake_llm import Say, ScriptedLLM
@@ -188,3 +189,9 @@ def test_two_serve_processes_share_a_key_count(tmp_path: Path, database_url: str
         for name in store.scan_iter(f"{queue_name}:*"):
             store.delete(name)
         store.close()
+
+
+def test_limits_are_validated_when_read() -> None:
+    with pytest.raises(ValueError, match="not a rate limit"):
+        Settings(api_key_requests="lots")
+    assert Settings(api_key_conversations="10/minute;200/day").api_key_conversations
