@@ -26,7 +26,7 @@ class Limit:
     """One limited action (e.g. "sessions per IP"): its windows and what a refusal says.
 
     `refusal` may name the full window with `{amount}` and `{period}` ("120" and "minute"),
-    and the wait with `{wait}` ("23 seconds")."""
+    `{s}` after a word counted by `{amount}`, and the wait with `{wait}` ("23 seconds")."""
 
     name: str
     windows: tuple[RateLimitItem, ...]
@@ -125,6 +125,7 @@ class RateLimiter:
         wait = max(1, math.ceil(state.reset_at - time.time()))
         detail = limit.refusal.format(
             amount=window.amount,
+            s="" if window.amount == 1 else "s",
             period=period(window),
             wait=f"{wait} second{'s' if wait != 1 else ''}",
         )

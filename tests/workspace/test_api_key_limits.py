@@ -16,6 +16,7 @@ import httpx
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from frontdesk.config import Settings
 from frontdesk.workspace.api_key_limits import ApiKeyLimits
@@ -195,3 +196,18 @@ def test_limits_are_validated_when_read() -> None:
     with pytest.raises(ValueError, match="not a rate limit"):
         Settings(api_key_requests="lots")
     assert Settings(api_key_conversations="10/minute;200/day").api_key_conversations
+
+
+def test_a_call_socket_is_a_request_of_the_key(app_client: TestClient, resources) -> None:  # type: ignore[no-untyped-def]
+    owner, _ = make_signed_in_client(app_client, resources)
+    key = _new_key(owner)
+    _limits(app_client, api_key_requests="1/minute")
+    _counted(app_client.get("/api/agents", headers=key), limit=1, remaining=0)
+    # Refused before the socket is accepted, with the limit in the close reason.
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        app_client.websocket_connect("/api/agents/any/calls/ws", headers=key),
+    ):
+        pass
+    assert closed.value.code == 4429
+    assert closed.value.reason.startswith("This API key made 1 request in the last minute")

@@ -116,7 +116,12 @@ async def start_call(
 
 def _principal(websocket: WebSocket) -> Principal:
     with transaction(websocket.app.state.resources.sessionmaker) as db:
-        return authenticate(db, websocket.headers, websocket.cookies)
+        principal = authenticate(db, websocket.headers, websocket.cookies)
+        if principal.api_key_id is not None:
+            # Opening the socket is one request of the key; the conversation it starts was
+            # counted by POST /calls, which handed out this socket's address.
+            websocket.app.state.api_key_limits.count(principal.api_key_id)
+        return principal
 
 
 @router.websocket("/api/agents/{agent_id}/calls/ws")
@@ -125,7 +130,9 @@ async def call_socket(websocket: WebSocket, agent_id: str) -> None:
         # A short transaction: the call may last minutes and must not hold the database.
         principal = await asyncio.to_thread(_principal, websocket)
     except FrontdeskError as exc:
-        await websocket.close(code=4401, reason=str(exc.detail)[:120])
+        # 4000 + the HTTP status, as a browser cannot read a refused handshake's status.
+        code = 4429 if exc.status == 429 else 4401
+        await websocket.close(code=code, reason=str(exc.detail)[:120])
         return
     await websocket.accept()
     hub: ConversationHub = websocket.app.state.conversations

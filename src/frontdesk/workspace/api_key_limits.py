@@ -45,13 +45,13 @@ class ApiKeyLimits:
         self.requests = Limit.parse(
             "requests",
             settings.api_key_requests,
-            "This API key made {amount} requests in the last {period}, its limit; "
+            "This API key made {amount} request{s} in the last {period}, its limit; "
             "try again in {wait}.",
         )
         self.conversations = Limit.parse(
             "conversations",
             settings.api_key_conversations,
-            "This API key made an agent answer {amount} times in the last {period} (new "
+            "This API key made an agent answer {amount} time{s} in the last {period} (new "
             "conversations, calls and messages), its limit; try again in {wait}.",
         )
 
