@@ -14,6 +14,7 @@ from PIL import Image
 from frontdesk.errors import DocumentError
 from frontdesk.knowledge.html_text import extract_html, sections_from_markdown
 from frontdesk.knowledge.parsers import detect_kind, parse_document
+from tests.security.hostile_files import docx_bomb, docx_with_many_entries
 
 HOURS = "We are open Monday to Friday from 8 am to 6 pm."
 PRICES = "A cleaning costs $35 and whitening costs $199."
@@ -196,6 +197,54 @@ def test_truncated_docx_is_reported_as_damaged() -> None:
     data = make_docx()
     with pytest.raises(DocumentError, match="could not be read as a Word document"):
         parse_document(data[: len(data) // 2], "handbook.docx")
+
+
+def test_docx_zip_bomb_is_refused_before_it_is_unpacked(tmp_path) -> None:
+    # 8 MB of repeated paragraphs packs into a few kilobytes: under the size limits, but at a
+    # ratio no honest document reaches.
+    bomb = docx_bomb(tmp_path / "bomb.docx", expanded_bytes=8 * 1048576).read_bytes()
+    assert len(bomb) < 100_000
+    assert detect_kind(bomb, "bomb.docx") == "docx"
+    refused = r'"bomb\.docx" holds word/document\.xml, which unpacks to 8 MB from \d+ KB'
+    with pytest.raises(DocumentError, match=refused):
+        parse_document(bomb, "bomb.docx")
+
+
+def test_docx_unpacking_past_the_size_limit_is_refused(tmp_path) -> None:
+    bomb = docx_bomb(tmp_path / "big.docx", expanded_bytes=200 * 1048576).read_bytes()
+    with pytest.raises(DocumentError, match=r"unpacks to 20\d MB.*at most 128 MB"):
+        parse_document(bomb, "big.docx")
+
+
+def test_long_honest_docx_is_still_read() -> None:
+    document = docx.Document()
+    rng = random.Random(7)
+    words = ["cleaning", "whitening", "appointment", "Monday", "insurance", "crown", "x-ray"]
+    for number in range(3000):
+        document.add_paragraph(f"{number}: " + " ".join(rng.choices(words, k=40)))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parsed = parse_document(buffer.getvalue(), "manual.docx")
+    assert "2999:" in parsed.text
+
+
+@pytest.mark.parametrize("entries", [6000, 70_000])  # 70,000 needs a zip64 end record
+def test_archive_with_too_many_parts_is_refused_unopened(tmp_path, entries: int) -> None:
+    data = docx_with_many_entries(tmp_path / "many.docx", entries=entries).read_bytes()
+    with pytest.raises(DocumentError, match=f"archive of {entries + 17:,} parts.*at most 5,000"):
+        detect_kind(data, "many.docx")
+
+
+def test_docx_part_larger_than_it_declares_is_damaged_not_read() -> None:
+    # The central directory says document.xml is 100 bytes; zipfile reads no further and
+    # the CRC check fails, so the declared sizes the guard checks are a real cap.
+    data = bytearray(make_docx())
+    header = data.index(b"PK\x01\x02")  # the central directory's first entry
+    while data[header + 46 : header + 63] != b"word/document.xml":
+        header = data.index(b"PK\x01\x02", header + 4)
+    data[header + 24 : header + 28] = (100).to_bytes(4, "little")
+    with pytest.raises(DocumentError, match="could not be read as a Word document"):
+        parse_document(bytes(data), "handbook.docx")
 
 
 # --- HTML ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import codecs
 import io
 import os
 import re
+import struct
 import zipfile
 from collections.abc import Iterator
 from typing import Any
@@ -46,6 +47,14 @@ _HTML_START = re.compile(
 )
 _HTML_ANYWHERE = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Zip bombs. python-docx reads every part of a package into memory and lxml then builds a
+# tree of the XML (about ten times its size), so what a DOCX unpacks to is what it costs.
+# A real one holds tens to a few hundred parts; its XML compresses 5-30x, and images hardly
+# at all, so a 25 MB upload honestly unpacks to well under these limits.
+_ZIP_MAX_ENTRIES = 5000
+_DOCX_MAX_UNPACKED = 128 * 1048576
+_DOCX_MAX_XML_PART = 24 * 1048576
+_ZIP_MAX_RATIO = 200  # only for parts over a megabyte; repeated bytes reach about 1000
 # C0/C1 control characters other than tab, newline, carriage return and form feed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -111,7 +120,33 @@ def _decode_text(data: bytes, *, partial: bool = False) -> str | None:
 # --- detection ----------------------------------------------------------------------------
 
 
+def _zip_entry_count(data: bytes) -> int | None:
+    """The number of entries the archive's end record declares, read without parsing the
+    central directory (which for a hostile archive is itself megabytes of entries)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+    if end < 0 or len(data) < end + 22:
+        return None
+    count = struct.unpack_from("<H", data, end + 10)[0]
+    locator = end - 20
+    if count == 0xFFFF and locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        # Zip64: the locator points at a record that holds the count as 8 bytes.
+        record = struct.unpack_from("<Q", data, locator + 8)[0]
+        if data[record : record + 4] == b"PK\x06\x06" and len(data) >= record + 40:
+            count = struct.unpack_from("<Q", data, record + 32)[0]
+    return count
+
+
+def _check_zip_size(data: bytes, filename: str | None) -> None:
+    count = _zip_entry_count(data)
+    if count is not None and count > _ZIP_MAX_ENTRIES:
+        raise DocumentError(
+            f"{_label(filename)} is an archive of {count:,} parts; Frontdesk opens at most "
+            f"{_ZIP_MAX_ENTRIES:,}. It may be damaged; save it again as .docx."
+        )
+
+
 def _zip_kind(data: bytes, filename: str | None) -> str:
+    _check_zip_size(data, filename)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -268,7 +303,41 @@ def _table_lines(table: Any) -> Iterator[str]:
             yield " | ".join(cells)
 
 
+def _check_docx_unpacked_size(data: bytes, filename: str | None) -> None:
+    """Refuse a package that would unpack past the limits, from the sizes it declares.
+
+    The declared sizes can be trusted as a cap: zipfile never returns more than an entry
+    declares (a larger stream fails its CRC check), so nothing below reads past them.
+    """
+    _check_zip_size(data, filename)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _docx_damaged(filename) from exc
+    unpacked = sum(p.file_size for p in parts)
+    hostile = "It may be damaged or built to exhaust memory; save it again as .docx"
+    if unpacked > _DOCX_MAX_UNPACKED or any(
+        p.filename.endswith((".xml", ".rels")) and p.file_size > _DOCX_MAX_XML_PART for p in parts
+    ):
+        raise DocumentError(
+            f"{_label(filename)} unpacks to {unpacked / 1048576:,.0f} MB from "
+            f"{len(data) / 1048576:,.1f} MB; Frontdesk reads Word documents that unpack to at "
+            f"most {_DOCX_MAX_UNPACKED // 1048576} MB, with at most "
+            f"{_DOCX_MAX_XML_PART // 1048576} MB of text in one part. {hostile} or split it."
+        )
+    for part in parts:
+        if part.file_size > 1048576 and part.file_size > _ZIP_MAX_RATIO * part.compress_size:
+            raise DocumentError(
+                f"{_label(filename)} holds {part.filename}, which unpacks to "
+                f"{part.file_size / 1048576:,.0f} MB from {part.compress_size / 1024:,.0f} KB, "
+                f"a compression ratio over {_ZIP_MAX_RATIO}:1 that no real document reaches. "
+                f"{hostile}."
+            )
+
+
 def _parse_docx(data: bytes, filename: str | None) -> ParsedDocument:
+    _check_docx_unpacked_size(data, filename)
     try:
         document = docx.Document(io.BytesIO(data))
         builder = SectionBuilder()
