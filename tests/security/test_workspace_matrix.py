@@ -309,6 +309,10 @@ def world(
         crawl_delay_s=0.0,
         embedded_workers=1,
         embedded_llm=False,
+        # B's key walks every route in well under a minute; its rate limits are
+        # tests/workspace/test_api_key_limits.py's subject, not this matrix's.
+        api_key_requests="100000/minute",
+        api_key_conversations="100000/minute",
     )
     upgrade(settings.sqlalchemy_url)
     fake_llm = ScriptedLLM()
