@@ -40,6 +40,7 @@ from frontdesk.observability.http import ObservabilityMiddleware
 from frontdesk.onboarding.endpoints import router as onboarding_router
 from frontdesk.openapi_errors import document_errors
 from frontdesk.privacy.endpoints import router as privacy_router
+from frontdesk.request_size import RequestSizeLimit
 from frontdesk.resources import Resources, build_resources
 from frontdesk.runtime.reception_agent import build_agent
 from frontdesk.scheduling.calendar_connection_endpoints import (
@@ -87,8 +88,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # 413 keeps the name PayloadTooLarge has everywhere else (HTTP now calls it
+        # "Content Too Large").
+        name = "PayloadTooLarge" if exc.status_code == 413 else _status_name(exc.status_code)
         return JSONResponse(
-            error_body(_status_name(exc.status_code), exc.detail),
+            error_body(name, exc.detail),
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
@@ -192,6 +196,9 @@ def create_app(
     # Outside the routers, so that every request gets its id and is counted, 404s too.
     app.add_middleware(ObservabilityMiddleware)
     app.add_middleware(RateLimitHeaders)
+    app.add_middleware(
+        RequestSizeLimit, max_mb=settings.max_request_mb, max_file_mb=settings.max_upload_mb
+    )
     app.include_router(workspace_router)
     app.include_router(agents_router)
     app.include_router(knowledge_router)

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     crawl_timeout_s: float = 15.0
     crawl_max_page_mb: float = 10.0
     max_upload_mb: float = 25.0
+    # All of one request's body (several files, or any JSON). Past it the request is refused
+    # from its Content-Length before a byte is read, or as soon as a chunked body passes it.
+    max_request_mb: float = 100.0
     max_sources_per_agent: int = 50
     embed_threads: int = 0  # 0 = all cores
 
