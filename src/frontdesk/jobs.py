@@ -35,7 +35,7 @@ ANALYSIS_GRACE = timedelta(minutes=10)
 class ConversationAnalysis(Protocol):
     """conversations/analysis_job.py's analyzer, as the queue needs it."""
 
-    def run(self, conversation_id: str) -> str | None: ...
+    def run(self, conversation_id: str, *, force: bool = False) -> str | None: ...
 
     def pending_ids(self, *, ended_before: datetime | None = None) -> list[str]: ...
 
@@ -137,14 +137,18 @@ class JobQueue:
     def _run_retention(self) -> int:
         return self.retention.run() if self.retention is not None else 0
 
-    def enqueue_analysis(self, conversation_id: str) -> None:
-        self._analyze(conversation_id)
+    def enqueue_analysis(self, conversation_id: str, *, force: bool = False) -> None:
+        """Analyse the conversation; unless `force`d (an owner's re-run), a job that finds it
+        analysed since its last turn does nothing. Recovery may enqueue a conversation whose
+        first message is still queued (a consumer that starts after it ended), and only one
+        of the two should cost a model call."""
+        self._analyze(conversation_id, force)
 
-    def _run_analysis(self, conversation_id: str) -> None:
+    def _run_analysis(self, conversation_id: str, force: bool = False) -> None:
         if self.analysis is None:
             raise RuntimeError("this process has no conversation analysis bound")
         with conversation_scope(conversation_id):
-            outcome = self.analysis.run(conversation_id)
+            outcome = self.analysis.run(conversation_id, force=force)
             log.info("conversation %s analysed: %s", conversation_id, outcome)
 
     def _enqueue_unanalysed(self, *, grace: timedelta = ANALYSIS_GRACE) -> int:

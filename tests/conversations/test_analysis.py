@@ -8,6 +8,9 @@ import time
 from fastapi.testclient import TestClient
 
 from frontdesk.conversations.analysis import Turn, check_answer, decide_outcome
+from frontdesk.conversations.analysis_job import ConversationAnalyzer
+from frontdesk.db import transaction
+from frontdesk.models import ConversationTurn
 from frontdesk.providers.llm.structured import StructuredOutputError
 from frontdesk.resources import Resources
 from tests.fake_llm import Call, Say, ScriptedLLM, ScriptedStructuredModel, last_tool_output
@@ -179,6 +182,41 @@ def test_without_any_model_the_outcome_is_stored_and_a_rerun_replaces_it(  # typ
     again = _analysed(client, conversation_id, after=transcript["analyzed_at"])
     assert again["summary"] == "The caller asked when the practice opens."
     assert again["analysis_error"] is None
+
+
+def test_a_second_job_asks_no_model_unless_a_turn_came_after_or_the_owner_asks(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    fake_llm.script(Say("We open at nine."))
+    model = _model(
+        chat_resources,
+        _answer("The caller asked when the practice opens."),
+        _answer("The caller asked about opening hours, Sundays too."),
+        _answer("The caller asked about opening hours again."),
+    )
+    conversation_id = _start(client, agent)
+    _say(client, conversation_id, "When do you open?")
+    first = _end_and_wait(client, conversation_id)
+    assert len(model.prompts) == 1
+    analyzer = ConversationAnalyzer(chat_resources)
+    # A consumer that starts after the conversation ended enqueues it again beside the
+    # job still queued: the second job finds the analysis current and asks no model.
+    assert analyzer.run(conversation_id) == first["outcome"]
+    assert len(model.prompts) == 1
+    # A turn stored after the analysis (a call's last words) makes another run worth it.
+    with transaction(chat_resources.sessionmaker) as db:
+        db.add(ConversationTurn(conversation_id=conversation_id, seq=99, role="caller",
+                                text="And on Sundays?"))  # fmt: skip
+    analyzer.run(conversation_id)
+    assert len(model.prompts) == 2 and "And on Sundays?" in model.prompts[1]
+    second = client.get(f"/api/conversations/{conversation_id}").json()
+    assert second["summary"] == "The caller asked about opening hours, Sundays too."
+    # The owner's re-run always asks.
+    assert client.post(f"/api/conversations/{conversation_id}/analysis").status_code == 202
+    third = _analysed(client, conversation_id, after=second["analyzed_at"])
+    assert third["summary"] == "The caller asked about opening hours again."
+    assert len(model.prompts) == 3
 
 
 def test_the_listing_filters_by_outcome(  # type: ignore[no-untyped-def]

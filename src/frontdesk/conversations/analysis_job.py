@@ -2,7 +2,9 @@
 
 A job reads the conversation in one transaction, asks the model with no transaction open
 (the embedded model may take many seconds), and writes in a second one. Re-running
-replaces the earlier analysis, so a job that runs twice, or an owner's re-run, is harmless.
+replaces the earlier analysis, so a job that runs twice, or an owner's re-run, is harmless;
+a job for a conversation already analysed since its last turn is skipped unless forced, so a
+message that recovery enqueued beside one still queued (see jobs.py) costs no model call.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from frontdesk.errors import FrontdeskError
 from frontdesk.knowledge_gaps.recording import record_conversation_gaps
 from frontdesk.leads.service import rescore_conversation_leads
 from frontdesk.models import Conversation, ConversationTurn
+from frontdesk.models.base import as_utc
 from frontdesk.webhooks.events import emit_conversation_ended
 from frontdesk.workspace.repository import WorkspaceRepository
 
@@ -53,6 +56,8 @@ SWEEP_WINDOW = timedelta(days=1)
 class _Loaded:
     turns: list[Turn]
     workspace_settings: dict[str, Any]
+    # Set when the stored analysis already covers every turn: that analysis's outcome.
+    current_outcome: str | None = None
 
 
 class ConversationAnalyzer:
@@ -61,11 +66,17 @@ class ConversationAnalyzer:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
 
-    def run(self, conversation_id: str) -> str | None:
-        """Analyse and store; the outcome, or None when there is nothing to analyse."""
-        loaded = self._load(conversation_id)
+    def run(self, conversation_id: str, *, force: bool = False) -> str | None:
+        """Analyse and store; the outcome, or None when there is nothing to analyse.
+
+        Without `force` (the owner's re-run), a conversation whose stored analysis is newer
+        than its last turn keeps it: the job ran already, from another message."""
+        loaded = self._load(conversation_id, force=force)
         if loaded is None:
             return None
+        if loaded.current_outcome is not None:
+            log.info("conversation %s was analysed already; skipped", conversation_id)
+            return loaded.current_outcome
         code = findings(loaded.turns)
         summary: str | None = None
         unanswered: list[str] = []
@@ -110,19 +121,25 @@ class ConversationAnalyzer:
             store(db)
         return code.outcome
 
-    def _load(self, conversation_id: str) -> _Loaded | None:
+    def _load(self, conversation_id: str, *, force: bool) -> _Loaded | None:
         with transaction(self.resources.sessionmaker) as db:
             row = db.get(Conversation, conversation_id)
             if row is None or row.channel in SKIPPED_CHANNELS:
                 return None
-            turns = [
-                Turn(t.role, t.text, list(t.tool_calls or []))
-                for t in db.scalars(
+            stored = list(
+                db.scalars(
                     select(ConversationTurn)
                     .where(ConversationTurn.conversation_id == conversation_id)
                     .order_by(ConversationTurn.seq)
                 )
-            ]
+            )
+            if not force and row.analyzed_at is not None and row.outcome is not None:
+                analysed = as_utc(row.analyzed_at)
+                # A turn written after the analysis (a LiveKit call whose webhook ended it
+                # before its last turns were stored) is what makes a second run worth it.
+                if all(as_utc(t.created_at) <= analysed for t in stored):
+                    return _Loaded([], {}, current_outcome=row.outcome)
+            turns = [Turn(t.role, t.text, list(t.tool_calls or [])) for t in stored]
             return _Loaded(turns, WorkspaceRepository(db).settings_of(row.workspace_id))
 
     async def _ask(self, loaded: _Loaded, outcome: str) -> ModelFindings:

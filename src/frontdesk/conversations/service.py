@@ -402,7 +402,7 @@ class ConversationHub:
                 raise Conflict("Exam questions are not analysed.")
 
         await self._db(check)
-        self.resources.queue.enqueue_analysis(conversation_id)
+        self.resources.queue.enqueue_analysis(conversation_id, force=True)
 
     async def close(self, conversation_id: str) -> None:
         live = self._live.pop(conversation_id, None)
