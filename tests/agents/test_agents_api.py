@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi.testclient import TestClient
 
 from frontdesk.db import transaction
+from frontdesk.models import UploadedFile
 from frontdesk.resources import Resources
 from frontdesk.workspace.service import Principal, create_api_key
 from tests.factories import make_owner, make_signed_in_client
@@ -61,11 +60,16 @@ def test_delete_removes_uploaded_files(app_client: TestClient, resources: Resour
             )
         ],
     ).json()
-    wait_for_agent(client, created["id"])
-    folder = resources.settings.uploads_dir / created["id"]
-    assert any(Path(folder).rglob("notes.md"))
+    ready = wait_for_agent(client, created["id"])
+    source_id = ready["sources"][0]["id"]
+    # Kept in the database (any worker on any machine reads it), not on this disk.
+    with transaction(resources.sessionmaker) as db:
+        stored = db.get(UploadedFile, source_id)
+        assert stored is not None and stored.data.startswith(b"# Parking")
+    assert not (resources.settings.uploads_dir / created["id"]).exists()
     client.delete(f"/api/agents/{created['id']}")
-    assert not folder.exists()
+    with transaction(resources.sessionmaker) as db:
+        assert db.get(UploadedFile, source_id) is None
 
 
 def test_other_workspace_gets_404_everywhere(app_client: TestClient, resources: Resources) -> None:

@@ -30,7 +30,7 @@ from frontdesk.knowledge.parsers import parse_document
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.text_chunks import Chunk, chunk_document
 from frontdesk.knowledge.vector_store import VectorStore, source_gen
-from frontdesk.models import CrawlPage, KnowledgeSource
+from frontdesk.models import CrawlPage, KnowledgeSource, UploadedFile
 from frontdesk.providers.crawl.site_crawler import CrawlLimits, FetchResult, SiteCrawler
 from frontdesk.providers.embeddings.base import Embedder
 
@@ -138,19 +138,23 @@ class IngestionRunner:
             source = self._own(db, source_id, generation)
             kind, text, title = source.kind, source.text, source.title
             file_path, file_name = source.file_path, source.file_name
+            stored = db.get(UploadedFile, source_id) if kind == "file" else None
+            data = stored.data if stored is not None else None
         if kind == "text":
             data, name = (text or "").encode(), title or "Pasted text"
             doc = parse_document(data, name, kind="markdown")
             if title:
                 doc.title = title
         else:
-            path = Path(file_path or "")
-            if not path.is_file():
-                raise DocumentError(
-                    f"The uploaded file {file_name} is missing from the data directory; "
-                    "upload it again."
-                )
-            doc = parse_document(path.read_bytes(), file_name)
+            if data is None:
+                # Uploaded before files moved into the database (models/uploaded_file.py).
+                path = Path(file_path or "")
+                if not path.is_file():
+                    raise DocumentError(
+                        f"The uploaded file {file_name} is no longer stored; upload it again."
+                    )
+                data = path.read_bytes()
+            doc = parse_document(data, file_name)
         if doc.is_empty():
             raise DocumentError(
                 f"{file_name or title or 'The text'} contains no text to learn from."

@@ -16,7 +16,7 @@ from frontdesk.knowledge.parsers import detect_kind
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.search import SearchHit
 from frontdesk.knowledge.vector_store import StoredChunk, source_gen
-from frontdesk.models import Agent, KnowledgeSource
+from frontdesk.models import Agent, KnowledgeSource, UploadedFile
 from frontdesk.models.knowledge_source import ACTIVE_SOURCE_STATUSES
 from frontdesk.providers.crawl.ssrf import check_url
 from frontdesk.resources import Resources
@@ -114,11 +114,9 @@ class KnowledgeService:
             )
             self.db.add(source)
             self.db.flush()
-            folder = self.settings.uploads_dir / agent.id / source.id
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / (source.file_name or "upload")
-            path.write_bytes(upload.data)
-            source.file_path = str(path)
+            # In the database, not this process's disk: the worker that reads it may run on
+            # another machine (models/uploaded_file.py).
+            self.db.add(UploadedFile(source_id=source.id, data=upload.data, size=len(upload.data)))
             created.append(self._queue(source))
         return created
 
@@ -159,8 +157,8 @@ class KnowledgeService:
         source = self.get(agent, source_id)
         if source.status in ACTIVE_SOURCE_STATUSES:
             raise Conflict("This source is still being ingested; wait for it to finish.")
-        if source.kind == "file" and not Path(source.file_path or "").is_file():
-            raise Conflict("The uploaded file is gone from the data directory; upload it again.")
+        if source.kind == "file" and not self._file_kept(source):
+            raise Conflict("The uploaded file is no longer stored; upload it again.")
         stale = source.generation if source.generation != source.active_generation else None
         source.generation += 1
         source.status, source.error = "queued", None
@@ -172,6 +170,12 @@ class KnowledgeService:
             # A failed generation left only frontier rows; its chunks were already removed.
             self.repo.delete_pages(source.id, stale)
         return self._queue(source)
+
+    def _file_kept(self, source: KnowledgeSource) -> bool:
+        if self.db.get(UploadedFile, source.id) is not None:
+            return True
+        # Uploaded before files moved into the database, and not copied in by the migration.
+        return bool(source.file_path) and Path(source.file_path or "").is_file()
 
     def delete(self, agent: Agent, source_id: str) -> None:
         source = self.get(agent, source_id)

@@ -16,6 +16,7 @@ from frontdesk.models.knowledge_gap_question import KnowledgeGapQuestion
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
 from frontdesk.models.mcp_server import McpServer
+from frontdesk.models.uploaded_file import UploadedFile
 from frontdesk.models.user import User
 from frontdesk.models.webhook_delivery import WebhookDelivery
 from frontdesk.models.webhook_endpoint import WebhookEndpoint
@@ -41,6 +42,7 @@ __all__ = [
     "KnowledgeSource",
     "Lead",
     "McpServer",
+    "UploadedFile",
     "User",
     "WebhookDelivery",
     "WebhookEndpoint",
