@@ -1,5 +1,7 @@
-"""The scale path end to end: PostgreSQL, a Chroma server, jobs on Redis consumed by a
-separate `frontdesk worker` process, and an API process that runs no workers itself."""
+"""The scale path end to end, as the README's "Running at scale" runs it: two `frontdesk
+serve` processes (no workers of their own) and one `frontdesk worker`, on PostgreSQL, a
+Chroma server and Redis. A sign-in, an agent, its knowledge and a conversation all work
+whichever process a request reaches."""
 
 from __future__ import annotations
 
@@ -15,16 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-from fastapi.testclient import TestClient
 
-from frontdesk.app import create_app
-from frontdesk.config import Settings
-from frontdesk.migrate import upgrade
-from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
-from frontdesk.resources import build_resources
 from tests.conftest import POSTGRES_URL
-from tests.factories import make_signed_in_client
-from tests.knowledge.waiting import wait_for_agent
+from tests.reliability.processes import OWNER_PASSWORD, Server, wait_until, worker
+from tests.reliability.scripted_openai import Request, ScriptedOpenAIServer
 from tests.website.juniper_site import juniper_site
 
 REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "")
@@ -86,59 +82,121 @@ def postgres_url() -> Iterator[str]:
     yield from _postgres_database()
 
 
-def test_api_and_separate_worker_on_postgres_chroma_redis(
-    tmp_path: Path, postgres_url: str, chroma_url: str, embedder: MiniLMOnnxEmbedder
+def _reply(request: Request) -> str:
+    # The model's answer names what it was told before, so a test can read the history
+    # each process gave it.
+    said = [m for m in request.messages if m.get("role") == "user"]
+    return f"Reply {len(said)} to: {request.last_user_text}"
+
+
+def test_two_api_processes_and_one_worker_on_postgres_chroma_redis(
+    tmp_path: Path, postgres_url: str, chroma_url: str
 ) -> None:
     queue_name = f"frontdesk-scale-{uuid.uuid4().hex[:8]}"
-    env = {
-        "FRONTDESK_DATA_DIR": str(tmp_path / "worker-data"),
-        "FRONTDESK_DATABASE_URL": postgres_url,
-        "FRONTDESK_CHROMA_URL": chroma_url,
-        "FRONTDESK_QUEUE_URL": REDIS_URL,
-        "FRONTDESK_QUEUE_NAME": queue_name,
-        "FRONTDESK_CRAWL_ALLOWED_HOSTS": "127.0.0.1",
-        "FRONTDESK_CRAWL_DELAY_S": "0",
-    }
-    settings = Settings(
-        environment="test",
-        data_dir=tmp_path / "api-data",
-        database_url=postgres_url,
-        chroma_url=chroma_url,
-        queue_url=REDIS_URL,
-        queue_name=queue_name,
-        crawl_allowed_hosts=["127.0.0.1"],
-        embedded_workers=0,
-    )
-    upgrade(settings.sqlalchemy_url)
-    resources = build_resources(settings, embedder=embedder)
-    worker_log = tmp_path / "worker.log"
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "frontdesk", "worker", "--workers", "2"],
-        env={**os.environ, **env},
-        stdout=worker_log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        with juniper_site() as site, TestClient(create_app(resources=resources)) as app_client:
-            client, _ = make_signed_in_client(app_client, resources)
-            agent = client.post(
-                "/api/agents", data={"name": "Vet", "website_url": site.url("/")}
-            ).json()
-            agent = wait_for_agent(client, agent["id"], timeout=180)
-            assert agent["status"] == "interviewing", worker_log.read_text()[-3000:]
-            hits = client.get(
-                f"/api/agents/{agent['id']}/knowledge/search",
+    with ScriptedOpenAIServer(_reply) as model, juniper_site() as site:
+        shared = {
+            "FRONTDESK_DATABASE_URL": postgres_url,
+            "FRONTDESK_CHROMA_URL": chroma_url,
+            "FRONTDESK_QUEUE_URL": REDIS_URL,
+            "FRONTDESK_QUEUE_NAME": queue_name,
+            "FRONTDESK_SECRET_KEY": "scale-test-secret-key-shared-by-every-process",
+            "FRONTDESK_OWNER_PASSWORD": OWNER_PASSWORD,
+            "FRONTDESK_LLM_BASE_URL": model.base_url,
+            "FRONTDESK_LLM_API_KEY": "test-key",
+            "FRONTDESK_LLM_MODEL": "scripted",
+            "FRONTDESK_EMBEDDED_LLM": "false",
+            "FRONTDESK_CRAWL_ALLOWED_HOSTS": "127.0.0.1",
+            "FRONTDESK_CRAWL_DELAY_S": "0",
+        }
+
+        def env(name: str, **extra: str) -> dict[str, str]:
+            return {**shared, "FRONTDESK_DATA_DIR": str(tmp_path / name), **extra}
+
+        # All three start at once on an empty database: they migrate in turn.
+        jobs = worker(env("worker"), tmp_path / "worker.log")
+        no_workers = {"FRONTDESK_EMBEDDED_WORKERS": "0"}
+        first = Server(env("api-1", **no_workers), tmp_path / "api-1.log")
+        second = Server(env("api-2", **no_workers), tmp_path / "api-2.log")
+        try:
+            a, b = first.client, second.client
+            for api in (a, b):
+                ready = api.get("/api/ready")
+                assert ready.status_code == 200, ready.text
+                checks = ready.json()["checks"]
+                assert [checks[n]["backend"] for n in ("database", "vector_store", "queue")] == [
+                    "postgresql",
+                    "chroma server",
+                    "redis",
+                ]
+
+            # A session made by one process is good on the other (sessions live in the
+            # database); signing out on one ends it on both.
+            cookie_of_a = dict(a.cookies)
+            with httpx.Client(base_url=b.base_url, cookies=cookie_of_a, timeout=30) as as_a:
+                assert as_a.get("/api/auth/me").status_code == 200
+
+            agent = a.post("/api/agents", data={"name": "Vet", "website_url": site.url("/")})
+            assert agent.status_code == 201, agent.text
+            agent_id = agent.json()["id"]
+
+            # Neither API process runs jobs: the worker crawls and indexes the site.
+            def ingested() -> dict | None:
+                row = b.get(f"/api/agents/{agent_id}").json()
+                return row if row["status"] not in ("draft", "ingesting") else None
+
+            agent_row = wait_until(ingested, 180, lambda: jobs.tail())
+            assert agent_row["status"] == "interviewing", jobs.tail()
+            hits = b.get(
+                f"/api/agents/{agent_id}/knowledge/search",
                 params={"q": "how much is a rabies vaccination"},
             ).json()["results"]
             assert any("$32" in h["text"] for h in hits)
+            done = "frontdesk.jobs: source "  # a job's last line
+            assert done in jobs.tail(200_000)
+            for api_log in ("api-1.log", "api-2.log"):
+                assert done not in (tmp_path / api_log).read_text()
             # The vectors live in the Chroma server, not in any local data dir.
-            assert not (tmp_path / "api-data" / "chroma").exists()
-            assert not (tmp_path / "worker-data" / "chroma").exists()
-            assert client.delete(f"/api/agents/{agent['id']}").status_code == 204
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        resources.close()
-        client_redis = redis.Redis.from_url(REDIS_URL)
-        for key in client_redis.scan_iter(f"*{queue_name}*"):
-            client_redis.delete(key)
+            for name in ("worker", "api-1", "api-2"):
+                assert not (tmp_path / name / "chroma").exists()
+
+            # A conversation whose messages alternate between the processes, as a load
+            # balancer sends them: each reply is made with everything said before.
+            started = a.post(f"/api/agents/{agent_id}/conversations")
+            assert started.status_code == 201, started.text
+            conversation_id = started.json()["id"]
+            questions = ["Do you see cats?", "And rabbits?", "What about parrots?", "Parking?"]
+            for number, (api, question) in enumerate(zip([b, a, b, a], questions, strict=True)):
+                answer = api.post(
+                    f"/api/conversations/{conversation_id}/messages", json={"text": question}
+                )
+                assert answer.status_code == 200, answer.text
+                assert answer.json()["reply"] == f"Reply {number + 1} to: {question}"
+            # The last reply was made (on A) seeing every earlier question once, two of
+            # them asked through B.
+            shown = [
+                str(m.get("content")) for m in model.requests[-1].messages if m["role"] == "user"
+            ]
+            assert [q for q in questions if any(q in text for text in shown)] == questions
+            assert len(shown) == len(questions)
+            transcript = b.get(f"/api/conversations/{conversation_id}").json()["turns"]
+            said = [(t["role"], t["text"]) for t in transcript[1:]]
+            assert said == [
+                pair
+                for number, question in enumerate(questions)
+                for pair in (("caller", question), ("agent", f"Reply {number + 1} to: {question}"))
+            ]
+            assert a.post(f"/api/conversations/{conversation_id}/end").status_code in (200, 204)
+            refused = b.post(
+                f"/api/conversations/{conversation_id}/messages", json={"text": "Hello?"}
+            )
+            assert refused.status_code == 409, refused.text
+
+            assert a.post("/api/auth/logout").status_code in (200, 204)
+            with httpx.Client(base_url=b.base_url, cookies=cookie_of_a, timeout=30) as as_a:
+                assert as_a.get("/api/auth/me").status_code == 401
+        finally:
+            for process in (second, first, jobs):
+                process.stop()
+            client_redis = redis.Redis.from_url(REDIS_URL)
+            for key in client_redis.scan_iter(f"*{queue_name}*"):
+                client_redis.delete(key)
