@@ -8,10 +8,12 @@ the caller goes on talking the guess is thrown away, and if the silence holds un
 closes the utterance, the guess is the transcript (the audio after it was silence). With
 Whisper base on 2 cores that takes ~0.3 s off every turn.
 
-A failed recognition (the engine raised) is reported to `on_failure` (the voice channel
-has the agent ask the caller to repeat) and the stream keeps listening: an exception inside
-livekit's STT stream would leave the agent deaf for the rest of the call. Only the
-recognition whose transcript is used can fail the turn; a discarded guess fails silently.
+A failed recognition (the engine raised, or did not answer within the attempts its connect
+options allow: 20.5 s with runtime.connect_options) is reported to `on_failure` (the voice
+channel has the agent ask the caller to repeat) and the stream keeps listening: an
+exception inside livekit's STT stream would leave the agent deaf for the rest of the call.
+Only the recognition whose transcript is used can fail the turn; a discarded guess fails
+silently.
 """
 
 from __future__ import annotations
@@ -125,7 +127,9 @@ class _UtteranceStream(stt.RecognizeStream):
 
     async def _finish(self, work: asyncio.Task[stt.SpeechEvent], ended: float) -> None:
         try:
-            result = await work
+            # livekit bounds neither a local engine nor a whole recognition: an engine that
+            # never answers would hold this loop, and the agent would not hear another word.
+            result = await asyncio.wait_for(work, _budget(self._engine_options))
         except Exception as exc:  # noqa: BLE001 - reported, and the call goes on
             log.exception("speech-to-text failed on an utterance")
             self._owner.on_failure(exc)
@@ -139,6 +143,12 @@ class _UtteranceStream(stt.RecognizeStream):
                 speech_end_time=result.speech_end_time or ended,
             )
         )
+
+
+def _budget(options: APIConnectOptions) -> float:
+    """Seconds one recognition may take with every attempt and pause the options allow."""
+    attempts = options.max_retry + 1
+    return options.timeout * attempts + options.retry_interval * options.max_retry
 
 
 def _discard(guess: asyncio.Task[stt.SpeechEvent] | None) -> None:

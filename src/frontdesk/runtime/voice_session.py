@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from livekit import rtc
 from livekit.agents import Agent, AgentSession, TurnHandlingOptions, llm, stt, tts, vad
 
+from frontdesk.runtime.bounded_tts import BoundedTTS
 from frontdesk.runtime.connect_options import SESSION_CONNECT
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, ReceptionAgent
 from frontdesk.runtime.spec import AgentSpec
@@ -68,7 +69,7 @@ def call_text_to_speech(engine: tts.TTS) -> tts.TTS:
     the reply's first clause as soon as it is written, then sentence by sentence."""
     if engine.capabilities.streaming:
         return engine
-    return tts.StreamAdapter(tts=engine, sentence_tokenizer=ClauseFirstTokenizer())
+    return tts.StreamAdapter(tts=BoundedTTS(engine), sentence_tokenizer=ClauseFirstTokenizer())
 
 
 def new_session(
