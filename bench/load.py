@@ -28,6 +28,8 @@ Prints progress to stderr and one JSON line last:
 
     .venv/bin/python bench/load.py            # up to 256 callers, 24 sources: ~10-15 min
     .venv/bin/python bench/load.py --quick    # up to 32 callers, 12 sources: a few minutes
+    .venv/bin/python bench/load.py --quick --skip-ingest --sticky   # each conversation on
+                                              # one process: what the alternation costs
 """
 
 from __future__ import annotations
@@ -239,12 +241,19 @@ async def _timed_post(
 
 
 async def conversation(
-    client: httpx.AsyncClient, bases: list[str], offset: int, agent_id: str, k: int, tally: Tally
+    client: httpx.AsyncClient,
+    bases: list[str],
+    offset: int,
+    agent_id: str,
+    k: int,
+    tally: Tally,
+    sticky: bool,
 ) -> None:
-    """One caller's conversation; request i goes to process (offset + i) mod 2."""
+    """One caller's conversation; request i goes to process (offset + i) mod 2, or every
+    request to process offset mod 2 when `sticky`."""
 
     def base(i: int) -> str:
-        return bases[(offset + i) % len(bases)]
+        return bases[(offset + (0 if sticky else i)) % len(bases)]
 
     started, ms = await _timed_post(
         client, f"{base(0)}/api/agents/{agent_id}/conversations", tally, "start"
@@ -266,7 +275,13 @@ async def conversation(
 
 
 async def run_level(
-    bases: list[str], cookies: httpx.Cookies, agent_id: str, callers: int, rounds: int, k: int
+    bases: list[str],
+    cookies: httpx.Cookies,
+    agent_id: str,
+    callers: int,
+    rounds: int,
+    k: int,
+    sticky: bool,
 ) -> Tally:
     """`callers` callers at once, each holding `rounds` conversations one after another."""
     tally = Tally()
@@ -275,7 +290,7 @@ async def run_level(
     async def caller() -> None:
         async with httpx.AsyncClient(cookies=cookies, timeout=60) as client:
             for _ in range(rounds):
-                await conversation(client, bases, next(counter), agent_id, k, tally)
+                await conversation(client, bases, next(counter), agent_id, k, tally, sticky)
 
     await asyncio.gather(*(caller() for _ in range(callers)))
     return tally
@@ -310,7 +325,7 @@ def conversation_load(stack: Stack, agent_id: str, args: argparse.Namespace) -> 
 
     def level(callers: int, rounds: int) -> tuple[Tally, float]:
         started = time.perf_counter()
-        tally = asyncio.run(run_level(bases, cookies, agent_id, callers, rounds, k))
+        tally = asyncio.run(run_level(bases, cookies, agent_id, callers, rounds, k, args.sticky))
         return tally, time.perf_counter() - started
 
     # Both processes load their embedding model and open their pools before anything counts.
@@ -516,6 +531,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "latency_ms": args.latency_ms,
         "messages_per_conversation": args.messages,
         "p95_limit": args.p95_limit,
+        "routing": "sticky" if args.sticky else "alternating",
         "cores": os.cpu_count(),
     }
 
@@ -534,6 +550,11 @@ def main() -> None:
     parser.add_argument("--max-callers", type=int, help="highest concurrency tried")
     parser.add_argument("--worker-threads", type=int, default=2, help="`--workers` of each")
     parser.add_argument("--skip-ingest", action="store_true", help="conversations only")
+    parser.add_argument(
+        "--sticky",
+        action="store_true",
+        help="send all of a conversation to one process (default: alternate every request)",
+    )
     args = parser.parse_args()
     quick = args.quick
     args.messages = 3 if quick else 4  # per conversation
