@@ -23,7 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from frontdesk import __version__
-from frontdesk.config import Settings
+from frontdesk.config import DEVELOPMENT_SECRET, Settings
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.migrate import upgrade
@@ -53,6 +53,14 @@ def _configure_logging(settings: Settings) -> None:
 
 def _prepare(settings: Settings) -> None:
     upgrade(settings.sqlalchemy_url)
+    if settings.queue_url and settings.secret_key == DEVELOPMENT_SECRET:
+        # Without a shared key each data dir makes its own, and a widget token signed by
+        # one API process is refused by the next one behind the load balancer.
+        console.print(
+            "[yellow]FRONTDESK_QUEUE_URL is set but FRONTDESK_SECRET_KEY is not: set the "
+            "same FRONTDESK_SECRET_KEY for every process, or widget sessions break when "
+            "requests reach another process.[/yellow]"
+        )
 
 
 @contextmanager
