@@ -135,7 +135,14 @@ def test_two_api_processes_and_one_worker_on_postgres_chroma_redis(
             with httpx.Client(base_url=b.base_url, cookies=cookie_of_a, timeout=30) as as_a:
                 assert as_a.get("/api/auth/me").status_code == 200
 
-            agent = a.post("/api/agents", data={"name": "Vet", "website_url": site.url("/")})
+            # A document uploaded to one API process is read by the worker, whose disk
+            # never saw it.
+            parking = b"# Parking\n\nTwelve free spaces behind the clinic, on Birch Lane."
+            agent = a.post(
+                "/api/agents",
+                data={"name": "Vet", "website_url": site.url("/")},
+                files=[("files", ("parking.md", parking, "text/markdown"))],
+            )
             assert agent.status_code == 201, agent.text
             agent_id = agent.json()["id"]
 
@@ -151,6 +158,10 @@ def test_two_api_processes_and_one_worker_on_postgres_chroma_redis(
                 params={"q": "how much is a rabies vaccination"},
             ).json()["results"]
             assert any("$32" in h["text"] for h in hits)
+            hits = b.get(
+                f"/api/agents/{agent_id}/knowledge/search", params={"q": "where can I park"}
+            ).json()["results"]
+            assert any("Birch Lane" in h["text"] for h in hits)
             done = "frontdesk.jobs: source "  # a job's last line
             assert done in jobs.tail(200_000)
             for api_log in ("api-1.log", "api-2.log"):
