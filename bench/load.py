@@ -14,7 +14,7 @@ conversation every request goes to the other process than the one before (the wo
 for keeping the history in step). First one caller alone (p95 of message latency =
 p95_single), then 2, 4, 8 … callers at once until a level has errors (non-2xx or transport
 errors) or a message p95 above 1.2 x p95_single; max_concurrency is the last level that
-passed.
+passed. `--keep-going` steps on to --max-callers all the same, to show where errors start.
 
 Ingestion: the same pasted-text sources, spread over several agents, ingested by one
 `frontdesk worker` process and then by two (each with the same `--workers` threads, the
@@ -345,10 +345,12 @@ def conversation_load(stack: Stack, agent_id: str, args: argparse.Namespace) -> 
         row["ok"] = row["errors"] == 0 and row.get("p95_ratio", math.inf) <= args.p95_limit
         levels.append(row)
         log(f"load: {json.dumps(row)}")
-        if not row["ok"]:
+        if not row["ok"] and failed is None:
             failed = row
-            break
-        passed = row
+            if not args.keep_going:
+                break
+        if failed is None:
+            passed = row
         callers *= 2
     return {
         "max_concurrency": passed["concurrency"],
@@ -550,6 +552,11 @@ def main() -> None:
     parser.add_argument("--max-callers", type=int, help="highest concurrency tried")
     parser.add_argument("--worker-threads", type=int, default=2, help="`--workers` of each")
     parser.add_argument("--skip-ingest", action="store_true", help="conversations only")
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="step on to --max-callers after the first failing level (to see where errors start)",
+    )
     parser.add_argument(
         "--sticky",
         action="store_true",
