@@ -42,6 +42,8 @@ class CheckedEmbedder(Embedder):
     def embed_query(self, text: str) -> np.ndarray:
         try:
             vector = self.inner.embed_query(text)
+        except EmbeddingError:
+            raise
         except Exception as exc:
             raise EmbeddingError(f"The embedding model {self.name} failed: {exc}") from exc
         return self._checked(np.asarray(vector).reshape(1, -1), 1)[0]
