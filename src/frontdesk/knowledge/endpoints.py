@@ -26,6 +26,7 @@ from frontdesk.knowledge.schemas import (
 from frontdesk.knowledge.service import KnowledgeService
 from frontdesk.models import KnowledgeSource
 from frontdesk.openapi_errors import error_responses
+from frontdesk.providers.embeddings.checked import EmbeddingError
 from frontdesk.workspace.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/api/agents/{agent_id}/knowledge", tags=["knowledge"])
@@ -141,7 +142,12 @@ def delete_source(
     return Response(status_code=204)
 
 
-@router.get("/search", response_model=SearchResponse)
+# 503: the embedding model failed; 502: it answered vectors that cannot be searched.
+_EMBEDDING_FAULTS = error_responses(EmbeddingError)
+_EMBEDDING_FAULTS[502] = {**_EMBEDDING_FAULTS[503]}
+
+
+@router.get("/search", response_model=SearchResponse, responses=_EMBEDDING_FAULTS)
 def search(
     agent_id: str,
     request: Request,
