@@ -26,8 +26,8 @@ Prints progress to stderr and one JSON line last:
 {"max_concurrency", "errors", "p95_ratio", "ingest_speedup_2_workers", "p95_single_ms",
  "levels", "ingest", ...}
 
-    .venv/bin/python bench/load.py            # up to 256 callers, 24 sources: ~10-15 min
-    .venv/bin/python bench/load.py --quick    # up to 32 callers, 12 sources: a few minutes
+    .venv/bin/python bench/load.py            # up to 256 callers, 24 sources: 4-9 min
+    .venv/bin/python bench/load.py --quick    # up to 32 callers, 12 sources: ~3.5 min
     .venv/bin/python bench/load.py --quick --skip-ingest --sticky   # each conversation on
                                               # one process: what the alternation costs
 """
