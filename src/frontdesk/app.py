@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frontdesk import __version__
@@ -107,6 +108,17 @@ def install_error_handlers(app: FastAPI) -> None:
                 status_code=422,
             )
         return await _unexpected(request, exc)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(_: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection of this process stayed busy for the pool's timeout:
+        # overloaded, not broken. A 503 with Retry-After tells clients and load balancers so.
+        log.warning("no database connection free: %s", exc)
+        return JSONResponse(
+            error_body("ServiceUnavailable", "The server is busy; try again in a moment."),
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

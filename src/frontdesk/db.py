@@ -57,6 +57,14 @@ def get_db(conn: HTTPConnection) -> Iterator[Session]:
         yield session
 
 
+def release(session: Session) -> None:
+    """Commit the request's transaction before a long wait (an agent's answer takes the
+    model's time), so its connection goes back to the pool meanwhile; used again, the
+    session takes one anew. Without this every message in flight held a connection it no
+    longer needed, and a busy process ran out of them."""
+    session.commit()
+
+
 def on_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` after `session` commits (never if it rolls back).
 

@@ -19,7 +19,7 @@ from frontdesk.conversations.call_socket import serve_call
 from frontdesk.conversations.schemas import MessageIn
 from frontdesk.conversations.service import ConversationHub
 from frontdesk.conversations.voice_endpoints import call_settings, local_call, open_livekit_call
-from frontdesk.db import DbSession, transaction
+from frontdesk.db import DbSession, release, transaction
 from frontdesk.errors import Conflict, Forbidden, FrontdeskError, TooManyRequests, Unauthorized
 from frontdesk.openapi_errors import error_responses
 from frontdesk.widget.cors import CALLER_STATE, CorsRoute, preflight_headers
@@ -107,6 +107,7 @@ async def start_widget_session(
     settings = await run_in_threadpool(
         call_settings, db, resources, admitted.principal.workspace_id
     )
+    await run_in_threadpool(release, db)  # the agent's greeting is written on its own
     call = None
     if body.mode == "text":
         started = await hub.start(admitted.principal, admitted.agent_id, source="widget")
@@ -162,6 +163,7 @@ async def send_widget_message(
     gate = _gate(request, db)
     authorization = request.headers.get("authorization")
     admitted = await run_in_threadpool(gate.admit_message, conversation_id, caller, authorization)
+    await run_in_threadpool(release, db)  # the answer is written on its own
     reply = await _hub(request).message(admitted.principal, conversation_id, body.text)
     token, expires_at = None, None
     if not reply["ended"]:

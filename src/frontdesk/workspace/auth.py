@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers
 
-from frontdesk.db import DbSession
+from frontdesk.db import DbSession, release
 from frontdesk.errors import Unauthorized
 from frontdesk.workspace import service
 from frontdesk.workspace.api_key_limits import STATE_KEY, ApiKeyLimits
@@ -26,8 +26,11 @@ def current_principal(request: Request, db: DbSession) -> Principal:
 
 def conversation_principal(request: Request, db: DbSession) -> Principal:
     """current_principal for what makes an agent answer (a new conversation or call, a
-    message): a request with an API key also counts against FRONTDESK_API_KEY_CONVERSATIONS."""
-    return _counted(request, authenticate(db, request.headers, request.cookies), True)
+    message): a request with an API key also counts against FRONTDESK_API_KEY_CONVERSATIONS.
+    The answer is written in transactions of its own, so the request's is done here."""
+    principal = _counted(request, authenticate(db, request.headers, request.cookies), True)
+    release(db)
+    return principal
 
 
 # Every dependency above: the OpenAPI document derives 401 and 429 from them.

@@ -1,0 +1,63 @@
+"""While an agent answers (seconds of model time), the request holds no database
+connection: a busy process would otherwise run out of them. When it does run out anyway,
+the caller is told the server is busy (503), not that it broke."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from frontdesk.app import install_error_handlers
+from frontdesk.resources import Resources
+from tests.fake_llm import Say, ScriptedLLM
+
+
+def test_a_message_in_flight_holds_no_database_connection(
+    chat: tuple[TestClient, dict], chat_resources: Resources, fake_llm: ScriptedLLM
+) -> None:
+    client, agent = chat
+    conversation = client.post(f"/api/agents/{agent['id']}/conversations").json()
+    pool = chat_resources.engine.pool
+    fake_llm.script(Say("We see rabbits too.", delay_s=1.5))
+    answers: list[httpx.Response] = []
+    sending = threading.Thread(
+        target=lambda: answers.append(
+            client.post(
+                f"/api/conversations/{conversation['id']}/messages",
+                json={"text": "Do you see rabbits?"},
+            )
+        )
+    )
+    sending.start()
+    # Sample while the model is thinking: the caller's turn is stored by then.
+    held = []
+    deadline = time.monotonic() + 1.2
+    while time.monotonic() < deadline:
+        held.append(pool.checkedout())  # type: ignore[attr-defined]
+        time.sleep(0.05)
+    sending.join(timeout=30)
+    assert answers and answers[0].status_code == 200, answers
+    assert answers[0].json()["reply"] == "We see rabbits too."
+    assert max(held[5:]) == 0, held
+
+
+def test_no_free_connection_is_a_503_with_retry_after() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/busy")
+    def busy() -> None:
+        raise PoolTimeout("QueuePool limit of size 10 overflow 20 reached")
+
+    answer = TestClient(app).get("/busy")
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "5"
+    assert answer.json() == {
+        "error": "ServiceUnavailable",
+        "detail": "The server is busy; try again in a moment.",
+    }
