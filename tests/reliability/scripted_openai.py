@@ -10,14 +10,13 @@ the answer depends on what the caller said.
 from __future__ import annotations
 
 import json
-import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.openai_wire import ChatHandler, LoopbackEndpoint, chunk, completion
 
 
 @dataclass(frozen=True)
@@ -60,34 +59,21 @@ class Request:
 Respond = Callable[[Request], "str | ToolCall"]
 
 
-class ScriptedOpenAIServer:
+class ScriptedOpenAIServer(LoopbackEndpoint):
     """Serve `/v1/chat/completions` while the `with` block runs; every request is kept."""
 
     def __init__(self, respond: Respond) -> None:
+        super().__init__()
         self.respond = respond
         self.requests: list[Request] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
-    @property
-    def base_url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("the server is not running; use it inside `with`")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
-
-    def __enter__(self) -> ScriptedOpenAIServer:
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return None
-
+        class Handler(ChatHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                length = int(self.headers.get("content-length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                if not self.path.endswith("/chat/completions"):
-                    self.send_error(404)
+                body = self.chat_request()
+                if body is None:
                     return
                 request = Request(body)
                 owner.requests.append(request)
@@ -102,22 +88,15 @@ class ScriptedOpenAIServer:
                     return  # the client is gone (a killed process): nobody to answer
 
             def _stream(self, model: str, answer: str | ToolCall) -> None:
-                self.send_response(200)
-                self.send_header("content-type", "text/event-stream")
-                self.send_header("connection", "close")
-                self.end_headers()
+                self.start_events()
                 if isinstance(answer, ToolCall):
                     call = {"index": 0, **_tool_call(answer)}
-                    self._event(_chunk(model, {"role": "assistant", "tool_calls": [call]}, None))
-                    self._event(_chunk(model, {}, "tool_calls"))
+                    self.event(chunk(model, {"role": "assistant", "tool_calls": [call]}, None))
+                    self.event(chunk(model, {}, "tool_calls"))
                 else:
-                    self._event(_chunk(model, {"role": "assistant", "content": answer}, None))
-                    self._event(_chunk(model, {}, "stop"))
-                self.wfile.write(b"data: [DONE]\n\n")
-
-            def _event(self, payload: dict[str, Any]) -> None:
-                self.wfile.write(b"data: " + json.dumps(payload).encode() + b"\n\n")
-                self.wfile.flush()
+                    self.event(chunk(model, {"role": "assistant", "content": answer}, None))
+                    self.event(chunk(model, {}, "stop"))
+                self.end_events()
 
             def _complete(self, model: str, answer: str | ToolCall) -> None:
                 if isinstance(answer, ToolCall):
@@ -126,42 +105,11 @@ class ScriptedOpenAIServer:
                         "content": None,
                         "tool_calls": [_tool_call(answer)],
                     }
-                    finish = "tool_calls"
+                    self.send_json(completion(model, message, "tool_calls"))
                 else:
-                    message, finish = {"role": "assistant", "content": answer}, "stop"
-                payload = json.dumps(
-                    {
-                        "id": "chatcmpl-scripted",
-                        "object": "chat.completion",
-                        "created": int(time.time()),
-                        "model": model,
-                        "choices": [{"index": 0, "message": message, "finish_reason": finish}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                    }
-                ).encode()
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                    self.send_json(completion(model, {"role": "assistant", "content": answer}))
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-        self._server = None
+        return Handler
 
 
 def _text(content: Any) -> str:
@@ -177,14 +125,4 @@ def _tool_call(call: ToolCall) -> dict[str, Any]:
         "id": f"call_{uuid.uuid4().hex[:12]}",
         "type": "function",
         "function": {"name": call.name, "arguments": json.dumps(call.arguments)},
-    }
-
-
-def _chunk(model: str, delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-scripted",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
