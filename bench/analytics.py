@@ -27,11 +27,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.postgres_databases import throwaway_postgres  # noqa: E402
 
 from frontdesk.analytics.service import AnalyticsQuery, AnalyticsService  # noqa: E402
 from frontdesk.db import build_engine, build_sessionmaker, transaction  # noqa: E402
@@ -63,17 +64,8 @@ def database(postgres: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{tmp}/bench.db"
         return
-    base = make_url(postgres).set(drivername="postgresql+psycopg")
-    name = f"frontdesk_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres(postgres, "frontdesk_bench") as url:
+        yield url
 
 
 def seed(url: str, count: int, first: date) -> tuple[str, str, int]:

@@ -55,11 +55,12 @@ from typing import Any
 
 import httpx
 import redis
-from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest import WORDS  # noqa: E402
+from tests.postgres_databases import throwaway_postgres  # noqa: E402
 from tests.reliability.processes import (  # noqa: E402
     OWNER_PASSWORD,
     Process,
@@ -82,38 +83,6 @@ QUESTIONS = [
     "Can I bring my dog in on Saturday?",
     "How much notice do I need to cancel?",
 ]
-WORDS = [
-    "appointment",
-    "clinic",
-    "service",
-    "price",
-    "visit",
-    "team",
-    "patient",
-    "owner",
-    "booking",
-    "weekend",
-    "morning",
-    "evening",
-    "policy",
-    "deposit",
-    "parking",
-    "entrance",
-    "treatment",
-    "consultation",
-    "reminder",
-    "schedule",
-    "holiday",
-    "emergency",
-    "friendly",
-    "gentle",
-    "modern",
-    "equipment",
-    "insurance",
-    "payment",
-    "family",
-    "senior",
-]
 
 
 def log(message: str) -> None:
@@ -127,21 +96,6 @@ def p95(values: list[float]) -> float:
 
 
 # -- the stack ---------------------------------------------------------------------------
-
-
-@contextmanager
-def throwaway_database(server_url: str) -> Iterator[str]:
-    base = make_url(server_url).set(drivername="postgresql+psycopg")
-    name = f"frontdesk_load_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager
@@ -470,7 +424,7 @@ def ingest_run(
 def run(args: argparse.Namespace) -> dict[str, Any]:
     with ExitStack() as stack_of:
         tmp = Path(stack_of.enter_context(tempfile.TemporaryDirectory()))
-        database = stack_of.enter_context(throwaway_database(args.postgres))
+        database = stack_of.enter_context(throwaway_postgres(args.postgres, "frontdesk_load"))
         chroma = stack_of.enter_context(chroma_server(tmp / "chroma", tmp / "chroma.log"))
         queue = stack_of.enter_context(redis_queue(args.redis))
         model = stack_of.enter_context(fake_model(args.latency_ms / 1000))

@@ -7,13 +7,10 @@ FRONTDESK_TEST_POSTGRES_URL is set (CI sets it), once more on a fresh PostgreSQL
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from frontdesk.app import create_app
 from frontdesk.config import Settings
@@ -22,6 +19,7 @@ from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
 from frontdesk.resources import Resources, build_resources
 from tests.factories import make_receptionist, make_signed_in_client
 from tests.fake_llm import ScriptedLLM
+from tests.postgres_databases import throwaway_postgres
 
 POSTGRES_URL = os.environ.get("FRONTDESK_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -29,17 +27,8 @@ BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 def _postgres_database() -> Iterator[str]:
     """A throwaway database on the configured server, dropped afterwards."""
-    base = make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
-    name = f"frontdesk_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
