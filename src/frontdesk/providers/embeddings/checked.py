@@ -8,7 +8,7 @@ deep in the store with an error that names neither the model nor the source.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -31,22 +31,20 @@ class CheckedEmbedder(Embedder):
         self.dimensions = inner.dimensions
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        try:
-            vectors = self.inner.embed_documents(texts)
-        except EmbeddingError:
-            raise
-        except Exception as exc:
-            raise EmbeddingError(f"The embedding model {self.name} failed: {exc}") from exc
-        return self._checked(vectors, len(texts))
+        return self._checked(self._ask(lambda: self.inner.embed_documents(texts)), len(texts))
 
     def embed_query(self, text: str) -> np.ndarray:
+        vector = self._ask(lambda: self.inner.embed_query(text))
+        return self._checked(np.asarray(vector).reshape(1, -1), 1)[0]
+
+    def _ask(self, call: Callable[[], object]) -> object:
+        """The inner model's answer; whatever it raises, as an EmbeddingError naming it."""
         try:
-            vector = self.inner.embed_query(text)
+            return call()
         except EmbeddingError:
             raise
         except Exception as exc:
             raise EmbeddingError(f"The embedding model {self.name} failed: {exc}") from exc
-        return self._checked(np.asarray(vector).reshape(1, -1), 1)[0]
 
     def _checked(self, vectors: object, rows: int) -> np.ndarray:
         array = np.asarray(vectors, dtype=np.float32)
