@@ -12,11 +12,6 @@ after the first ingestion loaded the embedding model.
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,10 +22,11 @@ import httpx
 import psutil
 import pytest
 
+from tests.reliability.processes import OWNER_PASSWORD
+from tests.reliability.processes import Server as ServeProcess
 from tests.security import hostile_files as hostile
 
 pytestmark = pytest.mark.slow
-PASSWORD = "hostile-uploads-password"
 MB = 1048576
 # Why 300 MB: python-docx and pypdf hold a whole (capped, 25 MB) file and its parse tree; a
 # guard that works keeps each case to tens of megabytes, while an unguarded 1 GB zip bomb
@@ -80,12 +76,6 @@ class RssSampler:
         self.peak = max(self.peak, self.rss())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for_sources(client: httpx.Client, agent_id: str, timeout: float = 180) -> dict:
     deadline = time.monotonic() + timeout
     while True:
@@ -105,55 +95,23 @@ def _assert_healthy(server: Server) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("hostile-serve")
     env = {
-        **os.environ,
         "FRONTDESK_DATA_DIR": str(tmp / "data"),
         "FRONTDESK_DATABASE_URL": "",
-        "FRONTDESK_OWNER_PASSWORD": PASSWORD,
+        "FRONTDESK_OWNER_PASSWORD": OWNER_PASSWORD,
         "FRONTDESK_EMBEDDED_LLM": "false",
         "FRONTDESK_MAX_UPLOAD_MB": "25",
         "FRONTDESK_MAX_REQUEST_MB": "100",
         "FRONTDESK_MAX_SOURCES_PER_AGENT": "50",
     }
-    port = _free_port()
-    log = tmp / "serve.log"
-    with log.open("ab") as handle:
-        popen = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "frontdesk",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    client = httpx.Client(base_url=base_url, timeout=60)
+    api = ServeProcess(env, tmp / "serve.log")
+    client, base_url = api.client, f"http://127.0.0.1:{api.port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if client.get("/api/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert popen.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.2)
-        login = client.post(
-            "/api/auth/login", json={"email": "owner@frontdesk.local", "password": PASSWORD}
-        )
-        assert login.status_code == 200, login.text
         # The first ingestion loads the embedding model; the baseline is taken after it, so
         # the bound measures what hostile files cost, not what the model costs.
         warm = client.post("/api/agents", data={"name": "Warm-up"}, files=[("files", GOOD_FILE)])
         assert warm.status_code == 201, warm.text
         assert _wait_for_sources(client, warm.json()["id"])["sources"][0]["status"] == "ready"
-        process = psutil.Process(popen.pid)
+        process = psutil.Process(api.popen.pid)
         baseline = RssSampler(process).rss()
         srv = Server(client, base_url, process, baseline, {})
         yield srv
@@ -161,13 +119,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         for name, growth in srv.peaks.items():
             print(f"  {name:<34} {growth:7.1f}")
     finally:
-        client.close()
-        popen.send_signal(signal.SIGTERM)
-        try:
-            popen.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            popen.kill()
-            popen.wait()
+        api.stop()
 
 
 @pytest.fixture(scope="module")
