@@ -4,9 +4,6 @@ with a fake microphone that plays a WAV file made with Piper."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,16 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from frontdesk.app import create_app
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
-from frontdesk.talk.web_bundle import MANIFEST, STATIC_DIR
 from frontdesk.workspace.auth import SESSION_COOKIE
 from tests.factories import PASSWORD, make_owner, make_receptionist
+from tests.live_server import serving
 
 # The voice tests' real speech models and caller audio (imported, so they are defined once).
 from tests.voice.conftest import caller_voice, speech_models  # noqa: F401
@@ -45,36 +40,6 @@ class LiveServer:
     api: httpx.Client  # signed in as the owner
     session_token: str
     agent: dict
-
-
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-@contextmanager
-def serving(resources: Resources) -> Iterator[str]:
-    """`frontdesk serve`'s app under uvicorn in a background thread; yields its base URL."""
-    if not (STATIC_DIR / MANIFEST).is_file():
-        pytest.fail("The browser bundle is not built: run `make install-dev` (or npm run build).")
-    sock = _free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(resources=resources), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
 
 
 @pytest.fixture

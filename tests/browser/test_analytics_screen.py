@@ -13,10 +13,11 @@ import pytest
 from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
-from tests.browser.conftest import serving, signed_in_page
+from tests.browser.conftest import signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
+from tests.live_server import serving
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -13,9 +13,10 @@ from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.config import Settings
 from frontdesk.resources import Resources
-from tests.browser.conftest import serving, signed_in_page
+from tests.browser.conftest import signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
+from tests.live_server import serving
 from tests.radicale_server import PASSWORD as CALDAV_PASSWORD
 from tests.radicale_server import USERNAME, RadicaleServer, running_radicale
 

@@ -14,9 +14,10 @@ import pytest
 from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
-from tests.browser.conftest import serving, signed_in_page
+from tests.browser.conftest import signed_in_page
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
+from tests.live_server import serving
 from tests.widget.conftest import make_ready
 
 pytestmark = pytest.mark.timeout(300)

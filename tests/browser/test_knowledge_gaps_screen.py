@@ -14,11 +14,12 @@ from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
 from frontdesk.runtime.reception_agent import KNOWLEDGE_NOTE
-from tests.browser.conftest import serving, signed_in_page
+from tests.browser.conftest import signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Say, ScriptedLLM, ScriptedStructuredModel
 from tests.knowledge.waiting import wait_for_agent
+from tests.live_server import serving
 
 pytestmark = pytest.mark.timeout(300)
 

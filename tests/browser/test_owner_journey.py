@@ -15,8 +15,9 @@ from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
 from frontdesk.workspace.security import setup_token
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import launch_chromium, watch
 from tests.fake_llm import Say, ScriptedLLM
+from tests.live_server import serving
 from tests.onboarding.test_interview import ANSWERS
 from tests.website.juniper_site import juniper_site
 from tests.website.server import LoopbackSite

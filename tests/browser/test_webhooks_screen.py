@@ -16,9 +16,10 @@ from frontdesk.db import transaction
 from frontdesk.leads.service import capture_lead
 from frontdesk.models import Agent
 from frontdesk.resources import Resources
-from tests.browser.conftest import serving, signed_in_page
+from tests.browser.conftest import signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
+from tests.live_server import serving
 from tests.webhooks.receiver import Receiver, webhook_receiver
 
 pytestmark = pytest.mark.timeout(300)

@@ -15,9 +15,10 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
-from tests.browser.conftest import launch_chromium, serving, watch
+from tests.browser.conftest import launch_chromium, watch
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Say, ScriptedLLM
+from tests.live_server import serving
 
 # The voice tests' real speech models (imported, so they are defined once).
 from tests.voice.conftest import speech_models  # noqa: F401
