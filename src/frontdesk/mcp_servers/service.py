@@ -3,16 +3,17 @@ into the plain specs the runtime connects to in every conversation.
 
 Two rules keep an owner's MCP server from becoming a way into the Frontdesk machine: a
 stdio server runs a program here, so only owners and admins may set one up and only with a
-command the operator named in FRONTDESK_MCP_STDIO_COMMANDS; an HTTP server must be on the
-public internet unless FRONTDESK_OUTBOUND_ALLOWED_HOSTS names its host. Both are checked
-again right before each connection, since settings and DNS answers change.
+whole command line (and environment variable names) the operator allowed (stdio_policy.py);
+an HTTP server must be on the public internet unless FRONTDESK_OUTBOUND_ALLOWED_HOSTS names
+its host. Both are checked again right before each connection, since settings and DNS
+answers change. Stored headers stay with a server only while its origin does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -30,14 +31,15 @@ from frontdesk.mcp_servers.schemas import (
     McpToolPublic,
     masked,
 )
+from frontdesk.mcp_servers.stdio_policy import check_command_line, check_env_names
 from frontdesk.models import McpServer
 from frontdesk.providers.crawl.ssrf import AddressRefused, check_url
 from frontdesk.resources import Resources
 from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec
 from frontdesk.runtime.mcp_tools import McpServerFailed, list_server_tools
+from frontdesk.secret_targets import secrets_follow
 from frontdesk.workspace.service import Principal
 
-STDIO_SETTING = "FRONTDESK_MCP_STDIO_COMMANDS"
 OUTBOUND_SETTING = "FRONTDESK_OUTBOUND_ALLOWED_HOSTS"
 TRANSPORTS = ("http", "stdio")
 MAX_SERVERS_PER_AGENT = 10
@@ -96,19 +98,12 @@ def specs_for_agent(db: Session, agent_id: str) -> tuple[McpServerSpec, ...]:
     return tuple(to_spec(s) for s in McpServerRepository(db).enabled_for(agent_id))
 
 
-def check_command(settings: Settings, command: str) -> None:
-    allowed = settings.mcp_stdio_commands
-    if not allowed:
-        raise ValidationFailed(
-            f"MCP servers over stdio are switched off on this Frontdesk: the operator lists the "
-            f"programs they may run in {STDIO_SETTING} (comma-separated). Use an HTTP server, "
-            "or ask them to add the command."
-        )
-    if command not in allowed:
-        raise ValidationFailed(
-            f"The command {command!r} is not allowed: {STDIO_SETTING} lists the programs an MCP "
-            f"server may run here ({', '.join(allowed)})."
-        )
+def check_command(
+    settings: Settings, command: str, args: Sequence[str], env: Mapping[str, str]
+) -> None:
+    """The whole command line and the variable names, against the operator's lists."""
+    check_command_line(settings.mcp_stdio_commands, command, args)
+    check_env_names(settings.mcp_stdio_env, env)
 
 
 async def check_http_url(url: str, allowed_hosts: list[str]) -> None:
@@ -141,16 +136,27 @@ async def check_http_url(url: str, allowed_hosts: list[str]) -> None:
         ) from None
 
 
+def _kept_or_new(name: str, value: str, stored: Mapping[str, str]) -> str | None:
+    """The value to store: the stored secret when it was sent back exactly as shown, None for
+    a masked value with no stored secret behind it (dropped with an address change)."""
+    if value.startswith(MASK):
+        if name in stored and value == masked(stored[name]):
+            return stored[name]
+        return None
+    return value
+
+
 def _clean_headers(headers: Mapping[str, str], stored: Mapping[str, str]) -> dict[str, str]:
     if len(headers) > MAX_HEADERS:
         raise ValidationFailed(f"At most {MAX_HEADERS} headers per server.")
     cleaned: dict[str, str] = {}
-    for name, value in headers.items():
+    for name, sent in headers.items():
         name = name.strip()
         if not _HEADER_NAME.match(name):
             raise ValidationFailed(f"{name!r} is not a valid HTTP header name.")
-        if value.startswith(MASK) and name in stored and value == masked(stored[name]):
-            value = stored[name]  # sent back as shown: keep the secret
+        value = _kept_or_new(name, sent, stored)
+        if value is None:
+            continue
         if "\r" in value or "\n" in value or len(value) > 8000:
             raise ValidationFailed(f"The value of header {name} must be one line (under 8000).")
         cleaned[name] = value.strip()
@@ -159,13 +165,14 @@ def _clean_headers(headers: Mapping[str, str], stored: Mapping[str, str]) -> dic
 
 def _clean_env(env: Mapping[str, str], stored: Mapping[str, str]) -> dict[str, str]:
     cleaned: dict[str, str] = {}
-    for name, value in env.items():
+    for name, sent in env.items():
         if not _ENV_NAME.match(name):
             raise ValidationFailed(
                 f"{name!r} is not a valid environment variable name (letters, digits, _)."
             )
-        if value.startswith(MASK) and name in stored and value == masked(stored[name]):
-            value = stored[name]
+        value = _kept_or_new(name, sent, stored)
+        if value is None:
+            continue
         if "\x00" in value or len(value) > 8000:
             raise ValidationFailed(f"The value of {name} must be under 8000 characters, no NUL.")
         cleaned[name] = value
@@ -205,7 +212,7 @@ async def guard_connection(settings: Settings, spec: McpServerSpec) -> None:
     """Checked right before each connection: the settings may have changed since it was saved."""
     try:
         if spec.transport == "stdio":
-            check_command(settings, spec.command)
+            check_command(settings, spec.command, spec.args, spec.env)
         else:
             await check_http_url(spec.url, settings.outbound_allowed_hosts)
     except (ValidationFailed, UnsafeURL) as exc:
@@ -261,7 +268,7 @@ class McpServerService:
             command = (server.command or "").strip()
             if not command:
                 raise ValidationFailed("A stdio MCP server needs the command that starts it.")
-            check_command(self.settings, command)
+            check_command(self.settings, command, server.args or [], server.env or {})
             server.command = command
 
     def create(self, agent_id: str, data: McpServerCreate) -> McpServer:
@@ -321,11 +328,17 @@ class McpServerService:
         if change.name is not None:
             server.name = self._check_name(server.agent_id, change.name, server.id)
         if change.url is not None:
+            if not secrets_follow(server.url, change.url.strip()):
+                # The stored headers were meant for the old server only (see secret_targets).
+                server.headers = {}
             server.url, target_changed = change.url, True
         if change.headers is not None:
             server.headers = _clean_headers(change.headers, server.headers or {})
             target_changed = True
         if change.command is not None:
+            if change.command.strip() != (server.command or ""):
+                # Values given to one program are not handed to another.
+                server.env = {}
             server.command, target_changed = change.command, True
         if change.args is not None:
             server.args, target_changed = _clean_args(change.args), True
