@@ -49,8 +49,15 @@ _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+# Who opened a conversation (`Conversation.source`) that may use every MCP tool that is on:
+# the owner's own channels (the dashboard chat, test calls, API keys). Every other source
+# (the public widget, and any channel added later) is an anonymous caller.
+OWNER_SOURCES = frozenset({"owner"})
+
+
 def public(server: McpServer) -> McpServerPublic:
     off = set(server.disabled_tools or [])
+    safe = set(server.caller_safe_tools or [])
     return McpServerPublic(
         id=server.id,
         agent_id=server.agent_id,
@@ -63,11 +70,14 @@ def public(server: McpServer) -> McpServerPublic:
         env={k: masked(v) for k, v in (server.env or {}).items()},
         enabled=server.enabled,
         disabled_tools=list(server.disabled_tools or []),
+        safe_for_callers=server.safe_for_callers,
+        caller_safe_tools=list(server.caller_safe_tools or []),
         tools=[
             McpToolPublic(
                 name=str(t.get("name", "")),
                 description=str(t.get("description", "")),
                 enabled=t.get("name") not in off,
+                safe_for_callers=server.safe_for_callers or t.get("name") in safe,
             )
             for t in server.tools or []
         ],
@@ -79,7 +89,12 @@ def public(server: McpServer) -> McpServerPublic:
     )
 
 
-def to_spec(server: McpServer) -> McpServerSpec:
+def to_spec(
+    server: McpServer,
+    allowed_hosts: Sequence[str] = (),
+    *,
+    only_tools: frozenset[str] | None = None,
+) -> McpServerSpec:
     return McpServerSpec(
         server_id=server.id,
         name=server.name,
@@ -90,12 +105,32 @@ def to_spec(server: McpServer) -> McpServerSpec:
         args=tuple(server.args or ()),
         env=dict(server.env or {}),
         disabled_tools=frozenset(server.disabled_tools or ()),
+        allowed_hosts=tuple(allowed_hosts),
+        only_tools=only_tools,
     )
 
 
-def specs_for_agent(db: Session, agent_id: str) -> tuple[McpServerSpec, ...]:
-    """The enabled servers an agent's conversations connect to."""
-    return tuple(to_spec(s) for s in McpServerRepository(db).enabled_for(agent_id))
+def caller_tools(server: McpServer, source: str) -> frozenset[str] | None:
+    """The tools of `server` a conversation opened by `source` may be offered: None for all
+    that are on (the owner's channels, or a server marked safe for callers), else the ones
+    marked safe one by one (possibly none)."""
+    if source in OWNER_SOURCES or server.safe_for_callers:
+        return None
+    return frozenset(server.caller_safe_tools or ())
+
+
+def specs_for_agent(
+    db: Session, agent_id: str, *, source: str, allowed_hosts: Sequence[str] = ()
+) -> tuple[McpServerSpec, ...]:
+    """The enabled servers a conversation opened by `source` connects to: a server with no
+    tool for this caller is not connected at all."""
+    specs = []
+    for server in McpServerRepository(db).enabled_for(agent_id):
+        only = caller_tools(server, source)
+        if only is not None and not only:
+            continue
+        specs.append(to_spec(server, allowed_hosts, only_tools=only))
+    return tuple(specs)
 
 
 def check_command(
@@ -292,6 +327,8 @@ class McpServerService:
             transport=transport,
             enabled=data.enabled,
             disabled_tools=_clean_tool_names(data.disabled_tools),
+            safe_for_callers=data.safe_for_callers,
+            caller_safe_tools=_clean_tool_names(data.caller_safe_tools),
             tools=[],
             status="unchecked",
         )
@@ -314,7 +351,7 @@ class McpServerService:
         if server.transport == "stdio":
             self._require_admin_for_stdio()
         sent = change.model_fields_set
-        for required in ("name", "enabled"):
+        for required in ("name", "enabled", "safe_for_callers"):
             if required in sent and getattr(change, required) is None:
                 raise ValidationFailed(f"{required} cannot be null.")
         wrong = {"http": ("command", "args", "env"), "stdio": ("url", "headers")}[server.transport]
@@ -349,6 +386,10 @@ class McpServerService:
             server.enabled = change.enabled
         if change.disabled_tools is not None:
             server.disabled_tools = _clean_tool_names(change.disabled_tools)
+        if change.safe_for_callers is not None:
+            server.safe_for_callers = change.safe_for_callers
+        if change.caller_safe_tools is not None:
+            server.caller_safe_tools = _clean_tool_names(change.caller_safe_tools)
         if target_changed:
             self._check_target(server)
             # What was found at the old address says nothing about the new one.
@@ -366,7 +407,7 @@ class McpServerService:
     def check(self, agent_id: str, server_id: str) -> McpServer:
         """Connect now, list the tools and store them with the status (failed says why)."""
         server = self.get(agent_id, server_id)
-        spec = to_spec(server)
+        spec = to_spec(server, self.settings.outbound_allowed_hosts)
 
         async def attempt() -> McpServerReport:
             try:
