@@ -112,11 +112,12 @@ function AddServer({ agentId, servers }: { agentId: string; servers: Loaded<McpS
       ) : (
         <>
           <p className="hint">
-            Only the workspace’s owner and admins can add these, and only with a command the operator listed in
-            FRONTDESK_MCP_STDIO_COMMANDS.
+            Only the workspace’s owner and admins can add these, and only with a whole command line (command and
+            arguments, exactly) the operator listed in FRONTDESK_MCP_STDIO_COMMANDS; environment variables only as
+            named in FRONTDESK_MCP_STDIO_ENV.
           </p>
           <Field label="Command" id="mcp-command">
-            <input id="mcp-command" value={command} onChange={(e) => setCommand(e.target.value)} required placeholder="npx" />
+            <input id="mcp-command" value={command} onChange={(e) => setCommand(e.target.value)} required placeholder="/opt/mcp/bin/orders" />
           </Field>
           <Field label="Arguments" id="mcp-args" hint="One per line.">
             <textarea id="mcp-args" rows={2} value={args} onChange={(e) => setArgs(e.target.value)} aria-describedby="mcp-args-hint" />
