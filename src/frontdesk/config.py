@@ -17,6 +17,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.mcp_servers.stdio_policy import parse_entries, split_entries
 
 # Values that ship in the code; a production deployment must replace them.
 DEVELOPMENT_SECRET = "frontdesk-development-secret-change-me"
@@ -60,9 +61,14 @@ class Settings(BaseSettings):
     # Hosts that webhooks, CalDAV calendars and MCP servers over HTTP may reach even though
     # they resolve to private or loopback addresses (the same rule as the crawler's).
     outbound_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    # Programs an agent's MCP server may run over stdio on this machine, exactly as written
-    # in the server's command (e.g. "npx,/opt/mcp/bin/orders"). Empty refuses stdio servers.
+    # Whole command lines an agent's MCP server may run over stdio on this machine, separated
+    # by ";" or new lines: the program and its fixed arguments, optionally ending with
+    # `{args:REGEX}` for further arguments (mcp_servers/stdio_policy.py says exactly what an
+    # entry allows). Empty refuses stdio servers.
     mcp_stdio_commands: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Environment variable names an admin may set for a stdio MCP server (comma-separated);
+    # names that change which code runs (NODE_OPTIONS, LD_*, PYTHON*, PATH…) never pass.
+    mcp_stdio_env: Annotated[list[str], NoDecode] = Field(default_factory=list)
     crawl_max_pages: int = 200
     crawl_max_depth: int = 4
     crawl_concurrency: int = 4
@@ -159,9 +165,19 @@ class Settings(BaseSettings):
     @field_validator("mcp_stdio_commands", mode="before")
     @classmethod
     def _split_commands(cls, value: object) -> object:
-        # Not lowercased, unlike hosts: program paths are case-sensitive.
+        # Not lowercased, unlike hosts: program paths are case-sensitive. Each entry is read
+        # now, so a bare launcher (e.g. the old "npx") stops the process with the reason
+        # instead of being quietly useless or dangerous.
+        entries = split_entries(value) if isinstance(value, str) else value
+        if isinstance(entries, list):
+            parse_entries(str(e) for e in entries)
+        return entries
+
+    @field_validator("mcp_stdio_env", mode="before")
+    @classmethod
+    def _split_env_names(cls, value: object) -> object:
         if isinstance(value, str):
-            return [c.strip() for c in value.split(",") if c.strip()]
+            return [n.strip() for n in value.split(",") if n.strip()]
         return value
 
     @field_validator(

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Playwright, expect
 
+from frontdesk.config import Settings
 from frontdesk.resources import Resources
 from tests.browser.conftest import signed_in_page
 from tests.factories import PASSWORD, make_owner, make_receptionist
@@ -30,6 +31,13 @@ UNNAMED_CONTROLS = """() => [...document.querySelectorAll('input, select, textar
   .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
                && !e.getAttribute('aria-labelledby') && !e.textContent.trim())
   .map(e => e.outerHTML.slice(0, 120))"""
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The workspace's LLM endpoint saved below follows the outbound rule; there is no DNS here,
+    # so the operator's allow-list names its host.
+    return settings.model_copy(update={"outbound_allowed_hosts": ["llm.example"]})
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ off; a private address is refused in plain words."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from tests.browser.conftest import signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.live_server import serving
-from tests.mcp.conftest import TOKEN, order_server_url  # noqa: F401 - the HTTP test server
+from tests.mcp.conftest import STDIO_COMMANDS, TOKEN, order_server_url  # noqa: F401 - the HTTP test server
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -28,7 +27,7 @@ WAIT_MS = 30_000
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(
-        update={"outbound_allowed_hosts": ["127.0.0.1"], "mcp_stdio_commands": [sys.executable]}
+        update={"outbound_allowed_hosts": ["127.0.0.1"], "mcp_stdio_commands": STDIO_COMMANDS}
     )
 
 

@@ -3,14 +3,22 @@ workspace keeps the server's model."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from frontdesk.config import Settings
 from frontdesk.resources import Resources
 from tests.factories import PASSWORD, make_receptionist, make_signed_in_client
 from tests.fake_llm import Say, ScriptedLLM
 from tests.fake_openai_server import FakeOpenAIServer
 
 OWN_KEY = "sk-juniper-own-key-0001"
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The workspace's own endpoint is a loopback test server, allowed by the operator.
+    return settings.model_copy(update={"outbound_allowed_hosts": ["127.0.0.1"]})
 
 
 def _ask(client: TestClient, agent: dict, text: str) -> str:

@@ -3,6 +3,7 @@ a loopback port, and over stdio when Frontdesk starts it."""
 
 from __future__ import annotations
 
+import shlex
 import socket
 import subprocess
 import sys
@@ -17,13 +18,25 @@ from frontdesk.config import Settings
 
 SERVER_SCRIPT = Path(__file__).with_name("order_status_server.py")
 TOKEN = "order-status-test-token-5521"
+# The exact command lines these tests may run over stdio (FRONTDESK_MCP_STDIO_COMMANDS): the
+# order-status server, and a Python one-liner that is not an MCP server.
+STDIO_COMMANDS = [
+    shlex.join([sys.executable, str(SERVER_SCRIPT), "stdio"]),
+    shlex.join([sys.executable, "-c", "print('hello')"]),
+]
+STDIO_ENV = ["ORDER_API_KEY"]
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """Loopback may be reached (the test server lives there) and this Python may be run."""
+    """Loopback may be reached (the test server lives there) and the test servers' command
+    lines may be run."""
     return settings.model_copy(
-        update={"outbound_allowed_hosts": ["127.0.0.1"], "mcp_stdio_commands": [sys.executable]}
+        update={
+            "outbound_allowed_hosts": ["127.0.0.1"],
+            "mcp_stdio_commands": STDIO_COMMANDS,
+            "mcp_stdio_env": STDIO_ENV,
+        }
     )
 
 

@@ -11,12 +11,19 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from frontdesk.config import Settings
 from frontdesk.runtime.reception_agent import MODEL_APOLOGY
 from tests.reliability.faulty_endpoint import Fault, FaultyOpenAIServer
 
 pytestmark = pytest.mark.timeout(180)
 
 RECOVERED = "We are open nine to five."
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The workspace's endpoint is a loopback test server, allowed by the operator.
+    return settings.model_copy(update={"outbound_allowed_hosts": ["127.0.0.1"]})
 
 
 def _use(client: TestClient, endpoint: FaultyOpenAIServer) -> None:

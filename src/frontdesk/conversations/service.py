@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import weakref
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -45,7 +46,12 @@ from frontdesk.workspace.service import Principal
 log = logging.getLogger(__name__)
 
 
-def spec_for(agent: Agent) -> AgentSpec:
+def spec_for(
+    agent: Agent, *, source: str | None = None, allowed_hosts: Sequence[str] = ()
+) -> AgentSpec:
+    """The agent as the runtime needs it, for a conversation opened by `source` (its
+    `Conversation.source`), which decides the MCP tools it may be offered. Without a source
+    (greeting, warm-up) no MCP server is connected."""
     config = config_of(agent)
     # Loaded through the agent's own session: every caller holds the agent in one.
     db = object_session(agent)
@@ -62,7 +68,11 @@ def spec_for(agent: Agent) -> AgentSpec:
         business_facts=facts,
         appointment_types=[t.model_dump() for t in config.appointment_types],
         enabled_tools=tuple(agent.enabled_tools) if agent.enabled_tools is not None else TOOL_NAMES,
-        mcp_servers=specs_for_agent(db, agent.id) if db is not None else (),
+        mcp_servers=(
+            specs_for_agent(db, agent.id, source=source, allowed_hosts=allowed_hosts)
+            if db is not None and source is not None
+            else ()
+        ),
     )
 
 
@@ -122,6 +132,14 @@ class ConversationHub:
 
         return await asyncio.to_thread(call)
 
+    def _spec(self, agent: Agent, conversation: Conversation) -> AgentSpec:
+        """The spec for one conversation: who opened it decides its MCP tools."""
+        return spec_for(
+            agent,
+            source=conversation.source,
+            allowed_hosts=self.resources.settings.outbound_allowed_hosts,
+        )
+
     async def _model_for(self, workspace_id: str) -> llm.LLM:
         """The model for a new conversation of this workspace: its own endpoint when its
         settings name one, else this process's."""
@@ -161,7 +179,7 @@ class ConversationHub:
             row = _new_conversation(agent, channel, source)
             db.add(row)
             db.flush()
-            return spec_for(agent), row.id
+            return self._spec(agent, row), row.id
 
         # The model first: if none is configured, no conversation row is left behind.
         model = await self._model_for(principal.workspace_id)
@@ -200,11 +218,13 @@ class ConversationHub:
             agent = AgentService(db, self.resources, principal).get(agent_id)
             if conversation_id is not None:
                 _answer(db, agent, conversation_id)
-                return spec_for(agent), conversation_id
+                opened = db.get(Conversation, conversation_id)
+                assert opened is not None  # just answered
+                return self._spec(agent, opened), conversation_id
             row = _new_conversation(agent, "voice", source)
             db.add(row)
             db.flush()
-            return spec_for(agent), row.id
+            return self._spec(agent, row), row.id
 
         spec, conversation_id = await self._db(create)
         # For the rest of the call's task (its socket) and the tasks its session starts.
@@ -281,7 +301,8 @@ class ConversationHub:
             if agent is None:
                 raise NotFound("The agent of this conversation was deleted.")
             settings = WorkspaceRepository(db).settings_of(row.workspace_id)
-            return spec_for(agent), _turns(db, conversation_id), settings, row.status == "active"
+            spec = self._spec(agent, row)
+            return spec, _turns(db, conversation_id), settings, row.status == "active"
 
         spec, turns, workspace_settings, active = await self._db(load)
         live = self._live.get(conversation_id)

@@ -270,7 +270,10 @@ def _load(
         if agent is None:
             raise CallRefused(f"agent {agent_id} no longer exists")
         stored = WorkspaceRepository(db).settings_of(row.workspace_id)
-        return spec_for(agent), row.workspace_id, stored
+        spec = spec_for(
+            agent, source=row.source, allowed_hosts=resources.settings.outbound_allowed_hosts
+        )
+        return spec, row.workspace_id, stored
 
 
 async def prepare_call(

@@ -35,9 +35,12 @@ def create_mcp_server(
     db: DbSession,
 ) -> McpServerPublic:
     """Give the agent an MCP server. `http`: a URL on the public internet (or a host named in
-    FRONTDESK_OUTBOUND_ALLOWED_HOSTS) and optional headers such as Authorization. `stdio`: a
-    command named in FRONTDESK_MCP_STDIO_COMMANDS, its args and env; owners and admins only.
-    Nothing is connected yet: `POST …/check` lists the tools."""
+    FRONTDESK_OUTBOUND_ALLOWED_HOSTS) and optional headers such as Authorization. `stdio`:
+    owners and admins only; `command` with `args` must be a whole command line the operator
+    named in FRONTDESK_MCP_STDIO_COMMANDS, and `env` may only set variables named in
+    FRONTDESK_MCP_STDIO_ENV. The tools reach anonymous callers (the website widget) only with
+    `safe_for_callers` or the tools listed in `caller_safe_tools`. Nothing is connected yet:
+    `POST …/check` lists the tools."""
     return public(_service(request, principal, db).create(agent_id, data))
 
 
@@ -50,8 +53,11 @@ def update_mcp_server(
     principal: CurrentPrincipal,
     db: DbSession,
 ) -> McpServerPublic:
-    """Rename, switch on or off, change the address or command, or switch single tools off
-    (`disabled_tools`). Only the fields sent change; a changed address is checked again."""
+    """Rename, switch on or off, change the address or command, switch single tools off
+    (`disabled_tools`), or mark the server or single tools safe for anonymous callers. Only
+    the fields sent change; a changed address or command line is checked again. A URL on
+    another scheme, host or port drops the stored headers (a new command drops the stored
+    environment): enter them again with it."""
     return public(_service(request, principal, db).update(agent_id, server_id, change))
 
 

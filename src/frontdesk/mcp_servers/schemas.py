@@ -18,6 +18,9 @@ class McpToolPublic(BaseModel):
     name: str
     description: str
     enabled: bool = Field(description="False when the owner switched this tool off")
+    safe_for_callers: bool = Field(
+        description="True when anonymous callers (the public widget) are offered this tool"
+    )
 
 
 class McpServerPublic(BaseModel):
@@ -32,6 +35,12 @@ class McpServerPublic(BaseModel):
     env: dict[str, str] = Field(description="Variable names with their values masked")
     enabled: bool
     disabled_tools: list[str]
+    safe_for_callers: bool = Field(
+        description="Every tool of this server reaches anonymous callers (the public widget)"
+    )
+    caller_safe_tools: list[str] = Field(
+        description="Tools marked safe for anonymous callers one by one"
+    )
     tools: list[McpToolPublic] = Field(description="The tools the server offered when last reached")
     status: str = Field(description="unchecked, ok or failed")
     last_error: str | None = Field(description="Why the server could not be used, when failed")
@@ -54,6 +63,16 @@ class McpServerCreate(BaseModel):
     env: dict[str, str] = Field(default_factory=dict)
     enabled: bool = True
     disabled_tools: list[str] = Field(default_factory=list, max_length=200)
+    safe_for_callers: bool = Field(
+        default=False,
+        description="Offer every tool to anonymous callers (the public widget) too; by default "
+        "only the dashboard, the owner's test calls and API keys get them",
+    )
+    caller_safe_tools: list[str] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Tools offered to anonymous callers when the whole server is not",
+    )
 
 
 class McpServerUpdate(BaseModel):
@@ -70,3 +89,5 @@ class McpServerUpdate(BaseModel):
     env: dict[str, str] | None = None
     enabled: bool | None = None
     disabled_tools: list[str] | None = Field(default=None, max_length=200)
+    safe_for_callers: bool | None = None
+    caller_safe_tools: list[str] | None = Field(default=None, max_length=200)

@@ -3,16 +3,17 @@ into the plain specs the runtime connects to in every conversation.
 
 Two rules keep an owner's MCP server from becoming a way into the Frontdesk machine: a
 stdio server runs a program here, so only owners and admins may set one up and only with a
-command the operator named in FRONTDESK_MCP_STDIO_COMMANDS; an HTTP server must be on the
-public internet unless FRONTDESK_OUTBOUND_ALLOWED_HOSTS names its host. Both are checked
-again right before each connection, since settings and DNS answers change.
+whole command line (and environment variable names) the operator allowed (stdio_policy.py);
+an HTTP server must be on the public internet unless FRONTDESK_OUTBOUND_ALLOWED_HOSTS names
+its host. Both are checked again right before each connection, since settings and DNS
+answers change. Stored headers stay with a server only while its origin does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -30,14 +31,15 @@ from frontdesk.mcp_servers.schemas import (
     McpToolPublic,
     masked,
 )
+from frontdesk.mcp_servers.stdio_policy import check_command_line, check_env_names
 from frontdesk.models import McpServer
 from frontdesk.providers.crawl.ssrf import AddressRefused, check_url
 from frontdesk.resources import Resources
 from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec
 from frontdesk.runtime.mcp_tools import McpServerFailed, list_server_tools
+from frontdesk.secret_targets import secrets_follow
 from frontdesk.workspace.service import Principal
 
-STDIO_SETTING = "FRONTDESK_MCP_STDIO_COMMANDS"
 OUTBOUND_SETTING = "FRONTDESK_OUTBOUND_ALLOWED_HOSTS"
 TRANSPORTS = ("http", "stdio")
 MAX_SERVERS_PER_AGENT = 10
@@ -47,8 +49,15 @@ _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+# Who opened a conversation (`Conversation.source`) that may use every MCP tool that is on:
+# the owner's own channels (the dashboard chat, test calls, API keys). Every other source
+# (the public widget, and any channel added later) is an anonymous caller.
+OWNER_SOURCES = frozenset({"owner"})
+
+
 def public(server: McpServer) -> McpServerPublic:
     off = set(server.disabled_tools or [])
+    safe = set(server.caller_safe_tools or [])
     return McpServerPublic(
         id=server.id,
         agent_id=server.agent_id,
@@ -61,11 +70,14 @@ def public(server: McpServer) -> McpServerPublic:
         env={k: masked(v) for k, v in (server.env or {}).items()},
         enabled=server.enabled,
         disabled_tools=list(server.disabled_tools or []),
+        safe_for_callers=server.safe_for_callers,
+        caller_safe_tools=list(server.caller_safe_tools or []),
         tools=[
             McpToolPublic(
                 name=str(t.get("name", "")),
                 description=str(t.get("description", "")),
                 enabled=t.get("name") not in off,
+                safe_for_callers=server.safe_for_callers or t.get("name") in safe,
             )
             for t in server.tools or []
         ],
@@ -77,7 +89,12 @@ def public(server: McpServer) -> McpServerPublic:
     )
 
 
-def to_spec(server: McpServer) -> McpServerSpec:
+def to_spec(
+    server: McpServer,
+    allowed_hosts: Sequence[str] = (),
+    *,
+    only_tools: frozenset[str] | None = None,
+) -> McpServerSpec:
     return McpServerSpec(
         server_id=server.id,
         name=server.name,
@@ -88,27 +105,40 @@ def to_spec(server: McpServer) -> McpServerSpec:
         args=tuple(server.args or ()),
         env=dict(server.env or {}),
         disabled_tools=frozenset(server.disabled_tools or ()),
+        allowed_hosts=tuple(allowed_hosts),
+        only_tools=only_tools,
     )
 
 
-def specs_for_agent(db: Session, agent_id: str) -> tuple[McpServerSpec, ...]:
-    """The enabled servers an agent's conversations connect to."""
-    return tuple(to_spec(s) for s in McpServerRepository(db).enabled_for(agent_id))
+def caller_tools(server: McpServer, source: str) -> frozenset[str] | None:
+    """The tools of `server` a conversation opened by `source` may be offered: None for all
+    that are on (the owner's channels, or a server marked safe for callers), else the ones
+    marked safe one by one (possibly none)."""
+    if source in OWNER_SOURCES or server.safe_for_callers:
+        return None
+    return frozenset(server.caller_safe_tools or ())
 
 
-def check_command(settings: Settings, command: str) -> None:
-    allowed = settings.mcp_stdio_commands
-    if not allowed:
-        raise ValidationFailed(
-            f"MCP servers over stdio are switched off on this Frontdesk: the operator lists the "
-            f"programs they may run in {STDIO_SETTING} (comma-separated). Use an HTTP server, "
-            "or ask them to add the command."
-        )
-    if command not in allowed:
-        raise ValidationFailed(
-            f"The command {command!r} is not allowed: {STDIO_SETTING} lists the programs an MCP "
-            f"server may run here ({', '.join(allowed)})."
-        )
+def specs_for_agent(
+    db: Session, agent_id: str, *, source: str, allowed_hosts: Sequence[str] = ()
+) -> tuple[McpServerSpec, ...]:
+    """The enabled servers a conversation opened by `source` connects to: a server with no
+    tool for this caller is not connected at all."""
+    specs = []
+    for server in McpServerRepository(db).enabled_for(agent_id):
+        only = caller_tools(server, source)
+        if only is not None and not only:
+            continue
+        specs.append(to_spec(server, allowed_hosts, only_tools=only))
+    return tuple(specs)
+
+
+def check_command(
+    settings: Settings, command: str, args: Sequence[str], env: Mapping[str, str]
+) -> None:
+    """The whole command line and the variable names, against the operator's lists."""
+    check_command_line(settings.mcp_stdio_commands, command, args)
+    check_env_names(settings.mcp_stdio_env, env)
 
 
 async def check_http_url(url: str, allowed_hosts: list[str]) -> None:
@@ -141,16 +171,27 @@ async def check_http_url(url: str, allowed_hosts: list[str]) -> None:
         ) from None
 
 
+def _kept_or_new(name: str, value: str, stored: Mapping[str, str]) -> str | None:
+    """The value to store: the stored secret when it was sent back exactly as shown, None for
+    a masked value with no stored secret behind it (dropped with an address change)."""
+    if value.startswith(MASK):
+        if name in stored and value == masked(stored[name]):
+            return stored[name]
+        return None
+    return value
+
+
 def _clean_headers(headers: Mapping[str, str], stored: Mapping[str, str]) -> dict[str, str]:
     if len(headers) > MAX_HEADERS:
         raise ValidationFailed(f"At most {MAX_HEADERS} headers per server.")
     cleaned: dict[str, str] = {}
-    for name, value in headers.items():
+    for name, sent in headers.items():
         name = name.strip()
         if not _HEADER_NAME.match(name):
             raise ValidationFailed(f"{name!r} is not a valid HTTP header name.")
-        if value.startswith(MASK) and name in stored and value == masked(stored[name]):
-            value = stored[name]  # sent back as shown: keep the secret
+        value = _kept_or_new(name, sent, stored)
+        if value is None:
+            continue
         if "\r" in value or "\n" in value or len(value) > 8000:
             raise ValidationFailed(f"The value of header {name} must be one line (under 8000).")
         cleaned[name] = value.strip()
@@ -159,13 +200,14 @@ def _clean_headers(headers: Mapping[str, str], stored: Mapping[str, str]) -> dic
 
 def _clean_env(env: Mapping[str, str], stored: Mapping[str, str]) -> dict[str, str]:
     cleaned: dict[str, str] = {}
-    for name, value in env.items():
+    for name, sent in env.items():
         if not _ENV_NAME.match(name):
             raise ValidationFailed(
                 f"{name!r} is not a valid environment variable name (letters, digits, _)."
             )
-        if value.startswith(MASK) and name in stored and value == masked(stored[name]):
-            value = stored[name]
+        value = _kept_or_new(name, sent, stored)
+        if value is None:
+            continue
         if "\x00" in value or len(value) > 8000:
             raise ValidationFailed(f"The value of {name} must be under 8000 characters, no NUL.")
         cleaned[name] = value
@@ -205,7 +247,7 @@ async def guard_connection(settings: Settings, spec: McpServerSpec) -> None:
     """Checked right before each connection: the settings may have changed since it was saved."""
     try:
         if spec.transport == "stdio":
-            check_command(settings, spec.command)
+            check_command(settings, spec.command, spec.args, spec.env)
         else:
             await check_http_url(spec.url, settings.outbound_allowed_hosts)
     except (ValidationFailed, UnsafeURL) as exc:
@@ -261,7 +303,7 @@ class McpServerService:
             command = (server.command or "").strip()
             if not command:
                 raise ValidationFailed("A stdio MCP server needs the command that starts it.")
-            check_command(self.settings, command)
+            check_command(self.settings, command, server.args or [], server.env or {})
             server.command = command
 
     def create(self, agent_id: str, data: McpServerCreate) -> McpServer:
@@ -285,6 +327,8 @@ class McpServerService:
             transport=transport,
             enabled=data.enabled,
             disabled_tools=_clean_tool_names(data.disabled_tools),
+            safe_for_callers=data.safe_for_callers,
+            caller_safe_tools=_clean_tool_names(data.caller_safe_tools),
             tools=[],
             status="unchecked",
         )
@@ -307,7 +351,7 @@ class McpServerService:
         if server.transport == "stdio":
             self._require_admin_for_stdio()
         sent = change.model_fields_set
-        for required in ("name", "enabled"):
+        for required in ("name", "enabled", "safe_for_callers"):
             if required in sent and getattr(change, required) is None:
                 raise ValidationFailed(f"{required} cannot be null.")
         wrong = {"http": ("command", "args", "env"), "stdio": ("url", "headers")}[server.transport]
@@ -321,11 +365,17 @@ class McpServerService:
         if change.name is not None:
             server.name = self._check_name(server.agent_id, change.name, server.id)
         if change.url is not None:
+            if not secrets_follow(server.url, change.url.strip()):
+                # The stored headers were meant for the old server only (see secret_targets).
+                server.headers = {}
             server.url, target_changed = change.url, True
         if change.headers is not None:
             server.headers = _clean_headers(change.headers, server.headers or {})
             target_changed = True
         if change.command is not None:
+            if change.command.strip() != (server.command or ""):
+                # Values given to one program are not handed to another.
+                server.env = {}
             server.command, target_changed = change.command, True
         if change.args is not None:
             server.args, target_changed = _clean_args(change.args), True
@@ -336,6 +386,10 @@ class McpServerService:
             server.enabled = change.enabled
         if change.disabled_tools is not None:
             server.disabled_tools = _clean_tool_names(change.disabled_tools)
+        if change.safe_for_callers is not None:
+            server.safe_for_callers = change.safe_for_callers
+        if change.caller_safe_tools is not None:
+            server.caller_safe_tools = _clean_tool_names(change.caller_safe_tools)
         if target_changed:
             self._check_target(server)
             # What was found at the old address says nothing about the new one.
@@ -353,7 +407,7 @@ class McpServerService:
     def check(self, agent_id: str, server_id: str) -> McpServer:
         """Connect now, list the tools and store them with the status (failed says why)."""
         server = self.get(agent_id, server_id)
-        spec = to_spec(server)
+        spec = to_spec(server, self.settings.outbound_allowed_hosts)
 
         async def attempt() -> McpServerReport:
             try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, text, true
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.models.base import Base, IdMixin, TimestampMixin
@@ -30,6 +30,13 @@ class McpServer(IdMixin, TimestampMixin, Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Tools the owner switched off by name; new tools the server adds later are on.
     disabled_tools: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
+    # Whether the server's tools reach anonymous callers (the public widget): all of them
+    # when `safe_for_callers`, else only those named in `caller_safe_tools`. The dashboard,
+    # the owner's test calls and API keys get every tool that is switched on.
+    safe_for_callers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    caller_safe_tools: Mapped[list[str]] = mapped_column(
         JSON, default=list, server_default=text("'[]'")
     )
     # What the server offered when last reached: [{"name", "description"}].

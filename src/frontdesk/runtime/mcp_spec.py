@@ -23,6 +23,12 @@ class McpServerSpec:
     env: Mapping[str, str] = field(default_factory=dict)
     disabled_tools: frozenset[str] = frozenset()
     timeout_s: float = 5.0
+    # Hosts an HTTP server may be on although they resolve to non-public addresses (the
+    # operator's FRONTDESK_OUTBOUND_ALLOWED_HOSTS); every connection is checked against it.
+    allowed_hosts: tuple[str, ...] = ()
+    # For a conversation with an anonymous caller: only these tools are offered (the ones
+    # the owner marked safe for callers). None: every tool that is not switched off.
+    only_tools: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 import httpx
+import httpx2
 from livekit.agents.llm import ToolError, function_tool
 from livekit.agents.llm.mcp import (
     MCPServer,
@@ -27,6 +28,8 @@ from livekit.agents.llm.mcp import (
     MCPToolset,
 )
 
+from frontdesk.providers.crawl.guarded_httpx2 import guarded_httpx2_client
+from frontdesk.providers.crawl.ssrf import AddressRefused, guarded_async_client
 from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec, McpToolInfo
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,32 @@ def _text_result(ctx: MCPToolResultContext) -> str:
     return text
 
 
+class GuardedMCPServerHTTP(MCPServerHTTP):
+    """livekit's HTTP MCP client whose every connection goes through the outbound guard:
+    each one resolves the name once, refuses a non-public address the allow-list does not
+    name, and connects to the checked address, so a DNS answer that changes after the
+    check (rebinding) reaches nothing."""
+
+    def __init__(self, *args: Any, allowed_hosts: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._allowed_hosts = allowed_hosts
+
+    def _create_http_client(
+        self,
+        headers: dict[str, Any] | None = None,
+        timeout: httpx2.Timeout | None = None,
+        auth: httpx2.Auth | None = None,
+    ) -> httpx2.AsyncClient:
+        # Both transports (streamable HTTP and SSE) build their client through this method.
+        self._http_client = guarded_httpx2_client(
+            self._allowed_hosts,
+            headers=headers if headers is not None else self._headers,
+            timeout=timeout or httpx2.Timeout(self._timeout, read=self._sse_read_timeout),
+            auth=auth,
+        )
+        return self._http_client
+
+
 def livekit_server(spec: McpServerSpec) -> MCPServer:
     """The livekit MCP client for a server spec."""
     if spec.transport == "stdio":
@@ -74,8 +103,9 @@ def livekit_server(spec: McpServerSpec) -> MCPServer:
     # Streamable HTTP is the current transport; only an address ending in /sse asks for the
     # older one.
     legacy = urlsplit(spec.url).path.rstrip("/").lower().endswith("/sse")
-    return MCPServerHTTP(
+    return GuardedMCPServerHTTP(
         spec.url,
+        allowed_hosts=spec.allowed_hosts,
         transport_type="sse" if legacy else "streamable_http",
         headers=dict(spec.headers),
         timeout=spec.timeout_s,
@@ -101,6 +131,12 @@ def describe_failure(spec: McpServerSpec, exc: BaseException) -> str:
     for leaf in _leaves(exc):
         if isinstance(leaf, McpServerFailed):
             return str(leaf)
+        if isinstance(leaf, AddressRefused):
+            return (
+                f"Refused to connect to {where}: {leaf.host} resolved to {leaf.address}, which "
+                "is not a public internet address. Add the host to "
+                "FRONTDESK_OUTBOUND_ALLOWED_HOSTS if this one is intended."
+            )
         if isinstance(leaf, TimeoutError):
             return f"The server at {where} did not answer within {spec.timeout_s:g} seconds."
         if isinstance(leaf, FileNotFoundError | PermissionError):
@@ -152,9 +188,13 @@ async def _http_refusal(spec: McpServerSpec) -> str | None:
     }
     headers = {"Accept": "application/json, text/event-stream", **dict(spec.headers)}
     try:
-        async with httpx.AsyncClient(timeout=spec.timeout_s, trust_env=False) as client:
+        # The same guard as the MCP client's own connections: this request resolves the
+        # name again, and must not be the one a rebinding answer slips through.
+        async with guarded_async_client(
+            spec.allowed_hosts, timeout=spec.timeout_s, user_agent="Frontdesk MCP check"
+        ) as client:
             response = await client.post(spec.url, json=hello, headers=headers)
-    except httpx.HTTPError:
+    except (httpx.HTTPError, AddressRefused):
         return None
     if response.status_code in (401, 403):
         return (
@@ -252,6 +292,8 @@ class GuardedMcpToolset(MCPToolset):
             name = tool.info.name
             if name in self.spec.disabled_tools:
                 continue
+            if self.spec.only_tools is not None and name not in self.spec.only_tools:
+                continue  # not marked safe for the anonymous caller of this conversation
             if name in self._taken:
                 log.warning("MCP tool %s of %s clashes with another tool", name, self.spec.name)
                 continue

@@ -27,6 +27,7 @@ from frontdesk.providers.calendar.caldav_calendar import (
     discover_calendars,
 )
 from frontdesk.scheduling.schemas import CalendarConnectionIn, CalendarDiscoverIn
+from frontdesk.secret_targets import secrets_follow
 from frontdesk.workspace.service import Principal
 
 
@@ -71,12 +72,17 @@ class CalendarConnectionService:
         return connection_of(self.db, self.agent.id)
 
     def _password(self, server_url: str, username: str, password: str | None) -> str:
-        """The typed password, or the stored one when the server and user are unchanged (the
-        API never hands it back, so the form cannot send it again)."""
+        """The typed password, or the stored one when the user and the server's origin are
+        unchanged (the API never hands it back, so the form cannot send it again). Another
+        origin gets no stored password: see `secret_targets`."""
         if password:
             return password
         current = self.get()
-        if current and current.server_url == server_url and current.username == username:
+        if (
+            current
+            and secrets_follow(current.server_url, server_url)
+            and current.username == username
+        ):
             return current.password
         raise ValidationFailed("Enter the password (or app password) for this calendar account.")
 

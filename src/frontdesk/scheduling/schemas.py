@@ -74,7 +74,8 @@ class CalendarDiscoverIn(BaseModel):
     password: str | None = Field(
         default=None,
         max_length=1000,
-        description="Leave empty to keep the stored one (same server and username only)",
+        description="Leave empty to keep the stored one (same username, and the server's "
+        "scheme, host and port unchanged)",
     )
 
     @field_validator("server_url", "username")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from frontdesk.config import Settings
 from frontdesk.db import DbSession
-from frontdesk.errors import Conflict, Forbidden, Unauthorized
+from frontdesk.errors import Conflict, Forbidden, Unauthorized, UnsafeURL
 from frontdesk.models import User
 from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace import service
@@ -151,20 +151,25 @@ def get_workspace(principal: CurrentPrincipal, db: DbSession) -> WorkspacePublic
     return workspace_public(workspace.id, workspace.name, workspace.settings or {})
 
 
-@router.patch("/workspace", response_model=WorkspacePublic, responses=error_responses(Forbidden))
+@router.patch(
+    "/workspace", response_model=WorkspacePublic, responses=error_responses(Forbidden, UnsafeURL)
+)
 def update_workspace(
-    body: WorkspaceUpdate, principal: CurrentPrincipal, db: DbSession
+    body: WorkspaceUpdate, request: Request, principal: CurrentPrincipal, db: DbSession
 ) -> WorkspacePublic:
     """Rename the workspace or change its provider settings (language model endpoint,
     OpenAI key for speech, LiveKit project, speech providers). In `settings`, a string sets
     a value, null or "" clears it so the server's environment applies again, and a field
     not sent is left alone. They apply to conversations and calls started afterwards.
-    Owner and admins only."""
+    `llm_base_url` and `livekit_url` must reach the public internet (or a host named in
+    FRONTDESK_OUTBOUND_ALLOWED_HOSTS), else 422; changing one's scheme, host or port drops
+    the keys stored for it unless new ones are sent with it. Owner and admins only."""
     workspace = service.update_workspace(
         db,
         principal,
         name=body.name,
         settings=body.settings.model_dump(exclude_unset=True) if body.settings else {},
+        env=_settings(request),
     )
     return workspace_public(workspace.id, workspace.name, workspace.settings or {})
 

@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from frontdesk.config import Settings
 from frontdesk.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from frontdesk.models import ApiKey, AuthSession, User, Workspace
 from frontdesk.models.base import as_utc
 from frontdesk.workspace import overrides, security
+from frontdesk.workspace.provider_urls import (
+    KEYS_OF_URL,
+    check_provider_url,
+    drop_keys_of_moved_urls,
+)
 from frontdesk.workspace.repository import WorkspaceRepository
 
 
@@ -308,22 +314,30 @@ def update_workspace(
     *,
     name: str | None,
     settings: dict[str, str | None],
+    env: Settings,
 ) -> Workspace:
     """Rename the workspace and set or clear its own provider settings: a value sets, None
-    or "" clears (the environment's applies again), a field not given is left alone."""
+    or "" clears (the environment's applies again), a field not given is left alone.
+
+    A new LLM or LiveKit address must be on the public internet (or allowed by the operator),
+    and the keys stored for the old address are dropped when its origin changes."""
     require_admin(principal)
     workspace = get_workspace(session, principal)
     if name is not None:
         workspace.name = name
-    stored = dict(workspace.settings or {})
+    before = dict(workspace.settings or {})
+    stored = dict(before)
     for field, value in settings.items():
         if field not in overrides.FIELDS:
             raise ValidationFailed(f"{field} is not a workspace setting.")
         value = (value or "").strip()
         if value:
+            if field in KEYS_OF_URL and value != before.get(field):
+                check_provider_url(env, field, value)
             stored[field] = value
         else:
             stored.pop(field, None)
+    drop_keys_of_moved_urls(env, before, stored, settings)
     # A new dict, so the JSON column is seen as changed.
     workspace.settings = stored
     return workspace

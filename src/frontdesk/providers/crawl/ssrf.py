@@ -191,6 +191,24 @@ def _refuse_private(host: str, addresses: list[IPAddress], port: int | None) -> 
             raise AddressRefused(host, ip, port=port)
 
 
+async def public_addresses(
+    host: str, port: int, allowed: frozenset[str], timeout: float | None
+) -> list[IPAddress]:
+    """The addresses to connect to, each one checked: what the guarded backends call before
+    every TCP connection. `allowed` is `allow_set(...)` of the allow-list. Raises
+    `AddressRefused`, `TimeoutError` (resolving took too long) or `OSError` (no such name)."""
+    with anyio.fail_after(timeout):
+        addresses = await _resolve(host, port)
+    if _canonical_host(host) not in allowed:
+        _refuse_private(host, addresses, port)
+    return addresses
+
+
+def allow_set(allowed_hosts: Iterable[str]) -> frozenset[str]:
+    """The allow-list in the form `public_addresses` matches hosts against."""
+    return _allow_set(allowed_hosts)
+
+
 class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
     """An httpcore network backend that only opens TCP connections to public addresses."""
 
@@ -211,14 +229,11 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            with anyio.fail_after(timeout):
-                addresses = await _resolve(host, port)
+            addresses = await public_addresses(host, port, self._allowed, timeout)
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout(f"timed out resolving {host}") from exc
         except OSError as exc:
             raise httpcore.ConnectError(f"could not resolve host {host}") from exc
-        if _canonical_host(host) not in self._allowed:
-            _refuse_private(host, addresses, port)
 
         # Try each checked address in turn (IPv6 first when the resolver says so, falling back
         # to IPv4), always by literal so nothing is looked up again.

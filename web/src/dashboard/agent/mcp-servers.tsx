@@ -112,11 +112,12 @@ function AddServer({ agentId, servers }: { agentId: string; servers: Loaded<McpS
       ) : (
         <>
           <p className="hint">
-            Only the workspace’s owner and admins can add these, and only with a command the operator listed in
-            FRONTDESK_MCP_STDIO_COMMANDS.
+            Only the workspace’s owner and admins can add these, and only with a whole command line (command and
+            arguments, exactly) the operator listed in FRONTDESK_MCP_STDIO_COMMANDS; environment variables only as
+            named in FRONTDESK_MCP_STDIO_ENV.
           </p>
           <Field label="Command" id="mcp-command">
-            <input id="mcp-command" value={command} onChange={(e) => setCommand(e.target.value)} required placeholder="npx" />
+            <input id="mcp-command" value={command} onChange={(e) => setCommand(e.target.value)} required placeholder="/opt/mcp/bin/orders" />
           </Field>
           <Field label="Arguments" id="mcp-args" hint="One per line.">
             <textarea id="mcp-args" rows={2} value={args} onChange={(e) => setArgs(e.target.value)} aria-describedby="mcp-args-hint" />
@@ -158,8 +159,19 @@ function ServerCard({
       replace(checked);
       if (checked.status === "failed") throw new Error(checked.last_error ?? "The server could not be reached.");
     }, "Checked.");
-  const update = (body: { enabled?: boolean; disabled_tools?: string[] }, done: string) =>
-    action.run(async () => replace(await call(updateMcpServer({ path, body }))), done);
+  const update = (
+    body: { enabled?: boolean; disabled_tools?: string[]; safe_for_callers?: boolean; caller_safe_tools?: string[] },
+    done: string,
+  ) => action.run(async () => replace(await call(updateMcpServer({ path, body }))), done);
+  const toggleCallerTool = (tool: string, safe: boolean) => {
+    const marked = new Set(server.caller_safe_tools);
+    if (safe) marked.add(tool);
+    else marked.delete(tool);
+    void update(
+      { caller_safe_tools: [...marked] },
+      safe ? `Website callers can use ${tool}.` : `${tool} is for your team only.`,
+    );
+  };
   const toggleTool = (tool: string, on: boolean) => {
     const off = new Set(server.disabled_tools);
     if (on) off.delete(tool);
@@ -202,6 +214,27 @@ function ServerCard({
       )}
       {server.status === "failed" && server.last_error && <p className="problem mcp-error">{server.last_error}</p>}
       {server.checked_at && <p className="hint">Last reached {when(server.checked_at)}</p>}
+      <label className="check mcp-callers">
+        <input
+          type="checkbox"
+          checked={server.safe_for_callers}
+          disabled={action.busy}
+          onChange={(e) =>
+            void update(
+              { safe_for_callers: e.target.checked },
+              e.target.checked ? "Website callers can use every tool." : "Website callers get only the tools marked.",
+            )
+          }
+          aria-describedby={`mcp-${server.id}-callers`}
+        />
+        <span>
+          <strong>Safe for website callers</strong>
+          <span className="hint" id={`mcp-${server.id}-callers`}>
+            Anonymous callers on your website widget get this server’s tools only when you allow it here, or tool by
+            tool below. Your dashboard chat, test calls and API keys always get every tool that is on.
+          </span>
+        </span>
+      </label>
       {server.tools.length > 0 ? (
         <fieldset className="mcp-tools">
           <legend>Tools the agent may call</legend>
@@ -222,6 +255,26 @@ function ServerCard({
               </span>
             </label>
           ))}
+          {!server.safe_for_callers && (
+            <div className="mcp-caller-tools" role="group" aria-label={`Tools of ${server.name} for website callers`}>
+              <p className="hint">Also for anonymous website callers:</p>
+              {server.tools.map((tool) => (
+                // A toggle button rather than a second checkbox: the tool's own checkbox (on or
+                // off for everyone) keeps its plain name.
+                <button
+                  key={tool.name}
+                  type="button"
+                  className="secondary mcp-caller-tool"
+                  aria-pressed={tool.safe_for_callers}
+                  disabled={action.busy || !tool.enabled}
+                  onClick={() => toggleCallerTool(tool.name, !tool.safe_for_callers)}
+                  aria-label={`${tool.name} for website callers`}
+                >
+                  {tool.safe_for_callers ? `✓ ${tool.name}` : tool.name}
+                </button>
+              ))}
+            </div>
+          )}
         </fieldset>
       ) : (
         <p className="muted">No tools listed yet. Check the server to see what it offers.</p>
