@@ -11,13 +11,20 @@ reads the tool's result out word for word."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from livekit.agents.llm import ToolError
+
+from frontdesk.conversations.reception_services import DatabaseReceptionServices
+from frontdesk.conversations.service import spec_for
 from frontdesk.db import transaction
 from frontdesk.models import Agent, Appointment, CallerMessage
 from frontdesk.models.base import as_utc
 from frontdesk.resources import Resources
+from frontdesk.runtime.tools import ReceptionTools
 from frontdesk.scheduling.service import Customer, SchedulingService
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.security.live_reception import LiveReception, WidgetChat, live_reception
@@ -209,3 +216,40 @@ def test_the_owner_sets_where_callers_may_change_bookings(chat_resources: Resour
         assert set(refused.json()) == {"error", "detail"}
         [problem] = refused.json()["detail"]
         assert problem["loc"][-2:] == ["caller_changes", "widget_text"], problem
+
+
+def test_a_phone_caller_id_proves_the_booking_made_with_that_number(
+    chat, chat_resources: Resources
+) -> None:  # type: ignore[no-untyped-def]
+    """No phone channel exists yet; this drives the hook a SIP or Twilio channel will use:
+    the caller ID the network reports (never a number the caller says) proves a booking
+    made with that number, written with or without the country code."""
+    client, agent = chat
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+    with transaction(chat_resources.sessionmaker) as db:
+        row = db.get(Agent, agent["id"])
+        assert row is not None
+        alices = (
+            SchedulingService(db, row)
+            .book(
+                start=_tomorrow_at(10), customer=Customer(name="Alice Moreau", phone=VICTIM_PHONE)
+            )
+            .id
+        )
+        spec = spec_for(row)
+
+    def tools(caller_id: str) -> ReceptionTools:
+        services = DatabaseReceptionServices(
+            chat_resources, agent["id"], conversation_id, caller_id=caller_id
+        )
+        return ReceptionTools(spec, services)
+
+    for stranger in ("+1 212 555 0199", "anonymous"):
+        with pytest.raises(ToolError) as refused:
+            asyncio.run(tools(stranger).cancel_appointment(phone=VICTIM_PHONE))
+        assert "take_message" in str(refused.value) and "Alice" not in str(refused.value)
+    assert _appointment(chat_resources, alices) == ("booked", _tomorrow_at(10))
+
+    done = asyncio.run(tools("+1 (415) 555-0100").cancel_appointment())
+    assert done.startswith("Cancelled") and "Alice Moreau" in done
+    assert _appointment(chat_resources, alices)[0] == "cancelled"

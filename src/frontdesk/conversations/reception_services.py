@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.knowledge.service import KnowledgeService
-from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
+from frontdesk.leads.contact_details import (
+    InvalidContact,
+    normalize_email,
+    normalize_phone,
+    phone_tail,
+    same_phone,
+)
 from frontdesk.leads.service import capture_lead
 from frontdesk.mcp_servers.service import guard_connection, record_report
 from frontdesk.models import Agent, Appointment, CallerMessage, Conversation
@@ -44,6 +50,13 @@ def _info(appointment: Appointment) -> BookingInfo:
     )
 
 
+def _caller_number(caller_id: str | None) -> str | None:
+    try:
+        return normalize_phone(caller_id)
+    except InvalidContact:
+        return None  # "anonymous", "restricted": a withheld number proves nothing
+
+
 NOT_YOURS = "That appointment cannot be changed in this conversation; take a message instead."
 
 
@@ -61,7 +74,7 @@ class DatabaseReceptionServices:
         self.conversation_id = conversation_id
         # The caller's number as the phone network reports it (SIP or Twilio caller ID), for
         # a phone channel to pass in; no channel of today knows one. Never what a caller says.
-        self.caller_id = normalize_phone(caller_id) if caller_id else None
+        self.caller_id = _caller_number(caller_id)
         self.ended: str | None = None
 
     async def _run(self, work: Callable[[Session, Agent], T]) -> T:
@@ -147,7 +160,7 @@ class DatabaseReceptionServices:
         """Whether this caller has shown the booking is theirs."""
         if self.conversation_id and appointment.conversation_id == self.conversation_id:
             return True
-        return self.caller_id is not None and appointment.customer_phone == self.caller_id
+        return same_phone(appointment.customer_phone, self.caller_id)
 
     def _changeable(self, db: Session, agent: Agent, appointment_id: str) -> None:
         appointment = SchedulingRepository(db).appointment(
@@ -170,12 +183,12 @@ class DatabaseReceptionServices:
             rows = SchedulingRepository(db).upcoming_of_caller(
                 agent.id,
                 conversation_id=self.conversation_id,
-                caller_phone=self.caller_id,
+                caller_phone_tail=phone_tail(self.caller_id) if self.caller_id else None,
                 since=datetime.now(UTC),
             )
             # The phone or email the caller gave only picks among their own bookings.
             if norm_phone:
-                rows = [r for r in rows if r.customer_phone == norm_phone]
+                rows = [r for r in rows if same_phone(r.customer_phone, norm_phone)]
             elif norm_email:
                 rows = [r for r in rows if r.customer_email == norm_email]
             owned = [_info(r) for r in rows if self._proved(r)]

@@ -63,16 +63,17 @@ class SchedulingRepository:
         agent_id: str,
         *,
         conversation_id: str | None,
-        caller_phone: str | None,
+        caller_phone_tail: str | None,
         since: datetime,
     ) -> list[Appointment]:
-        """Upcoming bookings a caller can prove are theirs: made in their conversation, or
-        booked with the number their call comes from. Never found by what a caller says."""
+        """Upcoming bookings a caller may be able to prove are theirs: made in their
+        conversation, or booked with a number ending like the one their call comes from (the
+        caller checks the whole number). Never found by what a caller says."""
         proofs = []
         if conversation_id:
             proofs.append(Appointment.conversation_id == conversation_id)
-        if caller_phone:
-            proofs.append(Appointment.customer_phone == caller_phone)
+        if caller_phone_tail:
+            proofs.append(Appointment.customer_phone.endswith(caller_phone_tail, autoescape=True))
         if not proofs:
             return []
         query = select(Appointment).where(
