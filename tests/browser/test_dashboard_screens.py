@@ -68,7 +68,10 @@ def dashboard(
             lambda ctx: Say(last_tool_output(ctx)),
         )  # fmt: skip
         second = api.post(f"/api/agents/{agent['id']}/conversations").json()
-        said = api.post(f"/api/conversations/{second['id']}/messages", json={"text": "Book me."})
+        said = api.post(
+            f"/api/conversations/{second['id']}/messages",
+            json={"text": "Book me. Ann Lee, 555 014 2398."},
+        )
         assert said.status_code == 200, said.text
         with signed_in_page(playwright_driver, url, login, f"/agents/{agent['id']}") as page:
             yield page, api, agent

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, Playwright, expect
 
 from frontdesk.resources import Resources
-from frontdesk.runtime.reception_agent import KNOWLEDGE_NOTE
+from frontdesk.runtime.knowledge_note import reference_text
 from tests.browser.conftest import signed_in_page
 from tests.browser.test_dashboard_screens import UNNAMED_CONTROLS
 from tests.factories import PASSWORD, make_owner, make_receptionist
@@ -45,10 +45,9 @@ def _talk(api: httpx.Client, agent_id: str, text: str) -> str:
 def _from_the_note(ctx) -> Say:  # type: ignore[no-untyped-def]
     """Reply with the knowledge found for the turn: only a searchable answer passes."""
     for item in reversed(ctx.items):
-        if item.type == "message" and item.role == "system":
-            text = item.text_content or ""
-            if text.startswith(KNOWLEDGE_NOTE):
-                return Say(text.removeprefix(KNOWLEDGE_NOTE).strip())
+        note = reference_text(item)
+        if note is not None:
+            return Say(note.strip())
     return Say(DONT_KNOW)
 
 

@@ -122,7 +122,8 @@ def test_taken_slot_and_bad_arguments_reach_the_model_as_errors(
         lambda ctx: Say(f"Which day? {last_tool_output(ctx)}"),
     )  # fmt: skip
     conversation_id = _start(client, agent)
-    taken = _say(client, conversation_id, "Tomorrow at 11")
+    # The caller says their number: tools accept only contact details the caller gave.
+    taken = _say(client, conversation_id, "Tomorrow at 11, I'm Ann, 555 014 2398")
     assert taken["tool_calls"][0]["error"] is True
     assert "booked" in taken["reply"] or "taken" in taken["reply"]
     bad_phone = _say(client, conversation_id, "my number? call me maybe")
@@ -164,7 +165,7 @@ def test_message_handoff_and_end(chat, fake_llm: ScriptedLLM, chat_resources: Re
         Say("Goodbye!"),
     )  # fmt: skip
     conversation_id = _start(client, agent)
-    _say(client, conversation_id, "Can you take a message?")
+    _say(client, conversation_id, "Can you take a message? I'm Ann, 555 014 2398")
     _say(client, conversation_id, "I want a person")
     last = _say(client, conversation_id, "bye")
     assert last["ended"] is True and last["reply"] == "Goodbye!"

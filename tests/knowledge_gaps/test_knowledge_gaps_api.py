@@ -12,7 +12,7 @@ from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError
 from frontdesk.models import Agent, Exam
 from frontdesk.resources import Resources
-from frontdesk.runtime.reception_agent import KNOWLEDGE_NOTE
+from frontdesk.runtime.knowledge_note import reference_text
 from tests.factories import make_owner, sign_in
 from tests.fake_llm import Say, ScriptedLLM, ScriptedStructuredModel
 from tests.knowledge.waiting import wait_for_agent
@@ -55,10 +55,9 @@ def _from_the_note(ctx) -> Say:  # type: ignore[no-untyped-def]
     """Reply with the knowledge the agent was given for this turn, as a model would; with
     none, admit not knowing. A reply can only pass if the answer was searchable."""
     for item in reversed(ctx.items):
-        if item.type == "message" and item.role == "system":
-            text = item.text_content or ""
-            if text.startswith(KNOWLEDGE_NOTE):
-                return Say(text.removeprefix(KNOWLEDGE_NOTE).strip())
+        note = reference_text(item)
+        if note is not None:
+            return Say(note.strip())
     return Say(DONT_KNOW)
 
 

@@ -8,6 +8,7 @@ import json
 from livekit.agents import function_tool, llm
 
 from frontdesk.providers.llm.json_actions import (
+    _last_caller_text,
     _ReplyDecoder,
     action_schema,
     fit_context,
@@ -16,6 +17,7 @@ from frontdesk.providers.llm.json_actions import (
     tool_specs,
     wants_action,
 )
+from frontdesk.runtime.knowledge_note import reference_message
 
 
 def test_reply_streams_out_of_json_in_any_chunking() -> None:
@@ -87,6 +89,21 @@ def test_invented_contacts_are_blanked() -> None:
     business = {"name": "Ann", "phone": "(555) 014-2398", "email": ""}
     assert not scrub_contacts(business, _ctx("Book me tomorrow at 10"))  # nothing real left
     assert scrub_contacts({"day": "tomorrow"}, ctx)  # tools without contact fields pass
+
+
+def test_knowledge_notes_are_never_the_callers_words() -> None:
+    """A note travels as a user message; a number on the website in it is not the caller's."""
+    ctx = llm.ChatContext.empty()
+    ctx.add_message(role="system", content="You are Maya.")
+    ctx.items.append(reference_message("- Billing desk: 415 555 0199, billing@juniper.example"))
+    ctx.add_message(role="user", content="Call me back about billing, I'm Bob")
+    ctx.items.append(reference_message("- Call 415 555 0199 to book"))
+    args = {"name": "Bob", "phone": "415 555 0199", "email": "billing@juniper.example"}
+    assert not scrub_contacts(args, ctx) and args["phone"] == args["email"] == ""
+    assert _last_caller_text(ctx) == "Call me back about billing, I'm Bob"
+    messages = to_messages(ctx, "GUIDE")
+    assert [m["role"] for m in messages] == ["system", "user", "user", "user"]
+    assert messages[1]["content"].startswith("Quoted reference")
 
 
 def test_messages_keep_one_system_prompt_first() -> None:

@@ -2,6 +2,10 @@
 
 Each call is one transaction in a worker thread, so a tool's effect is committed before the
 model hears the result, and a failing call changes nothing.
+
+A booking is the caller's to change only with proof (see `BookingLookup`): it was booked in
+this conversation, or a phone channel's caller ID is the number it was booked with. Both the
+lookup and the change itself check it, so no path changes someone else's booking.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from sqlalchemy.orm import Session
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.knowledge.service import KnowledgeService
-from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
+from frontdesk.leads.contact_details import (
+    InvalidContact,
+    normalize_email,
+    normalize_phone,
+    phone_tail,
+    same_phone,
+)
 from frontdesk.leads.service import capture_lead
 from frontdesk.mcp_servers.service import guard_connection, record_report
 from frontdesk.models import Agent, Appointment, CallerMessage, Conversation
@@ -24,9 +34,9 @@ from frontdesk.models.base import as_utc
 from frontdesk.providers.embeddings.checked import EmbeddingError
 from frontdesk.resources import Resources
 from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec
-from frontdesk.runtime.services import BookingInfo, ServiceRefusal, Snippet
+from frontdesk.runtime.services import BookingInfo, BookingLookup, ServiceRefusal, Snippet
 from frontdesk.scheduling.repository import SchedulingRepository
-from frontdesk.scheduling.service import Customer, SchedulingService
+from frontdesk.scheduling.service import Customer, SchedulingService, config_of
 
 T = TypeVar("T")
 
@@ -40,11 +50,31 @@ def _info(appointment: Appointment) -> BookingInfo:
     )
 
 
+def _caller_number(caller_id: str | None) -> str | None:
+    try:
+        return normalize_phone(caller_id)
+    except InvalidContact:
+        return None  # "anonymous", "restricted": a withheld number proves nothing
+
+
+NOT_YOURS = "That appointment cannot be changed in this conversation; take a message instead."
+
+
 class DatabaseReceptionServices:
-    def __init__(self, resources: Resources, agent_id: str, conversation_id: str | None) -> None:
+    def __init__(
+        self,
+        resources: Resources,
+        agent_id: str,
+        conversation_id: str | None,
+        *,
+        caller_id: str | None = None,
+    ) -> None:
         self.resources = resources
         self.agent_id = agent_id
         self.conversation_id = conversation_id
+        # The caller's number as the phone network reports it (SIP or Twilio caller ID), for
+        # a phone channel to pass in; no channel of today knows one. Never what a caller says.
+        self.caller_id = _caller_number(caller_id)
         self.ended: str | None = None
 
     async def _run(self, work: Callable[[Session, Agent], T]) -> T:
@@ -119,36 +149,68 @@ class DatabaseReceptionServices:
 
         return await self._run(work)
 
-    async def find_bookings(self, *, phone: str | None, email: str | None) -> list[BookingInfo]:
-        def work(db: Session, agent: Agent) -> list[BookingInfo]:
+    def _self_service(self, db: Session, agent: Agent) -> bool:
+        conversation = db.get(Conversation, self.conversation_id) if self.conversation_id else None
+        if conversation is None or conversation.agent_id != agent.id:
+            return False
+        policy = config_of(agent).caller_changes
+        return policy.allows(channel=conversation.channel, source=conversation.source)
+
+    def _proved(self, appointment: Appointment) -> bool:
+        """Whether this caller has shown the booking is theirs."""
+        if self.conversation_id and appointment.conversation_id == self.conversation_id:
+            return True
+        return same_phone(appointment.customer_phone, self.caller_id)
+
+    def _changeable(self, db: Session, agent: Agent, appointment_id: str) -> None:
+        appointment = SchedulingRepository(db).appointment(
+            agent.workspace_id, agent.id, appointment_id
+        )
+        if appointment is None or not self._proved(appointment):
+            raise ServiceRefusal(NOT_YOURS)
+        if not self._self_service(db, agent):
+            raise ServiceRefusal(NOT_YOURS)
+
+    async def find_bookings(self, *, phone: str | None, email: str | None) -> BookingLookup:
+        def work(db: Session, agent: Agent) -> BookingLookup:
+            by_caller_id = self.caller_id is not None
+            if not self._self_service(db, agent):
+                return BookingLookup(self_service=False, owned=[], caller_id=by_caller_id)
             try:
                 norm_phone, norm_email = normalize_phone(phone), normalize_email(email)
             except InvalidContact as exc:
                 raise ServiceRefusal(str(exc)) from exc
-            rows = SchedulingRepository(db).find_booked(
-                agent.id, phone=norm_phone, email=norm_email, since=datetime.now(UTC)
+            rows = SchedulingRepository(db).upcoming_of_caller(
+                agent.id,
+                conversation_id=self.conversation_id,
+                caller_phone_tail=phone_tail(self.caller_id) if self.caller_id else None,
+                since=datetime.now(UTC),
             )
-            return [_info(r) for r in rows]
+            # The phone or email the caller gave only picks among their own bookings.
+            if norm_phone:
+                rows = [r for r in rows if same_phone(r.customer_phone, norm_phone)]
+            elif norm_email:
+                rows = [r for r in rows if r.customer_email == norm_email]
+            owned = [_info(r) for r in rows if self._proved(r)]
+            return BookingLookup(self_service=True, owned=owned, caller_id=by_caller_id)
 
         return await self._run(work)
 
     async def reschedule(self, *, appointment_id: str, start: datetime) -> BookingInfo:
-        return await self._run(
-            lambda db, agent: _info(
-                SchedulingService(db, agent, settings=self.resources.settings).reschedule(
-                    appointment_id, start
-                )
-            )
-        )
+        def work(db: Session, agent: Agent) -> BookingInfo:
+            self._changeable(db, agent, appointment_id)
+            service = SchedulingService(db, agent, settings=self.resources.settings)
+            return _info(service.reschedule(appointment_id, start))
+
+        return await self._run(work)
 
     async def cancel(self, *, appointment_id: str) -> BookingInfo:
-        return await self._run(
-            lambda db, agent: _info(
-                SchedulingService(db, agent, settings=self.resources.settings).cancel(
-                    appointment_id
-                )
-            )
-        )
+        def work(db: Session, agent: Agent) -> BookingInfo:
+            self._changeable(db, agent, appointment_id)
+            service = SchedulingService(db, agent, settings=self.resources.settings)
+            return _info(service.cancel(appointment_id))
+
+        return await self._run(work)
 
     async def leave_message(
         self, *, kind: str, caller_name: str | None, caller_contact: str | None, body: str,

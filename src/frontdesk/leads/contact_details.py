@@ -38,3 +38,20 @@ def normalize_email(raw: str | None) -> str | None:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise InvalidContact(f"{raw!r} is not a valid email address ({exc}).") from None
+
+
+# A line is told by its national number; one side may carry a country code or a trunk '0'
+# the other lacks ("+1 415 555 0100" from the network, "415 555 0100" said by the caller).
+NATIONAL_DIGITS = 10
+
+
+def phone_tail(phone: str) -> str:
+    """The digits that tell a line apart, for comparing numbers written two ways."""
+    return re.sub(r"\D", "", phone)[-NATIONAL_DIGITS:]
+
+
+def same_phone(a: str | None, b: str | None) -> bool:
+    """Whether two stored (normalized) numbers are the same line."""
+    if not a or not b:
+        return False
+    return len(phone_tail(a)) >= 7 and phone_tail(a) == phone_tail(b)

@@ -11,7 +11,7 @@ from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
 from frontdesk.runtime.catalog import TOOL_NAMES
-from frontdesk.runtime.knowledge_note import covered_by, focus
+from frontdesk.runtime.knowledge_note import covered_by, focus, reference_message
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
 from frontdesk.runtime.services import ReceptionServices
@@ -19,7 +19,6 @@ from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import RELEVANCE_FLOOR, Clock, ReceptionTools, build_tools
 
 log = logging.getLogger(__name__)
-KNOWLEDGE_NOTE = "Knowledge for the next message:"
 MODEL_APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again?"
 VOICE_APOLOGY = "Sorry, something went wrong on my side. Could you say that again?"
 
@@ -61,7 +60,9 @@ class ReceptionAgent(Agent):
         model_settings: ModelSettings,
     ) -> AsyncIterable[llm.ChatChunk | str | FlushSentinel]:
         # Every channel's generations pass here (text input never reaches the speech-turn
-        # hooks), so this is where each fresh caller turn gets its knowledge note.
+        # hooks), so this is where each fresh caller turn gets its knowledge note, and where
+        # the tools learn what the caller has said (before any note joins the context).
+        self.reception.caller_words.hear(chat_ctx)
         last = chat_ctx.items[-1] if chat_ctx.items else None
         if (
             last is not None
@@ -115,7 +116,8 @@ class ReceptionAgent(Agent):
             return None
         text = focus(question, [s.text for s in relevant])
         log.debug("knowledge note for %r: %s", question, text)
-        return llm.ChatMessage(role="system", content=[f"{KNOWLEDGE_NOTE}\n{text}"])
+        # Quoted, outside the system role: a page's author does not instruct the agent.
+        return reference_message(text)
 
 
 def build_agent(

@@ -30,6 +30,26 @@ class BookingInfo:
     customer_name: str
 
 
+@dataclass(frozen=True)
+class BookingLookup:
+    """The bookings a caller may change: only those they have proved are theirs.
+
+    Proof is a booking made earlier in this same conversation, or (on a phone channel) a
+    caller ID equal to the number it was booked with. A one-time code sent to the booked
+    contact would be a third proof, but Frontdesk has no way to deliver one (it sends no
+    email or SMS), so none is offered. Bookings found under a phone or email the caller
+    merely said are never among them and are not described: a stranger can say anyone's
+    number.
+    """
+
+    # The owner lets callers on this conversation's channel cancel and move bookings.
+    self_service: bool
+    # Upcoming bookings the caller proved are theirs, matching the given phone/email if any.
+    owned: list[BookingInfo]
+    # Whether proof by caller ID was possible here (a phone channel that reported one).
+    caller_id: bool = False
+
+
 class ReceptionServices(Protocol):
     async def search_knowledge(self, query: str, k: int) -> list[Snippet]: ...
 
@@ -47,11 +67,18 @@ class ReceptionServices(Protocol):
         appointment_type: str | None, notes: str | None,
     ) -> BookingInfo: ...  # fmt: skip
 
-    async def find_bookings(self, *, phone: str | None, email: str | None) -> list[BookingInfo]: ...
+    async def find_bookings(self, *, phone: str | None, email: str | None) -> BookingLookup:
+        """The caller's own upcoming bookings (see `BookingLookup`), narrowed to those booked
+        with `phone` or `email` when given."""
+        ...
 
-    async def reschedule(self, *, appointment_id: str, start: datetime) -> BookingInfo: ...
+    async def reschedule(self, *, appointment_id: str, start: datetime) -> BookingInfo:
+        """Move a booking; refused unless `find_bookings` would list it as the caller's."""
+        ...
 
-    async def cancel(self, *, appointment_id: str) -> BookingInfo: ...
+    async def cancel(self, *, appointment_id: str) -> BookingInfo:
+        """Cancel a booking; refused unless `find_bookings` would list it as the caller's."""
+        ...
 
     async def leave_message(
         self, *, kind: str, caller_name: str | None, caller_contact: str | None, body: str,

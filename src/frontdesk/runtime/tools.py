@@ -1,9 +1,14 @@
 """The receptionist's tools: plain async functions over `ReceptionServices`.
 
 Each tool checks its arguments in code before anything is stored (dates resolved against
-today in the business's zone; contact details validated by the services), and every refusal
-becomes a `ToolError` whose text the model sees, so a bad argument turns into a question to
-the caller, never a crash. `build_tools` adapts the enabled ones into livekit function tools.
+today in the business's zone; contact details validated by the services, and accepted only
+when the caller said them, whatever model wrote the call), and every refusal becomes a
+`ToolError` whose text the model sees, so a bad argument turns into a question to the
+caller, never a crash. `build_tools` adapts the enabled ones into livekit function tools.
+
+An existing booking is changed only for a caller who proved it is theirs (`BookingLookup`);
+anyone else is steered to leaving a message, and no tool result describes a booking the
+caller has not proved is theirs: not its name, not its time.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from livekit.agents import function_tool
 from livekit.agents.llm import Tool, ToolError, Toolset
 
 from frontdesk.providers.embeddings.checked import EmbeddingError
+from frontdesk.runtime.caller_words import CallerWords
 from frontdesk.runtime.catalog import TOOL_NAMES
+from frontdesk.runtime.knowledge_note import quoted_reference
 from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.when import UnclearWhen, resolve_date, resolve_datetime
@@ -32,6 +39,25 @@ NO_KNOWLEDGE = (
 KNOWLEDGE_DOWN = (
     "The knowledge base cannot be searched right now. Answer only from the business facts "
     "you were given; otherwise say you will find out and offer to take a message."
+)
+
+UNSAID_CONTACT = (
+    "Not saved: {details} was not said by the caller in this conversation (it may come from "
+    "the website or documents, or be a guess). Ask the caller for their own phone number or "
+    "email and use exactly what they say."
+)
+TAKE_A_MESSAGE = (
+    " Do not guess or describe any booking. Offer to take a message for the business with "
+    "take_message (the caller's name, how to reach them and what they want changed); the team "
+    "will confirm with the person who booked."
+)
+CHANGES_OFF = (
+    "Appointments cannot be cancelled or moved in this conversation: the business makes such "
+    "changes itself." + TAKE_A_MESSAGE
+)
+NOT_PROVED = (
+    "No appointment this caller can change was found. An appointment can be changed here only "
+    "if it was booked earlier in this same conversation{caller_id}." + TAKE_A_MESSAGE
 )
 
 Clock = Callable[[], datetime]
@@ -51,6 +77,8 @@ class ReceptionTools:
         self.services = services
         self.clock = clock
         self.zone = ZoneInfo(spec.timezone)
+        # Filled in by the agent before every model turn (ReceptionAgent.llm_node).
+        self.caller_words = CallerWords()
 
     def _say(self, moment: datetime) -> str:
         local = moment.astimezone(self.zone)
@@ -61,6 +89,13 @@ class ReceptionTools:
             f"appointment {info.appointment_id}: {info.appointment_type} for "
             f"{info.customer_name} on {self._say(info.starts_at)}"
         )
+
+    def _said_by_caller(self, *values: str) -> None:
+        """Refuse contact details the caller never said (e.g. copied from a web page)."""
+        unsaid = self.caller_words.unsaid(*values)
+        if unsaid:
+            details = " and ".join(repr(v.strip()) for v in unsaid)
+            raise ToolError(UNSAID_CONTACT.format(details=details))
 
     async def _guard(self, call: Awaitable[Any]) -> Any:
         try:
@@ -82,7 +117,8 @@ class ReceptionTools:
         relevant = [s for s in snippets if s.score >= RELEVANCE_FLOOR]
         if not relevant:
             return NO_KNOWLEDGE
-        return "\n\n".join(f"[{s.source}] {s.text}" for s in relevant)
+        # Quoted like the knowledge notes: what a page says is never an instruction.
+        return quoted_reference("\n\n".join(f"[{s.source}] {s.text}" for s in relevant))
 
     async def business_info(self) -> str:
         """Opening hours, address, phone and email of the business."""
@@ -112,6 +148,7 @@ class ReceptionTools:
             interest: What they are interested in.
             notes: Anything else worth passing on.
         """
+        self._said_by_caller(phone, email)
         lead_id = await self._guard(
             self.services.capture_lead(
                 name=name,
@@ -164,6 +201,7 @@ class ReceptionTools:
             appointment_type: The kind of appointment, if the business has several.
             notes: The reason for the visit or anything to pass on.
         """
+        self._said_by_caller(phone, email)
         start = await self._guard(self._when(day, time))
         info = await self._guard(
             self.services.book(
@@ -180,26 +218,30 @@ class ReceptionTools:
     async def _when(self, day: str, time: str) -> datetime:
         return resolve_datetime(day, time, self.clock(), self.zone)
 
-    async def _only_booking(self, phone: str, email: str) -> BookingInfo:
+    async def _own_booking(self, phone: str, email: str) -> BookingInfo:
+        """The caller's own booking to change, or a refusal that says to take a message."""
         found = await self._guard(
             self.services.find_bookings(phone=phone or None, email=email or None)
         )
-        if not found:
-            raise ToolError("No upcoming appointment is booked under that phone number or email.")
-        return found[0]
+        if not found.self_service:
+            raise ToolError(CHANGES_OFF)
+        if not found.owned:
+            by_number = ", or booked with the number this call comes from"
+            raise ToolError(NOT_PROVED.format(caller_id=by_number if found.caller_id else ""))
+        return found.owned[0]
 
     async def reschedule_appointment(
         self, new_day: str, new_time: str, phone: str = "", email: str = ""
     ) -> str:
-        """Move the caller's upcoming appointment, found by the phone or email it was booked with.
+        """Move the caller's own upcoming appointment (one booked earlier in this conversation).
 
         Args:
             new_day: The new day as the caller said it.
             new_time: The new time.
-            phone: The phone number the appointment was booked with.
-            email: The email the appointment was booked with.
+            phone: The phone number the appointment was booked with, if the caller gave it.
+            email: The email the appointment was booked with, if the caller gave it.
         """
-        booking = await self._only_booking(phone, email)
+        booking = await self._own_booking(phone, email)
         start = await self._guard(self._when(new_day, new_time))
         info = await self._guard(
             self.services.reschedule(appointment_id=booking.appointment_id, start=start)
@@ -207,13 +249,13 @@ class ReceptionTools:
         return f"Moved {self._booking(info)}."
 
     async def cancel_appointment(self, phone: str = "", email: str = "") -> str:
-        """Cancel the caller's upcoming appointment, found by the phone or email it was booked with.
+        """Cancel the caller's own upcoming appointment (one booked earlier in this conversation).
 
         Args:
-            phone: The phone number the appointment was booked with.
-            email: The email the appointment was booked with.
+            phone: The phone number the appointment was booked with, if the caller gave it.
+            email: The email the appointment was booked with, if the caller gave it.
         """
-        booking = await self._only_booking(phone, email)
+        booking = await self._own_booking(phone, email)
         info = await self._guard(self.services.cancel(appointment_id=booking.appointment_id))
         return f"Cancelled {self._booking(info)}."
 
@@ -230,6 +272,7 @@ class ReceptionTools:
         """
         if not message.strip():
             raise ToolError("The message is empty; ask what they would like to pass on.")
+        self._said_by_caller(contact)
         await self._guard(
             self.services.leave_message(
                 kind="message",
@@ -250,6 +293,7 @@ class ReceptionTools:
             name: The caller's name.
             contact: How to reach them.
         """
+        self._said_by_caller(contact)
         contacts = self.spec.business_facts.get("handoff_contacts") or []
         notify = None
         if contacts:

@@ -72,6 +72,32 @@ def _default_hours() -> dict[Weekday, list[OpeningInterval]]:
     return {d: list(weekday) for d in WEEKDAYS[:5]}
 
 
+class CallerChanges(BaseModel):
+    """On which channels callers may cancel or move their own bookings themselves.
+
+    Even where it is on, a caller changes only a booking they proved is theirs (made earlier
+    in the same conversation, or booked with the number a phone call comes from); where it
+    is off, the agent takes a message for the business instead. Anyone on the internet can
+    open the public widget, so it starts off there.
+    """
+
+    owner: bool = Field(
+        default=True,
+        description="Conversations opened with the owner's sign-in or API key: the "
+        "dashboard's test console, the API, exams",
+    )
+    widget_text: bool = Field(default=False, description="The public widget's text chat")
+    widget_voice: bool = Field(default=False, description="The public widget's voice calls")
+
+    def allows(self, *, channel: str, source: str) -> bool:
+        """Whether a conversation of `channel` opened by `source` may change bookings."""
+        if source == "widget":
+            return self.widget_text if channel == "text" else self.widget_voice
+        if source == "owner":
+            return self.owner
+        return False  # a channel nobody has decided on yet
+
+
 class SchedulingConfig(BaseModel):
     """Everything the built-in calendar needs; stored as JSON on the agent."""
 
@@ -87,6 +113,7 @@ class SchedulingConfig(BaseModel):
     buffer_minutes: int = Field(default=0, ge=0, le=240, description="Gap after each booking")
     min_notice_minutes: int = Field(default=120, ge=0, le=60 * 24 * 30)
     horizon_days: int = Field(default=60, ge=1, le=366)
+    caller_changes: CallerChanges = Field(default_factory=CallerChanges)
 
     @field_validator("timezone")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from frontdesk.models import Appointment, CalendarSlot, Lead
@@ -58,21 +58,30 @@ class SchedulingRepository:
             query = query.where(Appointment.starts_at <= until)
         return list(self.session.scalars(query.order_by(Appointment.starts_at)))
 
-    def find_booked(
-        self, agent_id: str, *, phone: str | None, email: str | None, since: datetime
+    def upcoming_of_caller(
+        self,
+        agent_id: str,
+        *,
+        conversation_id: str | None,
+        caller_phone_tail: str | None,
+        since: datetime,
     ) -> list[Appointment]:
-        """A caller's upcoming bookings, found by the phone or email they booked with."""
+        """Upcoming bookings a caller may be able to prove are theirs: made in their
+        conversation, or booked with a number ending like the one their call comes from (the
+        caller checks the whole number). Never found by what a caller says."""
+        proofs = []
+        if conversation_id:
+            proofs.append(Appointment.conversation_id == conversation_id)
+        if caller_phone_tail:
+            proofs.append(Appointment.customer_phone.endswith(caller_phone_tail, autoescape=True))
+        if not proofs:
+            return []
         query = select(Appointment).where(
             Appointment.agent_id == agent_id,
             Appointment.status == "booked",
             Appointment.starts_at >= since,
+            or_(*proofs),
         )
-        if phone:
-            query = query.where(Appointment.customer_phone == phone)
-        elif email:
-            query = query.where(Appointment.customer_email == email)
-        else:
-            return []
         return list(self.session.scalars(query.order_by(Appointment.starts_at)))
 
     def leads(self, agent_id: str) -> list[Lead]:

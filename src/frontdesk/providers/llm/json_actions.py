@@ -10,7 +10,9 @@ Reliability measures for a 1.5B model:
   about as fast as with free text;
 - after two tool results in one turn only an answer is allowed, so it cannot loop on tools;
 - contact details in tool arguments must have been said by the caller: a phone number or an
-  email the model made up is blanked, and with none left the call becomes a question.
+  email the model made up is blanked, and with none left the call becomes a question (the
+  tools themselves refuse such details from any model; blanking here spares the small model
+  a failed tool step). Knowledge notes travel as user messages but are never the caller's.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from livekit.agents import llm
 from livekit.agents.llm import ChatChunk, ChoiceDelta, FunctionToolCall
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions
 from openai import AsyncOpenAI
+
+from frontdesk.runtime.caller_words import CallerWords, caller_texts
+from frontdesk.runtime.knowledge_note import is_reference
 
 log = logging.getLogger(__name__)
 ANSWER_PREFIX = re.compile(r'^\s*\{\s*"action"\s*:\s*"answer"\s*,\s*"reply"\s*:\s*"')
@@ -97,8 +102,7 @@ def to_messages(chat_ctx: llm.ChatContext, guide: str) -> list[Any]:
                 # The one system prompt: instructions, then the tool guide (both stable).
                 text = f"{text}\n\n{guide}" if guide else text
             elif role == "system":
-                # Later notes (retrieved knowledge) go in as user-side context: chat templates
-                # of small models expect a single system message, at the start.
+                # Chat templates of small models expect a single system message, at the start.
                 role, text = "user", f"[note] {text}"
             elif role == "assistant":
                 # Written back exactly as the model produced it, so llama.cpp's cache of the
@@ -163,16 +167,14 @@ def wants_action(text: str) -> bool:
 
 
 def _last_caller_text(chat_ctx: llm.ChatContext) -> str:
-    for item in reversed(chat_ctx.items):
-        if item.type == "message" and item.role == "user":
-            return item.text_content or ""
-    return ""
+    said = caller_texts(chat_ctx)
+    return said[-1] if said else ""
 
 
 def _tool_steps_since_caller(chat_ctx: llm.ChatContext) -> int:
     steps = 0
     for item in reversed(chat_ctx.items):
-        if item.type == "message" and item.role == "user":
+        if item.type == "message" and item.role == "user" and not is_reference(item):
             break
         if item.type == "function_call_output":
             steps += 1
@@ -183,19 +185,11 @@ def _compact(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _caller_text(chat_ctx: llm.ChatContext) -> str:
-    return " ".join(
-        item.text_content or ""
-        for item in chat_ctx.items
-        if item.type == "message" and item.role == "user"
-    )
-
-
 def scrub_contacts(arguments: dict[str, Any], chat_ctx: llm.ChatContext) -> bool:
     """Blank out a phone or email the caller never said (the schema makes the model fill every
     field, and it invents what it lacks). False when no real contact detail is left."""
-    said = _caller_text(chat_ctx)
-    said_digits = re.sub(r"\D", "", said)
+    heard = CallerWords()
+    heard.hear(chat_ctx)
     had_contact = False
     for key in ("phone", "email"):
         if key not in arguments:
@@ -204,11 +198,7 @@ def scrub_contacts(arguments: dict[str, Any], chat_ctx: llm.ChatContext) -> bool
         if not value:
             continue
         had_contact = True
-        if key == "phone":
-            digits = re.sub(r"\D", "", value)
-            genuine = len(digits) >= 7 and digits[-7:] in said_digits
-        else:
-            genuine = value.lower() in said.lower()
+        genuine = heard.said_phone(value) if key == "phone" else heard.said_email(value)
         if not genuine:
             arguments[key] = ""
     if not had_contact:

@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from "react";
 import { updateAgent } from "../../client/sdk.gen";
-import type { AgentSettings, AgentUpdate, AppointmentType, BusinessFacts, HandoffContact, OpeningInterval, Service } from "../../client/types.gen";
+import type { AgentSettings, AgentUpdate, AppointmentType, BusinessFacts, CallerChanges, HandoffContact, OpeningInterval, Service } from "../../client/types.gen";
 import { call } from "../api";
 import { useAction } from "../load";
 import { Field, FormStatus } from "../ui";
@@ -21,6 +21,14 @@ const DAYS = [
   ["sun", "Sunday"],
 ] as const;
 type Day = (typeof DAYS)[number][0];
+
+/** Where callers may cancel or move their own bookings; the server's defaults when unset. */
+const CALLER_CHANGES: [keyof CallerChanges, string][] = [
+  ["owner", "Your test console and the API"],
+  ["widget_text", "Website widget chat"],
+  ["widget_voice", "Website widget calls"],
+];
+const CALLER_CHANGES_DEFAULT: Required<CallerChanges> = { owner: true, widget_text: false, widget_voice: false };
 
 /** "09:00–12:00, 13:00–17:00" ↔ intervals; blank is closed. */
 function hoursText(intervals: OpeningInterval[] | undefined): string {
@@ -235,6 +243,28 @@ export function SettingsEditor() {
           blank={{ key: "", name: "", duration_minutes: 30 }}
           onChange={(rows) => setDraft({ ...draft, scheduling: { ...draft.scheduling, appointment_types: rows } })}
         />
+        <fieldset className="checks" aria-describedby="c-changes-hint">
+          <legend>Callers may cancel or move their own bookings on</legend>
+          {CALLER_CHANGES.map(([channel, label]) => {
+            const changes = { ...CALLER_CHANGES_DEFAULT, ...draft.scheduling.caller_changes };
+            return (
+              <label key={channel}>
+                <input
+                  type="checkbox"
+                  checked={changes[channel]}
+                  onChange={(e) =>
+                    setDraft({ ...draft, scheduling: { ...draft.scheduling, caller_changes: { ...changes, [channel]: e.target.checked } } })
+                  }
+                />
+                {label}
+              </label>
+            );
+          })}
+          <p className="hint" id="c-changes-hint">
+            Only a booking made earlier in the same conversation can be changed; otherwise the agent takes a message for you. Anyone can open the widget, so it
+            is off there unless you turn it on.
+          </p>
+        </fieldset>
       </section>
       <div className="sticky-actions">
         <FormStatus error={action.error} done={action.done} />
