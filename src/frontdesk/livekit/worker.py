@@ -2,8 +2,10 @@
 
 The worker registers with LiveKit under `FRONTDESK_LIVEKIT_AGENT_NAME` (explicit dispatch:
 it only joins rooms whose token names it, see `tokens.mint_call_token`). Each dispatched job
-carries the agent and the conversation in its metadata; the job loads the agent's spec,
-builds the same receptionist every channel runs, and starts one `AgentSession` in the room.
+carries the agent, the conversation and the workspace in its metadata; the job answers only
+when the database agrees that this is a LiveKit call in progress in the job's room, minted
+for this worker's project (see `_load`). It then loads the agent's spec, builds the same
+receptionist every channel runs, and starts one `AgentSession` in the room.
 A `CallRecorder` stores each finished turn, and the conversation ends with the session.
 
 Jobs run as threads of this one process (not livekit's default of a process per job), so
@@ -46,7 +48,7 @@ from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.conversations.service import ConversationHub, spec_for
 from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, FrontdeskError
-from frontdesk.livekit.tokens import dispatch_metadata, require_livekit
+from frontdesk.livekit.tokens import Dispatch, dispatch_metadata, require_livekit, room_for
 from frontdesk.models import Agent, Conversation
 from frontdesk.observability.context import bind_conversation
 from frontdesk.resources import Resources
@@ -64,7 +66,8 @@ END_REASON = "call ended"
 
 
 class CallRefused(Exception):
-    """A dispatched job this worker will not answer (bad metadata, unknown or ended call)."""
+    """A dispatched job this worker will not answer: bad metadata, or metadata that does not
+    name a LiveKit call in progress in the job's room on this worker's project."""
 
 
 def uses_local_speech(settings: Settings) -> bool:
@@ -258,35 +261,53 @@ class DispatchedCall:
 
 
 def _load(
-    resources: Resources, agent_id: str, conversation_id: str
+    resources: Resources, dispatch: Dispatch, room: str
 ) -> tuple[AgentSpec, str, dict[str, Any]]:
+    """The call a job may answer. Whoever holds a project's API secret can mint a token whose
+    dispatch names any conversation (a workspace with its own LiveKit project holds its
+    secret), so nothing in the metadata is believed until the database agrees: a LiveKit call
+    of that agent and workspace, still going, whose room is this job's room, and whose token
+    was minted for the project this worker serves."""
+    agent_id, conversation_id, workspace_id = dispatch
     with transaction(resources.sessionmaker) as db:
         row = db.get(Conversation, conversation_id)
-        if row is None or row.agent_id != agent_id:
-            raise CallRefused(f"no conversation {conversation_id} of agent {agent_id}")
+        if row is None or (row.agent_id, row.workspace_id) != (agent_id, workspace_id):
+            raise CallRefused(
+                f"no conversation {conversation_id} of agent {agent_id} in workspace {workspace_id}"
+            )
+        if row.channel != "livekit":
+            raise CallRefused(f"conversation {conversation_id} is not a LiveKit call")
         if row.status != "active":
             raise CallRefused(f"conversation {conversation_id} has already ended")
+        if room != room_for(conversation_id):
+            raise CallRefused(f"room {room!r} is not the room of conversation {conversation_id}")
         agent = db.get(Agent, agent_id)
-        if agent is None:
+        if agent is None or agent.workspace_id != workspace_id:
             raise CallRefused(f"agent {agent_id} no longer exists")
+        if row.livekit_project != resources.settings.livekit_api_key:
+            raise CallRefused(
+                f"conversation {conversation_id} is a call of another LiveKit project"
+            )
         stored = WorkspaceRepository(db).settings_of(row.workspace_id)
         return spec_for(agent), row.workspace_id, stored
 
 
 async def prepare_call(
-    resources: Resources, metadata: str, *, hub: ConversationHub | None = None
+    resources: Resources, metadata: str, *, room: str, hub: ConversationHub | None = None
 ) -> DispatchedCall:
-    """Everything a dispatched job needs before it joins its room.
+    """Everything a dispatched job in `room` needs before it joins it.
 
-    Raises `CallRefused` for metadata that does not name an active conversation of its
-    agent, and when no model can answer (the conversation is then ended with the reason).
+    Raises `CallRefused` for metadata that does not name an active LiveKit call of its agent
+    and workspace in this room and on this worker's project (see `_load`; nothing is changed
+    then), and when no model can answer (the conversation is then ended with the reason).
     """
     try:
-        agent_id, conversation_id = dispatch_metadata(metadata)
+        dispatch = dispatch_metadata(metadata)
     except ValueError as exc:
         raise CallRefused(str(exc)) from exc
+    conversation_id = dispatch.conversation_id
     spec, workspace_id, workspace_settings = await asyncio.to_thread(
-        _load, resources, agent_id, conversation_id
+        _load, resources, dispatch, room
     )
     hub = hub or ConversationHub(resources)
     principal = Principal(workspace_id=workspace_id, user_id=None, via="livekit")
@@ -295,7 +316,7 @@ async def prepare_call(
     except FrontdeskError as exc:
         await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
         raise CallRefused(str(exc.detail)) from exc
-    services = DatabaseReceptionServices(resources, agent_id, conversation_id)
+    services = DatabaseReceptionServices(resources, dispatch.agent_id, conversation_id)
     return DispatchedCall(
         hub=hub,
         principal=principal,
@@ -309,7 +330,7 @@ async def prepare_call(
 async def answer(ctx: JobContext, resources: Resources) -> None:
     """The session entrypoint of one dispatched job."""
     try:
-        call = await prepare_call(resources, ctx.job.metadata)
+        call = await prepare_call(resources, ctx.job.metadata, room=ctx.job.room.name)
     except CallRefused as exc:
         log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, exc)
         ctx.shutdown(reason=f"call refused: {exc}")

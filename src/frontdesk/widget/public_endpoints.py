@@ -99,8 +99,9 @@ async def start_widget_session(
     with how to connect the call (`call`). The token continues this one conversation.
 
     404 unknown key; 403 origin not allowed, agent paused or not deployed, widget off or
-    mode not enabled; 429 too many sessions from this IP or for this agent, or today's
-    minutes used up (Retry-After says when to try again)."""
+    mode not enabled; 429 too many sessions from this IP or for this agent, today's minutes
+    used up, for everyone or for this IP's share of them, or (voice) a call from this IP
+    still going on (Retry-After says when to try again)."""
     caller = _caller(request)
     gate = _gate(request, db)
     admitted = await run_in_threadpool(gate.admit_session, public_key, caller, body.mode)
@@ -111,17 +112,26 @@ async def start_widget_session(
     )
     await run_in_threadpool(release, db)  # the agent's greeting is written on its own
     call = None
+    # Each conversation names the caller's network: its share of the day's minutes.
+    network = admitted.caller_key
     if body.mode == "text":
-        started = await hub.start(admitted.principal, admitted.agent_id, source="widget")
+        started = await hub.start(
+            admitted.principal, admitted.agent_id, source="widget", caller_key=network
+        )
         conversation_id, greeting = started["id"], started["greeting"]
     elif settings.livekit_enabled:
         call = await open_livekit_call(
-            hub, settings, admitted.principal, admitted.agent_id, source="widget"
+            hub,
+            settings,
+            admitted.principal,
+            admitted.agent_id,
+            source="widget",
+            caller_key=network,
         )
         conversation_id, greeting = call.conversation_id or "", admitted.greeting
     else:
         conversation_id = await hub.open_call(
-            admitted.principal, admitted.agent_id, "voice", source="widget"
+            admitted.principal, admitted.agent_id, "voice", source="widget", caller_key=network
         )
         greeting = admitted.greeting
     token, claims = _token(request, admitted, conversation_id, body.mode)
