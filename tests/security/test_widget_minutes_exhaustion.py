@@ -5,8 +5,9 @@ minutes cap. A typed chat used to count from its start to its last turn, so one 
 who opened chats and typed one line in each a few minutes later (about 20 requests at the
 default 60 minutes) switched the widget off until midnight for every other visitor.
 
-The attacker here works over real HTTP from one address (127.0.0.1), opening chats and
-saying something in some of them a few minutes after opening them, until refused. The
+The attacker here works over real HTTP from one address (127.0.0.1), through two API
+processes in turn, opening chats and saying something in some of them a few minutes after
+opening them, until refused. The
 chats' clocks are rewritten in the database to the times a patient attacker would produce
 (the server only ever compares them). A visitor from another address (127.0.0.2) must then
 still be answered. A legitimate long conversation counts its active time only.
@@ -71,12 +72,19 @@ def test_one_address_cannot_use_up_the_day_for_everyone(
     chat_resources: Resources, fake_llm: ScriptedLLM
 ) -> None:
     now = datetime.now(UTC)
-    with serving(chat_resources) as base, live_widget(chat_resources, base) as widget:
+    # Two API processes behind one load balancer (two apps, each with its own memory, over
+    # one database): the attacker's requests alternate between them.
+    with (
+        serving(chat_resources) as base,
+        serving(chat_resources) as other_base,
+        live_widget(chat_resources, base) as widget,
+    ):
         refused = None
         chats: list[dict] = []
-        with widget.caller("127.0.0.1") as attacker:
+        other = LiveWidget(other_base, widget.owner, widget.agent, widget.key)
+        with widget.caller("127.0.0.1") as attacker, other.caller("127.0.0.1") as attacker_too:
             for n in range(60):
-                opened = open_session(attacker, widget.key)
+                opened = open_session(attacker if n % 2 else attacker_too, widget.key)
                 if opened.status_code != 201:
                     refused = opened
                     break
@@ -84,7 +92,7 @@ def test_one_address_cannot_use_up_the_day_for_everyone(
                 chats.append(chat)
                 if n % 3 == 2:
                     continue  # opened and never said anything: must cost nothing
-                answered = say(attacker, chat, "Hi, are you open on Sunday?")
+                answered = say(attacker_too if n % 2 else attacker, chat, "Are you open Sunday?")
                 if answered.status_code != 200:
                     refused = answered
                     break

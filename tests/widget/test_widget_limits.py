@@ -13,6 +13,7 @@ from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.errors import TooManyRequests
 from frontdesk.models import Conversation, ConversationTurn
+from frontdesk.widget.minutes import caller_key
 from frontdesk.widget.rate_limits import WidgetLimits
 from frontdesk.widget.service import day_start
 from tests.fake_llm import Say, ScriptedLLM
@@ -132,6 +133,27 @@ def test_a_typed_chat_counts_its_active_time(widget: Widget, fake_llm: ScriptedL
             turn.created_at = midnight + timedelta(minutes=n * 2.5)
     used = widget.owner.get(f"/api/agents/{widget.agent['id']}/widget").json()
     assert used["minutes_used_today"] == 2.0
+
+
+def test_one_call_at_a_time_per_network(widget: Widget) -> None:
+    """Calls add up (each runs the speech models): a network with a call going on cannot
+    open another, which would use its share of the day's minutes twice over."""
+    ip, now = "203.0.113.40", datetime.now(UTC)
+    with transaction(widget.resources.sessionmaker) as db:
+        db.add(
+            Conversation(
+                workspace_id=widget.workspace_id,
+                agent_id=widget.agent["id"],
+                channel="voice",
+                source="widget",
+                caller_key=caller_key(widget.resources.settings.signing_key, ip),
+                created_at=now - timedelta(seconds=30),
+                connected_at=now - timedelta(seconds=20),
+            )
+        )
+    refused = widget.session("voice", browser(widget.app, ip=ip))
+    assert "already going on" in _too_many(refused)
+    assert widget.session("voice", browser(widget.app, ip="203.0.113.41")).status_code == 201
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="FRONTDESK_TEST_REDIS_URL is not set")
