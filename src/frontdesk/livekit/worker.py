@@ -25,7 +25,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from livekit import rtc
@@ -42,6 +42,7 @@ from livekit.agents import (
 )
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
 from livekit.agents.voice import SpeechHandle
+from sqlalchemy.orm import Session
 
 from frontdesk.config import Settings
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
@@ -57,6 +58,8 @@ from frontdesk.runtime.connect_options import SESSION_CONNECT
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.voice_session import new_session
+from frontdesk.widget.minutes import seconds_left_today
+from frontdesk.widget.service import minutes_used_up, settings_of
 from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
@@ -165,8 +168,16 @@ class DispatchedCall:
         spec: AgentSpec,
         services: DatabaseReceptionServices,
         models: CallModels,
+        time_limit_s: float | None = None,
+        time_up_reason: str = END_REASON,
     ) -> None:
         self.hub = hub
+        # A widget call may last only what is left of the day's minutes (for everyone, and
+        # for the caller's network): then the worker hangs up with `time_up_reason`.
+        self.time_limit_s = time_limit_s
+        self.time_up_reason = time_up_reason
+        self._end_reason = END_REASON
+        self._timer: asyncio.TimerHandle | None = None
         self.principal = principal
         self.conversation_id = conversation_id
         self.spec = spec
@@ -215,6 +226,10 @@ class DispatchedCall:
             room_options=room_io.RoomOptions(delete_room_on_close=True),
         )
         self._started = True
+        if self.time_limit_s is not None:
+            self._timer = asyncio.get_running_loop().call_later(
+                max(0.0, self.time_limit_s), self._time_up
+            )
         greeting = self.spec.greeting
         if not greeting:
             return None
@@ -236,8 +251,12 @@ class DispatchedCall:
         if self.services.ended is not None and event.new_state == "listening":
             self.session.shutdown()
 
+    def _time_up(self) -> None:
+        self._end_reason = self.time_up_reason
+        self.session.shutdown()
+
     def _on_close(self, event: Any) -> None:
-        self._finish_soon(END_REASON)
+        self._finish_soon(self._end_reason)
 
     def _finish_soon(self, reason: str) -> asyncio.Future[None]:
         if self._finishing is None:
@@ -245,6 +264,8 @@ class DispatchedCall:
         return self._finishing
 
     async def _finish(self, reason: str) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         await self.recorder.drain()
         # Already ended (the agent hung up, or a LiveKit webhook came first): the first
         # ending stands.
@@ -260,9 +281,25 @@ class DispatchedCall:
         await self.finish()
 
 
-def _load(
-    resources: Resources, dispatch: Dispatch, room: str
-) -> tuple[AgentSpec, str, dict[str, Any]]:
+@dataclass(frozen=True)
+class _Answerable:
+    spec: AgentSpec
+    workspace_id: str
+    workspace_settings: dict[str, Any]
+    # Widget calls: seconds left of today's minutes, and what the caller is told then.
+    time_limit_s: float | None = None
+    time_up_reason: str = END_REASON
+
+
+def _widget_time_limit(db: Session, resources: Resources, agent: Agent, row: Conversation) -> float:
+    """What is left of the agent's daily minutes for this widget call: the local voice
+    socket enforces the same (widget/public_endpoints.py)."""
+    cap = settings_of(agent).daily_minutes_cap
+    left, mine = seconds_left_today(db, resources.settings, agent.id, cap, row.caller_key)
+    return max(0.0, min(left, mine))
+
+
+def _load(resources: Resources, dispatch: Dispatch, room: str) -> _Answerable:
     """The call a job may answer. Whoever holds a project's API secret can mint a token whose
     dispatch names any conversation (a workspace with its own LiveKit project holds its
     secret), so nothing in the metadata is believed until the database agrees: a LiveKit call
@@ -289,7 +326,14 @@ def _load(
                 f"conversation {conversation_id} is a call of another LiveKit project"
             )
         stored = WorkspaceRepository(db).settings_of(row.workspace_id)
-        return spec_for(agent), row.workspace_id, stored
+        answerable = _Answerable(spec_for(agent), row.workspace_id, stored)
+        if row.source != "widget":
+            return answerable
+        return replace(
+            answerable,
+            time_limit_s=_widget_time_limit(db, resources, agent, row),
+            time_up_reason=minutes_used_up(agent.name),
+        )
 
 
 async def prepare_call(
@@ -306,13 +350,11 @@ async def prepare_call(
     except ValueError as exc:
         raise CallRefused(str(exc)) from exc
     conversation_id = dispatch.conversation_id
-    spec, workspace_id, workspace_settings = await asyncio.to_thread(
-        _load, resources, dispatch, room
-    )
+    answerable = await asyncio.to_thread(_load, resources, dispatch, room)
     hub = hub or ConversationHub(resources)
-    principal = Principal(workspace_id=workspace_id, user_id=None, via="livekit")
+    principal = Principal(workspace_id=answerable.workspace_id, user_id=None, via="livekit")
     try:
-        models = await call_models(resources, workspace_settings)
+        models = await call_models(resources, answerable.workspace_settings)
     except FrontdeskError as exc:
         await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
         raise CallRefused(str(exc.detail)) from exc
@@ -321,9 +363,11 @@ async def prepare_call(
         hub=hub,
         principal=principal,
         conversation_id=conversation_id,
-        spec=spec,
+        spec=answerable.spec,
         services=services,
         models=models,
+        time_limit_s=answerable.time_limit_s,
+        time_up_reason=answerable.time_up_reason,
     )
 
 

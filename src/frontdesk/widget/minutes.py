@@ -115,3 +115,16 @@ def seconds_used_today(
 
 def minutes_used_today(db: Session, agent_id: str, now: datetime | None = None) -> float:
     return seconds_used_today(db, agent_id, now or datetime.now(UTC)) / 60
+
+
+def seconds_left_today(
+    db: Session, settings: Settings, agent_id: str, cap_minutes: int, network: str | None
+) -> tuple[float, float]:
+    """Seconds left today under the agent's cap, and under `network`'s share of it (the
+    whole share when the network is not known)."""
+    now = datetime.now(UTC)
+    left = cap_minutes * 60 - seconds_used_today(db, agent_id, now)
+    share = ip_share_s(settings, cap_minutes)
+    if network is None:
+        return left, share
+    return left, share - seconds_used_today(db, agent_id, now, caller=network)

@@ -27,7 +27,13 @@ from frontdesk.runtime.call_recorder import SendEvent
 from frontdesk.widget.cors import CALLER_STATE, CorsRoute, preflight_headers
 from frontdesk.widget.origins import request_origin, server_origin
 from frontdesk.widget.schemas import SessionIn, SessionOut, WidgetConfig, WidgetMessageOut
-from frontdesk.widget.service import Admitted, Caller, WidgetGate, widget_principal
+from frontdesk.widget.service import (
+    Admitted,
+    Caller,
+    WidgetGate,
+    minutes_used_up,
+    widget_principal,
+)
 from frontdesk.widget.tokens import WidgetToken, mint_token
 
 router = APIRouter(prefix="/api/widget", tags=["widget"], route_class=CorsRoute)
@@ -267,5 +273,5 @@ async def widget_call_socket(websocket: WebSocket, token: str = "") -> None:
         ),
         end,
         time_limit_s=admitted.seconds_left,
-        time_up_reason=f"{admitted.agent_name} has used today's conversation minutes",
+        time_up_reason=minutes_used_up(admitted.agent_name),
     )

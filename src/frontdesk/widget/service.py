@@ -31,7 +31,7 @@ from frontdesk.widget.minutes import (
     day_start,
     ip_share_s,
     minutes_used_today,
-    seconds_used_today,
+    seconds_left_today,
 )
 from frontdesk.widget.origins import admit_origin, origin_of_url
 from frontdesk.widget.rate_limits import WidgetLimits
@@ -55,6 +55,11 @@ def settings_of(agent: Agent) -> WidgetSettings:
 
 def snippet(base_url: str, public_key: str) -> str:
     return f'<script src="{base_url}/widget.js" data-agent="{public_key}" async></script>'
+
+
+def minutes_used_up(agent_name: str) -> str:
+    """Why a widget conversation is refused or cut off: the agent's day is over."""
+    return f"{agent_name} has used today's conversation minutes"
 
 
 def widget_principal(agent: Agent) -> Principal:
@@ -299,13 +304,11 @@ class WidgetGate:
         network (its share of the cap); 429 until midnight UTC otherwise."""
         now = datetime.now(UTC)
         network = caller_key(self.settings.signing_key, caller.ip)
-        left = widget.daily_minutes_cap * 60 - seconds_used_today(self.db, agent.id, now)
+        left, mine = seconds_left_today(
+            self.db, self.settings, agent.id, widget.daily_minutes_cap, network
+        )
         if left <= 0:
-            raise self._minutes_over(
-                agent, now, f"{agent.name} has used today's conversation minutes"
-            )
-        share = ip_share_s(self.settings, widget.daily_minutes_cap)
-        mine = share - seconds_used_today(self.db, agent.id, now, caller=network)
+            raise self._minutes_over(agent, now, minutes_used_up(agent.name))
         if mine <= 0:
             raise self._minutes_over(
                 agent,
