@@ -104,7 +104,9 @@ class Settings(BaseSettings):
     )
     # The name `frontdesk agent-worker` registers under; tokens dispatch calls to it.
     livekit_agent_name: str = "frontdesk-receptionist"
-    livekit_token_ttl_s: int = Field(default=3600, gt=0)
+    # A caller's token only has to get them into the room: LiveKit renews the token of a
+    # participant who is in, so a call outlives it. Short, so a leaked token is soon useless.
+    livekit_token_ttl_s: int = Field(default=600, gt=0, le=900)
 
     # Speech of LiveKit calls (`frontdesk agent-worker`). "local" runs Whisper and Piper in the
     # worker, like the local voice channel; "openai" uses OpenAI's speech-to-text and
@@ -129,6 +131,11 @@ class Settings(BaseSettings):
     widget_sessions_per_agent: str = "120/minute"
     widget_messages_per_ip: str = "30/minute"
     widget_messages_per_agent: str = "600/minute"
+    # One network (client IP) may use at most this share of an agent's daily minutes cap:
+    # the larger of the percentage and the minutes, never more than the cap itself. So one
+    # visitor, or one script, cannot use up the day's minutes for everybody else.
+    widget_ip_share_percent: int = Field(default=10, ge=1, le=100)
+    widget_ip_share_min_minutes: float = Field(default=5.0, ge=0)
     # Per API key (same notation, shared the same way): every request made with the key, and
     # of those, the ones that make an agent answer (a new conversation or call, a message).
     # Dashboard sessions are not limited by these.

@@ -34,6 +34,7 @@ def _mint(settings: Settings, conversation_id: str = "conv123") -> str:
         settings,
         agent_id="agent42",
         conversation_id=conversation_id,
+        workspace_id="ws9",
         identity="caller-7",
         name="Ann Lee",
     )
@@ -43,7 +44,12 @@ def _mint(settings: Settings, conversation_id: str = "conv123") -> str:
 def test_token_carries_identity_grants_and_dispatch(tmp_path: Path) -> None:
     settings = _settings(tmp_path, livekit_agent_name="juniper-receptionist")
     call = mint_call_token(
-        settings, agent_id="agent42", conversation_id="conv123", identity="caller-7", name="Ann Lee"
+        settings,
+        agent_id="agent42",
+        conversation_id="conv123",
+        workspace_id="ws9",
+        identity="caller-7",
+        name="Ann Lee",
     )
     assert call.url == "wss://frontdesk-test.livekit.cloud"
     assert call.room == "call-conv123"
@@ -55,22 +61,24 @@ def test_token_carries_identity_grants_and_dispatch(tmp_path: Path) -> None:
     assert video is not None
     assert video.room_join is True and video.room == "call-conv123"
     assert video.can_publish and video.can_subscribe and video.can_publish_data
+    assert video.can_publish_sources == ["microphone"]  # no camera, no screen share
     # Nothing beyond joining this one room.
     assert not (video.room_create or video.room_admin or video.room_list or video.agent)
 
     assert claims.room_config is not None
     [dispatch] = claims.room_config.agents
     assert dispatch.agent_name == "juniper-receptionist"
-    assert dispatch_metadata(dispatch.metadata) == ("agent42", "conv123")
+    assert dispatch_metadata(dispatch.metadata) == ("agent42", "conv123", "ws9")
 
     unverified = jwt.decode(call.token, options={"verify_signature": False})
-    assert unverified["exp"] - unverified["nbf"] == 3600
+    assert unverified["exp"] - unverified["nbf"] == 600  # minutes: only to get into the room
 
 
 def test_every_call_gets_its_own_room(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
-    first = mint_call_token(settings, agent_id="a", conversation_id="c1", identity="x", name="X")
-    second = mint_call_token(settings, agent_id="a", conversation_id="c2", identity="x", name="X")
+    ids = {"agent_id": "a", "workspace_id": "w", "identity": "x", "name": "X"}
+    first = mint_call_token(settings, conversation_id="c1", **ids)
+    second = mint_call_token(settings, conversation_id="c2", **ids)
     assert first.room != second.room
 
 

@@ -19,6 +19,7 @@ from livekit.agents.testing import fake_job_context
 from livekit.api import TokenVerifier
 
 from frontdesk.db import transaction
+from frontdesk.livekit.tokens import room_for
 from frontdesk.livekit.worker import CallRefused, answer, build_server, prepare_call
 from frontdesk.models import Appointment, Conversation, ConversationTurn, Lead
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
@@ -48,6 +49,14 @@ def _dispatched(client: TestClient, agent: dict) -> tuple[str, str]:
     claims = TokenVerifier(KEY, SECRET).verify(body["token"])
     assert claims.room_config is not None
     return body["conversation_id"], claims.room_config.agents[0].metadata
+
+
+def _room(metadata: str) -> str:
+    """The room LiveKit runs the job in: the call's own (the caller's token names it)."""
+    try:
+        return room_for(json.loads(metadata)["conversation_id"])
+    except (ValueError, KeyError, TypeError):
+        return "call-unknown"
 
 
 def _turns(resources: Resources, conversation_id: str) -> list[tuple[str, str]]:
@@ -81,7 +90,7 @@ def test_dispatched_call_books_and_stores_every_turn(
     )  # fmt: skip
 
     async def scenario() -> str:
-        call = await prepare_call(chat_resources, metadata)
+        call = await prepare_call(chat_resources, metadata, room=_room(metadata))
         assert call.conversation_id == conversation_id
         # The local speech models, set up as on the local voice channel (one recipe):
         # Whisper primed with the business's words, with a head start and a failure guard.
@@ -135,7 +144,7 @@ def test_agent_hangs_up_after_its_goodbye(
     )
 
     async def scenario() -> None:
-        call = await prepare_call(chat_resources, metadata)
+        call = await prepare_call(chat_resources, metadata, room=_room(metadata))
         closed = asyncio.Event()
         call.session.on("close", lambda _event: closed.set())
         greeting = await call.start()
@@ -172,7 +181,7 @@ def test_bad_dispatch_metadata_is_refused(
     metadata: str,
 ) -> None:
     with pytest.raises(CallRefused):
-        asyncio.run(prepare_call(chat_resources, metadata))
+        asyncio.run(prepare_call(chat_resources, metadata, room=_room(metadata)))
 
 
 def test_metadata_must_name_an_active_conversation_of_its_agent(
@@ -182,13 +191,13 @@ def test_metadata_must_name_an_active_conversation_of_its_agent(
     client, agent = calls
     conversation_id, metadata = _dispatched(client, agent)
     other = client.post("/api/agents", data={"name": "Other", "text": "Other business."}).json()
-    mismatched = json.dumps({"agent_id": other["id"], "conversation_id": conversation_id})
+    mismatched = json.dumps({**json.loads(metadata), "agent_id": other["id"]})
     with pytest.raises(CallRefused, match="no conversation"):
-        asyncio.run(prepare_call(chat_resources, mismatched))
+        asyncio.run(prepare_call(chat_resources, mismatched, room=_room(mismatched)))
 
     assert client.post(f"/api/conversations/{conversation_id}/end").status_code == 204
     with pytest.raises(CallRefused, match="already ended"):
-        asyncio.run(prepare_call(chat_resources, metadata))
+        asyncio.run(prepare_call(chat_resources, metadata, room=_room(metadata)))
     assert _turns(chat_resources, conversation_id) == []
 
 
@@ -222,7 +231,7 @@ def test_no_model_ends_the_conversation_with_the_reason(
 
     chat_resources.llm_factory = no_model
     with pytest.raises(CallRefused, match="No language model"):
-        asyncio.run(prepare_call(chat_resources, metadata))
+        asyncio.run(prepare_call(chat_resources, metadata, room=_room(metadata)))
     row = _conversation(chat_resources, conversation_id)
     assert row.status == "ended" and "No language model" in (row.end_reason or "")
 
@@ -249,7 +258,7 @@ def test_openai_speech_is_chosen_by_settings(
     )
 
     async def models() -> tuple[str, str, bool]:
-        call = await prepare_call(chat_resources, metadata)
+        call = await prepare_call(chat_resources, metadata, room=_room(metadata))
         assert call.session.stt is not None and call.session.tts is not None
         return call.session.stt.provider, call.session.tts.provider, call.models.realtime
 
@@ -269,7 +278,7 @@ def test_realtime_model_replaces_the_pipeline(
     )
 
     async def models() -> tuple[bool, bool, bool]:
-        call = await prepare_call(chat_resources, metadata)
+        call = await prepare_call(chat_resources, metadata, room=_room(metadata))
         session = call.session
         return call.models.realtime, session.stt is None, session.tts is None
 
@@ -286,7 +295,7 @@ def test_openai_speech_without_a_key_is_refused(
         update={"voice_tts": "openai", "openai_api_key": "", "llm_api_key": ""}
     )
     with pytest.raises(CallRefused, match="FRONTDESK_OPENAI_API_KEY"):
-        asyncio.run(prepare_call(chat_resources, metadata))
+        asyncio.run(prepare_call(chat_resources, metadata, room=_room(metadata)))
     assert _conversation(chat_resources, conversation_id).status == "ended"
 
 

@@ -59,7 +59,7 @@ def test_a_livekit_call_uses_and_records_mcp_tools(  # type: ignore[no-untyped-d
     )
 
     async def scenario() -> str:
-        call = await prepare_call(chat_resources, metadata)
+        call = await prepare_call(chat_resources, metadata, room=body["room"])
         greeting = await call.start()
         assert greeting is not None
         await greeting

@@ -13,6 +13,7 @@ from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.errors import TooManyRequests
 from frontdesk.models import Conversation, ConversationTurn
+from frontdesk.widget.minutes import caller_key
 from frontdesk.widget.rate_limits import WidgetLimits
 from frontdesk.widget.service import day_start
 from tests.fake_llm import Say, ScriptedLLM
@@ -116,21 +117,43 @@ def test_daily_minutes_cap(widget: Widget, fake_llm: ScriptedLLM) -> None:
     assert widget.session("voice").status_code == 201
 
 
-def test_a_typed_chat_counts_until_its_last_turn(widget: Widget, fake_llm: ScriptedLLM) -> None:
+def test_a_typed_chat_counts_its_active_time(widget: Widget, fake_llm: ScriptedLLM) -> None:
     fake_llm.script(Say("Sure."))
     chat = widget.session("text").json()
     assert widget.say(chat["conversation_id"], chat["token"], "Hi").status_code == 200
     midnight = day_start(datetime.now(UTC))
     with transaction(widget.resources.sessionmaker) as db:
         # Opened at midnight, last said something five minutes later, never ended: a tab
-        # left open. It counts five minutes, not all the hours since.
+        # left open. Each pause between turns counts one minute at most (the time spent
+        # reading and typing), never the hours since, nor the whole pause.
         row = db.get(Conversation, chat["conversation_id"])
         assert row is not None and row.status == "active"
         row.created_at = midnight
         for n, turn in enumerate(db.query(ConversationTurn).filter_by(conversation_id=row.id)):
             turn.created_at = midnight + timedelta(minutes=n * 2.5)
     used = widget.owner.get(f"/api/agents/{widget.agent['id']}/widget").json()
-    assert used["minutes_used_today"] == 5.0
+    assert used["minutes_used_today"] == 2.0
+
+
+def test_one_call_at_a_time_per_network(widget: Widget) -> None:
+    """Calls add up (each runs the speech models): a network with a call going on cannot
+    open another, which would use its share of the day's minutes twice over."""
+    ip, now = "203.0.113.40", datetime.now(UTC)
+    with transaction(widget.resources.sessionmaker) as db:
+        db.add(
+            Conversation(
+                workspace_id=widget.workspace_id,
+                agent_id=widget.agent["id"],
+                channel="voice",
+                source="widget",
+                caller_key=caller_key(widget.resources.settings.signing_key, ip),
+                created_at=now - timedelta(seconds=30),
+                connected_at=now - timedelta(seconds=20),
+            )
+        )
+    refused = widget.session("voice", browser(widget.app, ip=ip))
+    assert "already going on" in _too_many(refused)
+    assert widget.session("voice", browser(widget.app, ip="203.0.113.41")).status_code == 201
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="FRONTDESK_TEST_REDIS_URL is not set")

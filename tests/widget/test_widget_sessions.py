@@ -56,7 +56,9 @@ def test_a_typed_conversation_through_the_widget(widget: Widget, fake_llm: Scrip
     assert reply.status_code == 200, reply.text
     out = reply.json()
     assert out["reply"] == "We see cats and dogs." and out["conversation_id"] == cid
-    assert out["tool_calls"] == [] and out["ended"] is False and "reply_ms" in out["timings"]
+    # Only what the caller's screen needs: the agent's tool calls and timings are the owner's.
+    assert set(out) == {"conversation_id", "reply", "ended", "token", "expires_at"}
+    assert out["ended"] is False
     # A renewed token (expiring no sooner than the first), which works like the first.
     assert out["token"].startswith("wst1.")
     renewed = datetime.fromisoformat(out["expires_at"])

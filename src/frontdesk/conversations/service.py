@@ -172,11 +172,17 @@ class ConversationHub:
         return lock
 
     async def start(
-        self, principal: Principal, agent_id: str, channel: str = "text", *, source: str = "owner"
+        self,
+        principal: Principal,
+        agent_id: str,
+        channel: str = "text",
+        *,
+        source: str = "owner",
+        caller_key: str | None = None,
     ) -> dict[str, Any]:
         def create(db: Session) -> tuple[AgentSpec, str]:
             agent = AgentService(db, self.resources, principal).get(agent_id)
-            row = _new_conversation(agent, channel, source)
+            row = _new_conversation(agent, channel, source, caller_key=caller_key)
             db.add(row)
             db.flush()
             return self._spec(agent, row), row.id
@@ -438,15 +444,25 @@ class ConversationHub:
                 log.warning("closing conversation %s failed", conversation_id, exc_info=True)
 
     async def open_call(
-        self, principal: Principal, agent_id: str, channel: str, *, source: str = "owner"
+        self,
+        principal: Principal,
+        agent_id: str,
+        channel: str,
+        *,
+        source: str = "owner",
+        caller_key: str | None = None,
+        livekit_project: str | None = None,
     ) -> str:
         """The conversation of a call that is answered later or elsewhere (a LiveKit room,
         where `frontdesk agent-worker` runs the session; a widget's call socket): the agent
-        is checked, the row created."""
+        is checked, the row created. A LiveKit call names its project (`livekit_project`,
+        the API key its token is minted with): only a worker of that project answers it."""
 
         def create(db: Session) -> str:
             agent = AgentService(db, self.resources, principal).get(agent_id)
-            row = _new_conversation(agent, channel, source)
+            row = _new_conversation(
+                agent, channel, source, caller_key=caller_key, livekit_project=livekit_project
+            )
             db.add(row)
             db.flush()
             return row.id
@@ -454,9 +470,21 @@ class ConversationHub:
         return await self._db(create)
 
 
-def _new_conversation(agent: Agent, channel: str, source: str) -> Conversation:
+def _new_conversation(
+    agent: Agent,
+    channel: str,
+    source: str,
+    *,
+    caller_key: str | None = None,
+    livekit_project: str | None = None,
+) -> Conversation:
     return Conversation(
-        workspace_id=agent.workspace_id, agent_id=agent.id, channel=channel, source=source
+        workspace_id=agent.workspace_id,
+        agent_id=agent.id,
+        channel=channel,
+        source=source,
+        caller_key=caller_key,
+        livekit_project=livekit_project,
     )
 
 

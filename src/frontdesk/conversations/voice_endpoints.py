@@ -75,13 +75,22 @@ async def open_livekit_call(
     agent_id: str,
     *,
     source: str = "owner",
+    caller_key: str | None = None,
 ) -> CallStart:
     """Open the conversation of a LiveKit call and mint the caller's token for its room."""
-    conversation_id = await hub.open_call(principal, agent_id, "livekit", source=source)
+    conversation_id = await hub.open_call(
+        principal,
+        agent_id,
+        "livekit",
+        source=source,
+        caller_key=caller_key,
+        livekit_project=settings.livekit_api_key,
+    )
     call = mint_call_token(
         settings,
         agent_id=agent_id,
         conversation_id=conversation_id,
+        workspace_id=principal.workspace_id,
         identity=f"caller-{conversation_id}",
         name="Caller",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from livekit.api import AccessToken, RoomAgentDispatch, RoomConfiguration, VideoGrants
 
@@ -17,6 +18,19 @@ from frontdesk.config import Settings
 from frontdesk.errors import ConfigurationError
 
 ROOM_PREFIX = "call-"
+
+
+# What a caller may send into the room: their microphone, and typed words (a text stream,
+# which needs `can_publish_data`). No camera, no screen share.
+CALLER_SOURCES = ["microphone"]
+
+
+class Dispatch(NamedTuple):
+    """What a call's dispatch metadata names: the agent, its conversation and its workspace."""
+
+    agent_id: str
+    conversation_id: str
+    workspace_id: str
 
 
 @dataclass(frozen=True)
@@ -48,15 +62,22 @@ def require_livekit(settings: Settings) -> None:
 
 
 def mint_call_token(
-    settings: Settings, *, agent_id: str, conversation_id: str, identity: str, name: str
+    settings: Settings,
+    *,
+    agent_id: str,
+    conversation_id: str,
+    workspace_id: str,
+    identity: str,
+    name: str,
 ) -> LiveKitCall:
     """A token that lets one caller into a fresh room for `conversation_id` and dispatches
-    the receptionist worker there, with the agent and conversation in the job metadata."""
+    the receptionist worker there, with the agent, conversation and workspace in the job
+    metadata (the worker checks all three against the database before it answers)."""
     require_livekit(settings)
     room = room_for(conversation_id)
+    metadata = Dispatch(agent_id, conversation_id, workspace_id)._asdict()
     dispatch = RoomAgentDispatch(
-        agent_name=settings.livekit_agent_name,
-        metadata=json.dumps({"agent_id": agent_id, "conversation_id": conversation_id}),
+        agent_name=settings.livekit_agent_name, metadata=json.dumps(metadata)
     )
     token = (
         AccessToken(settings.livekit_api_key, settings.livekit_api_secret)
@@ -70,6 +91,7 @@ def mint_call_token(
                 can_publish=True,
                 can_subscribe=True,
                 can_publish_data=True,
+                can_publish_sources=CALLER_SOURCES,
             )
         )
         .with_room_config(RoomConfiguration(agents=[dispatch]))
@@ -78,8 +100,8 @@ def mint_call_token(
     return LiveKitCall(url=settings.livekit_url, token=token, room=room)
 
 
-def dispatch_metadata(raw: str) -> tuple[str, str]:
-    """`(agent_id, conversation_id)` from the metadata `mint_call_token` put in the dispatch."""
+def dispatch_metadata(raw: str) -> Dispatch:
+    """What the metadata `mint_call_token` put in the dispatch names; ValueError otherwise."""
     try:
         data = json.loads(raw)
     except (TypeError, ValueError) as exc:
@@ -87,9 +109,9 @@ def dispatch_metadata(raw: str) -> tuple[str, str]:
     if not isinstance(data, dict):
         raise ValueError(f"LiveKit dispatch metadata is not a JSON object: {raw!r}")
     ids = []
-    for key in ("agent_id", "conversation_id"):
+    for key in Dispatch._fields:
         value = data.get(key)
         if not isinstance(value, str) or not value:
             raise ValueError(f"LiveKit dispatch metadata has no {key}: {raw!r}")
         ids.append(value)
-    return ids[0], ids[1]
+    return Dispatch(*ids)

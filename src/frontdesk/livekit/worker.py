@@ -2,8 +2,10 @@
 
 The worker registers with LiveKit under `FRONTDESK_LIVEKIT_AGENT_NAME` (explicit dispatch:
 it only joins rooms whose token names it, see `tokens.mint_call_token`). Each dispatched job
-carries the agent and the conversation in its metadata; the job loads the agent's spec,
-builds the same receptionist every channel runs, and starts one `AgentSession` in the room.
+carries the agent, the conversation and the workspace in its metadata; the job answers only
+when the database agrees that this is a LiveKit call in progress in the job's room, minted
+for this worker's project (see `_load`). It then loads the agent's spec, builds the same
+receptionist every channel runs, and starts one `AgentSession` in the room.
 A `CallRecorder` stores each finished turn, and the conversation ends with the session.
 
 Jobs run as threads of this one process (not livekit's default of a process per job), so
@@ -23,7 +25,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from livekit import rtc
@@ -40,13 +42,14 @@ from livekit.agents import (
 )
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
 from livekit.agents.voice import SpeechHandle
+from sqlalchemy.orm import Session
 
 from frontdesk.config import Settings
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.conversations.service import ConversationHub, spec_for
 from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, FrontdeskError
-from frontdesk.livekit.tokens import dispatch_metadata, require_livekit
+from frontdesk.livekit.tokens import Dispatch, dispatch_metadata, require_livekit, room_for
 from frontdesk.models import Agent, Conversation
 from frontdesk.observability.context import bind_conversation
 from frontdesk.resources import Resources
@@ -55,6 +58,8 @@ from frontdesk.runtime.connect_options import SESSION_CONNECT
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY, build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.voice_session import new_session
+from frontdesk.widget.minutes import seconds_left_today
+from frontdesk.widget.service import minutes_used_up, settings_of
 from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
@@ -64,7 +69,8 @@ END_REASON = "call ended"
 
 
 class CallRefused(Exception):
-    """A dispatched job this worker will not answer (bad metadata, unknown or ended call)."""
+    """A dispatched job this worker will not answer: bad metadata, or metadata that does not
+    name a LiveKit call in progress in the job's room on this worker's project."""
 
 
 def uses_local_speech(settings: Settings) -> bool:
@@ -162,8 +168,16 @@ class DispatchedCall:
         spec: AgentSpec,
         services: DatabaseReceptionServices,
         models: CallModels,
+        time_limit_s: float | None = None,
+        time_up_reason: str = END_REASON,
     ) -> None:
         self.hub = hub
+        # A widget call may last only what is left of the day's minutes (for everyone, and
+        # for the caller's network): then the worker hangs up with `time_up_reason`.
+        self.time_limit_s = time_limit_s
+        self.time_up_reason = time_up_reason
+        self._end_reason = END_REASON
+        self._timer: asyncio.TimerHandle | None = None
         self.principal = principal
         self.conversation_id = conversation_id
         self.spec = spec
@@ -212,6 +226,10 @@ class DispatchedCall:
             room_options=room_io.RoomOptions(delete_room_on_close=True),
         )
         self._started = True
+        if self.time_limit_s is not None:
+            self._timer = asyncio.get_running_loop().call_later(
+                max(0.0, self.time_limit_s), self._time_up
+            )
         greeting = self.spec.greeting
         if not greeting:
             return None
@@ -233,8 +251,12 @@ class DispatchedCall:
         if self.services.ended is not None and event.new_state == "listening":
             self.session.shutdown()
 
+    def _time_up(self) -> None:
+        self._end_reason = self.time_up_reason
+        self.session.shutdown()
+
     def _on_close(self, event: Any) -> None:
-        self._finish_soon(END_REASON)
+        self._finish_soon(self._end_reason)
 
     def _finish_soon(self, reason: str) -> asyncio.Future[None]:
         if self._finishing is None:
@@ -242,6 +264,8 @@ class DispatchedCall:
         return self._finishing
 
     async def _finish(self, reason: str) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         await self.recorder.drain()
         # Already ended (the agent hung up, or a LiveKit webhook came first): the first
         # ending stands.
@@ -257,62 +281,103 @@ class DispatchedCall:
         await self.finish()
 
 
-def _load(
-    resources: Resources, agent_id: str, conversation_id: str
-) -> tuple[AgentSpec, str, dict[str, Any]]:
+@dataclass(frozen=True)
+class _Answerable:
+    spec: AgentSpec
+    workspace_id: str
+    workspace_settings: dict[str, Any]
+    # Widget calls: seconds left of today's minutes, and what the caller is told then.
+    time_limit_s: float | None = None
+    time_up_reason: str = END_REASON
+
+
+def _widget_time_limit(db: Session, resources: Resources, agent: Agent, row: Conversation) -> float:
+    """What is left of the agent's daily minutes for this widget call: the local voice
+    socket enforces the same (widget/public_endpoints.py)."""
+    cap = settings_of(agent).daily_minutes_cap
+    left, mine = seconds_left_today(db, resources.settings, agent.id, cap, row.caller_key)
+    return max(0.0, min(left, mine))
+
+
+def _load(resources: Resources, dispatch: Dispatch, room: str) -> _Answerable:
+    """The call a job may answer. Whoever holds a project's API secret can mint a token whose
+    dispatch names any conversation (a workspace with its own LiveKit project holds its
+    secret), so nothing in the metadata is believed until the database agrees: a LiveKit call
+    of that agent and workspace, still going, whose room is this job's room, and whose token
+    was minted for the project this worker serves."""
+    agent_id, conversation_id, workspace_id = dispatch
     with transaction(resources.sessionmaker) as db:
         row = db.get(Conversation, conversation_id)
-        if row is None or row.agent_id != agent_id:
-            raise CallRefused(f"no conversation {conversation_id} of agent {agent_id}")
+        if row is None or (row.agent_id, row.workspace_id) != (agent_id, workspace_id):
+            raise CallRefused(
+                f"no conversation {conversation_id} of agent {agent_id} in workspace {workspace_id}"
+            )
+        if row.channel != "livekit":
+            raise CallRefused(f"conversation {conversation_id} is not a LiveKit call")
         if row.status != "active":
             raise CallRefused(f"conversation {conversation_id} has already ended")
+        if room != room_for(conversation_id):
+            raise CallRefused(f"room {room!r} is not the room of conversation {conversation_id}")
         agent = db.get(Agent, agent_id)
-        if agent is None:
+        if agent is None or agent.workspace_id != workspace_id:
             raise CallRefused(f"agent {agent_id} no longer exists")
+        if row.livekit_project != resources.settings.livekit_api_key:
+            raise CallRefused(
+                f"conversation {conversation_id} is a call of another LiveKit project"
+            )
         stored = WorkspaceRepository(db).settings_of(row.workspace_id)
         spec = spec_for(
             agent, source=row.source, allowed_hosts=resources.settings.outbound_allowed_hosts
         )
-        return spec, row.workspace_id, stored
+        answerable = _Answerable(spec, row.workspace_id, stored)
+        if row.source != "widget":
+            return answerable
+        return replace(
+            answerable,
+            time_limit_s=_widget_time_limit(db, resources, agent, row),
+            time_up_reason=minutes_used_up(agent.name),
+        )
 
 
 async def prepare_call(
-    resources: Resources, metadata: str, *, hub: ConversationHub | None = None
+    resources: Resources, metadata: str, *, room: str, hub: ConversationHub | None = None
 ) -> DispatchedCall:
-    """Everything a dispatched job needs before it joins its room.
+    """Everything a dispatched job in `room` needs before it joins it.
 
-    Raises `CallRefused` for metadata that does not name an active conversation of its
-    agent, and when no model can answer (the conversation is then ended with the reason).
+    Raises `CallRefused` for metadata that does not name an active LiveKit call of its agent
+    and workspace in this room and on this worker's project (see `_load`; nothing is changed
+    then), and when no model can answer (the conversation is then ended with the reason).
     """
     try:
-        agent_id, conversation_id = dispatch_metadata(metadata)
+        dispatch = dispatch_metadata(metadata)
     except ValueError as exc:
         raise CallRefused(str(exc)) from exc
-    spec, workspace_id, workspace_settings = await asyncio.to_thread(
-        _load, resources, agent_id, conversation_id
-    )
+    conversation_id = dispatch.conversation_id
+    answerable = await asyncio.to_thread(_load, resources, dispatch, room)
     hub = hub or ConversationHub(resources)
-    principal = Principal(workspace_id=workspace_id, user_id=None, via="livekit")
+    principal = Principal(workspace_id=answerable.workspace_id, user_id=None, via="livekit")
     try:
-        models = await call_models(resources, workspace_settings)
+        models = await call_models(resources, answerable.workspace_settings)
     except FrontdeskError as exc:
         await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
         raise CallRefused(str(exc.detail)) from exc
-    services = DatabaseReceptionServices(resources, agent_id, conversation_id)
+    services = DatabaseReceptionServices(resources, dispatch.agent_id, conversation_id)
     return DispatchedCall(
         hub=hub,
         principal=principal,
         conversation_id=conversation_id,
-        spec=spec,
+        spec=answerable.spec,
         services=services,
         models=models,
+        time_limit_s=answerable.time_limit_s,
+        time_up_reason=answerable.time_up_reason,
     )
 
 
 async def answer(ctx: JobContext, resources: Resources) -> None:
     """The session entrypoint of one dispatched job."""
     try:
-        call = await prepare_call(resources, ctx.job.metadata)
+        call = await prepare_call(resources, ctx.job.metadata, room=ctx.job.room.name)
     except CallRefused as exc:
         log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, exc)
         ctx.shutdown(reason=f"call refused: {exc}")

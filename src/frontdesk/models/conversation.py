@@ -28,6 +28,12 @@ class Conversation(IdMixin, TimestampMixin, Base):
     # When the caller joined the call's LiveKit room; stays empty for a call that was set up
     # but never answered, and for text conversations.
     connected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Widget conversations: the caller's network, as a keyed hash of the client IP (never the
+    # IP itself), so no one network uses more than its share of the daily minutes cap.
+    caller_key: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    # LiveKit calls: the API key of the project the caller's token was minted for; the agent
+    # worker answers the call only when it serves that project.
+    livekit_project: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # What the owner reads after the conversation (conversations/analysis.py). The outcome
     # and caller details come from the tools the agent used; the summary and the unanswered
     # questions from a language model, so they stay empty (and `analysis_error` says why)

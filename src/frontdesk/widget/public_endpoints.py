@@ -10,6 +10,7 @@ ended, 429 rate limit or daily minutes (with Retry-After), 422 invalid body.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter, Request, Response, WebSocket
 from fastapi.concurrency import run_in_threadpool
@@ -22,10 +23,17 @@ from frontdesk.conversations.voice_endpoints import call_settings, local_call, o
 from frontdesk.db import DbSession, release, transaction
 from frontdesk.errors import Conflict, Forbidden, FrontdeskError, TooManyRequests, Unauthorized
 from frontdesk.openapi_errors import error_responses
+from frontdesk.runtime.call_recorder import SendEvent
 from frontdesk.widget.cors import CALLER_STATE, CorsRoute, preflight_headers
 from frontdesk.widget.origins import request_origin, server_origin
 from frontdesk.widget.schemas import SessionIn, SessionOut, WidgetConfig, WidgetMessageOut
-from frontdesk.widget.service import Admitted, Caller, WidgetGate, widget_principal
+from frontdesk.widget.service import (
+    Admitted,
+    Caller,
+    WidgetGate,
+    minutes_used_up,
+    widget_principal,
+)
 from frontdesk.widget.tokens import WidgetToken, mint_token
 
 router = APIRouter(prefix="/api/widget", tags=["widget"], route_class=CorsRoute)
@@ -97,8 +105,9 @@ async def start_widget_session(
     with how to connect the call (`call`). The token continues this one conversation.
 
     404 unknown key; 403 origin not allowed, agent paused or not deployed, widget off or
-    mode not enabled; 429 too many sessions from this IP or for this agent, or today's
-    minutes used up (Retry-After says when to try again)."""
+    mode not enabled; 429 too many sessions from this IP or for this agent, today's minutes
+    used up, for everyone or for this IP's share of them, or (voice) a call from this IP
+    still going on (Retry-After says when to try again)."""
     caller = _caller(request)
     gate = _gate(request, db)
     admitted = await run_in_threadpool(gate.admit_session, public_key, caller, body.mode)
@@ -109,17 +118,26 @@ async def start_widget_session(
     )
     await run_in_threadpool(release, db)  # the agent's greeting is written on its own
     call = None
+    # Each conversation names the caller's network: its share of the day's minutes.
+    network = admitted.caller_key
     if body.mode == "text":
-        started = await hub.start(admitted.principal, admitted.agent_id, source="widget")
+        started = await hub.start(
+            admitted.principal, admitted.agent_id, source="widget", caller_key=network
+        )
         conversation_id, greeting = started["id"], started["greeting"]
     elif settings.livekit_enabled:
         call = await open_livekit_call(
-            hub, settings, admitted.principal, admitted.agent_id, source="widget"
+            hub,
+            settings,
+            admitted.principal,
+            admitted.agent_id,
+            source="widget",
+            caller_key=network,
         )
         conversation_id, greeting = call.conversation_id or "", admitted.greeting
     else:
         conversation_id = await hub.open_call(
-            admitted.principal, admitted.agent_id, "voice", source="widget"
+            admitted.principal, admitted.agent_id, "voice", source="widget", caller_key=network
         )
         greeting = admitted.greeting
     token, claims = _token(request, admitted, conversation_id, body.mode)
@@ -152,13 +170,14 @@ def preflight_widget_conversation(
 )
 async def send_widget_message(
     conversation_id: str, body: MessageIn, request: Request, db: DbSession
-) -> dict[str, object]:
+) -> WidgetMessageOut:
     """Say something in a widget text conversation (`Authorization: Bearer <token>`).
 
-    The answer is the owner's message answer plus a renewed `token` and its `expires_at`:
-    use that token from now on. 401 token missing, malformed, forged, expired or for another
-    conversation; 403 origin not the session's, agent paused; 409 conversation ended or a
-    voice call; 429 rate limit or today's minutes."""
+    The answer is the agent's reply and whether it ended the conversation (never its tool
+    calls or timings: those are the owner's, in the dashboard), plus a renewed `token` and
+    its `expires_at`: use that token from now on. 401 token missing, malformed, forged,
+    expired or for another conversation; 403 origin not the session's, agent paused; 409
+    conversation ended or a voice call; 429 rate limit or today's minutes."""
     caller = _caller(request)
     gate = _gate(request, db)
     authorization = request.headers.get("authorization")
@@ -169,7 +188,13 @@ async def send_widget_message(
     if not reply["ended"]:
         token, claims = _token(request, admitted, conversation_id, "text")
         expires_at = claims.expires_at
-    return {**reply, "token": token, "expires_at": expires_at}
+    return WidgetMessageOut(
+        conversation_id=conversation_id,
+        reply=reply["reply"],
+        ended=reply["ended"],
+        token=token,
+        expires_at=expires_at,
+    )
 
 
 @router.post(
@@ -188,6 +213,23 @@ async def end_widget_conversation(
     _, agent = await run_in_threadpool(gate.conversation, conversation_id, caller, authorization)
     await _hub(request).end(widget_principal(agent), conversation_id, "ended by caller")
     return Response(status_code=204)
+
+
+# What a finished turn tells the owner's console but not a caller on the business's site:
+# the agent's tool calls carry other callers' details in their results (a lookup, a booking)
+# and its timings describe the deployment.
+_OWNER_ONLY = ("tool_calls", "timings")
+
+
+def _for_the_caller(send_event: SendEvent) -> SendEvent:
+    """`send_event` with the owner-only detail left out of each `turn` event."""
+
+    async def send(event: dict[str, Any]) -> None:
+        if event.get("type") == "turn":
+            event = {k: v for k, v in event.items() if k not in _OWNER_ONLY}
+        await send_event(event)
+
+    return send
 
 
 def _admit_call(websocket: WebSocket, token: str, caller: Caller) -> tuple[WidgetToken, Admitted]:
@@ -225,11 +267,11 @@ async def widget_call_socket(websocket: WebSocket, token: str = "") -> None:
             admitted.principal,
             admitted.agent_id,
             send_audio,
-            send_event,
+            _for_the_caller(send_event),
             source="widget",
             conversation_id=claims.conversation_id,
         ),
         end,
         time_limit_s=admitted.seconds_left,
-        time_up_reason=f"{admitted.agent_name} has used today's conversation minutes",
+        time_up_reason=minutes_used_up(admitted.agent_name),
     )

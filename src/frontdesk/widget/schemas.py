@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from frontdesk.agents.schemas import AgentStatus
-from frontdesk.conversations.schemas import MessageOut
 from frontdesk.conversations.voice_endpoints import CallStart
 from frontdesk.timestamps import UtcDatetime
 from frontdesk.widget.origins import normalize_origin
@@ -190,12 +189,17 @@ class SessionOut(BaseModel):
     )
 
 
-class WidgetMessageOut(MessageOut):
+class WidgetMessageOut(BaseModel):
     """The agent's reply, plus a renewed session token.
 
-    Each answer carries a fresh token valid for the full lifetime again: use it for the next
-    message (the previous one stays valid until its own expiry). Both are null once the
-    conversation has ended."""
+    Only what the caller's own screen shows: the agent's tool calls (their arguments and
+    results), timings and other working detail stay on the owner's side (the dashboard's
+    transcript). Each answer carries a fresh token valid for the full lifetime again: use it
+    for the next message (the previous one stays valid until its own expiry). Both are null
+    once the conversation has ended."""
 
+    conversation_id: str
+    reply: str = Field(description="What the agent answered")
+    ended: bool = Field(description="Whether the agent ended the conversation with this reply")
     token: str | None
     expires_at: UtcDatetime | None

@@ -26,9 +26,16 @@ from frontdesk.errors import (
 )
 from frontdesk.models import Agent, Conversation
 from frontdesk.resources import Resources
+from frontdesk.widget.minutes import (
+    caller_key,
+    day_start,
+    ip_share_s,
+    minutes_used_today,
+    seconds_left_today,
+)
 from frontdesk.widget.origins import admit_origin, origin_of_url
 from frontdesk.widget.rate_limits import WidgetLimits
-from frontdesk.widget.repository import ConversationSpan, WidgetRepository
+from frontdesk.widget.repository import WidgetRepository
 from frontdesk.widget.schemas import WidgetSettings, WidgetSettingsUpdate
 from frontdesk.widget.tokens import WidgetToken, bearer_token, read_token
 from frontdesk.workspace.service import Principal
@@ -50,31 +57,9 @@ def snippet(base_url: str, public_key: str) -> str:
     return f'<script src="{base_url}/widget.js" data-agent="{public_key}" async></script>'
 
 
-def day_start(now: datetime) -> datetime:
-    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def seconds_used(spans: list[ConversationSpan], now: datetime) -> float:
-    """How long the conversations lasted, up to `now` for calls still going.
-
-    A typed chat counts from its start to its last turn: nobody hangs up a chat, and a tab
-    left open all afternoon must not eat the day's minutes. A call counts until it ends,
-    and not at all when nobody answered it (its socket or room was never joined)."""
-    total = 0.0
-    for span in spans:
-        if span.channel == "text":
-            end = span.last_turn_at or span.started_at
-        elif span.connected_at is None:
-            continue
-        else:
-            end = span.ended_at or now
-        total += max(0.0, (end - span.started_at).total_seconds())
-    return total
-
-
-def minutes_used_today(db: Session, agent_id: str, now: datetime | None = None) -> float:
-    now = now or datetime.now(UTC)
-    return seconds_used(WidgetRepository(db).widget_spans(agent_id, day_start(now)), now) / 60
+def minutes_used_up(agent_name: str) -> str:
+    """Why a widget conversation is refused or cut off: the agent's day is over."""
+    return f"{agent_name} has used today's conversation minutes"
 
 
 def widget_principal(agent: Agent) -> Principal:
@@ -162,8 +147,11 @@ class Admitted:
     origin: str
     # What a voice call will open with (a text conversation's greeting comes from starting it).
     greeting: str
-    # Seconds of conversation left today under the daily minutes cap.
+    # Seconds of conversation left today under the daily minutes cap and this caller's
+    # network's share of it.
     seconds_left: float
+    # The caller's network, stored on the conversations it opens (widget/minutes.py).
+    caller_key: str
 
 
 class WidgetGate:
@@ -225,7 +213,10 @@ class WidgetGate:
             raise refusal
         self.limits.session(caller.ip, agent.id)
         greeting = spec_for(agent).greeting if mode == "voice" else ""
-        return self._admitted(agent, widget, origin, greeting)
+        admitted = self._admitted(agent, widget, origin, caller, greeting)
+        if mode == "voice":
+            self._one_call_at_a_time(agent, widget, admitted.caller_key)
+        return admitted
 
     def admit_message(
         self, conversation_id: str, caller: Caller, authorization: str | None
@@ -242,7 +233,7 @@ class WidgetGate:
         if refusal is not None:
             raise refusal
         self.limits.message(caller.ip, agent.id)
-        return self._admitted(agent, widget, token.origin)
+        return self._admitted(agent, widget, token.origin, caller)
 
     def admit_call(self, token_text: str, caller: Caller) -> tuple[WidgetToken, Admitted]:
         """The call socket: a voice session's token (401), its origin (403), the agent's
@@ -257,7 +248,9 @@ class WidgetGate:
         refusal = self._closed(agent, widget, "voice")
         if refusal is not None:
             raise refusal
-        return token, self._admitted(agent, widget, origin)
+        admitted = self._admitted(agent, widget, origin, caller)
+        self._one_call_at_a_time(agent, widget, admitted.caller_key)
+        return token, admitted
 
     def conversation(
         self, conversation_id: str, caller: Caller, authorization: str | None
@@ -300,17 +293,28 @@ class WidgetGate:
         return agent
 
     def _admitted(
-        self, agent: Agent, widget: WidgetSettings, origin: str, greeting: str = ""
+        self,
+        agent: Agent,
+        widget: WidgetSettings,
+        origin: str,
+        caller: Caller,
+        greeting: str = "",
     ) -> Admitted:
+        """Let the caller in while today's minutes last, for everyone and for the caller's
+        network (its share of the cap); 429 until midnight UTC otherwise."""
         now = datetime.now(UTC)
-        left = widget.daily_minutes_cap * 60 - minutes_used_today(self.db, agent.id, now) * 60
+        network = caller_key(self.settings.signing_key, caller.ip)
+        left, mine = seconds_left_today(
+            self.db, self.settings, agent.id, widget.daily_minutes_cap, network
+        )
         if left <= 0:
-            phone = _phone(agent)
-            tomorrow = day_start(now) + timedelta(days=1)
-            raise TooManyRequests(
-                f"{agent.name} has used today's conversation minutes. Please try again "
-                f"tomorrow{f', or call {phone}' if phone else ''}.",
-                retry_after_s=int((tomorrow - now).total_seconds()) + 1,
+            raise self._minutes_over(agent, now, minutes_used_up(agent.name))
+        if mine <= 0:
+            raise self._minutes_over(
+                agent,
+                now,
+                f"Conversations from your network have used their share of {agent.name}'s "
+                "time for today",
             )
         return Admitted(
             principal=widget_principal(agent),
@@ -318,8 +322,30 @@ class WidgetGate:
             agent_name=agent.name,
             origin=origin,
             greeting=greeting,
-            seconds_left=left,
+            seconds_left=min(left, mine),
+            caller_key=network,
         )
+
+    def _minutes_over(self, agent: Agent, now: datetime, why: str) -> TooManyRequests:
+        phone = _phone(agent)
+        tomorrow = day_start(now) + timedelta(days=1)
+        return TooManyRequests(
+            f"{why}. Please try again tomorrow{f', or call {phone}' if phone else ''}.",
+            retry_after_s=int((tomorrow - now).total_seconds()) + 1,
+        )
+
+    def _one_call_at_a_time(self, agent: Agent, widget: WidgetSettings, network: str) -> None:
+        """One network, one call in progress: calls add up (each runs the speech models), so
+        parallel calls would use the network's share many times over. A call answered longer
+        ago than the share allows was cut off by then (a crashed server may leave it open)."""
+        share = ip_share_s(self.settings, widget.daily_minutes_cap)
+        since = datetime.now(UTC) - timedelta(seconds=share)
+        if self.repo.calls_in_progress(agent.id, network, since):
+            raise TooManyRequests(
+                "A call from your network is already going on; please finish it before "
+                "starting another.",
+                retry_after_s=60,
+            )
 
     def _closed(
         self, agent: Agent, widget: WidgetSettings, mode: str | None = None
