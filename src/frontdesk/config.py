@@ -17,6 +17,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frontdesk.errors import ConfigurationError
+from frontdesk.private_files import create_private_text, private_dir, private_sqlite
 
 # Values that ship in the code; a production deployment must replace them.
 DEVELOPMENT_SECRET = "frontdesk-development-secret-change-me"
@@ -193,9 +194,8 @@ class Settings(BaseSettings):
 
     @cached_property
     def resolved_data_dir(self) -> Path:
-        path = self.data_dir.expanduser().resolve()
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        # 0700: it holds the database, the queue and the signing key (private_files.py).
+        return private_dir(self.data_dir.expanduser().resolve())
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -205,7 +205,8 @@ class Settings(BaseSettings):
             if url.startswith("postgresql://") or url.startswith("postgres://"):
                 url = "postgresql+psycopg://" + url.split("://", 1)[1]
             return url
-        return f"sqlite:///{self.resolved_data_dir / 'frontdesk.db'}"
+        # Created 0600 before SQLite (or Alembic) first opens it; SQLite would use the umask.
+        return f"sqlite:///{private_sqlite(self.resolved_data_dir / 'frontdesk.db')}"
 
     @property
     def chroma_path(self) -> Path:
@@ -213,9 +214,7 @@ class Settings(BaseSettings):
 
     @property
     def uploads_dir(self) -> Path:
-        path = self.resolved_data_dir / "uploads"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_dir(self.resolved_data_dir / "uploads")
 
     @property
     def max_upload_bytes(self) -> int:
@@ -235,12 +234,9 @@ class Settings(BaseSettings):
             return self.secret_key.encode()
         path = self.resolved_data_dir / "secret.key"
         if not path.exists():
-            try:
-                with path.open("x", encoding="ascii") as out:  # the first process wins
-                    out.write(secrets.token_urlsafe(48))
-                path.chmod(0o600)
-            except FileExistsError:
-                pass
+            # Created 0600 in the same call that creates it, never chmodded after: the first
+            # process wins, the others read what it wrote.
+            create_private_text(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip().encode()
 
     @property
