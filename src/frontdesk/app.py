@@ -57,6 +57,7 @@ from frontdesk.widget.public_endpoints import router as widget_public_router
 from frontdesk.widget.rate_limits import WidgetLimits
 from frontdesk.workspace.api_key_limits import ApiKeyLimits, RateLimitHeaders
 from frontdesk.workspace.endpoints import router as workspace_router
+from frontdesk.workspace.login_limits import LoginLimits
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +172,7 @@ def create_app(
         app.state.conversations = ConversationHub(res)
         app.state.widget_limits = WidgetLimits(res.settings)
         app.state.api_key_limits = ApiKeyLimits(res.settings)
+        app.state.login_limits = LoginLimits(res.settings)
         app.state.background = set()
         with transaction(res.sessionmaker) as db:
             fail_interrupted(db)
@@ -189,6 +191,7 @@ def create_app(
             await app.state.conversations.close_all()
             app.state.widget_limits.close()
             app.state.api_key_limits.close()
+            app.state.login_limits.close()
             if workers:
                 workers.stop()
             if owned:

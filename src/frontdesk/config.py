@@ -129,6 +129,12 @@ class Settings(BaseSettings):
     # Dashboard sessions are not limited by these.
     api_key_requests: str = "120/minute;3000/hour"
     api_key_conversations: str = "30/minute;1000/day"
+    # Password sign-in (same notation, shared the same way): failed attempts per client IP
+    # and per email address; past them, attempts are refused before the password is checked.
+    login_failures_per_ip: str = "10/minute;100/hour"
+    login_failures_per_email: str = "10/minute;50/hour"
+    # Passwords verified at once (each Argon2 check takes ~64 MiB and tens of ms of CPU).
+    login_concurrent_checks: int = Field(default=4, gt=0)
 
     # Operations (observability/): "json" writes one JSON object per log line; readiness
     # checks give up on a backend after this long; a non-empty token protects /metrics
@@ -172,6 +178,8 @@ class Settings(BaseSettings):
         "widget_messages_per_agent",
         "api_key_requests",
         "api_key_conversations",
+        "login_failures_per_ip",
+        "login_failures_per_email",
     )
     @classmethod
     def _rate_limits(cls, value: str) -> str:
