@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from frontdesk import __version__
 from frontdesk.agents.endpoints import router as agents_router
 from frontdesk.analytics.endpoints import router as analytics_router
+from frontdesk.browser_guards import CrossSiteGuard, PageHeaders
 from frontdesk.config import Settings
 from frontdesk.conversations.endpoints import router as conversations_router
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
@@ -208,6 +209,9 @@ def create_app(
     )
     install_error_handlers(app)
     document_errors(app)
+    # Innermost of the middleware: a refused cross-site request is still logged and counted.
+    app.add_middleware(PageHeaders)
+    app.add_middleware(CrossSiteGuard, public_url=settings.public_url)
     # Outside the routers, so that every request gets its id and is counted, 404s too.
     app.add_middleware(ObservabilityMiddleware)
     app.add_middleware(RateLimitHeaders)

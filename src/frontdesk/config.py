@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address owners open the dashboard at (e.g. https://frontdesk.example.com), when a
+    # proxy in front changes the Host header: state-changing requests from pages of this
+    # origin are accepted as the dashboard's own (browser_guards.py). Empty: the Host the
+    # request came to is the only own origin.
+    public_url: str = ""
 
     # Empty means "SQLite file in the data dir".
     database_url: str = ""
