@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from frontdesk import __version__
 from frontdesk.agents.endpoints import router as agents_router
 from frontdesk.analytics.endpoints import router as analytics_router
+from frontdesk.browser_guards import CrossSiteGuard, PageHeaders
 from frontdesk.config import Settings
 from frontdesk.conversations.endpoints import router as conversations_router
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
@@ -57,6 +58,7 @@ from frontdesk.widget.public_endpoints import router as widget_public_router
 from frontdesk.widget.rate_limits import WidgetLimits
 from frontdesk.workspace.api_key_limits import ApiKeyLimits, RateLimitHeaders
 from frontdesk.workspace.endpoints import router as workspace_router
+from frontdesk.workspace.login_limits import LoginLimits
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +173,7 @@ def create_app(
         app.state.conversations = ConversationHub(res)
         app.state.widget_limits = WidgetLimits(res.settings)
         app.state.api_key_limits = ApiKeyLimits(res.settings)
+        app.state.login_limits = LoginLimits(res.settings)
         app.state.background = set()
         with transaction(res.sessionmaker) as db:
             fail_interrupted(db)
@@ -189,6 +192,7 @@ def create_app(
             await app.state.conversations.close_all()
             app.state.widget_limits.close()
             app.state.api_key_limits.close()
+            app.state.login_limits.close()
             if workers:
                 workers.stop()
             if owned:
@@ -205,6 +209,9 @@ def create_app(
     )
     install_error_handlers(app)
     document_errors(app)
+    # Innermost of the middleware: a refused cross-site request is still logged and counted.
+    app.add_middleware(PageHeaders)
+    app.add_middleware(CrossSiteGuard, public_url=settings.public_url)
     # Outside the routers, so that every request gets its id and is counted, 404s too.
     app.add_middleware(ObservabilityMiddleware)
     app.add_middleware(RateLimitHeaders)

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from frontdesk.errors import ConfigurationError
 from frontdesk.mcp_servers.stdio_policy import parse_entries, split_entries
+from frontdesk.private_files import create_private_text, private_dir, private_sqlite
 
 # Values that ship in the code; a production deployment must replace them.
 DEVELOPMENT_SECRET = "frontdesk-development-secret-change-me"
@@ -36,6 +37,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address owners open the dashboard at (e.g. https://frontdesk.example.com), when a
+    # proxy in front changes the Host header: state-changing requests from pages of this
+    # origin are accepted as the dashboard's own (browser_guards.py). Empty: the Host the
+    # request came to is the only own origin.
+    public_url: str = ""
 
     # Empty means "SQLite file in the data dir".
     database_url: str = ""
@@ -141,6 +147,12 @@ class Settings(BaseSettings):
     # Dashboard sessions are not limited by these.
     api_key_requests: str = "120/minute;3000/hour"
     api_key_conversations: str = "30/minute;1000/day"
+    # Password sign-in (same notation, shared the same way): failed attempts per client IP
+    # and per email address; past them, attempts are refused before the password is checked.
+    login_failures_per_ip: str = "10/minute;100/hour"
+    login_failures_per_email: str = "10/minute;50/hour"
+    # Passwords verified at once (each Argon2 check takes ~64 MiB and tens of ms of CPU).
+    login_concurrent_checks: int = Field(default=4, gt=0)
 
     # Operations (observability/): "json" writes one JSON object per log line; readiness
     # checks give up on a backend after this long; a non-empty token protects /metrics
@@ -194,6 +206,8 @@ class Settings(BaseSettings):
         "widget_messages_per_agent",
         "api_key_requests",
         "api_key_conversations",
+        "login_failures_per_ip",
+        "login_failures_per_email",
     )
     @classmethod
     def _rate_limits(cls, value: str) -> str:
@@ -216,9 +230,8 @@ class Settings(BaseSettings):
 
     @cached_property
     def resolved_data_dir(self) -> Path:
-        path = self.data_dir.expanduser().resolve()
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        # 0700: it holds the database, the queue and the signing key (private_files.py).
+        return private_dir(self.data_dir.expanduser().resolve())
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -228,7 +241,8 @@ class Settings(BaseSettings):
             if url.startswith("postgresql://") or url.startswith("postgres://"):
                 url = "postgresql+psycopg://" + url.split("://", 1)[1]
             return url
-        return f"sqlite:///{self.resolved_data_dir / 'frontdesk.db'}"
+        # Created 0600 before SQLite (or Alembic) first opens it; SQLite would use the umask.
+        return f"sqlite:///{private_sqlite(self.resolved_data_dir / 'frontdesk.db')}"
 
     @property
     def chroma_path(self) -> Path:
@@ -236,9 +250,7 @@ class Settings(BaseSettings):
 
     @property
     def uploads_dir(self) -> Path:
-        path = self.resolved_data_dir / "uploads"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return private_dir(self.resolved_data_dir / "uploads")
 
     @property
     def max_upload_bytes(self) -> int:
@@ -258,12 +270,9 @@ class Settings(BaseSettings):
             return self.secret_key.encode()
         path = self.resolved_data_dir / "secret.key"
         if not path.exists():
-            try:
-                with path.open("x", encoding="ascii") as out:  # the first process wins
-                    out.write(secrets.token_urlsafe(48))
-                path.chmod(0o600)
-            except FileExistsError:
-                pass
+            # Created 0600 in the same call that creates it, never chmodded after: the first
+            # process wins, the others read what it wrote.
+            create_private_text(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="ascii").strip().encode()
 
     @property

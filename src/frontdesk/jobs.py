@@ -23,6 +23,7 @@ from frontdesk.knowledge.ingestion import IngestionRunner
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.observability.context import conversation_scope
 from frontdesk.observability.job_metrics import watch_jobs
+from frontdesk.private_files import private_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,9 @@ def build_huey(settings: Settings) -> Huey:
         return RedisHuey(settings.queue_name, url=url, results=False)
     if url:
         raise ValueError(f"FRONTDESK_QUEUE_URL must be a redis:// URL, not {url!r}.")
-    return SqliteHuey(
-        settings.queue_name, filename=str(settings.resolved_data_dir / "queue.db"), results=False
-    )
+    # The queue holds job arguments; created 0600 like the database (private_files.py).
+    queue_file = private_sqlite(settings.resolved_data_dir / "queue.db")
+    return SqliteHuey(settings.queue_name, filename=str(queue_file), results=False)
 
 
 class JobQueue:

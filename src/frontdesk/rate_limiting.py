@@ -2,8 +2,9 @@
 default, or in Redis when `FRONTDESK_QUEUE_URL=redis://…` so that every API process behind a
 load balancer counts the same requests.
 
-Used by the public widget (per client IP, per agent: widget/rate_limits.py) and by API keys
-(workspace/api_key_limits.py). Built in the app's lifespan, never at import.
+Used by the public widget (per client IP, per agent: widget/rate_limits.py), by API keys
+(workspace/api_key_limits.py) and by sign-in (workspace/login_limits.py). Built in the app's
+lifespan, never at import.
 """
 
 from __future__ import annotations
@@ -108,6 +109,20 @@ class RateLimiter:
                 # it keep this request; that race is rare and errs towards refusing.
                 if not self._windows.hit(window, limit.name, key):
                     raise self.refusal(limit, window, key)
+
+    def check(self, checks: Sequence[tuple[Limit, str]]) -> None:
+        """TooManyRequests when any window of `checks` is full, counting nothing: for limits
+        on failures, which are counted (with `count`) only once the attempt has failed."""
+        for limit, key in checks:
+            for window in limit.windows:
+                if not self._windows.test(window, limit.name, key):
+                    raise self.refusal(limit, window, key)
+
+    def count(self, checks: Sequence[tuple[Limit, str]]) -> None:
+        """Count one event in every window of `checks`, never refusing: it already happened."""
+        for limit, key in checks:
+            for window in limit.windows:
+                self._windows.hit(window, limit.name, key)
 
     def state(self, limit: Limit, window: RateLimitItem, key: str) -> WindowState:
         stats = self._windows.get_window_stats(window, limit.name, key)

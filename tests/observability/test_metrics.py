@@ -23,7 +23,7 @@ from frontdesk.resources import Resources
 from frontdesk.runtime.call_recorder import VoiceTurn
 from frontdesk.workspace.service import Principal
 from tests.fake_llm import Say, ScriptedLLM
-from tests.observability.conftest import LOOPBACK
+from tests.observability.conftest import LOOPBACK, LOOPBACK_URL
 from tests.observability.scrape import scrape, value
 
 AGENT_ROUTE = "/api/agents/{agent_id}"
@@ -97,7 +97,9 @@ def test_a_text_conversation_counts_its_start_end_turns_and_job(
 def test_a_failed_job_is_counted_as_an_error(chat_resources: Resources) -> None:
     """A job that raises is counted with outcome "error" (here: an ingestion job in a
     process whose queue has no ingestion runner bound)."""
-    with TestClient(create_app(resources=chat_resources), client=LOOPBACK) as client:
+    with TestClient(
+        create_app(resources=chat_resources), client=LOOPBACK, base_url=LOOPBACK_URL
+    ) as client:
         before = scrape(client)
         chat_resources.queue.bind(None)  # type: ignore[arg-type]
         chat_resources.queue.enqueue_ingest("0" * 32)
@@ -114,7 +116,9 @@ def test_metrics_need_the_token_when_one_is_set(chat_resources: Resources) -> No
     chat_resources.settings = chat_resources.settings.model_copy(
         update={"metrics_token": "scrape-me-0123456789"}
     )
-    with TestClient(create_app(resources=chat_resources), client=LOOPBACK) as client:
+    with TestClient(
+        create_app(resources=chat_resources), client=LOOPBACK, base_url=LOOPBACK_URL
+    ) as client:
         assert client.get("/metrics").status_code == 401
         wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401 and wrong.json()["error"] == "Unauthorized"
@@ -127,7 +131,9 @@ def test_without_a_token_metrics_answer_this_machine_only(resources: Resources) 
         refused = remote.get("/metrics")
         assert refused.status_code == 401
         assert "FRONTDESK_METRICS_TOKEN" in refused.json()["detail"]
-    with TestClient(create_app(resources=resources), client=LOOPBACK) as local:
+    with TestClient(
+        create_app(resources=resources), client=LOOPBACK, base_url=LOOPBACK_URL
+    ) as local:
         scrape(local)
         # Through a proxy on this machine the client is elsewhere, whatever the socket says.
         proxied = local.get("/metrics", headers={"X-Forwarded-For": "198.51.100.4"})

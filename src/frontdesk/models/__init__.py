@@ -6,6 +6,7 @@ from frontdesk.models.appointment import Appointment, CalendarSlot
 from frontdesk.models.auth_session import AuthSession
 from frontdesk.models.base import Base
 from frontdesk.models.calendar_connection import CalendarConnection
+from frontdesk.models.calendar_feed import CalendarFeed
 from frontdesk.models.caller_deletion import CallerDeletion
 from frontdesk.models.conversation import CallerMessage, Conversation, ConversationTurn
 from frontdesk.models.crawl_page import CrawlPage
@@ -28,6 +29,7 @@ __all__ = [
     "Appointment",
     "CalendarSlot",
     "CalendarConnection",
+    "CalendarFeed",
     "CallerDeletion",
     "AuthSession",
     "Base",

@@ -74,7 +74,8 @@ def get_metrics(
     conversations and turn latency.
 
     With FRONTDESK_METRICS_TOKEN set, send it as `Authorization: Bearer <token>`. Without it
-    the page answers only clients on this machine (loopback), so a server bound to a public
+    the page answers only clients on this machine (loopback) that ask for it by a loopback
+    name (`localhost`, 127.0.0.1), so a server bound to a public
     address does not publish its traffic figures. With PROMETHEUS_MULTIPROC_DIR set, the
     figures are those of every process on this machine that shares the directory.
     """
@@ -83,6 +84,7 @@ def get_metrics(
         authorization,
         request.client.host if request.client else "",
         forwarded="x-forwarded-for" in request.headers or "forwarded" in request.headers,
+        host_header=request.headers.get("host"),
     )
     if refused:
         raise Unauthorized(refused)

@@ -33,6 +33,7 @@ def metrics_app(token: str) -> Callable[[dict[str, Any], StartResponse], Iterabl
             environ.get("HTTP_AUTHORIZATION"),
             str(environ.get("REMOTE_ADDR", "")),
             forwarded="HTTP_X_FORWARDED_FOR" in environ or "HTTP_FORWARDED" in environ,
+            host_header=environ.get("HTTP_HOST"),
         )
         if refused:
             start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8")])

@@ -90,10 +90,12 @@ class ObservabilityMiddleware:
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_DURATION.labels(method, route).observe(seconds)
             if status >= 400 or route not in QUIET_ROUTES:
+                # The route template, never the raw path or its query string: a path can
+                # carry a secret (the calendar feed's token) and logs outlive it.
                 access_log.info(
                     "%s %s %d %.0f ms",
                     method,
-                    scope.get("path", ""),
+                    route,
                     status,
                     seconds * 1000,
                     extra={

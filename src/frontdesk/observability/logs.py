@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +44,29 @@ class ContextIds(logging.Filter):
         return True
 
 
+# A request line as uvicorn (and most HTTP libraries) write it: `"WebSocket /path?query"`,
+# `"GET /path?query HTTP/1.1"`. The widget's call socket carries its session token in the
+# query string (a browser cannot set headers on a WebSocket), so no query is ever logged.
+_REQUEST_QUERY = re.compile(
+    r"((?:WebSocket|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /[^\s?\"]*)\?[^\s\"]*"
+)
+
+
+class RedactQueries(logging.Filter):
+    """Drops the query string from request lines in any logger's records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "?" in message:
+            redacted = _REQUEST_QUERY.sub(r"\1?…", message)
+            if redacted != message:
+                record.msg, record.args = redacted, None
+                # Uvicorn keeps a coloured copy of the message for its own formatter.
+                if hasattr(record, "color_message"):
+                    record.color_message = redacted
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, the ids, the exception."""
 
@@ -72,6 +96,7 @@ class JsonFormatter(logging.Formatter):
 
 def build_handler(log_format: str, stream: Any = None) -> logging.Handler:
     handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactQueries())
     handler.addFilter(ContextIds())
     handler.setFormatter(
         JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)

@@ -1,8 +1,10 @@
 """The per-agent ICS feed that the owner's calendar app subscribes to.
 
-Calendar apps cannot sign in, so the feed's URL carries a secret: an HMAC of the agent id
-under the server's signing key. Nothing is stored, so there is nothing to migrate; rotating
-FRONTDESK_SECRET_KEY changes every feed URL at once.
+Calendar apps cannot sign in, so the feed's URL carries a secret token: an HMAC, under the
+server's signing key, of the agent id and a random per-agent secret kept in the database
+(models/calendar_feed.py). A new secret revokes the old address: the owner's "Regenerate",
+and removing a team member (for every agent of the workspace). A copy of the database alone
+does not give the addresses, and rotating FRONTDESK_SECRET_KEY still changes them all.
 
 Cancelled appointments stay in the feed with STATUS:CANCELLED (and do not block time), so a
 subscribed calendar that already shows the booking learns that it was cancelled instead of
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -27,19 +30,26 @@ from frontdesk.scheduling.repository import SchedulingRepository
 from frontdesk.scheduling.service import config_of
 
 # Part of the HMAC input, so a feed token can never double as another signed value.
-_TOKEN_LABEL = b"frontdesk-calendar-feed:v1:"
+_TOKEN_LABEL = b"frontdesk-calendar-feed:v2:"
 # Past appointments stay visible for a month; older ones are history, not schedule.
 PAST_DAYS = 30
 
 
-def feed_token(signing_key: bytes, agent_id: str) -> str:
+def feed_token(signing_key: bytes, agent_id: str, secret: str) -> str:
     """The secret part of an agent's feed URL: 32 url-safe characters (192 bits)."""
-    digest = hmac.new(signing_key, _TOKEN_LABEL + agent_id.encode(), hashlib.sha256).digest()
+    message = _TOKEN_LABEL + agent_id.encode() + b":" + secret.encode()
+    digest = hmac.new(signing_key, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode("ascii")[:32]
 
 
-def feed_path(signing_key: bytes, agent_id: str) -> str:
-    return f"/calendar/{agent_id}/{feed_token(signing_key, agent_id)}.ics"
+def feed_path(db: Session, signing_key: bytes, agent_id: str, *, regenerate: bool = False) -> str:
+    """The agent's feed address (path). Its secret is made on first use; `regenerate`
+    replaces it, so the address given out before stops working."""
+    repo = SchedulingRepository(db)
+    feed = repo.calendar_feed(agent_id)
+    if feed is None or regenerate:
+        feed = repo.replace_calendar_feed(agent_id, secrets.token_urlsafe(32))
+    return f"/calendar/{agent_id}/{feed_token(signing_key, agent_id, feed.secret)}.ics"
 
 
 def _event(appointment: Appointment, config: SchedulingConfig) -> Event:
@@ -94,10 +104,12 @@ def build_feed(agent: Agent, appointments: list[Appointment]) -> bytes:
 def agent_feed(
     db: Session, signing_key: bytes, agent_id: str, token: str, *, now: datetime | None = None
 ) -> bytes:
-    """The feed behind a public URL. A wrong token and an unknown agent answer the same
-    404, and the token is checked before the database is asked, so neither the answer nor
-    its timing says whether the agent exists."""
-    if not hmac.compare_digest(token.encode(), feed_token(signing_key, agent_id).encode()):
+    """The feed behind a public URL. A wrong token, a revoked one and an unknown agent all
+    answer the same 404; an agent without a feed is checked against a throwaway secret, so
+    the answer's timing does not tell them apart either."""
+    feed = SchedulingRepository(db).calendar_feed(agent_id)
+    expected = feed_token(signing_key, agent_id, feed.secret if feed else secrets.token_urlsafe())
+    if not hmac.compare_digest(token.encode(), expected.encode()) or feed is None:
         raise NotFound("No such calendar.")
     agent = db.get(Agent, agent_id)
     if agent is None:

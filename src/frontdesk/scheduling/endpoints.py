@@ -168,10 +168,26 @@ def get_calendar_feed(
 ) -> CalendarFeedPublic:
     """The secret address of the agent's appointments as an ICS feed, for Google Calendar
     or Outlook to subscribe to ("From URL" / "Subscribe from web")."""
+    return _feed_address(agent_id, request, principal, db, regenerate=False)
+
+
+@router.post("/calendar/regenerate", response_model=CalendarFeedPublic)
+def regenerate_calendar_feed(
+    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession
+) -> CalendarFeedPublic:
+    """A new secret address for the agent's ICS feed; the old one stops working at once
+    (calendars subscribed to it must subscribe to the new one). Removing a team member does
+    the same for every agent of the workspace."""
+    return _feed_address(agent_id, request, principal, db, regenerate=True)
+
+
+def _feed_address(
+    agent_id: str, request: Request, principal: CurrentPrincipal, db: DbSession, *, regenerate: bool
+) -> CalendarFeedPublic:
     agent = AgentService(db, request.app.state.resources, principal).get(agent_id)
     key = request.app.state.resources.settings.signing_key
     base = str(request.base_url).rstrip("/")
-    return CalendarFeedPublic(ics_url=base + feed_path(key, agent.id))
+    return CalendarFeedPublic(ics_url=base + feed_path(db, key, agent.id, regenerate=regenerate))
 
 
 @feed_router.get("/calendar/{agent_id}/{token}.ics", include_in_schema=False)

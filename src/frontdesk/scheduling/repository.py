@@ -1,4 +1,4 @@
-"""All queries about appointments, calendar units and leads."""
+"""All queries about appointments, calendar units, calendar feeds and leads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from frontdesk.models import Appointment, CalendarSlot, Lead
+from frontdesk.models import Appointment, CalendarFeed, CalendarSlot, Lead
 from frontdesk.models.base import as_utc
 
 
@@ -90,3 +90,16 @@ class SchedulingRepository:
                 select(Lead).where(Lead.agent_id == agent_id).order_by(Lead.created_at.desc())
             )
         )
+
+    def calendar_feed(self, agent_id: str) -> CalendarFeed | None:
+        return self.session.get(CalendarFeed, agent_id)
+
+    def replace_calendar_feed(self, agent_id: str, secret: str) -> CalendarFeed:
+        feed = self.calendar_feed(agent_id)
+        if feed is None:
+            feed = CalendarFeed(agent_id=agent_id, secret=secret)
+            self.session.add(feed)
+        else:
+            feed.secret = secret
+        self.session.flush()
+        return feed

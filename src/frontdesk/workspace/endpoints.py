@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request, Response
 
 from frontdesk.config import Settings
 from frontdesk.db import DbSession
-from frontdesk.errors import Conflict, Forbidden, Unauthorized, UnsafeURL
+from frontdesk.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, UnsafeURL
 from frontdesk.models import User
 from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace import service
 from frontdesk.workspace.auth import SESSION_COOKIE, CurrentPrincipal
+from frontdesk.workspace.login_limits import LoginLimits
 from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.schemas import (
     ApiKeyCreate,
@@ -99,13 +100,29 @@ def setup(body: SetupRequest, request: Request, response: Response, db: DbSessio
     return _me(db, principal)
 
 
-@router.post("/auth/login", response_model=UserPublic, responses=error_responses(Unauthorized))
+@router.post(
+    "/auth/login",
+    response_model=UserPublic,
+    responses=error_responses(Unauthorized, TooManyRequests),
+)
 def login(body: LoginRequest, request: Request, response: Response, db: DbSession) -> User:
-    """Sign in with email and password; sets an HTTP-only session cookie."""
+    """Sign in with email and password; sets an HTTP-only session cookie.
+
+    429 (with Retry-After) after too many failed attempts from one client address
+    (FRONTDESK_LOGIN_FAILURES_PER_IP) or for one email (FRONTDESK_LOGIN_FAILURES_PER_EMAIL);
+    the password is then not checked at all."""
     settings = _settings(request)
-    user, token = service.login(
-        db, email=body.email, password=body.password, days=settings.session_days
-    )
+    limits: LoginLimits = request.app.state.login_limits
+    client_ip = request.client.host if request.client else "unknown"
+    limits.before(client_ip, body.email)
+    with limits.verifying():
+        try:
+            user, token = service.login(
+                db, email=body.email, password=body.password, days=settings.session_days
+            )
+        except Unauthorized:
+            limits.failed(client_ip, body.email)
+            raise
     _sign_in(response, settings, token)
     return user
 

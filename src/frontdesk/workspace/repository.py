@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from frontdesk.models import ApiKey, AuthSession, User, Workspace
+from frontdesk.models import Agent, ApiKey, AuthSession, CalendarFeed, User, Workspace
 
 
 class WorkspaceRepository:
@@ -80,3 +80,9 @@ class WorkspaceRepository:
         """A workspace's own settings (the dashboard's), `{}` when it has none."""
         stored = self.session.scalar(select(Workspace.settings).where(Workspace.id == workspace_id))
         return dict(stored or {})
+
+    def drop_calendar_feeds(self, workspace_id: str) -> None:
+        """Every agent's feed address in the workspace stops working (new ones are made when
+        the dashboard next asks for them)."""
+        agents = select(Agent.id).where(Agent.workspace_id == workspace_id)
+        self.session.execute(delete(CalendarFeed).where(CalendarFeed.agent_id.in_(agents)))

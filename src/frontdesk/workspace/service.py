@@ -286,7 +286,8 @@ def update_member(
 
 def remove_member(session: Session, principal: Principal, user_id: str) -> None:
     """Delete a member's account with their sessions and the API keys they made (a key
-    left behind would outlive the person's access)."""
+    left behind would outlive the person's access), and replace the workspace's calendar
+    feed addresses, which the member could read and may have copied."""
     require_admin(principal)
     user = _member(session, principal, user_id)
     if user.role == "owner":
@@ -296,6 +297,7 @@ def remove_member(session: Session, principal: Principal, user_id: str) -> None:
     repo = WorkspaceRepository(session)
     for key in repo.api_keys_made_by(user.id):
         session.delete(key)
+    repo.drop_calendar_feeds(principal.workspace_id)
     session.delete(user)
     session.flush()
 

@@ -29,6 +29,7 @@ import httpcore
 import httpx
 
 from frontdesk.errors import UnsafeURL
+from frontdesk.providers.crawl.special_addresses import special_purpose
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -39,8 +40,6 @@ _RESOLVE_TIMEOUT_S = 10.0
 
 # IPv6 prefixes that carry an IPv4 address inside them; the embedded address decides.
 _NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
-_NAT64_LOCAL_USE = ipaddress.IPv6Network("64:ff9b:1::/48")
-_SHARED_CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
 _METADATA_ADDRESSES = {
     ipaddress.ip_address("169.254.169.254"),
     ipaddress.ip_address("fd00:ec2::254"),
@@ -61,51 +60,26 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 def is_public_address(ip: IPAddress) -> bool:
     """True only for globally routable unicast addresses.
 
-    `is_global` already excludes loopback, private, link-local, CGNAT, documentation and
-    reserved ranges, but it says True for multicast, and for IPv6 forms that wrap an IPv4
-    address (`::ffff:127.0.0.1`, 6to4 `2002:7f00:1::`, NAT64 `64:ff9b::7f00:1`) it looks at
-    the IPv6 prefix rather than the address the packets would actually reach.
+    Judged by the explicit table in special_addresses.py, never by `ipaddress`'s own
+    `is_global`/`is_private` flags, whose answers change with the interpreter's patch level
+    (CVE-2024-4032). IPv6 forms that wrap an IPv4 address (`::ffff:127.0.0.1`, 6to4
+    `2002:7f00:1::`, NAT64 `64:ff9b::7f00:1`) are judged by the address the packets would
+    actually reach.
     """
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip in _NAT64_LOCAL_USE:
-            return False
-        embedded = _embedded_ipv4(ip)
-        if embedded is not None:
-            return is_public_address(embedded)
-        if ip.teredo is not None or ip.is_site_local:
-            # Teredo tunnels reach an arbitrary IPv4 host through a relay; site-local (fec0::/10)
-            # is the deprecated IPv6 private range, still honoured by some networks.
-            return False
-    return bool(ip.is_global) and not (
-        ip.is_multicast or ip.is_reserved or ip.is_unspecified or ip.is_loopback
-    )
+    return _address_kind(ip) is None
 
 
-def _address_kind(ip: IPAddress) -> str:
-    """Words for why an address is refused, for the owner reading the error."""
+def _address_kind(ip: IPAddress) -> str | None:
+    """Words for why an address is refused, for the owner reading the error; None when it
+    is public."""
     if ip in _METADATA_ADDRESSES:
         return "the cloud metadata address"
     if isinstance(ip, ipaddress.IPv6Address):
         embedded = _embedded_ipv4(ip)
         if embedded is not None:
-            return f"an IPv6 form of {embedded}, which is {_address_kind(embedded)}"
-    if ip.is_unspecified:
-        return "the unspecified address (it means this machine)"
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_link_local:
-        return "a link-local address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
-        return "a private network address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED_CGNAT:
-        return "a carrier-grade NAT address"
-    if ip.is_private:
-        return "a private network address"
-    if ip.is_reserved:
-        return "a reserved address"
-    return "not a public internet address"
+            inner = _address_kind(embedded)
+            return None if inner is None else f"an IPv6 form of {embedded}, which is {inner}"
+    return special_purpose(ip)
 
 
 class AddressRefused(UnsafeURL):
@@ -126,7 +100,7 @@ class AddressRefused(UnsafeURL):
         else:
             shown = f"[{self.host}]" if ":" in self.host else self.host
             target = f"{shown}:{self.port}" if self.port is not None else shown
-        kind = _address_kind(self.address)
+        kind = _address_kind(self.address) or "not a public internet address"
         if _canonical_host(self.host) == str(self.address):
             reason = f"{self.address} is {kind}"
         else:

@@ -5,7 +5,14 @@
  */
 import { Fragment, useState } from "react";
 import { Link } from "react-router";
-import { cancelAppointment, getAppointment, getCalendarFeed, listAppointments, rescheduleAppointment } from "../../client/sdk.gen";
+import {
+  cancelAppointment,
+  getAppointment,
+  getCalendarFeed,
+  listAppointments,
+  regenerateCalendarFeed,
+  rescheduleAppointment,
+} from "../../client/sdk.gen";
 import type { AppointmentPublic } from "../../client/types.gen";
 import { call } from "../api";
 import { when } from "../format";
@@ -90,6 +97,15 @@ export function AppointmentsTab() {
   const [open, setOpen] = useState<string | null>(null);
   const list = useLoad(() => call(listAppointments({ path: { agent_id: agent.id }, query: { upcoming } })), [agent.id, upcoming]);
   const feed = useLoad(() => call(getCalendarFeed({ path: { agent_id: agent.id } })), [agent.id]);
+  const feedAction = useAction();
+  // A new address revokes the old one: for an address shared by mistake or seen by someone
+  // who should no longer see the bookings.
+  const regenerate = () =>
+    window.confirm("Make a new address? Calendars subscribed to the current one stop receiving bookings.") &&
+    void feedAction.run(async () => {
+      await call(regenerateCalendarFeed({ path: { agent_id: agent.id } }));
+      feed.reload();
+    }, "New address made; subscribe your calendar to it.");
   const types = Object.fromEntries((agent.scheduling.appointment_types ?? []).map((t) => [t.key, t.name]));
   const zone = agent.scheduling.timezone ?? "UTC";
   return (
@@ -175,6 +191,14 @@ export function AppointmentsTab() {
           </pre>
         )}
         <ErrorNote error={feed.error} />
+        {feed.data && (
+          <div className="inline-form">
+            <button type="button" className="secondary small" disabled={feedAction.busy} onClick={regenerate}>
+              Regenerate address
+            </button>
+          </div>
+        )}
+        <FormStatus error={feedAction.error} done={feedAction.done} />
       </section>
     </>
   );

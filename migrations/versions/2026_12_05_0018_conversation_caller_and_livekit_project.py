@@ -1,7 +1,7 @@
 """conversations: the widget caller's key and the LiveKit project of a call
 
-Revision ID: 0019
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-05 15:00:00.000000
 
 `caller_key` names the network a widget conversation came from (a keyed hash of the client
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019"
-down_revision = "0015"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
