@@ -17,7 +17,7 @@ from typing import Any
 import httpcore2
 import httpx2
 
-from frontdesk.providers.crawl.ssrf import AddressRefused, allow_set, public_addresses
+from frontdesk.providers.crawl.ssrf import AddressRefused, allow_set, connect_checked
 
 
 class GuardedNetworkBackend2(httpcore2.AsyncNetworkBackend):
@@ -35,25 +35,21 @@ class GuardedNetworkBackend2(httpcore2.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore2.AsyncNetworkStream:
-        try:
-            addresses = await public_addresses(host, port, self._allowed, timeout)
-        except TimeoutError as exc:
-            raise httpcore2.ConnectTimeout(f"timed out resolving {host}") from exc
-        except OSError as exc:
-            raise httpcore2.ConnectError(f"could not resolve host {host}") from exc
-        last_error: Exception | None = None
-        for ip in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(ip),
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except httpcore2.ConnectError as exc:
-                last_error = exc
-        raise last_error or httpcore2.ConnectError(f"{host} has no addresses")
+        return await connect_checked(
+            host,
+            port,
+            self._allowed,
+            timeout,
+            lambda ip: self._inner.connect_tcp(
+                ip,
+                port,
+                timeout=timeout,
+                local_address=local_address,
+                socket_options=socket_options,
+            ),
+            timeout_error=httpcore2.ConnectTimeout,
+            connect_error=httpcore2.ConnectError,
+        )
 
     async def connect_unix_socket(
         self,

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -30,6 +30,8 @@ import httpx
 
 from frontdesk.errors import UnsafeURL
 from frontdesk.providers.crawl.special_addresses import special_purpose
+
+_Stream = TypeVar("_Stream")
 
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -128,7 +130,8 @@ def _canonical_host(host: str) -> str:
         return host
 
 
-def _allow_set(allowed_hosts: Iterable[str]) -> frozenset[str]:
+def allow_set(allowed_hosts: Iterable[str]) -> frozenset[str]:
+    """The allow-list in the form `public_addresses` matches hosts against."""
     return frozenset(_canonical_host(h) for h in allowed_hosts if h.strip())
 
 
@@ -178,9 +181,34 @@ async def public_addresses(
     return addresses
 
 
-def allow_set(allowed_hosts: Iterable[str]) -> frozenset[str]:
-    """The allow-list in the form `public_addresses` matches hosts against."""
-    return _allow_set(allowed_hosts)
+async def connect_checked(
+    host: str,
+    port: int,
+    allowed: frozenset[str],
+    timeout: float | None,
+    connect: Callable[[str], Awaitable[_Stream]],
+    *,
+    timeout_error: Callable[[str], Exception],
+    connect_error: type[Exception],
+) -> _Stream:
+    """Open a TCP connection the way every guarded backend does (httpcore's for httpx, and
+    httpcore2's for the MCP SDK): resolve once, refuse any non-public answer, then `connect`
+    to each checked address in turn (IPv6 first when the resolver says so, falling back to
+    IPv4), always by IP literal so nothing is looked up again. The backend's own exception
+    types are passed in, so its pool reacts to failures as it would to its own."""
+    try:
+        addresses = await public_addresses(host, port, allowed, timeout)
+    except TimeoutError as exc:
+        raise timeout_error(f"timed out resolving {host}") from exc
+    except OSError as exc:
+        raise connect_error(f"could not resolve host {host}") from exc
+    last_error: Exception | None = None
+    for ip in addresses:
+        try:
+            return await connect(str(ip))
+        except connect_error as exc:
+            last_error = exc
+    raise last_error or connect_error(f"{host} has no addresses")
 
 
 class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
@@ -191,7 +219,7 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         allowed_hosts: Iterable[str] = (),
         inner: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
-        self._allowed = _allow_set(allowed_hosts)
+        self._allowed = allow_set(allowed_hosts)
         self._inner = inner or httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -202,30 +230,21 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await public_addresses(host, port, self._allowed, timeout)
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(f"timed out resolving {host}") from exc
-        except OSError as exc:
-            raise httpcore.ConnectError(f"could not resolve host {host}") from exc
-
-        # Try each checked address in turn (IPv6 first when the resolver says so, falling back
-        # to IPv4), always by literal so nothing is looked up again.
-        last_error: Exception | None = None
-        for ip in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    str(ip),
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except httpcore.ConnectError as exc:
-                last_error = exc
-        if last_error is None:
-            raise httpcore.ConnectError(f"{host} has no addresses")
-        raise last_error
+        return await connect_checked(
+            host,
+            port,
+            self._allowed,
+            timeout,
+            lambda ip: self._inner.connect_tcp(
+                ip,
+                port,
+                timeout=timeout,
+                local_address=local_address,
+                socket_options=socket_options,
+            ),
+            timeout_error=httpcore.ConnectTimeout,
+            connect_error=httpcore.ConnectError,
+        )
 
     async def connect_unix_socket(
         self,
@@ -308,7 +327,7 @@ async def check_url(url: str, allowed_hosts: Iterable[str]) -> None:
     host = parts.hostname
     if not host:
         raise UnsafeURL(f"{url!r} has no host name; enter an address like https://example.com/.")
-    if _canonical_host(host) in _allow_set(allowed_hosts):
+    if _canonical_host(host) in allow_set(allowed_hosts):
         return
     if port is None:
         port = 443 if scheme == "https" else 80
