@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Self
+from http.server import BaseHTTPRequestHandler
+
+from tests.openai_wire import LoopbackEndpoint
 
 
 @dataclass(frozen=True)
@@ -17,14 +17,13 @@ class Received:
     headers: dict[str, str]
 
 
-class HeaderTrap:
+class HeaderTrap(LoopbackEndpoint):
     """Serves on http://127.0.0.1:<free port> while the `with` block runs."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.received: list[Received] = []
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
@@ -39,7 +38,7 @@ class HeaderTrap:
         with self._lock:
             return any(secret in value for r in self.received for value in r.headers.values())
 
-    def __enter__(self) -> Self:
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
         trap = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -63,20 +62,4 @@ class HeaderTrap:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        assert self._server is not None and self._thread is not None
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-        self._server = None
+        return Handler
