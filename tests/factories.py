@@ -65,10 +65,13 @@ EVERY_DAY = {
 }
 
 
-def make_receptionist(client: httpx.Client, *, name: str = "Juniper Vet") -> dict:
+def make_receptionist(
+    client: httpx.Client, *, name: str = "Juniper Vet", knowledge: str = "We see cats and dogs."
+) -> dict:
     """An agent with a greeting and a calendar open every day 09:00-17:00 UTC, made through
-    the API by a signed-in client (a TestClient, or an httpx client of a live server)."""
-    agent = client.post("/api/agents", data={"name": name, "text": "We see cats and dogs."})
+    the API by a signed-in client (a TestClient, or an httpx client of a live server);
+    `knowledge` is its one text source."""
+    agent = client.post("/api/agents", data={"name": name, "text": knowledge})
     assert agent.status_code == 201, agent.text
     response = client.patch(
         f"/api/agents/{agent.json()['id']}",

@@ -27,7 +27,7 @@ from frontdesk.resources import Resources
 from frontdesk.runtime.tools import ReceptionTools
 from frontdesk.scheduling.service import Customer, SchedulingService
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
-from tests.security.live_reception import LiveReception, WidgetChat, live_reception
+from tests.security.live_widget import LiveWidget, WidgetChat, live_reception
 
 VICTIM_PHONE = "415 555 0100"
 
@@ -37,7 +37,7 @@ def _tomorrow_at(hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-def _alices_booking(reception: LiveReception) -> str:
+def _alices_booking(reception: LiveWidget) -> str:
     """Alice booked tomorrow 10:00 in a conversation of her own, days ago."""
     with transaction(reception.resources.sessionmaker) as db:
         agent = db.get(Agent, reception.agent["id"])

@@ -18,11 +18,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
+from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.models import CallerMessage, Lead
 from frontdesk.resources import Resources
 from tests.reliability.scripted_openai import Request, ScriptedOpenAIServer, ToolCall
-from tests.security.live_reception import LiveReception, live_reception
+from tests.security.live_widget import LiveWidget, live_reception
 
 PLANTED = "415 555 0199"
 POISONED_PAGE = (
@@ -61,8 +64,14 @@ def _obedient(request: Request) -> str | ToolCall:
     return "Our billing desk can help with invoices."
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # The owner's own model is a loopback test server, which the operator allowed.
+    return settings.model_copy(update={"outbound_allowed_hosts": ["127.0.0.1"]})
+
+
 @contextmanager
-def _poisoned(resources: Resources) -> Iterator[tuple[LiveReception, ScriptedOpenAIServer]]:
+def _poisoned(resources: Resources) -> Iterator[tuple[LiveWidget, ScriptedOpenAIServer]]:
     with (
         ScriptedOpenAIServer(_obedient) as model,
         live_reception(resources, knowledge=POISONED_PAGE) as reception,

@@ -81,7 +81,7 @@ def test_one_address_cannot_use_up_the_day_for_everyone(
     ):
         refused = None
         chats: list[dict] = []
-        other = LiveWidget(other_base, widget.owner, widget.agent, widget.key)
+        other = LiveWidget(other_base, widget.owner, widget.agent, widget.key, widget.resources)
         with widget.caller("127.0.0.1") as attacker, other.caller("127.0.0.1") as attacker_too:
             for n in range(60):
                 opened = open_session(attacker if n % 2 else attacker_too, widget.key)
