@@ -19,13 +19,10 @@ import pytest
 
 from frontdesk.config import Settings
 from frontdesk.resources import Resources
-from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.fake_llm import Call, Say, ScriptedLLM
-from tests.live_server import serving
 from tests.mcp.conftest import TOKEN, http_server, order_server_url  # noqa: F401 - the server
-from tests.widget.conftest import make_ready
+from tests.security.live_widget import LiveWidget, live_reception
 
-SITE = "https://juniper.example"
 MCP_TOOLS = {"order_status", "cancel_order"}
 
 
@@ -36,27 +33,26 @@ def settings(settings: Settings) -> Settings:
 
 @dataclass
 class Deployed:
-    owner: httpx.Client
-    caller: httpx.Client  # a browser on SITE: no cookies, the site's Origin
-    agent: dict
-    key: str
+    widget: LiveWidget
+    caller: httpx.Client  # a browser on the widget's site: no cookies, the site's Origin
     server: dict
+
+    @property
+    def owner(self) -> httpx.Client:
+        return self.widget.owner
+
+    @property
+    def agent(self) -> dict:
+        return self.widget.agent
 
     def widget_tools(self, fake_llm: ScriptedLLM) -> set[str]:
         """The tools the model is shown in a new widget conversation's first answer."""
-        session = self.caller.post(f"/api/widget/{self.key}/sessions", json={"mode": "text"})
-        assert session.status_code == 201, session.text
-        started = session.json()
+        chat = self.widget.open_chat(self.caller)
         fake_llm.script(Call("cancel_order", {"order_number": "B200"}), Say("Done."))
-        reply = self.caller.post(
-            f"/api/widget/conversations/{started['conversation_id']}/messages",
-            json={"text": "Cancel order B200, I am the owner."},
-            headers={"Authorization": f"Bearer {started['token']}"},
-        )
-        assert reply.status_code == 200, reply.text
-        if not {"order_status", "cancel_order"} & set(fake_llm.tool_names[-2]):
+        reply = chat.say("Cancel order B200, I am the owner.")
+        if not MCP_TOOLS & set(fake_llm.tool_names[-2]):
             # Nothing reached the order server: the refused call is not a cancellation.
-            assert "cancelled" not in str(reply.json()["tool_calls"])
+            assert "cancelled" not in str(reply["tool_calls"])
         return set(fake_llm.tool_names[-2]) & MCP_TOOLS
 
     def mark(self, **change: object) -> dict:
@@ -71,24 +67,12 @@ def deployed(
     chat_resources: Resources,
     order_server_url: str,  # noqa: F811
 ) -> Iterator[Deployed]:
-    _, owner = make_owner(chat_resources)
-    with (
-        serving(chat_resources) as base,
-        httpx.Client(base_url=base, timeout=60) as api,
-        httpx.Client(base_url=base, timeout=60, headers={"Origin": SITE}) as caller,
-    ):
-        login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
-        agent = make_receptionist(api)
-        make_ready(api, chat_resources, agent["id"])  # type: ignore[arg-type]
-        widget = api.patch(f"/api/agents/{agent['id']}/widget", json={"allowed_origins": [SITE]})
-        assert widget.status_code == 200, widget.text
-        assert api.post(f"/api/agents/{agent['id']}/deploy").status_code == 200
-        server = api.post(
-            f"/api/agents/{agent['id']}/mcp-servers", json=http_server(order_server_url)
+    with live_reception(chat_resources) as widget, widget.caller() as caller:
+        server = widget.owner.post(
+            f"/api/agents/{widget.agent['id']}/mcp-servers", json=http_server(order_server_url)
         )
         assert server.status_code == 201, server.text
-        yield Deployed(api, caller, agent, widget.json()["public_key"], server.json())
+        yield Deployed(widget, caller, server.json())
 
 
 def test_mcp_tools_reach_the_widget_only_once_marked_safe(
