@@ -189,6 +189,11 @@ def _fuzz_target(
         max_upload_mb=2.0,
         outbound_allowed_hosts=["127.0.0.1"],
         crawl_allowed_hosts=["127.0.0.1"],
+        # The fuzzer sends hundreds of wrong sign-ins from one address; throttled, the logout
+        # case could not sign in its second session. Throttling has its own attack test
+        # (tests/security/test_password_guessing.py).
+        login_failures_per_ip="100000/minute",
+        login_failures_per_email="100000/minute",
     )
     upgrade(config.sqlalchemy_url)
     resources = build_resources(config, embedder=embedder, llm_factory=lambda: ScriptedLLM())

@@ -85,8 +85,7 @@ def postgres_url() -> Iterator[str]:
 def _reply(request: Request) -> str:
     # The model's answer names what it was told before, so a test can read the history
     # each process gave it.
-    said = [m for m in request.messages if m.get("role") == "user"]
-    return f"Reply {len(said)} to: {request.last_user_text}"
+    return f"Reply {len(request.caller_texts)} to: {request.last_user_text}"
 
 
 def test_two_api_processes_and_one_worker_on_postgres_chroma_redis(
@@ -184,9 +183,7 @@ def test_two_api_processes_and_one_worker_on_postgres_chroma_redis(
                 assert answer.json()["reply"] == f"Reply {number + 1} to: {question}"
             # The last reply was made (on A) seeing every earlier question once, two of
             # them asked through B.
-            shown = [
-                str(m.get("content")) for m in model.requests[-1].messages if m["role"] == "user"
-            ]
+            shown = model.requests[-1].caller_texts
             assert [q for q in questions if any(q in text for text in shown)] == questions
             assert len(shown) == len(questions)
             transcript = b.get(f"/api/conversations/{conversation_id}").json()["turns"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from frontdesk.runtime.knowledge_note import REFERENCE_HEAD
 from tests.openai_wire import ChatHandler, LoopbackEndpoint, chunk, completion
 
 
@@ -38,6 +39,13 @@ class Request:
     @property
     def last_role(self) -> str:
         return str(self.messages[-1].get("role", "")) if self.messages else ""
+
+    @property
+    def caller_texts(self) -> list[str]:
+        """What the caller said, in order: the user-role messages that are not the quoted
+        knowledge Frontdesk places before a caller's message."""
+        texts = [_text(m.get("content")) for m in self.messages if m.get("role") == "user"]
+        return [t for t in texts if not t.startswith(REFERENCE_HEAD)]
 
     @property
     def last_user_text(self) -> str:

@@ -245,8 +245,7 @@ class Receptionist:
             self.release.wait(60)
             return "Sorry for the wait."
         if "what have I said" in said:
-            heard = [m for m in request.messages if m.get("role") == "user"]
-            return "You said: " + " | ".join(str(m.get("content")) for m in heard)
+            return "You said: " + " | ".join(request.caller_texts)
         return f"Noted: {said}"
 
 
