@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 import httpx
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from frontdesk.resources import Resources
 from frontdesk.workspace.service import Principal, add_member, create_workspace_with_owner
 
 PASSWORD = "correct horse battery staple"
+SignedIn = TypeVar("SignedIn", bound=httpx.Client)
 
 
 def make_owner(
@@ -48,7 +50,8 @@ def make_member(
         )
 
 
-def sign_in(client: TestClient, user: User) -> TestClient:
+def sign_in(client: SignedIn, user: User) -> SignedIn:
+    """`client` (a TestClient, or an httpx client of a live server) signed in as `user`."""
     response = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return client

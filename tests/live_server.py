@@ -10,12 +10,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import pytest
 import uvicorn
 
 from frontdesk.app import create_app
 from frontdesk.resources import Resources
 from frontdesk.talk.web_bundle import MANIFEST, STATIC_DIR
+from tests.factories import make_owner, sign_in
 
 
 def _free_socket() -> socket.socket:
@@ -46,3 +48,12 @@ def serving(resources: Resources) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+@contextmanager
+def owner_client(resources: Resources, url: str) -> Iterator[httpx.Client]:
+    """A new workspace's owner signed in over HTTP to the server at `url`: the client holds
+    the session cookie, as the owner's browser would."""
+    _, owner = make_owner(resources)
+    with httpx.Client(base_url=url, timeout=60) as client:
+        yield sign_in(client, owner)

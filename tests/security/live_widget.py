@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 
 from frontdesk.resources import Resources
-from tests.factories import PASSWORD, make_owner, make_receptionist
-from tests.live_server import serving
+from tests.factories import make_receptionist
+from tests.live_server import owner_client, serving
 from tests.widget.conftest import SITE, make_ready
 
 
@@ -99,10 +99,7 @@ def live_widget(
 ) -> Iterator[LiveWidget]:
     """Juniper Vet, ready and deployed on the server at `url`, its widget allowed on SITE,
     its calendar open every day 09:00-17:00 UTC; `knowledge` is its one text source."""
-    _, user = make_owner(resources)
-    with httpx.Client(base_url=url, timeout=60) as owner:
-        signed_in = owner.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
-        assert signed_in.status_code == 200, signed_in.text
+    with owner_client(resources, url) as owner:
         agent = make_receptionist(owner, knowledge=knowledge)
         make_ready(owner, resources, agent["id"])  # type: ignore[arg-type]
         state = owner.patch(f"/api/agents/{agent['id']}/widget", json={"allowed_origins": [SITE]})

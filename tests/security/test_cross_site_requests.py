@@ -22,8 +22,8 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from frontdesk.resources import Resources
-from tests.factories import PASSWORD, make_owner, make_receptionist
-from tests.live_server import serving
+from tests.factories import make_receptionist
+from tests.live_server import owner_client, serving
 
 EVIL = {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}
 
@@ -36,10 +36,7 @@ def server(resources: Resources) -> Iterator[str]:
 
 @pytest.fixture
 def owner(server: str, resources: Resources) -> Iterator[tuple[httpx.Client, dict]]:
-    _, user = make_owner(resources)
-    with httpx.Client(base_url=server, timeout=30) as client:
-        login = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
+    with owner_client(resources, server) as client:
         yield client, make_receptionist(client)
 
 

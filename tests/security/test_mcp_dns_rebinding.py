@@ -16,9 +16,9 @@ import pytest
 
 from frontdesk.config import Settings
 from frontdesk.resources import Resources
-from tests.factories import PASSWORD, make_owner, make_receptionist
+from tests.factories import make_receptionist
 from tests.fake_llm import Say, ScriptedLLM
-from tests.live_server import serving
+from tests.live_server import owner_client, serving
 from tests.security.fake_dns import install
 from tests.security.header_trap import HeaderTrap
 
@@ -38,10 +38,7 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def owner_api(chat_resources: Resources) -> Iterator[tuple[httpx.Client, dict]]:
-    _, owner = make_owner(chat_resources)
-    with serving(chat_resources) as base, httpx.Client(base_url=base, timeout=60) as api:
-        login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
+    with serving(chat_resources) as base, owner_client(chat_resources, base) as api:
         yield api, make_receptionist(api)
 
 

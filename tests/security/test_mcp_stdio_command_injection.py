@@ -24,8 +24,8 @@ import pytest
 
 from frontdesk.config import Settings
 from frontdesk.resources import Resources
-from tests.factories import PASSWORD, make_owner, make_receptionist
-from tests.live_server import serving
+from tests.factories import make_receptionist
+from tests.live_server import owner_client, serving
 from tests.mcp.conftest import SERVER_SCRIPT, stdio_server
 
 # The attacks use Node's npx as the allowed program, as in the report; the refusals would
@@ -50,10 +50,7 @@ def settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def admin_api(resources: Resources) -> Iterator[tuple[httpx.Client, dict]]:
-    _, owner = make_owner(resources)
-    with serving(resources) as url, httpx.Client(base_url=url, timeout=60) as api:
-        login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
+    with serving(resources) as url, owner_client(resources, url) as api:
         yield api, make_receptionist(api)
 
 

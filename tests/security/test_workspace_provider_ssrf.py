@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from frontdesk.resources import Resources
-from tests.factories import PASSWORD, make_owner, make_receptionist
-from tests.live_server import serving
+from tests.factories import make_receptionist
+from tests.live_server import owner_client, serving
 from tests.security.fake_dns import install
 from tests.security.header_trap import HeaderTrap
 
@@ -29,10 +29,7 @@ def inside_dns(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def admin(chat_resources: Resources) -> Iterator[httpx.Client]:
-    _, owner = make_owner(chat_resources)
-    with serving(chat_resources) as base, httpx.Client(base_url=base, timeout=60) as client:
-        login = client.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
+    with serving(chat_resources) as base, owner_client(chat_resources, base) as client:
         yield client
 
 
