@@ -70,9 +70,17 @@ def test_messages_per_ip(widget: Widget, fake_llm: ScriptedLLM) -> None:
     )
 
 
-def _earlier_today(widget: Widget, *, seconds: float, started: datetime | None = None) -> None:
-    """A widget call of `seconds` that started at `started` (midnight UTC unless told)."""
-    start = started or day_start(datetime.now(UTC))
+def _widget_call(
+    widget: Widget,
+    *,
+    started: datetime,
+    connected: datetime,
+    ended: datetime | None = None,
+    ip: str | None = None,
+) -> None:
+    """A widget voice call stored as the server would: ended when `ended` is given, and
+    from the network of `ip` when given."""
+    key = caller_key(widget.resources.settings.signing_key, ip) if ip else None
     with transaction(widget.resources.sessionmaker) as db:
         db.add(
             Conversation(
@@ -80,12 +88,19 @@ def _earlier_today(widget: Widget, *, seconds: float, started: datetime | None =
                 agent_id=widget.agent["id"],
                 channel="voice",
                 source="widget",
-                status="ended",
-                created_at=start,
-                connected_at=start,
-                ended_at=start + timedelta(seconds=seconds),
+                status="ended" if ended else "active",
+                caller_key=key,
+                created_at=started,
+                connected_at=connected,
+                ended_at=ended,
             )
         )
+
+
+def _earlier_today(widget: Widget, *, seconds: float, started: datetime | None = None) -> None:
+    """A widget call of `seconds` that started at `started` (midnight UTC unless told)."""
+    start = started or day_start(datetime.now(UTC))
+    _widget_call(widget, started=start, connected=start, ended=start + timedelta(seconds=seconds))
 
 
 def test_daily_minutes_cap(widget: Widget, fake_llm: ScriptedLLM) -> None:
@@ -139,18 +154,9 @@ def test_one_call_at_a_time_per_network(widget: Widget) -> None:
     """Calls add up (each runs the speech models): a network with a call going on cannot
     open another, which would use its share of the day's minutes twice over."""
     ip, now = "203.0.113.40", datetime.now(UTC)
-    with transaction(widget.resources.sessionmaker) as db:
-        db.add(
-            Conversation(
-                workspace_id=widget.workspace_id,
-                agent_id=widget.agent["id"],
-                channel="voice",
-                source="widget",
-                caller_key=caller_key(widget.resources.settings.signing_key, ip),
-                created_at=now - timedelta(seconds=30),
-                connected_at=now - timedelta(seconds=20),
-            )
-        )
+    _widget_call(
+        widget, started=now - timedelta(seconds=30), connected=now - timedelta(seconds=20), ip=ip
+    )
     refused = widget.session("voice", browser(widget.app, ip=ip))
     assert "already going on" in _too_many(refused)
     assert widget.session("voice", browser(widget.app, ip="203.0.113.41")).status_code == 201

@@ -63,10 +63,6 @@ def looks_like_phone(value: str) -> bool:
     return len(_digits(value)) >= _SIGNIFICANT_DIGITS
 
 
-def looks_like_email(value: str) -> bool:
-    return "@" in value
-
-
 class CallerWords:
     """The caller's words so far in one conversation, refreshed before every model turn."""
 
