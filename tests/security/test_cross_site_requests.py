@@ -114,9 +114,10 @@ def test_the_owners_call_socket_refuses_other_origins(
         with pytest.raises(InvalidStatus) as refused:
             connect(url, origin=origin, additional_headers={"Cookie": cookie})  # type: ignore[arg-type]
         assert refused.value.response.status_code == 403
-    # The talk page's own origin opens it.
+    # The talk page's own origin opens it: the handshake is accepted (what the call does
+    # next, and how soon it closes a test agent without speech models, is not this test's).
     with connect(url, origin=server, additional_headers={"Cookie": cookie}) as socket:  # type: ignore[arg-type]
-        assert socket.protocol.state.name == "OPEN"
+        assert socket.response is not None and socket.response.status_code == 101
 
 
 def test_owner_pages_cannot_be_framed(server: str, owner: tuple[httpx.Client, dict]) -> None:
