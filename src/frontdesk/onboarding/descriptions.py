@@ -51,7 +51,10 @@ def find_description(chunks: list[tuple[str, str]], business: str = "") -> str |
     order = 0
     for text, source in chunks:
         heading = text.split("\n\n", 1)[0] if "\n\n" in text else ""
-        for sentence in sentences(text):
+        # A paragraph's soft line breaks are not sentence ends: join them first.
+        body = text.split("\n\n", 1)[1] if heading else text
+        paragraphs = [" ".join(p.split("\n")) for p in body.split("\n\n")]
+        for sentence in sentences("\n\n" + "\n".join(paragraphs)):
             order += 1
             sentence = " ".join(sentence.split())
             words = sentence.split()

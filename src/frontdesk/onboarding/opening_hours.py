@@ -136,7 +136,10 @@ def _plausible_day(match: re.Match[str], text: str) -> bool:
     if not token[0].isupper():
         return False
     around = text[max(0, match.start() - 4) : match.end() + 4]
-    return bool(re.search(rf"(?:{_DAY})\s*[-–,]\s*(?:{_DAY})", around, re.I))
+    if re.search(rf"(?:{_DAY})\s*[-–,]\s*(?:{_DAY})", around, re.I):
+        return True
+    # A line that starts with the code and a time: "Sa 09:00-13:00" (schema.org's shape).
+    return match.start() == 0 and bool(re.match(r"\s*:?\s*\d", text[match.end() :]))
 
 
 def _hour(h: str | None, m: str | None, x: str | None, word: str | None) -> tuple[int, int, str]:

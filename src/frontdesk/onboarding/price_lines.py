@@ -101,7 +101,7 @@ def _from_line(lines: list[Line], i: int) -> list[PricedItem]:
         named = [c for c in cells if not PRICE.search(c) and _good_name(_clean_name(c))]
         if priced and named:
             name = _clean_name(named[0])
-            rest = [c for c in named[1:] if c]
+            rest = [c for c in cells if c and c != named[0] and c not in priced]
             return [PricedItem(name, priced[0], "; ".join(rest) or None, line.source, text)]
     last = 0
     for match in PRICE.finditer(text):
