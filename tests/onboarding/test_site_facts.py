@@ -38,7 +38,8 @@ since 2009.</p><a class="btn">Reserve a table</a></section>
 <h2>Weekend Brunch</h2><p>Saturday and Sunday 10–3</p>
 <ul><li>Eggs Benedict — $19</li><li>Buttermilk Pancakes — $16</li></ul>
 </body></html>""",
-    "/contact": """<html><head><meta charset="utf-8"><title>Contact | The Oak Room</title></head><body>
+    "/contact": """<html><head><meta charset="utf-8">
+<title>Contact | The Oak Room</title></head><body>
 <h1>Contact</h1><h2>Address</h2><p>450 Park Avenue South<br>New York, NY 10016</p>
 <p>Phone: (212) 555-0143</p><p>Email: hello@oakroom.example</p>
 <p>Bookings up to 30 days ahead. Groups of 8 or more, please call.</p>
@@ -111,7 +112,9 @@ def test_new_york_restaurant() -> None:
 
 def test_london_salon_tables_and_postcode() -> None:
     site = read_site(_chunks(LONDON_SALON, "https://fringeandco.example"), "Fringe & Co")
-    assert site.address is not None and site.address.text == "Unit 3, 27 Upper Street, London N1 0PN"
+    assert (
+        site.address is not None and site.address.text == "Unit 3, 27 Upper Street, London N1 0PN"
+    )
     assert site.country == "GB" and site.timezone == "Europe/London"
     assert site.phones[0].text == "020 7946 0321" and site.phones[0].e164 == "+442079460321"
     assert site.week.hours["mon"] == [] and site.week.hours["sun"] == []
