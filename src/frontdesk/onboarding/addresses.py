@@ -50,6 +50,8 @@ _LOCALITIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("AU", re.compile(rf"\b{_CITY},?\s+(?P<region>{_alternatives(AU_STATES)}),?\s+\d{{4}}\b")),
     # UK: the postcode closes the address ("London SW1A 2AA", "Oxford, OX1 4AB").
     ("GB", re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b")),
+    # Ireland: the Eircode closes the address ("Dublin 2, D02 YX88").
+    ("IE", re.compile(r"\b(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}\b")),
     # Continental Europe: postcode then town ("10435 Berlin", "75002 Paris", "1016 GV
     # Amsterdam", "A-1010 Wien"), after a comma or at the start of a line.
     (
@@ -114,7 +116,10 @@ def _street_start(prefix: str) -> int:
         kept.insert(0, (offset, part))
         if unit and street_met:
             break  # "Unit 4, 12 High Street": the unit comes before the street
-        if not unit and (re.match(r"\s*\d", part) or re.search(r"\d", part)):
+        numbered = re.search(r"\d", part) and (
+            re.search(rf"\b{_STREET_WORD}\b", part, re.I) or _CONTINENTAL_STREET.search(part)
+        )
+        if not unit and (re.match(r"\s*\d", part) or numbered):
             street_met = True  # the street number: the address starts here (or its unit)
     while kept and not _ADDRESS_PART.search(kept[0][1]):
         kept.pop(0)  # a leading name ("Juniper Lane Vet, 14 …") is not the address
@@ -122,6 +127,12 @@ def _street_start(prefix: str) -> int:
         return -1
     offset, part = kept[0]
     return start + offset + (len(part) - len(part.lstrip()))
+
+
+def _town_only(prefix: str) -> bool:
+    """Nothing but a town before the postcode: a few words without digits."""
+    prefix = _LABEL.sub("", prefix).strip(" ,:")
+    return len(prefix.split()) <= 4 and not re.search(r"\d", prefix)
 
 
 def _country_after(line: str, end: int) -> str | None:
@@ -153,13 +164,18 @@ def _candidates(chunk: list[Line]) -> list[tuple[int, Address]]:
                 value = ""
                 if begin >= 0:
                     value = text[begin:end].strip(" ,")
-                elif i > 0 and not text[: match.start()].strip(" ,:"):
-                    above = chunk[i - 1].text  # the street on the line above the town
+                elif i > 0 and _town_only(text[: match.start()]):
+                    # The street on the line above the town ("27 Kentish Town Road" over
+                    # "London NW1 8NH").
+                    above = chunk[i - 1].text
                     top = _street_start(above) if len(above.split()) <= 8 else -1
                     if top >= 0:
-                        value = f"{above[top:].strip(' ,')}, {locality}"
+                        value = f"{above[top:].strip(' ,')}, {text[:end].strip(' ,')}"
                 street = value.replace(locality, "")
-                if not value or country in ("EU", "GB") and not re.search(r"\d", street):
+                if not value or (
+                    country in ("EU", "GB", "IE")
+                    and not re.search(rf"\d|\b{_STREET_WORD}\b", street)
+                ):
                     continue  # a postcode-like number needs a street with a number beside it
                 code = country if country != "EU" else _country_after(text, match.end())
                 region = match.groupdict().get("region")

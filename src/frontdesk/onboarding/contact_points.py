@@ -58,10 +58,12 @@ def site_country(sources: list[str], lines: list[Line], address_country: str | N
             region = phonenumbers.region_code_for_number(number)
             if region and region != "ZZ":
                 return region
-    for source in sources:
-        host = urlparse(source).hostname or ""
+    # The domain of the site, or of the emails it gives (a site served from anywhere
+    # still writes hello@practice.co.uk).
+    emails = [e.rsplit("@", 1)[1] for line in lines for e in _EMAIL.findall(line.text)]
+    for host in [urlparse(source).hostname or "" for source in sources] + emails:
         tld = host.rsplit(".", 1)[-1].lower()
-        if tld in _TLD_COUNTRY:
+        if tld in _TLD_COUNTRY and not re.fullmatch(r"[\d.]+", host):
             return _TLD_COUNTRY[tld]
     return "US"
 

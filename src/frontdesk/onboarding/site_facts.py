@@ -62,6 +62,7 @@ class SiteFacts:
             country=self.country,
             region=self.address.region if self.address else None,
             phones=[p.e164 for p in self.phones],
+            address=self.address.text if self.address else "",
         )
         self.timezone, self.timezone_from = derived if derived else (None, None)
 

@@ -129,8 +129,11 @@ def phone_zone(e164: str) -> str | None:
     return zones.pop() if len(zones) == 1 else None
 
 
-def derive(*, country: str | None, region: str | None, phones: list[str]) -> tuple[str, str] | None:
-    """(zone, how it was found) from the address's region or country, else the phone."""
+def derive(
+    *, country: str | None, region: str | None, phones: list[str], address: str = ""
+) -> tuple[str, str] | None:
+    """(zone, how it was found) from the address's region or country, else the phone,
+    else a city the address names that is a zone's own city ("10435 Berlin")."""
     if country and region:
         zone = region_zone(country, region)
         if zone:
@@ -143,6 +146,10 @@ def derive(*, country: str | None, region: str | None, phones: list[str]) -> tup
         zone = country_zone(country)
         if zone:
             return zone, f"the address ({country})"
+    for word in re.findall(r"\b[A-Z][a-zäöüéèí]{3,}(?:[ -][A-Z][a-zäöüé]+)?\b", address):
+        zone = _zones_by_city().get(word.lower())
+        if zone:
+            return zone, f"the address ({word})"
     return None
 
 
