@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from bench.answers import run
+from bench.answers import pick_sites, run
 from bench.answers_judge import Rows, admits_not_knowing, judge_action
 
 from tests.corpus.sites import Action, CorpusSite, load_site
@@ -221,3 +221,12 @@ def test_a_whole_run_builds_asks_and_judges(tmp_path: Path) -> None:
         "facts", "unanswerable", "actions", "invented", "exam_gap", "sites", "questions",
         "reply_p50_s", "per_site",
     }  # fmt: skip
+
+
+def test_quick_takes_three_sites_spread_over_the_corpus() -> None:
+    every = pick_sites(False, None)
+    quick = pick_sites(True, None)
+    assert len(quick) == min(3, len(every)) and len({s.slug for s in quick}) == len(quick)
+    assert [s.slug for s in pick_sites(True, every[-1].slug)] == [every[-1].slug]
+    with pytest.raises(KeyError):
+        pick_sites(False, "no-such-site")
