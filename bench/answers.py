@@ -380,9 +380,16 @@ def run_site(fd: Frontdesk, site: CorpusSite, progress: Progress = log) -> SiteR
     try:
         _run_site(fd, site, result, progress)
     except (BenchError, httpx.HTTPError) as exc:
-        # One site that cannot be built scores what it got so far; the others still run.
+        # A site whose agent cannot be built (or questioned) fails what was not judged yet,
+        # as its callers would find; the other sites still run.
         result.error = str(exc)[:1000]
         progress(f"{site.slug}: failed: {result.error}")
+        for judged, wanted in (
+            (result.facts, site.questions),
+            (result.unanswerable, site.unanswerable),
+            (result.actions, site.actions),
+        ):
+            judged.extend([False] * (len(wanted) - len(judged)))
     return result
 
 

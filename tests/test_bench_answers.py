@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from bench.answers import pick_sites, run
+from bench.answers import BenchError, pick_sites, run, run_site
 from bench.answers_judge import Rows, admits_not_knowing, judge_action
 
 from tests.corpus.sites import Action, CorpusSite, load_site
@@ -230,3 +230,18 @@ def test_quick_takes_three_sites_spread_over_the_corpus() -> None:
     assert [s.slug for s in pick_sites(True, every[-1].slug)] == [every[-1].slug]
     with pytest.raises(KeyError):
         pick_sites(False, "no-such-site")
+
+
+class _Refusing:
+    """A server that answers every request with an error, as a 500 on generation does."""
+
+    def call(self, method: str, path: str, **kwargs: object) -> object:
+        raise BenchError(f"{method} {path}: 500 Internal error")
+
+
+def test_a_site_that_cannot_be_built_fails_all_it_did_not_judge(tmp_path: Path) -> None:
+    site = _site(tmp_path / "rosas-bakery")
+    result = run_site(_Refusing(), site, progress=lambda _: None)  # type: ignore[arg-type]
+    assert result.error and "500" in result.error
+    assert result.facts == [False] * 3 and result.unanswerable == [False]
+    assert result.actions == [False, False] and result.score == 0
