@@ -1,5 +1,7 @@
-"""Answers benchmark: does an agent built from a small business's website answer what the
-site says, admit what it does not, invent nothing, and do what callers ask?
+"""Answers benchmark: agents built from the corpus's websites, questioned and judged in code.
+
+Does an agent built from a small business's website answer what the site says, admit what
+it does not, invent nothing, and do what callers ask?
 
 Every site of the answer corpus (tests/corpus/sites/) is served on loopback and its agent is
 built the way an owner builds one, through the HTTP API of a real `frontdesk serve`
@@ -517,42 +519,57 @@ def pick_sites(quick: bool, names: str | None) -> list[CorpusSite]:
 
 
 def run(
-    sites: list[CorpusSite], env: dict[str, str] | None = None, progress: Progress = log
+    sites: list[CorpusSite],
+    env: dict[str, str] | None = None,
+    progress: Progress = log,
+    after_site: Callable[[list[SiteResult]], None] = lambda _: None,
 ) -> tuple[dict[str, Any], list[SiteResult]]:
-    """Build and question an agent for each site on one fresh `frontdesk serve`."""
+    """Build and question an agent for each site on one fresh `frontdesk serve`;
+    `after_site` gets the results so far after each site."""
     if not sites:
         raise BenchError("no corpus sites to run")
-    results = []
+    results: list[SiteResult] = []
     with frontdesk(env or {}) as fd:
         for i, site in enumerate(sites, start=1):
             progress(f"site {i}/{len(sites)}: {site.slug}")
             results.append(run_site(fd, site, progress))
+            after_site(results)
     return summary(results), results
+
+
+def full_result(results: list[SiteResult], seconds: float) -> dict[str, Any]:
+    """The summary with every site's details and failures, for the closing note."""
+    endpoint = os.environ.get("FRONTDESK_LLM_BASE_URL")
+    return {
+        **summary(results),
+        "seconds": round(seconds, 1),
+        "model": os.environ.get("FRONTDESK_LLM_MODEL", "") if endpoint else "embedded",
+        "sites_detail": {
+            r.slug: {**r.figures(), "exam": r.exam, "build": r.build, "failures": r.failures}
+            for r in results
+        },
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SITES} sites")
     parser.add_argument("--sites", help="comma-separated site slugs (tests/corpus/sites/)")
-    parser.add_argument("--json-out", type=Path, help="write the full result here")
+    parser.add_argument(
+        "--json-out", type=Path, help="write the full result here (rewritten after each site)"
+    )
     args = parser.parse_args()
     sites = pick_sites(args.quick, args.sites)
     log(f"{len(sites)} site(s): {', '.join(s.slug for s in sites)}")
     started = time.perf_counter()
-    result, per_site = run(sites)
-    if args.json_out:
-        full = {
-            **result,
-            "seconds": round(time.perf_counter() - started, 1),
-            "model": os.environ.get("FRONTDESK_LLM_MODEL")
-            if os.environ.get("FRONTDESK_LLM_BASE_URL")
-            else "embedded",
-            "sites_detail": {
-                r.slug: {**r.figures(), "exam": r.exam, "build": r.build, "failures": r.failures}
-                for r in per_site
-            },
-        }
-        args.json_out.write_text(json.dumps(full, indent=2, ensure_ascii=False, default=str))
+
+    def write(results: list[SiteResult]) -> None:
+        # After every site, so a long run stopped half-way still leaves its figures.
+        if args.json_out:
+            full = full_result(results, time.perf_counter() - started)
+            args.json_out.write_text(json.dumps(full, indent=2, ensure_ascii=False, default=str))
+
+    result, _ = run(sites, after_site=write)
     print(json.dumps(result))
 
 
