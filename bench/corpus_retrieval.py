@@ -8,7 +8,7 @@ agent per site. Then every question of the site's truth is searched three ways, 
   agent makes before each caller turn;
 - keyword / vector: each side alone, to see which one carries a hit;
 - note: the knowledge note the model is shown, built from the hybrid top 3 exactly as the
-  agent builds it (`RELEVANCE_FLOOR`, then `knowledge_note.focus`).
+  agent builds it (`tools.is_relevant`, then `knowledge_note.focus`).
 
 A question is hit when one text (a chunk, or the note) holds an alternative of every one of
 its `must` groups (`tests.corpus.sites.contains`). A miss is an extraction loss when no
@@ -50,7 +50,8 @@ from frontdesk.migrate import upgrade  # noqa: E402
 from frontdesk.models import Agent, KnowledgeSource  # noqa: E402
 from frontdesk.resources import Resources, build_resources  # noqa: E402
 from frontdesk.runtime.knowledge_note import focus  # noqa: E402
-from frontdesk.runtime.tools import RELEVANCE_FLOOR  # noqa: E402
+from frontdesk.runtime.services import Snippet  # noqa: E402
+from frontdesk.runtime.tools import is_relevant  # noqa: E402
 from frontdesk.workspace.service import Principal, create_workspace_with_owner  # noqa: E402
 
 TOP = 3
@@ -152,7 +153,11 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
             assert agent is not None
             hits = KnowledgeService(db, resources).search(agent, question.text, TOP)
         hybrid = [h.text for h in hits]
-        relevant = [h.text for h in hits if (h.similarity or 0.0) >= RELEVANCE_FLOOR]
+        relevant = [
+            h.text
+            for h in hits
+            if is_relevant(Snippet(h.text, "", h.similarity or 0.0, h.keyword_coverage))
+        ]
         note = focus(question.text, relevant) if relevant else ""
         keyword_top = [by_id[i] for i, _ in keyword.search(question.text, TOP)]
         vector_top = _vector_top(resources, built, question.text)

@@ -113,6 +113,39 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def coverage(self, query: str, doc_ids: Sequence[str]) -> dict[str, float]:
+        """For each of `doc_ids`, the share of the query's weight (the idf of its distinct
+        terms) that the chunk holds: 1.0 when it has every word asked about, 0.0 for none.
+
+        A word the index has never seen counts at the highest idf, so "Do you sell gift
+        cards?" is poorly covered by any chunk of a site that never mentions gifts, however
+        many say "card"; that makes this an absolute signal, unlike a BM25 score.
+        """
+        wanted = set(tokenize(query))
+        if not wanted:
+            return dict.fromkeys(doc_ids, 0.0)
+        n = len(self._ids)
+        unseen_idf = float(np.log(1.0 + (n + 0.5) / 0.5))
+        weights: dict[str, float] = {}
+        holders: dict[str, set[int]] = {}
+        for term in wanted:
+            term_id = self._vocabulary.get(term)
+            if term_id is None:
+                weights[term] = unseen_idf
+                holders[term] = set()
+                continue
+            start, end = self._offsets[term_id], self._offsets[term_id + 1]
+            weights[term] = float(np.log(1.0 + (n - (end - start) + 0.5) / (end - start + 0.5)))
+            holders[term] = set(self._docs[start:end].tolist())
+        total = sum(weights.values())
+        position = {doc_id: i for i, doc_id in enumerate(self._ids)}
+        result = {}
+        for doc_id in doc_ids:
+            index = position.get(doc_id)
+            held = sum(w for t, w in weights.items() if index is not None and index in holders[t])
+            result[doc_id] = held / total if total else 0.0
+        return result
+
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """The best `k` (chunk id, BM25 score) pairs for `query`, best first.
 

@@ -39,6 +39,10 @@ class SearchHit:
     # Cosine similarity to the question when the vector side ranked this chunk: an absolute
     # signal (unlike the fused rank score) for deciding that nothing relevant was found.
     similarity: float | None = None
+    # Share of the question's words (weighted by rarity) that the chunk holds: the other
+    # absolute signal, strong where MiniLM's cosine is weak (a short question against a long
+    # chunk scores ~0.25 even when the chunk answers it).
+    keyword_coverage: float = 0.0
 
 
 @dataclass
@@ -87,6 +91,7 @@ class HybridSearcher:
             chunks.setdefault(chunk_id, cached.chunks[chunk_id])
 
         best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
+        coverage = cached.index.coverage(query, [chunk_id for chunk_id, _ in best])
         # Normalised so that a chunk ranked first by both lists scores 1.0.
         top = 2.0 / (RRF_K + 1)
         hits = []
@@ -109,6 +114,7 @@ class HybridSearcher:
                     similarity=(
                         round(1.0 - chunk.distance, 4) if chunk.distance is not None else None
                     ),
+                    keyword_coverage=round(coverage[chunk_id], 4),
                 )
             )
         return hits

@@ -44,6 +44,50 @@ _LABEL_MAX_CHARS = 60
 _LABEL_MAX_WORDS = 8
 _LABEL_SHAPE = re.compile(r"^[^\d,.!?;…]+:?$")
 _LABEL_JOIN = " — "
+_LABEL_RUN = 2
+_BARE_MAX_CHARS = 30
+_VALUE_JOIN = " — "
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_CLOCK_WORDS = re.compile(r"(?<=\d)\s?[ap]\.?m\b\.?|\b(?:from|to|per|each)\b", re.IGNORECASE)
+# (what the question asks, what a sentence answering it holds), for the kinds of facts
+# callers ask a receptionist for.
+_ANSWER_SHAPES = [
+    (
+        re.compile(
+            r"\b(how much|costs?|price[sd]?|pricing|charges?|fees?|rates?|expensive|cheap\w*|"
+            r"pay)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"[$£€¥₹]\s?\d|\d\s?(?:dollars|euros?|pounds|usd|eur|gbp|cad|aud|%)|\bfree\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        re.compile(
+            r"\b(when|what time|hours|open\w*|clos\w*|until|till|late|early|days?)\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\d\s?(?:[ap]\.?m\b|noon)|\b\d{1,2}[:.]\d{2}\b|\d\s?[-–]\s?\d|\b(?:closed|noon|"
+            r"midnight|24/7|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        re.compile(r"\bhow long|how many|notice|in advance|ahead\b", re.IGNORECASE),
+        re.compile(r"\d\s?(?:min|hour|hr|day|week|month|night|year)", re.IGNORECASE),
+    ),
+    (
+        re.compile(r"\b(phone|number|call|ring|text|telephone|reach)\b", re.IGNORECASE),
+        re.compile(r"\d[\d\s().-]{6,}\d"),
+    ),
+    (re.compile(r"\be-?mail\b", re.IGNORECASE), re.compile(r"\S@\S")),
+    (
+        re.compile(r"\b(where|address|located|location|directions|find you)\b", re.IGNORECASE),
+        re.compile(r"\b\d+[a-z]?\s+(?:[A-Z]\w*\.?\s)*[A-Z]\w+"),
+    ),
+]
 
 
 def _stems(text: str) -> set[str]:
@@ -93,6 +137,38 @@ def _is_label(line: str) -> bool:
     )
 
 
+def _is_bare(line: str) -> bool:
+    """A value with no words of its own ("$34", "£9.50", "7:30 – 9:30"): it belongs to the
+    line before it."""
+    return len(line) <= _BARE_MAX_CHARS and not _WORDS.search(_CLOCK_WORDS.sub("", line))
+
+
+def _body_lines(body: str) -> list[tuple[str, bool]]:
+    """The body's lines, each bare value joined to the line before it, with whether the
+    line is a label. A run of more than two label-shaped lines is a list (an address, a set
+    of services), not a name and its role: only its first line labels what follows."""
+    lines: list[str] = []
+    for raw in body.split("\n"):
+        line = raw.strip().lstrip("-•*· ").strip()
+        if not line:
+            continue
+        if lines and _is_bare(line):
+            lines[-1] = f"{lines[-1]}{_VALUE_JOIN}{line}"
+        else:
+            lines.append(line)
+    shaped = [_is_label(line) for line in lines]
+    labels = list(shaped)
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and shaped[end]:
+            end += 1
+        if end - start > _LABEL_RUN:
+            labels[start + 1 : end] = [False] * (end - start - 1)
+        start = end + 1
+    return list(zip(lines, labels, strict=True))
+
+
 def _pieces(rank: int, text: str) -> list[_Piece]:
     """The sentences of a chunk, each labelled with what it is about.
 
@@ -106,16 +182,12 @@ def _pieces(rank: int, text: str) -> list[_Piece]:
     run: list[str] = []
     in_run = False
     pieces: list[_Piece] = []
-    for line in body.split("\n"):
-        line = line.strip().lstrip("-•*· ").strip()
-        if not line:
-            continue
-        is_label = _is_label(line)
+    for line, is_label in _body_lines(body):
         if is_label:
             if not in_run:
                 run = []
             run.append(line.rstrip(":").strip())
-            label = _LABEL_JOIN.join(run)[: _LABEL_MAX_CHARS + 20]
+            label = _LABEL_JOIN.join(run)
         in_run = is_label
         label_stems = frozenset(_stems(label))
         for sentence in _SENTENCE_END.split(line):
@@ -128,14 +200,22 @@ def _pieces(rank: int, text: str) -> list[_Piece]:
     return pieces
 
 
-def _score(wanted: set[str], piece: _Piece) -> float:
+def _answer_shapes(question: str) -> list[re.Pattern[str]]:
+    """What an answer to `question` looks like: a price for "how much", a time for "when"."""
+    return [answer for asked, answer in _ANSWER_SHAPES if asked.search(question)]
+
+
+def _score(wanted: set[str], shapes: list[re.Pattern[str]], piece: _Piece) -> float:
     own = len(wanted & piece.stems)
     # Words matched only through the label count a little less than the sentence's own, so
     # that of a dish's lines its price (a fact, below) comes first, and its name next.
     through_label = len((wanted & piece.label_stems) - piece.stems)
     overlap = own + 0.75 * through_label
     # Callers ask for facts (days, times, prices, numbers): a sentence that states one is
-    # worth more than prose around the same words.
+    # worth more than prose around the same words, and one of the kind asked for more still,
+    # even with no word in common ("What's your number?" and "📞 020 7946 0123").
+    if any(shape.search(piece.text) for shape in shapes):
+        return overlap + 1.0
     return overlap + 0.5 * bool(overlap and _FACTUAL.search(piece.text))
 
 
@@ -146,7 +226,8 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     wanted = _stems(question)
     pieces = [piece for rank, text in enumerate(texts) for piece in _pieces(rank, text)]
     # (-score, length, rank, position): best first, shorter (denser) first
-    scored = [(-_score(wanted, p), len(p.text), p.rank, p.position, p) for p in pieces]
+    shapes = _answer_shapes(question)
+    scored = [(-_score(wanted, shapes, p), len(p.text), p.rank, p.position, p) for p in pieces]
     scored = [s for s in scored if s[0] < 0]
     if scored:
         # Sentences sharing far fewer words than the best one are noise that costs time.
@@ -175,10 +256,10 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
         used += cost
         if used >= budget:
             break
-    return "\n".join(f"- {line}" for line in _lines(chosen, labelled, budget))
+    return "\n".join(f"- {line}" for line in _note_lines(chosen, labelled, budget))
 
 
-def _lines(chosen: list[_Piece], labelled: set[tuple[int, str]], budget: int) -> list[str]:
+def _note_lines(chosen: list[_Piece], labelled: set[tuple[int, str]], budget: int) -> list[str]:
     """The chosen pieces in reading order; those of a labelled block on one line after
     their label, every other one on its own line."""
     lines: list[str] = []
