@@ -65,6 +65,7 @@ class SiteAgent:
     chunks: list[StoredChunk]
     pages: int
     seconds: float
+    failure: str | None = None
 
 
 @dataclass
@@ -118,10 +119,12 @@ def ingest(site: CorpusSite, resources: Resources, principal: Principal) -> Site
             )
             agent_id = agent.id
             source_ids = [s.id for s in db.query(KnowledgeSource).filter_by(agent_id=agent_id)]
+        # A site the reader cannot read still counts: all its questions are extraction losses.
+        failures = []
         for source_id in source_ids:
             outcome = resources.runner.run_source(source_id)
             if outcome.status != "done":
-                raise SystemExit(f"{site.slug}: ingestion failed: {outcome}")
+                failures.append(outcome.detail or outcome.status)
     with transaction(resources.sessionmaker) as db:
         sources = db.query(KnowledgeSource).filter_by(agent_id=agent_id).all()
         gens = [source_gen(s.id, s.active_generation) for s in sources if s.active_generation]
@@ -132,6 +135,7 @@ def ingest(site: CorpusSite, resources: Resources, principal: Principal) -> Site
         chunks=resources.store.chunks(agent_id, gens),
         pages=pages,
         seconds=time.perf_counter() - started,
+        failure="; ".join(failures) or None,
     )
 
 
@@ -236,6 +240,7 @@ def main() -> None:
                 "pages": built.pages,
                 "chunks": len(built.chunks),
                 "ingest_s": round(built.seconds, 1),
+                **({"ingestion_failed": built.failure} if built.failure else {}),
             }
     print(
         json.dumps(
