@@ -17,7 +17,12 @@ import re
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+from phonenumbers import (
+    NumberParseException,
+    PhoneNumberFormat,
+    PhoneNumberType,
+    ValidationResult,
+)
 
 from frontdesk.agents.country import country_name
 
@@ -52,6 +57,35 @@ def _legacy(raw: str, text: str) -> str:
     return ("+" if plus else "") + digits
 
 
+_TYPES = (
+    PhoneNumberType.FIXED_LINE,
+    PhoneNumberType.MOBILE,
+    PhoneNumberType.TOLL_FREE,
+    PhoneNumberType.VOIP,
+    PhoneNumberType.PERSONAL_NUMBER,
+    PhoneNumberType.UAN,
+)
+
+
+def _plausible(number: phonenumbers.PhoneNumber) -> bool:
+    """A number in an assigned range, or one as long as the country's numbers that start
+    like it are ("07700 9001" is too short for a UK mobile, though UK numbers vary)."""
+    if phonenumbers.is_valid_number(number):
+        return True
+    # An unassigned number has no region of its own: its country code's main one.
+    region = phonenumbers.region_code_for_country_code(number.country_code)
+    if region in ("ZZ", "001"):
+        return True  # no country's examples to compare with: the length check stands
+    national = str(number.national_number)
+    examples = [
+        str(example.national_number)
+        for kind in _TYPES
+        if (example := phonenumbers.example_number_for_type(region, kind)) is not None
+    ]
+    alike = [e for e in examples if e[:1] == national[:1]] or examples
+    return not alike or any(len(e) == len(national) for e in alike)
+
+
 def normalize_phone(raw: str | None, region: str | None = None) -> str | None:
     """The number in E.164, read with `region` (ISO 3166 alpha-2) as the default country;
     None for nothing given; `InvalidContact` with a message to ask again otherwise."""
@@ -72,8 +106,11 @@ def normalize_phone(raw: str | None, region: str | None = None) -> str | None:
     except NumberParseException:
         raise _not_a_number(raw) from None
     reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == ValidationResult.IS_POSSIBLE and not _plausible(number):
+        reason = ValidationResult.INVALID_LENGTH
     if reason != ValidationResult.IS_POSSIBLE:
-        where = phonenumbers.region_code_for_number(number) or region
+        where = phonenumbers.region_code_for_country_code(number.country_code)
+        where = region if where in ("ZZ", "001") else where
         country = country_name(where) if where else "its country"
         why = _WHY.get(reason, "is not a possible number")
         raise InvalidContact(

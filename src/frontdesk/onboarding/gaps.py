@@ -16,6 +16,7 @@ from frontdesk.onboarding.checklist import MAX_QUESTIONS, MIN_QUESTIONS, TOPICS,
 from frontdesk.runtime.knowledge_note import sentences
 
 QUOTE_CHARS = 160
+RULES_QUOTED = 4  # sentences quoted for an always-confirmed part
 FOLLOW_UP_ROOM = 2  # questions kept free for follow-ups on the owner's answers
 CONFLICTING_PARTS = ("hours",)  # parts where two pages stating it differently is worth asking
 
@@ -48,6 +49,8 @@ def survey(chunks: list[tuple[str, str]]) -> dict[str, Any]:
             # The sentence that states the most ("Monday–Friday 8–6 and Saturday 9–1" over
             # "Monday–Friday 8–6"); the first of equals.
             quote, source = max(hits, key=lambda hit: _matches(part, hit[0]))
+            if part.always_confirm:  # every rule the site states, each once
+                quote = " ".join(dict.fromkeys(q for q, _ in hits[:RULES_QUOTED]))
             others = [{"quote": q, "source": s} for q, s in hits[1:] if s != source and q != quote]
             found[f"{topic.key}.{part.key}"] = {"quote": quote, "source": source, "others": others}
     return found
@@ -74,7 +77,8 @@ def plan(found: dict[str, Any]) -> list[dict[str, Any]]:
         for part in topic.parts:
             hit = found.get(f"{topic.key}.{part.key}")
             if hit is None:
-                asked.append(_question(topic.key, part, "ask", part.ask))
+                if part.ask:
+                    asked.append(_question(topic.key, part, "ask", part.ask))
             elif part.key in CONFLICTING_PARTS and hit["others"]:
                 first, second = hit["quote"].rstrip("."), hit["others"][0]["quote"].rstrip(".")
                 text = (
@@ -85,7 +89,8 @@ def plan(found: dict[str, Any]) -> list[dict[str, Any]]:
             elif part.confirm:
                 quote = hit["quote"].rstrip(".")  # the template closes the quote itself
                 text = part.confirm.format(quote=quote)
-                confirmable.append(_question(topic.key, part, "confirm", text, quote))
+                question = _question(topic.key, part, "confirm", text, quote)
+                (asked if part.always_confirm else confirmable).append(question)
     room = MIN_QUESTIONS - len(asked)
     if room > 0:
         asked += confirmable[:room]

@@ -12,7 +12,9 @@ import re
 from datetime import time
 from typing import Any
 
+from frontdesk.agents.country import business_country
 from frontdesk.onboarding import answers
+from frontdesk.onboarding.booking_settings import booking_settings
 from frontdesk.onboarding.interview import Question, answer_to
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.knowledge_note import sentences
@@ -183,7 +185,8 @@ def generate(
     }
 
     schedule = dict(scheduling)
-    kinds = answers.appointment_kinds(answer_to(questions, "booking.types"))
+    # The owner's answer, else what the site states (then the question was not asked).
+    kinds = answers.appointment_kinds(_said(questions, "booking.types", found, "booking.types"))
     if kinds:
         schedule["appointment_types"] = [
             {
@@ -193,6 +196,7 @@ def generate(
             }
             for k in kinds
         ]
+    schedule.update(booking_settings(questions, found, schedule))
     # The owner's own hours first: the first mention of a day wins.
     weekly = weekly_hours([hours_said, *site_hours])
     if weekly:
@@ -224,6 +228,7 @@ def generate(
         if not (name in BOOKING_TOOLS and not schedule.get("appointment_types"))
         and not (name == "handoff_to_human" and not contacts)
     ]
+    facts["country"] = business_country(facts, schedule.get("timezone"))
     return {
         "persona_name": persona,
         "greeting": greeting,
