@@ -35,7 +35,7 @@ def notice_minutes(config: SchedulingConfig, kind: AppointmentType) -> int:
 
 def say_notice(minutes: int) -> str:
     """ "72 hours'", "2 days'", "30 minutes'": as a rule is said."""
-    if minutes >= 48 * 60 and minutes % (24 * 60) == 0:
+    if minutes > 72 * 60 and minutes % (24 * 60) == 0:
         return f"{minutes // (24 * 60)} days'"
     if minutes == 60:
         return "an hour's"
@@ -57,9 +57,17 @@ def check_start(
     notice = notice_minutes(config, kind)
     if start < now + timedelta(minutes=notice):
         what = "bookings" if kind.min_notice_minutes is None else kind.name.lower()
+        earliest = (now + timedelta(minutes=notice)).astimezone(zone)
+        # On the slot mark: the first start a caller could really be given.
+        late = earliest.minute % config.slot_minutes or (earliest.second or earliest.microsecond)
+        earliest = earliest.replace(second=0, microsecond=0)
+        if late:
+            earliest += timedelta(
+                minutes=config.slot_minutes - earliest.minute % config.slot_minutes
+            )
         raise SlotRejected(
             f"That is too soon: {what} need {say_notice(notice)} notice, so the earliest is "
-            f"{(now + timedelta(minutes=notice)).astimezone(zone):%A %-d %B at %H:%M}."
+            f"{earliest:%A %-d %B at %H:%M}."
         )
     if start > now + timedelta(days=config.horizon_days):
         raise SlotRejected(f"We only book up to {config.horizon_days} days ahead.")
