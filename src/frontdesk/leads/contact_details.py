@@ -67,14 +67,20 @@ _TYPES = (
 )
 
 
+def _region_of(number: phonenumbers.PhoneNumber) -> str | None:
+    """The main country of the number's country code (an unassigned number has no region
+    of its own); None for a non-geographic code."""
+    region = phonenumbers.region_code_for_country_code(number.country_code or 0)
+    return None if region in ("ZZ", "001") else region
+
+
 def _plausible(number: phonenumbers.PhoneNumber) -> bool:
     """A number in an assigned range, or one as long as the country's numbers that start
     like it are ("07700 9001" is too short for a UK mobile, though UK numbers vary)."""
     if phonenumbers.is_valid_number(number):
         return True
-    # An unassigned number has no region of its own: its country code's main one.
-    region = phonenumbers.region_code_for_country_code(number.country_code)
-    if region in ("ZZ", "001"):
+    region = _region_of(number)
+    if region is None:
         return True  # no country's examples to compare with: the length check stands
     national = str(number.national_number)
     examples = [
@@ -109,8 +115,7 @@ def normalize_phone(raw: str | None, region: str | None = None) -> str | None:
     if reason == ValidationResult.IS_POSSIBLE and not _plausible(number):
         reason = ValidationResult.INVALID_LENGTH
     if reason != ValidationResult.IS_POSSIBLE:
-        where = phonenumbers.region_code_for_country_code(number.country_code)
-        where = region if where in ("ZZ", "001") else where
+        where = _region_of(number) or region
         country = country_name(where) if where else "its country"
         why = _WHY.get(reason, "is not a possible number")
         raise InvalidContact(

@@ -168,17 +168,18 @@ class ReceptionTools:
     def _today(self) -> date:
         return self.clock().astimezone(self.zone).date()
 
-    def _party(self, party_size: int) -> int | None:
+    def _party(self, party_size: int | None) -> int | None:
         """The party size: the model's, or the caller's own words when the model left it
         out or wrote less ("a group of ten" stays ten); refused over the business's max."""
         said = self.caller_words.party_size()
-        party = max([p for p in (party_size or None, said) if p], default=None)
+        party = max([p for p in (party_size, said) if p and 0 < p <= 1000], default=None)
         refusal = party_refusal(self.spec, party)
         if refusal:
             raise ToolError(refusal)
         return party
 
-    def _kind_key(self, appointment_type: str) -> str | None:
+    def _kind_key(self, appointment_type: str | None) -> str | None:
+        appointment_type = appointment_type or ""
         kind = match_kind(self.spec, appointment_type)
         if kind is not None:
             return str(kind["key"])
@@ -200,6 +201,7 @@ class ReceptionTools:
         """
         self._party(party_size)
         kind = self._kind_key(appointment_type)
+        time = time or ""  # strict tool schemas send null for an argument left out
         try:
             when = resolve_date(day, self._today(), self._month_first)
         except UnclearWhen as exc:
