@@ -81,7 +81,7 @@ def test_book_reschedule_cancel(chat, fake_llm: ScriptedLLM, chat_resources: Res
     assert "Free on" in free["reply"] and "10:00" in free["reply"]
 
     booked = _say(client, conversation_id, "10am please, Ann Lee, 555-014-2398")
-    assert booked["reply"].startswith("Booked appointment")
+    assert booked["reply"].startswith("Booked a 30-minute appointment for Ann Lee on")
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
     with transaction(chat_resources.sessionmaker) as db:
         row = db.query(Appointment).filter_by(agent_id=agent["id"]).one()

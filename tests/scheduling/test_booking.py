@@ -158,7 +158,7 @@ def test_book_reschedule_cancel(resources: Resources, agent_id: str) -> None:
         booked = _service(resources, db, agent_id).book(
             start=at(1, 14), customer=ANNA, appointment_type="surgery", notes="limping"
         )
-        assert booked.customer_phone == "5550142398"
+        assert booked.customer_phone == "+15550142398"  # the clinic is in New York: E.164
         booked_id = booked.id
     with transaction(resources.sessionmaker) as db, pytest.raises(SlotTaken):
         _service(resources, db, agent_id).book(start=at(1, 14, 30), customer=ANNA)

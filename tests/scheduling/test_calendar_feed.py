@@ -155,7 +155,7 @@ def test_feed_lists_appointments_in_utc_with_stable_uids(
     assert one["start"] == local(3, 9, 30) and one["start"].utcoffset() == timedelta(0)
     assert one["end"] == local(3, 10)
     assert one["summary"] == "Checkup — Anna Berg"
-    assert "Phone: 5550142398" in one["description"]
+    assert "Phone: +15550142398" in one["description"]  # the clinic is in New York: E.164
     assert "Limping; bring x-rays" in one["description"]
     assert "Conversation: c0ffee" in one["description"]
     assert one["status"] == "CONFIRMED" and one["sequence"] == 0

@@ -57,6 +57,12 @@ class BusinessFacts(BaseModel):
     services: list[Service] = Field(default_factory=list, max_length=100)
     handoff_contacts: list[HandoffContact] = Field(default_factory=list, max_length=20)
     extra: dict[str, str] = Field(default_factory=dict, max_length=50)
+    country: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{2}$",
+        description="ISO 3166 alpha-2 code, e.g. GB: how callers' phone numbers and short "
+        "dates are read; derived from the phone, time zone or address when left out",
+    )
 
 
 class AgentUpdate(BaseModel):

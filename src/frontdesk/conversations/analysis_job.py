@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from frontdesk.agents.country import agent_country
 from frontdesk.conversations.analysis import (
     ANALYSIS_SCHEMA,
     ANALYSIS_SYSTEM,
@@ -33,8 +34,9 @@ from frontdesk.conversations.analysis import (
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.knowledge_gaps.recording import record_conversation_gaps
+from frontdesk.leads.contact_details import in_region
 from frontdesk.leads.service import rescore_conversation_leads
-from frontdesk.models import Conversation, ConversationTurn
+from frontdesk.models import Agent, Conversation, ConversationTurn
 from frontdesk.models.base import as_utc
 from frontdesk.webhooks.events import emit_conversation_ended
 from frontdesk.workspace.repository import WorkspaceRepository
@@ -104,6 +106,11 @@ class ConversationAnalyzer:
             first = row.analyzed_at is None
             row.outcome, row.summary, row.unanswered = code.outcome, summary, unanswered
             row.caller_details = dict(details)
+            agent = db.get(Agent, row.agent_id)
+            if agent is not None and details.get("phone"):
+                # The tools' arguments are as the model wrote them; stored in E.164 like
+                # the lead or booking they made.
+                row.caller_details["phone"] = in_region(details["phone"], agent_country(agent))
             row.analysis_error = error[:1000] if error else None
             row.analyzed_at = datetime.now(UTC)
             rescore_conversation_leads(db, conversation_id, code.outcome)

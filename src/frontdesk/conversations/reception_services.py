@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from frontdesk.agents.country import agent_country
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.knowledge.service import KnowledgeService
@@ -33,6 +34,7 @@ from frontdesk.models import Agent, Appointment, CallerMessage, Conversation
 from frontdesk.models.base import as_utc
 from frontdesk.providers.embeddings.checked import EmbeddingError
 from frontdesk.resources import Resources
+from frontdesk.runtime.caller_words import looks_like_phone
 from frontdesk.runtime.mcp_spec import McpServerReport, McpServerSpec
 from frontdesk.runtime.services import BookingInfo, BookingLookup, ServiceRefusal, Snippet
 from frontdesk.scheduling.repository import SchedulingRepository
@@ -41,12 +43,17 @@ from frontdesk.scheduling.service import Customer, SchedulingService, config_of
 T = TypeVar("T")
 
 
-def _info(appointment: Appointment) -> BookingInfo:
+def _info(appointment: Appointment, agent: Agent) -> BookingInfo:
+    kind = config_of(agent).appointment_type(appointment.appointment_type)
+    starts, ends = as_utc(appointment.starts_at), as_utc(appointment.ends_at)
     return BookingInfo(
         appointment_id=appointment.id,
         appointment_type=appointment.appointment_type,
-        starts_at=as_utc(appointment.starts_at),
+        starts_at=starts,
         customer_name=appointment.customer_name,
+        type_name=kind.name if kind else appointment.appointment_type,
+        duration_minutes=int((ends - starts).total_seconds() // 60),
+        party_size=appointment.party_size,
     )
 
 
@@ -57,6 +64,7 @@ def _caller_number(caller_id: str | None) -> str | None:
         return None  # "anonymous", "restricted": a withheld number proves nothing
 
 
+TAKE_AGAIN = " Then call take_message again with the number as the caller says it."
 NOT_YOURS = "That appointment cannot be changed in this conversation; take a message instead."
 
 
@@ -136,7 +144,7 @@ class DatabaseReceptionServices:
 
     async def book(
         self, *, start: datetime, name: str, phone: str | None, email: str | None,
-        appointment_type: str | None, notes: str | None,
+        appointment_type: str | None, notes: str | None, party_size: int | None = None,
     ) -> BookingInfo:  # fmt: skip
         def work(db: Session, agent: Agent) -> BookingInfo:
             booked = SchedulingService(db, agent, settings=self.resources.settings).book(
@@ -145,8 +153,9 @@ class DatabaseReceptionServices:
                 appointment_type=appointment_type,
                 notes=notes,
                 conversation_id=self.conversation_id,
+                party_size=party_size,
             )
-            return _info(booked)
+            return _info(booked, agent)
 
         return await self._run(work)
 
@@ -178,7 +187,8 @@ class DatabaseReceptionServices:
             if not self._self_service(db, agent):
                 return BookingLookup(self_service=False, owned=[], caller_id=by_caller_id)
             try:
-                norm_phone, norm_email = normalize_phone(phone), normalize_email(email)
+                norm_phone = normalize_phone(phone, agent_country(agent))
+                norm_email = normalize_email(email)
             except InvalidContact as exc:
                 raise ServiceRefusal(str(exc)) from exc
             rows = SchedulingRepository(db).upcoming_of_caller(
@@ -192,7 +202,7 @@ class DatabaseReceptionServices:
                 rows = [r for r in rows if same_phone(r.customer_phone, norm_phone)]
             elif norm_email:
                 rows = [r for r in rows if r.customer_email == norm_email]
-            owned = [_info(r) for r in rows if self._proved(r)]
+            owned = [_info(r, agent) for r in rows if self._proved(r)]
             return BookingLookup(self_service=True, owned=owned, caller_id=by_caller_id)
 
         return await self._run(work)
@@ -201,7 +211,7 @@ class DatabaseReceptionServices:
         def work(db: Session, agent: Agent) -> BookingInfo:
             self._changeable(db, agent, appointment_id)
             service = SchedulingService(db, agent, settings=self.resources.settings)
-            return _info(service.reschedule(appointment_id, start))
+            return _info(service.reschedule(appointment_id, start), agent)
 
         return await self._run(work)
 
@@ -209,7 +219,7 @@ class DatabaseReceptionServices:
         def work(db: Session, agent: Agent) -> BookingInfo:
             self._changeable(db, agent, appointment_id)
             service = SchedulingService(db, agent, settings=self.resources.settings)
-            return _info(service.cancel(appointment_id))
+            return _info(service.cancel(appointment_id), agent)
 
         return await self._run(work)
 
@@ -218,10 +228,17 @@ class DatabaseReceptionServices:
         notify: str | None, urgent: bool,
     ) -> str:  # fmt: skip
         def work(db: Session, agent: Agent) -> str:
+            contact = (caller_contact or "").strip() or None
+            if contact and "@" not in contact and looks_like_phone(contact):
+                # A number is stored like a lead's, in E.164; a bad one is asked for again.
+                try:
+                    contact = normalize_phone(contact, agent_country(agent))
+                except InvalidContact as exc:
+                    raise ServiceRefusal(str(exc) + TAKE_AGAIN) from exc
             row = CallerMessage(
                 workspace_id=agent.workspace_id, agent_id=agent.id,
                 conversation_id=self.conversation_id, kind=kind, caller_name=caller_name,
-                caller_contact=caller_contact, body=body, notify=notify, urgent=urgent,
+                caller_contact=contact, body=body, notify=notify, urgent=urgent,
             )  # fmt: skip
             db.add(row)
             db.flush()

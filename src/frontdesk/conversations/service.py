@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
+from frontdesk.agents.country import business_country
 from frontdesk.agents.service import AgentService
 from frontdesk.conversations.analysis_job import SKIPPED_CHANNELS
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
@@ -73,6 +74,10 @@ def spec_for(
             if db is not None and source is not None
             else ()
         ),
+        country=business_country(facts, config.timezone),
+        max_party_size=config.max_party_size,
+        hold_minutes=config.hold_minutes,
+        booking_rules=config.booking_rules,
     )
 
 

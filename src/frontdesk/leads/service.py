@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from frontdesk.agents.country import agent_country
 from frontdesk.errors import NotFound, ValidationFailed
 from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
 from frontdesk.leads.repository import LeadFilters, LeadRepository
@@ -29,7 +30,7 @@ def capture_lead(
     if not name:
         raise ValidationFailed("The caller's name is needed to save their details.")
     try:
-        phone, email = normalize_phone(phone), normalize_email(email)
+        phone, email = normalize_phone(phone, agent_country(agent)), normalize_email(email)
     except InvalidContact as exc:
         raise ValidationFailed(str(exc)) from exc
     if not phone and not email:

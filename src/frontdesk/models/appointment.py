@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from frontdesk.models.base import Base, IdMixin, TimestampMixin
@@ -28,6 +28,8 @@ class Appointment(IdMixin, TimestampMixin, Base):
     customer_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     customer_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # How many people the booking is for, when the caller said (a table for four).
+    party_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class CalendarSlot(Base):

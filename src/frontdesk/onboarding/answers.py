@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from frontdesk.leads.contact_details import normalize_phone
+from frontdesk.onboarding.booking_rules import read_rules
 
 _DURATION = re.compile(
     r"\b(\d+(?:\.\d+)?|an?|one|half an?)\s*-?\s*(hours?|hrs?|h|minutes?|mins?)\b", re.I
@@ -78,7 +79,9 @@ def minutes_in(text: str) -> int | None:
 def appointment_kinds(answer: str) -> list[AppointmentKind]:
     """ "Check-ups take 30 minutes, dental cleaning 1 hour and grooming" → three kinds."""
     kinds: list[AppointmentKind] = []
-    for piece in re.split(r"[,;\n]|\band\b|\bplus\b", answer):
+    for piece in re.split(r"[,;\n]|(?<=\w)[.!?](?:\s+|$)|\band\b|\bplus\b", answer):
+        if read_rules(piece).any():
+            continue  # "bookings up to 30 days ahead", "held 15 minutes": a rule, not a kind
         minutes = minutes_in(piece)
         name = _DURATION.sub(" ", piece)
         name = re.sub(

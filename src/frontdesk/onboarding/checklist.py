@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from frontdesk.onboarding.booking_rules import RULE_PATTERN
+
 _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _TIME = r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b"
 
@@ -20,8 +22,11 @@ class Part:
 
     key: str
     pattern: str
-    ask: str  # the question when nothing on the site says it
+    ask: str  # the question when nothing on the site says it ("": then nothing is asked)
     confirm: str = ""  # when found but worth checking: "{quote}" is the site's words
+    # Found, it is always confirmed (quoting every sentence that states it), never left
+    # out to keep the interview short: a rule the receptionist enforces needs the owner's yes.
+    always_confirm: bool = False
 
     def search(self, text: str) -> re.Match[str] | None:
         return re.search(self.pattern, text, re.IGNORECASE)
@@ -124,6 +129,13 @@ TOPICS: tuple[Topic, ...] = (
                 r"|\b(appointment|visit|session|consult)\w*\b.{0,60}\b\d+\s?(minutes?|mins?)\b",
                 "Which kinds of appointments can callers book, and how long does each "
                 "take (for example: check-up, 30 minutes)?",
+            ),
+            Part(
+                "rules",
+                RULE_PATTERN,
+                "",  # owners state their rules with the types; the site's are confirmed
+                confirm='Your site says "{quote}". Should the receptionist hold to that?',
+                always_confirm=True,
             ),
         ),
     ),

@@ -20,6 +20,7 @@ from frontdesk.onboarding.site_facts import SiteFacts
 from frontdesk.runtime.knowledge_note import sentences
 
 QUOTE_CHARS = 160
+RULES_QUOTED = 4  # sentences quoted for an always-confirmed part
 FOLLOW_UP_ROOM = 2  # questions kept free for follow-ups on the owner's answers
 CONFLICTING_PARTS = ("hours",)  # parts where two pages stating it differently is worth asking
 # When the interview cannot confirm everything the site states, these facts come first:
@@ -59,6 +60,8 @@ def survey(chunks: list[tuple[str, str]], site: SiteFacts | None = None) -> dict
             # The sentence that states the most ("Monday–Friday 8–6 and Saturday 9–1" over
             # "Monday–Friday 8–6"); the first of equals.
             quote, source = max(hits, key=lambda hit: _matches(part, hit[0]))
+            if part.always_confirm:  # every rule the site states, each once
+                quote = " ".join(dict.fromkeys(q for q, _ in hits[:RULES_QUOTED]))
             others = [{"quote": q, "source": s} for q, s in hits[1:] if s != source and q != quote]
             found[f"{topic.key}.{part.key}"] = {"quote": quote, "source": source, "others": others}
     if site is not None:
@@ -141,7 +144,8 @@ def plan(found: dict[str, Any]) -> list[dict[str, Any]]:
         for part in topic.parts:
             hit = found.get(f"{topic.key}.{part.key}")
             if hit is None:
-                asked.append(_question(topic.key, part, "ask", part.ask))
+                if part.ask:
+                    asked.append(_question(topic.key, part, "ask", part.ask))
             elif part.key in CONFLICTING_PARTS and hit.get("conflicts"):
                 text, quote = _conflict_text(hit["conflicts"])
                 asked.append(_question(topic.key, part, "conflict", text, quote))
@@ -150,7 +154,8 @@ def plan(found: dict[str, Any]) -> list[dict[str, Any]]:
                 text = part.confirm.format(
                     quote=quote, source=hit.get("source_label") or "your site"
                 )
-                confirmable.append(_question(topic.key, part, "confirm", text, quote))
+                question = _question(topic.key, part, "confirm", text, quote)
+                (asked if part.always_confirm else confirmable).append(question)
     room = MAX_QUESTIONS - FOLLOW_UP_ROOM - len(asked)
     confirmable.sort(key=lambda q: CONFIRM_FIRST.index(q["id"]) if q["id"] in CONFIRM_FIRST else 99)
     asked += confirmable[: max(room, MIN_QUESTIONS - len(asked))]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from frontdesk.agents.country import business_country
 from frontdesk.onboarding import answers
+from frontdesk.onboarding.booking_settings import booking_settings
 from frontdesk.onboarding.interview import Question, answer_to
 from frontdesk.onboarding.opening_hours import read_week
 from frontdesk.onboarding.site_facts import SiteFacts, read_site
@@ -90,7 +92,7 @@ def _time_zone(questions: list[Question], site: SiteFacts) -> str | None:
     return site.timezone
 
 
-def appointment_types(answer: str, site: SiteFacts, slot: int = 15) -> list[dict[str, Any]]:
+def appointment_types(answer: str, site: SiteFacts) -> list[dict[str, Any]]:
     """Appointment kinds from the owner's answer, named as the site names its services
     where they match; without an answer, the site's services that state a duration."""
     kinds = answers.appointment_kinds(answer)
@@ -107,8 +109,8 @@ def appointment_types(answer: str, site: SiteFacts, slot: int = 15) -> list[dict
         key = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "visit"
         if any(t["key"] == key for t in types):
             continue
-        # The calendar books whole slots: 20 minutes on a 15-minute grid blocks 30.
-        minutes = min(480, max(slot, -(-(kind.minutes or 30) // slot) * slot))
+        # Kept as said: booking_settings picks a slot length that every length fits.
+        minutes = min(480, max(5, kind.minutes or 30))
         types.append({"key": key, "name": name, "duration_minutes": minutes})
     return types
 
@@ -195,11 +197,12 @@ def generate(
     }
 
     schedule = dict(scheduling)
-    kinds = appointment_types(
-        answer_to(questions, "booking.types"), site, int(schedule.get("slot_minutes") or 15)
-    )
+    # The owner's answer, else what the site states (then the question was not asked).
+    kinds = appointment_types(_said(questions, "booking.types", found, "booking.types"), site)
     if kinds:
         schedule["appointment_types"] = kinds
+    # Rules and a slot length that every appointment length fits (booking_settings).
+    schedule.update(booking_settings(questions, found, schedule))
     # The owner's own hours first: the first mention of a day wins.
     weekly = weekly_hours([hours_said, *site_hours])
     if weekly:
@@ -234,6 +237,7 @@ def generate(
         if not (name in BOOKING_TOOLS and not schedule.get("appointment_types"))
         and not (name == "handoff_to_human" and not contacts)
     ]
+    facts["country"] = business_country(facts, schedule.get("timezone"))
     return {
         "persona_name": persona,
         "greeting": greeting,

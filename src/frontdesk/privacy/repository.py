@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, cast, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from frontdesk.leads.contact_details import phone_tail, same_phone
 from frontdesk.models import (
     Appointment,
     CallerDeletion,
@@ -22,6 +23,24 @@ from frontdesk.models import (
     WebhookDelivery,
     Workspace,
 )
+
+
+def _caller_row(
+    row_phone: str | None,
+    row_email: str | None,
+    row_conversation: str | None,
+    phone: str | None,
+    email: str | None,
+    conversation_ids: Collection[str],
+) -> bool:
+    """Whether a row the suffix query found is really this caller's: the database matched
+    the number's last digits, so a number stored with another country code is told apart
+    here (numbers are stored in E.164, or as digits from before the country was known)."""
+    return (
+        bool(phone and same_phone(row_phone, phone))
+        or bool(email and (row_email or "").lower() == email)
+        or (row_conversation is not None and row_conversation in conversation_ids)
+    )
 
 
 class PrivacyRepository:
@@ -88,18 +107,21 @@ class PrivacyRepository:
     ) -> list[Lead]:
         clauses = []
         if phone:
-            clauses.append(Lead.phone == phone)
+            clauses.append(Lead.phone.endswith(phone_tail(phone), autoescape=True))
         if email:
             clauses.append(func.lower(Lead.email) == email)
         if conversation_ids:
             clauses.append(Lead.conversation_id.in_(conversation_ids))
         if not clauses:
             return []
-        return list(
-            self.session.scalars(
-                select(Lead).where(Lead.workspace_id == workspace_id, or_(*clauses))
-            )
+        rows = self.session.scalars(
+            select(Lead).where(Lead.workspace_id == workspace_id, or_(*clauses))
         )
+        return [
+            r
+            for r in rows
+            if _caller_row(r.phone, r.email, r.conversation_id, phone, email, conversation_ids)
+        ]
 
     def appointments_of(
         self,
@@ -110,18 +132,28 @@ class PrivacyRepository:
     ) -> list[Appointment]:
         clauses = []
         if phone:
-            clauses.append(Appointment.customer_phone == phone)
+            clauses.append(Appointment.customer_phone.endswith(phone_tail(phone), autoescape=True))
         if email:
             clauses.append(func.lower(Appointment.customer_email) == email)
         if conversation_ids:
             clauses.append(Appointment.conversation_id.in_(conversation_ids))
         if not clauses:
             return []
-        return list(
-            self.session.scalars(
-                select(Appointment).where(Appointment.workspace_id == workspace_id, or_(*clauses))
-            )
+        rows = self.session.scalars(
+            select(Appointment).where(Appointment.workspace_id == workspace_id, or_(*clauses))
         )
+        return [
+            r
+            for r in rows
+            if _caller_row(
+                r.customer_phone,
+                r.customer_email,
+                r.conversation_id,
+                phone,
+                email,
+                conversation_ids,
+            )
+        ]
 
     def caller_details(self, workspace_id: str) -> Iterator[tuple[str, dict[str, Any]]]:
         """(id, caller details) of every conversation that has them. Details the model

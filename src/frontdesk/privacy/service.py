@@ -25,7 +25,12 @@ from frontdesk.config import Settings
 from frontdesk.errors import ValidationFailed
 from frontdesk.knowledge_gaps.recording import refresh_gap
 from frontdesk.knowledge_gaps.repository import KnowledgeGapRepository
-from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
+from frontdesk.leads.contact_details import (
+    InvalidContact,
+    normalize_email,
+    normalize_phone,
+    same_phone,
+)
 from frontdesk.models import (
     Agent,
     Appointment,
@@ -66,7 +71,7 @@ def _same_contact(contact: object, phone: str | None, email: str | None) -> bool
             return False
     if phone:
         try:
-            return normalize_phone(text) == phone
+            return same_phone(normalize_phone(text), phone)
         except InvalidContact:
             return False
     return False

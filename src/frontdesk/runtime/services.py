@@ -31,6 +31,10 @@ class BookingInfo:
     appointment_type: str
     starts_at: datetime
     customer_name: str
+    # What the confirmation reads back: the kind's name and length, the party size.
+    type_name: str = ""
+    duration_minutes: int = 0
+    party_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class ReceptionServices(Protocol):
 
     async def book(
         self, *, start: datetime, name: str, phone: str | None, email: str | None,
-        appointment_type: str | None, notes: str | None,
+        appointment_type: str | None, notes: str | None, party_size: int | None = None,
     ) -> BookingInfo: ...  # fmt: skip
 
     async def find_bookings(self, *, phone: str | None, email: str | None) -> BookingLookup:

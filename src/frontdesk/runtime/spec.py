@@ -24,6 +24,12 @@ class AgentSpec:
     enabled_tools: tuple[str, ...] = TOOL_NAMES
     # Enabled MCP servers only; their tools join the enabled built-in ones.
     mcp_servers: tuple[McpServerSpec, ...] = ()
+    # ISO 3166 alpha-2: how callers' phone numbers and short dates ("3/12") are read.
+    country: str | None = None
+    # Booking rules the business states (see scheduling.config.SchedulingConfig).
+    max_party_size: int | None = None
+    hold_minutes: int | None = None
+    booking_rules: str = ""
 
     def tool_enabled(self, name: str) -> bool:
         return name in self.enabled_tools

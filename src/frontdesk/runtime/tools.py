@@ -14,20 +14,34 @@ caller has not proved is theirs: not its name, not its time.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from livekit.agents import function_tool
 from livekit.agents.llm import Tool, ToolError, Toolset
 
+from frontdesk.agents.country import month_first
 from frontdesk.providers.embeddings.checked import EmbeddingError
+from frontdesk.runtime.booking_checks import (
+    OR_MESSAGE,
+    best_reading,
+    confirmation,
+    differs,
+    free_at,
+    match_kind,
+    mismatch,
+    party_refusal,
+    say_day,
+    spread,
+)
 from frontdesk.runtime.caller_words import CallerWords
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.knowledge_note import quoted_reference
 from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal, Snippet
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.when import UnclearWhen, resolve_date, resolve_datetime
+from frontdesk.runtime.when import UnclearWhen, resolve_date, resolve_datetime, resolve_time
+from frontdesk.runtime.when_said import SaidTime
 
 # A snippet is about the question when its cosine similarity reaches RELEVANCE_FLOOR
 # (MiniLM scale) or it holds KEYWORD_COVERAGE_FLOOR of the question's words weighted by
@@ -89,17 +103,8 @@ class ReceptionTools:
         self.clock = clock
         self.zone = ZoneInfo(spec.timezone)
         # Filled in by the agent before every model turn (ReceptionAgent.llm_node).
-        self.caller_words = CallerWords()
-
-    def _say(self, moment: datetime) -> str:
-        local = moment.astimezone(self.zone)
-        return f"{local:%A %B} {local.day} at {local:%H:%M}"
-
-    def _booking(self, info: BookingInfo) -> str:
-        return (
-            f"appointment {info.appointment_id}: {info.appointment_type} for "
-            f"{info.customer_name} on {self._say(info.starts_at)}"
-        )
+        self.caller_words = CallerWords(spec.country)
+        self._month_first = month_first(spec.country) if spec.country else None
 
     def _said_by_caller(self, *values: str) -> None:
         """Refuse contact details the caller never said (e.g. copied from a web page)."""
@@ -171,25 +176,70 @@ class ReceptionTools:
         )
         return f"Saved the details of {name} (lead {lead_id})."
 
-    async def check_availability(self, day: str, appointment_type: str = "") -> str:
-        """Find free appointment times on a day.
+    def _today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+    def _party(self, party_size: int | None) -> int | None:
+        """The party size: the model's, or the caller's own words when the model left it
+        out or wrote less ("a group of ten" stays ten); refused over the business's max."""
+        said = self.caller_words.party_size()
+        party = max([p for p in (party_size, said) if p and 0 < p <= 1000], default=None)
+        refusal = party_refusal(self.spec, party)
+        if refusal:
+            raise ToolError(refusal)
+        return party
+
+    def _kind_key(self, appointment_type: str | None) -> str | None:
+        appointment_type = appointment_type or ""
+        kind = match_kind(self.spec, appointment_type)
+        if kind is not None:
+            return str(kind["key"])
+        return appointment_type or None  # the services name the kinds there are
+
+    async def _free(self, day: date, kind: str | None) -> list[datetime]:
+        return await self._guard(self.services.available_starts(day=day, appointment_type=kind))
+
+    async def check_availability(
+        self, day: str, time: str = "", appointment_type: str = "", party_size: int = 0
+    ) -> str:
+        """Find free appointment times on a day, and whether the time the caller wants is free.
 
         Args:
-            day: The day as the caller said it, e.g. "tomorrow", "Friday", "December 3".
+            day: The day as the caller said it, e.g. "tomorrow", "Saturday", "December 3".
+            time: The time the caller wants, as they said it (e.g. "7pm"), if they said one.
             appointment_type: The kind of appointment, if the business has several.
+            party_size: How many people, if the caller said.
         """
-        today = self.clock().astimezone(self.zone).date()
+        self._party(party_size)
+        kind = self._kind_key(appointment_type)
+        time = time or ""  # strict tool schemas send null for an argument left out
         try:
-            when = resolve_date(day, today)
+            when = resolve_date(day, self._today(), self._month_first)
         except UnclearWhen as exc:
             raise ToolError(str(exc)) from exc
-        starts = await self._guard(
-            self.services.available_starts(day=when, appointment_type=appointment_type or None)
-        )
+        starts = await self._free(when, kind)
+        said_day = say_day(when, self.spec.country)
+        wanted: SaidTime | None = None
+        if time.strip():
+            try:
+                moment = resolve_time(time)
+            except UnclearWhen as exc:
+                raise ToolError(str(exc)) from exc
+            wanted = SaidTime(moment.hour, moment.minute)
+        else:
+            asked = self.caller_words.asked_when(self._today(), self._month_first)
+            if asked.times and (not asked.days or when in asked.days):
+                wanted = asked.times[-1]
+        if wanted is not None:
+            at = best_reading(wanted, when, self.zone, starts)
+            free, sentence = free_at(at, starts, self.zone, self.spec.country)
+            if free:
+                return f"{sentence} Offer it to the caller and book it if they agree."
+            return f"{sentence} Offer those to the caller.{OR_MESSAGE}"
         if not starts:
-            return f"No free times on {when:%A %B} {when.day}. Offer another day."
-        times = ", ".join(f"{s.astimezone(self.zone):%H:%M}" for s in starts[:8])
-        return f"Free on {when:%A %B} {when.day}: {times}."
+            return f"No free times on {said_day}. Offer another day.{OR_MESSAGE}"
+        times = ", ".join(f"{s.astimezone(self.zone):%H:%M}" for s in spread(starts, self.zone))
+        return f"Free on {said_day} from: {times}. Ask which time the caller would like."
 
     async def book_appointment(
         self,
@@ -200,34 +250,52 @@ class ReceptionTools:
         email: str = "",
         appointment_type: str = "",
         notes: str = "",
+        party_size: int = 0,
     ) -> str:
-        """Book an appointment. Confirm the day, time and the caller's name and phone first.
+        """Book an appointment at the day and time the caller asked for.
 
         Args:
-            day: The day as the caller said it, e.g. "tomorrow" or "December 3".
-            time: The time, e.g. "10:30" or "3 pm".
+            day: The day exactly as the caller said it, e.g. "this Saturday" or "December 3".
+            time: The time exactly as the caller said it, e.g. "7pm" or "half past three".
             name: The caller's full name.
-            phone: The caller's phone number (or give an email).
+            phone: The caller's phone number as they said it (or give an email).
             email: The caller's email address.
             appointment_type: The kind of appointment, if the business has several.
             notes: The reason for the visit or anything to pass on.
+            party_size: How many people, if the caller said.
         """
         self._said_by_caller(phone, email)
+        party = self._party(party_size)
+        kind = self._kind_key(appointment_type)
         start = await self._guard(self._when(day, time))
-        info = await self._guard(
-            self.services.book(
+        await self._as_asked(start, kind)
+        try:
+            info = await self.services.book(
                 start=start,
                 name=name,
                 phone=phone or None,
                 email=email or None,
-                appointment_type=appointment_type or None,
+                appointment_type=kind,
                 notes=notes or None,
+                party_size=party,
             )  # fmt: skip
-        )
-        return f"Booked {self._booking(info)}."
+        except ServiceRefusal as exc:
+            raise ToolError(f"Not booked: {exc}{OR_MESSAGE}") from exc
+        return confirmation(info, self.spec)
+
+    async def _as_asked(self, start: datetime, kind: str | None) -> None:
+        """Refuse a start that is not the day and time the caller asked for (nor one the
+        receptionist offered and the caller answered), saying what is free then."""
+        asked = self.caller_words.asked_when(self._today(), self._month_first)
+        day, said = differs(asked, start, self.zone)
+        if said is None:
+            return
+        starts = await self._free(day, kind)
+        wanted = best_reading(said, day, self.zone, starts)
+        raise ToolError(mismatch(wanted, start, starts, self.zone, self.spec.country))
 
     async def _when(self, day: str, time: str) -> datetime:
-        return resolve_datetime(day, time, self.clock(), self.zone)
+        return resolve_datetime(day, time, self.clock(), self.zone, self._month_first)
 
     async def _own_booking(self, phone: str, email: str) -> BookingInfo:
         """The caller's own booking to change, or a refusal that says to take a message."""
@@ -254,10 +322,11 @@ class ReceptionTools:
         """
         booking = await self._own_booking(phone, email)
         start = await self._guard(self._when(new_day, new_time))
+        await self._as_asked(start, booking.appointment_type)
         info = await self._guard(
             self.services.reschedule(appointment_id=booking.appointment_id, start=start)
         )
-        return f"Moved {self._booking(info)}."
+        return confirmation(info, self.spec, verb="Moved")
 
     async def cancel_appointment(self, phone: str = "", email: str = "") -> str:
         """Cancel the caller's own upcoming appointment (one booked earlier in this conversation).
@@ -268,7 +337,7 @@ class ReceptionTools:
         """
         booking = await self._own_booking(phone, email)
         info = await self._guard(self.services.cancel(appointment_id=booking.appointment_id))
-        return f"Cancelled {self._booking(info)}."
+        return confirmation(info, self.spec, verb="Cancelled")
 
     async def take_message(
         self, message: str, name: str = "", contact: str = "", urgent: bool = False

@@ -29,6 +29,21 @@ def occupied_units(
     return units
 
 
+def notice_minutes(config: SchedulingConfig, kind: AppointmentType) -> int:
+    return config.min_notice_minutes if kind.min_notice_minutes is None else kind.min_notice_minutes
+
+
+def say_notice(minutes: int) -> str:
+    """ "72 hours'", "2 days'", "30 minutes'": as a rule is said."""
+    if minutes > 72 * 60 and minutes % (24 * 60) == 0:
+        return f"{minutes // (24 * 60)} days'"
+    if minutes == 60:
+        return "an hour's"
+    if minutes > 60:
+        return f"{minutes / 60:g} hours'"
+    return f"{minutes} minutes'"
+
+
 def check_start(
     config: SchedulingConfig, kind: AppointmentType, start: datetime, now: datetime
 ) -> None:
@@ -39,9 +54,21 @@ def check_start(
         raise SlotRejected(
             f"Appointments start on the {config.slot_minutes}-minute mark, e.g. {local:%H}:00."
         )
-    if start < now + timedelta(minutes=config.min_notice_minutes):
-        hours = config.min_notice_minutes / 60
-        raise SlotRejected(f"That is too soon: bookings need {hours:g} hours' notice.")
+    notice = notice_minutes(config, kind)
+    if start < now + timedelta(minutes=notice):
+        what = "bookings" if kind.min_notice_minutes is None else kind.name.lower()
+        earliest = (now + timedelta(minutes=notice)).astimezone(zone)
+        # On the slot mark: the first start a caller could really be given.
+        late = earliest.minute % config.slot_minutes or (earliest.second or earliest.microsecond)
+        earliest = earliest.replace(second=0, microsecond=0)
+        if late:
+            earliest += timedelta(
+                minutes=config.slot_minutes - earliest.minute % config.slot_minutes
+            )
+        raise SlotRejected(
+            f"That is too soon: {what} need {say_notice(notice)} notice, so the earliest is "
+            f"{earliest:%A %-d %B at %H:%M}."
+        )
     if start > now + timedelta(days=config.horizon_days):
         raise SlotRejected(f"We only book up to {config.horizon_days} days ahead.")
     if local.date() in config.closed_dates:

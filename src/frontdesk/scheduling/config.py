@@ -25,6 +25,13 @@ class AppointmentType(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     duration_minutes: int = Field(ge=5, le=8 * 60)
     description: str = Field(default="", max_length=1000)
+    min_notice_minutes: int | None = Field(
+        default=None,
+        ge=0,
+        le=60 * 24 * 90,
+        description="Notice this kind needs (e.g. 72 hours for a custom cake); the calendar's "
+        "own min_notice_minutes when left out",
+    )
 
     @field_validator("key")
     @classmethod
@@ -113,6 +120,25 @@ class SchedulingConfig(BaseModel):
     buffer_minutes: int = Field(default=0, ge=0, le=240, description="Gap after each booking")
     min_notice_minutes: int = Field(default=120, ge=0, le=60 * 24 * 30)
     horizon_days: int = Field(default=60, ge=1, le=366)
+    # Rules the business states ("groups of 8 or more must call", "tables are held for 15
+    # minutes"), confirmed by the owner in the interview; the booking tool enforces them.
+    max_party_size: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="The largest group callers may book; a larger one is asked to call",
+    )
+    hold_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=24 * 60,
+        description="How long a booking is held for a late arrival; told in the confirmation",
+    )
+    booking_rules: str = Field(
+        default="",
+        max_length=1000,
+        description="The booking rules in the business's own words, read to callers",
+    )
     caller_changes: CallerChanges = Field(default_factory=CallerChanges)
 
     @field_validator("timezone")

@@ -95,6 +95,7 @@ def create_appointment(
         ),
         appointment_type=body.appointment_type,
         notes=body.notes,
+        party_size=body.party_size,
     )
 
 

@@ -21,6 +21,7 @@ class AppointmentPublic(BaseModel):
     customer_phone: str | None
     customer_email: str | None
     notes: str | None
+    party_size: int | None = None
     created_at: UtcDatetime
 
 
@@ -54,6 +55,9 @@ class AppointmentCreate(BaseModel):
     customer_phone: str | None = Field(default=None, max_length=40)
     customer_email: str | None = Field(default=None, max_length=320)
     notes: str | None = Field(default=None, max_length=2000)
+    party_size: int | None = Field(
+        default=None, ge=1, le=1000, description="How many people, where that matters"
+    )
 
 
 class CalendarFeedPublic(BaseModel):

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from frontdesk.agents.country import agent_country
 from frontdesk.config import Settings
 from frontdesk.errors import Conflict, NotFound, ValidationFailed
 from frontdesk.leads.contact_details import InvalidContact, normalize_email, normalize_phone
@@ -168,7 +169,8 @@ class SchedulingService:
         if not name:
             raise ValidationFailed("The caller's name is needed for a booking.")
         try:
-            phone, email = normalize_phone(customer.phone), normalize_email(customer.email)
+            phone = normalize_phone(customer.phone, agent_country(self.agent))
+            email = normalize_email(customer.email)
         except InvalidContact as exc:
             raise ValidationFailed(str(exc)) from exc
         if not phone and not email:
@@ -202,6 +204,7 @@ class SchedulingService:
         appointment_type: str | None = None,
         notes: str | None = None,
         conversation_id: str | None = None,
+        party_size: int | None = None,
     ) -> Appointment:
         kind = self.appointment_type(appointment_type)
         who = self._customer(customer)
@@ -218,6 +221,7 @@ class SchedulingService:
             customer_phone=who.phone,
             customer_email=who.email,
             notes=notes,
+            party_size=party_size,
         )
         self.db.add(appointment)
         self.db.flush()
