@@ -130,6 +130,7 @@ _SECTIONING = frozenset({"section", "article", "aside", "main", "li", "details"}
 _MAX_DEPTH = 250
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _TERMINAL = re.compile(r"[.!?:;,]$")
+_LEGAL = re.compile(r"^\W*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -210,7 +211,9 @@ def _has_twin(element: Any) -> bool:
 class _Outline:
     """Paragraphs under a heading path whose headings close with the container they head."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, site_wide: bool = False) -> None:
+        # A site's header and footer lose their copyright lines: never a fact a caller needs.
+        self._site_wide = site_wide
         self._path: list[tuple[int, str, Any]] = []
         self._paragraphs: list[str] = []
         self.sections: list[Section] = []
@@ -243,6 +246,10 @@ class _Outline:
 
     def paragraph(self, text: str) -> None:
         text = _tidy(text)
+        if self._site_wide:
+            text = "\n".join(
+                line for line in text.split("\n") if not (len(line) < 200 and _LEGAL.match(line))
+            )
         if text:
             self._paragraphs.append(text)
 
@@ -390,7 +397,7 @@ class _Reader:
     def __init__(self, body: Any) -> None:
         self.body = body
         self.main = _Outline()
-        self.site = _Outline()
+        self.site = _Outline(site_wide=True)
         self._lengths: dict[Any, int] = {}
         self._with_heading: set[Any] = set()
         self._with_table: set[Any] = set()
@@ -482,8 +489,8 @@ class _Reader:
             out.paragraph(element.text_content())
             return
         if element is not self.body and self._is_leaf(element):
-            if out is self.site and (_only_links(element) or _is_legal_line(element)):
-                return  # a footer's sitemap, social links or copyright: not knowledge
+            if out is self.site and _only_links(element):
+                return  # a footer's sitemap or social links: navigation, not knowledge
             out.paragraph(_leaf_text(element))
             return
         self._children(element, out, depth)
@@ -492,13 +499,19 @@ class _Reader:
 
     def _children(self, element: Any, out: _Outline, depth: int) -> None:
         run: list[str] = []
+        plain = False  # whether the run holds text other than links
 
         def end_run() -> None:
-            out.paragraph(_join_parts(run))
+            nonlocal plain
+            # In a header or footer, a run of nothing but links is a menu.
+            if plain or out is not self.site:
+                out.paragraph(_join_parts(run))
             run.clear()
+            plain = False
 
         if element.text:
             run.append(element.text)
+            plain = plain or bool(element.text.strip())
         for child in element:
             if not _is_skipped(child):
                 tag = _tag(child)
@@ -509,8 +522,10 @@ class _Reader:
                     self._walk(child, out, depth + 1)
                 else:
                     _inline_parts(child, run, depth + 1)
+                    plain = plain or not _only_links(child)
             if child.tail:
                 run.append(child.tail)
+                plain = plain or bool(child.tail.strip())
         end_run()
 
     def _definitions(self, element: Any, out: _Outline) -> None:
@@ -580,15 +595,6 @@ def _flatten_divs(element: Any) -> Iterator[Any]:
             yield from _flatten_divs(child)
         elif not _is_skipped(child):
             yield child
-
-
-_LEGAL = re.compile(r"^\W*(?:©|\(c\)|copyright\b)", re.IGNORECASE)
-
-
-def _is_legal_line(element: Any) -> bool:
-    """A copyright notice ("© 2026 Example Ltd. All rights reserved."), short as they are."""
-    text = _SPACE.sub(" ", element.text_content()).strip()
-    return len(text) < 200 and bool(_LEGAL.match(text))
 
 
 def _only_links(element: Any) -> bool:

@@ -191,21 +191,23 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w-]+)", re.IGN
 
 
 def _encoding(data: bytes) -> str:
-    """How to decode a page whose HTTP charset is no longer known: its `<meta charset>`,
-    else UTF-8 when it decodes as such (most of the web), else Windows-1252 (what browsers
-    assume for legacy Western pages)."""
-    declared = _META_CHARSET.search(data[:4096])
-    if declared:
-        name = declared.group(1).decode("ascii", "replace")
-        try:
-            return codecs.lookup(name).name
-        except LookupError:
-            pass
+    """How to decode a page whose HTTP charset is no longer known: UTF-8 when it decodes as
+    such (most of the web, and what a rendered page is saved as; legacy text almost never
+    does by chance), else its `<meta charset>`, else Windows-1252 (what browsers assume for
+    legacy Western pages)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        pass
+    else:
+        return "utf-8"
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return codecs.lookup(declared.group(1).decode("ascii", "replace")).name
+        except LookupError:
+            pass
+    return "cp1252"
 
 
 def _load_tree(html: bytes | str) -> Any:
@@ -214,7 +216,9 @@ def _load_tree(html: bytes | str) -> Any:
         html = html.encode("utf-8")
     if not html.strip():
         return None
-    parser = lxml_html.HTMLParser(encoding=_encoding(html))
+    # huge_tree: libxml2 otherwise stops reading at 256 levels of nesting, and page builders
+    # nest that deep.
+    parser = lxml_html.HTMLParser(encoding=_encoding(html), huge_tree=True)
     try:
         return lxml_html.document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError, LookupError):
@@ -254,7 +258,12 @@ def extract_html(html: bytes | str, url: str | None = None) -> ParsedDocument:
         return ParsedDocument(title="", sections=[])
     structured = structured_data_sections(tree)
     page = read_page(tree)
-    title = _metadata_title(html, url) or _tree_title(tree)
+    # trafilatura drops a " | Site name" suffix well, but on pages with an odd <title> it
+    # picks a heading of the body instead; then the page's own <title> is the better name.
+    own = _tree_title(tree)
+    title = _metadata_title(html, url)
+    if not title or (own and title.casefold() not in own.casefold()):
+        title = own
     return ParsedDocument(
         title=title,
         sections=[*page.sections, *structured.page],

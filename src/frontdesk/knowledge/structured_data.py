@@ -123,12 +123,15 @@ class _Graph:
     def __init__(self, roots: list[Any]) -> None:
         self.by_id: dict[str, dict[str, Any]] = {}
         self.top: list[dict[str, Any]] = []
+        self.top_ids: set[str] = set()
         self._count = 0
         for root in roots:
             for item in self._items(root):
                 self.top.append(item)
         for item in self.top:
             self._index(item, 0)
+            if isinstance(item.get("@id"), str):
+                self.top_ids.add(item["@id"])
 
     def _items(self, value: Any) -> list[dict[str, Any]]:
         if isinstance(value, list):
@@ -379,7 +382,8 @@ def _business(graph: _Graph, item: dict[str, Any], kind: str) -> list[Section]:
         lines.append("People:\n" + "\n".join(dict.fromkeys(people)))
     sections = [Section(headings=[name], text="\n".join(line for line in lines if line))]
     for menu in graph.many(item, "hasMenu"):
-        if isinstance(menu, dict):
+        # A menu that is an object of its own in the page's graph is read as one (page text).
+        if isinstance(menu, dict) and menu.get("@id") not in graph.top_ids:
             sections += _menu(graph, menu, [name])
     for catalog in graph.many(item, "hasOfferCatalog") + graph.many(item, "makesOffer"):
         if isinstance(catalog, dict):
