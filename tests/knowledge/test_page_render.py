@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from frontdesk.knowledge.page_render import BROWSER_NEEDED, needs_browser
+from frontdesk.knowledge.page_render import (
+    BROWSER_NEEDED,
+    _filled_by,
+    needs_browser,
+    script_targets,
+)
 from frontdesk.knowledge.vector_store import source_gen
 from frontdesk.resources import Resources
 from tests.factories import make_signed_in_client
@@ -49,8 +54,19 @@ MENU = {
         {"name": "Paneer Tikka", "about": "charred in the tandoor", "price": "$18"},
     ],
 }
-ABOUT = """<!doctype html><html><head><title>About</title></head><body><main><h1>About us</h1>
-<p>Family run since 1998 by chef Anjali Rao.</p></main></body></html>"""
+ABOUT = """<!doctype html><html><head><title>About</title>
+<script src="/assets/hours.js" defer></script></head><body><main><h1>About us</h1>
+<p>Family run since 1998 by chef Anjali Rao.</p>
+<p>Our spices are ground every morning, our breads baked to order in a clay tandoor, and our
+kitchen cooks the recipes of three generations of the Rao family from Hyderabad. Tables
+for groups of up to twelve can be booked by phone, and every curry can be made mild.</p>
+<h2>Opening hours</h2>
+<ul id="opening-hours"></ul><div id="map"></div></main></body></html>"""
+# A page with text of its own whose opening hours a script writes in.
+HOURS = """document.addEventListener('DOMContentLoaded', () => {
+  document.querySelector('#opening-hours').innerHTML =
+    '<li>Tuesday to Sunday: 5pm to 10:30pm</li><li>Closed on Mondays</li>';
+});"""
 
 
 def _write(root: Path, other_origin: str, host: str) -> None:
@@ -62,11 +78,18 @@ def _write(root: Path, other_origin: str, host: str) -> None:
     )
     (root / "api" / "menu.json").write_text(json.dumps(MENU))
     (root / "about.html").write_text(ABOUT)
+    (root / "assets" / "hours.js").write_text(HOURS)
 
 
-def test_shell_pages_are_recognised() -> None:
+def test_shell_pages_and_script_filled_containers_are_recognised() -> None:
     assert needs_browser(SHELL.encode())
     assert not needs_browser(ABOUT.encode())
+    # The about page has text, but an empty list a script of the site's own may fill; the
+    # empty map placeholder is not content.
+    ids, sources, inline = script_targets(ABOUT.encode(), "http://127.0.0.1:8000/about.html")
+    assert ids == ["opening-hours"]
+    assert sources == ["http://127.0.0.1:8000/assets/hours.js"]
+    assert _filled_by("opening-hours", HOURS) and not _filled_by("opening", HOURS)
     # Plenty of text with a script or two is an ordinary page.
     assert not needs_browser(
         b"<html><body><script src='/a.js'></script><p>" + b"Words. " * 100 + b"</p></body></html>"
@@ -103,8 +126,9 @@ def test_script_built_page_is_rendered_in_chromium_inside_the_address_guard(
             c.text for c in resources.store.chunks(agent["id"], gens) if "Paneer Tikka" in c.text
         )
         assert "$18" in chunk and "charred in the tandoor" in chunk
-        # The link the script wrote was followed.
+        # The link the script wrote was followed, and that page's script-written hours read.
         assert "Anjali Rao" in text and "/about.html" in served
+        assert "Tuesday to Sunday: 5pm to 10:30pm" in text
         # The browser's requests went through the crawler: the data, the script, once each.
         assert "/api/menu.json" in served and "/assets/app.js" in served
         # Another origin was never reached, nor its answer read.
@@ -132,5 +156,5 @@ def test_without_chromium_the_owner_is_told_how_to_read_the_page(
     assert source["status"] == "ready"  # the about page is plain HTML
     detail = client.get(f"/api/agents/{agent['id']}/knowledge/sources/{source['id']}").json()
     notes = {f["url"].rsplit("/", 1)[-1]: f["error"] for f in detail["failures"]}
-    assert notes[""] == BROWSER_NEEDED
+    assert notes == {"": BROWSER_NEEDED, "about.html": BROWSER_NEEDED}
     assert "apt-get install chromium" in notes[""] and "FRONTDESK_CHROMIUM" in notes[""]

@@ -26,7 +26,7 @@ from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.errors import DocumentError, FrontdeskError
 from frontdesk.knowledge.documents import ParsedDocument
-from frontdesk.knowledge.page_render import PageRenderer, find_chromium, needs_browser
+from frontdesk.knowledge.page_render import PageRenderer, find_chromium
 from frontdesk.knowledge.parsers import parse_document
 from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.site_wide import SITE_WIDE_TITLE, RepeatFilter, site_chunks
@@ -556,12 +556,9 @@ async def _render_scripted(
     Chromium they keep their HTML and a note for the owner (page_render.py)."""
     for work in batch:
         result = work.result
-        if (
-            result is None
-            or not result.ok
-            or result.content_type not in HTML_TYPES
-            or not needs_browser(result.body)
-        ):
+        if result is None or not result.ok or result.content_type not in HTML_TYPES:
+            continue
+        if not await renderer.needs_render(result.final_url, result.body):
             continue
         html, problem = await renderer.render(result.final_url, result.body)
         if html is None:

@@ -41,6 +41,7 @@ __all__ = [
     "PageRenderer",
     "find_chromium",
     "needs_browser",
+    "script_targets",
 ]
 
 RENDER_TIMEOUT_S = 15.0
@@ -48,8 +49,8 @@ MAX_RENDER_BYTES = 20 * 1024 * 1024
 # After the load event, how long to wait for the page's own requests (its data) to settle.
 _SETTLE_S = 4.0
 BROWSER_NEEDED = (
-    "This page builds its content with JavaScript, and Frontdesk found no Chromium to run "
-    "it, so only the text in its HTML was read. Install Chromium on the server "
+    "This page builds (part of) its content with JavaScript, and Frontdesk found no Chromium "
+    "to run it, so only the text in its HTML was read. Install Chromium on the server "
     "(Debian/Ubuntu: apt-get install chromium) or set FRONTDESK_CHROMIUM to its path, then "
     "re-crawl the website."
 )
@@ -98,6 +99,60 @@ def needs_browser(body: bytes) -> bool:
     return len(_SPACE.sub("", text)) < _SHELL_MAX_CHARS
 
 
+_CONTAINERS = frozenset(
+    {"div", "section", "main", "article", "aside", "ul", "ol", "table", "tbody", "dl", "p"}
+)
+# Empty placeholders that scripts fill with something other than the business's words.
+_NOT_CONTENT = re.compile(
+    r"map|captcha|fb-root|gtm|analytics|cookie|consent|pixel|chat|intercom|hubspot|"
+    r"(?:^|[-_])ads?(?:$|[-_])|tracking|modal|overlay|toast|portal",
+    re.IGNORECASE,
+)
+_MAX_SCRIPTS_CHECKED = 8
+
+
+def _filled_by(ident: str, script: str) -> bool:
+    """Whether script text refers to the element id `ident` (getElementById, a selector)."""
+    return re.search(r"[\"'#]" + re.escape(ident) + r"[\"'\s\]),.:>]", script) is not None
+
+
+def script_targets(body: bytes, page_url: str) -> tuple[list[str], list[str], str]:
+    """What a page's scripts could be writing into: the ids of its empty content containers,
+    the site's own script URLs, and its inline script text.
+
+    A page can have plenty of text and still leave today's specials or the team to a script
+    that fills an empty `<section id=…>`; `needs_browser` alone would not notice.
+    """
+    try:
+        tree = lxml_html.document_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return [], [], ""
+    empty = [
+        e.get("id")
+        for e in tree.iter()
+        if isinstance(e.tag, str)
+        and e.tag in _CONTAINERS
+        and e.get("id")
+        and not _NOT_CONTENT.search(e.get("id") or "")
+        and not e.text_content().strip()
+        and not any(isinstance(c.tag, str) and c.tag not in ("br",) for c in e)
+    ]
+    if not empty:
+        return [], [], ""
+    sources, inline = [], []
+    for script in tree.iter("script"):
+        kind = (script.get("type") or "text/javascript").split(";")[0].strip().lower()
+        if kind not in ("text/javascript", "module", "application/javascript", ""):
+            continue
+        if script.get("src"):
+            url = normalize_url(script.get("src") or "", base=page_url)
+            if url is not None:
+                sources.append(url)
+        else:
+            inline.append(script.text or "")
+    return [i for i in empty if i], sources[:_MAX_SCRIPTS_CHECKED], "\n".join(inline)
+
+
 class PageRenderer:
     """Renders pages of one crawl in one headless Chromium, started on first use.
 
@@ -112,10 +167,33 @@ class PageRenderer:
         self._browser: Any = None
         self._lock = asyncio.Lock()
         self._broken: str | None = None
+        self._scripts: dict[str, str] = {}
 
     @property
     def available(self) -> bool:
         return self._chromium is not None and self._broken is None
+
+    async def needs_render(self, url: str, body: bytes) -> bool:
+        """Whether the page is a script-filled shell, or a script of the site's own fills
+        one of its empty content containers (the site's scripts are fetched to see, each
+        once per crawl)."""
+        if needs_browser(body):
+            return True
+        ids, sources, inline = script_targets(body, url)
+        if not ids:
+            return False
+        if any(_filled_by(i, inline) for i in ids):
+            return True
+        for source in sources:
+            if source not in self._scripts:
+                response = await self._crawler.fetch_for_browser(source)
+                text = ""
+                if response is not None and response.status == 200:
+                    text = response.body[:2_000_000].decode("utf-8", "replace")
+                self._scripts[source] = text
+            if any(_filled_by(i, self._scripts[source]) for i in ids):
+                return True
+        return False
 
     async def __aenter__(self) -> PageRenderer:
         return self
