@@ -209,3 +209,19 @@ def test_text_after_a_single_wrapped_heading_keeps_it() -> None:
     )
     assert [s.headings for s in doc.sections if "£54.85" in s.text] == [["Our Services"]]
     assert [s.headings for s in doc.sections if "0113" in s.text] == [["Contact"]]
+
+
+def test_a_card_is_its_heading_over_one_line_of_its_parts() -> None:
+    doc = extract_html(
+        "<body><main><h2>Starters</h2>"
+        "<div class='menu-item'><h4 class='dish'>Grilled Octopus</h4>"
+        "<p class='desc'>Charred lemon, fingerling potatoes</p><span class='price'>$19</span></div>"
+        "<div class='menu-item'><h4 class='dish'>Clam Chowder</h4>"
+        "<p class='desc'>Littlenecks, bacon</p><span class='price'>$14</span></div>"
+        "<p>Ask about today's oysters.</p></main></body>"
+    )
+    assert [(s.headings, s.text) for s in doc.sections] == [
+        (["Starters", "Grilled Octopus"], "Charred lemon, fingerling potatoes — $19"),
+        (["Starters", "Clam Chowder"], "Littlenecks, bacon — $14"),
+        (["Starters"], "Ask about today's oysters."),
+    ]

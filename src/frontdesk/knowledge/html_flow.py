@@ -201,8 +201,8 @@ def signature(element: Any) -> tuple[str | None, str]:
     return tag_of(element), " ".join(sorted((element.get("class") or "").split()))
 
 
-def leaf_text(element: Any, depth: int = 0) -> str:
-    """A small container as one paragraph.
+def leaf_text(element: Any, depth: int = 0, *, skip: Any = None) -> str:
+    """A small container as one paragraph (without the element `skip`, e.g. its heading).
 
     Parts that differ in kind (a name, a description, a price) are joined on one line with
     " — "; repeated parts of one kind (several paragraphs, list items, hours lines) are
@@ -223,14 +223,16 @@ def leaf_text(element: Any, depth: int = 0) -> str:
     if element.text:
         run.append(element.text)
     for child in element:
-        if not is_skipped(child):
+        if child is skip:
+            end_run()
+        elif not is_skipped(child):
             tag = tag_of(child)
             if tag == "br":
                 run.append(BREAK)
             elif tag in BLOCK_TAGS:
                 end_run()
                 blocks.append(child)
-                text = leaf_text(child, depth + 1)
+                text = leaf_text(child, depth + 1, skip=skip)
                 if text:
                     segments.append(text)
             else:

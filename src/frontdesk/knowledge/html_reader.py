@@ -101,6 +101,8 @@ def _is_chrome(element: Any) -> bool:
     role = (element.get("role") or "").lower()
     if role in _CHROME_ROLES:
         return True
+    if tag == "header" and next(element.iter("h1"), None) is not None:
+        return False  # a page's own title banner ("Dinner Menu" over the menu), not the site's
     if tag in ("header", "footer"):
         return not _inside(element, ("article", "aside", "main", "nav", "section"))
     if tag not in ("div", "section", "aside"):
@@ -158,6 +160,11 @@ class _Outline:
                 del self._path[index:]
                 return
 
+    def reset(self) -> None:
+        """Close every heading."""
+        self._flush()
+        self._path.clear()
+
     def owns(self, owner: Any) -> bool:
         return any(heading_owner is owner for _, _, heading_owner in self._path)
 
@@ -192,6 +199,8 @@ class _Reader:
         self._lengths: dict[Any, int] = {}
         self._with_heading: set[Any] = set()
         self._with_table: set[Any] = set()
+        self._with_terms: set[Any] = set()  # holding a <summary> or <dt>
+        self._headings: dict[Any, int] = {}  # how many headings an element holds
         self._measure(body, 0)
 
     def _measure(self, element: Any, depth: int) -> int:
@@ -205,8 +214,13 @@ class _Reader:
         self._lengths[element] = total
         tag = tag_of(element)
         role = (element.get("role") or "").lower()
-        if tag in HEADING_TAGS or tag in ("summary", "dt") or role == "heading":
+        if tag in HEADING_TAGS or role == "heading":
             self._mark(element, self._with_heading)
+            for parent in element.iterancestors():
+                self._headings[parent] = self._headings.get(parent, 0) + 1
+        elif tag in ("summary", "dt"):
+            self._mark(element, self._with_heading)
+            self._mark(element, self._with_terms)
         elif tag == "table":
             self._mark(element, self._with_table)
         return total
@@ -260,7 +274,11 @@ class _Reader:
         if is_nav(element) or self._is_cookie_banner(element):
             return
         if out is self.main and _is_chrome(element):
+            # Each header or footer block starts its own outline: the footer's "Hours" is
+            # not under the header's headings.
+            self.site.reset()
             self._walk(element, self.site, depth)
+            self.site.reset()
             return
         if tag in HEADING_TAGS or (element.get("role") or "").lower() == "heading":
             level = HEADING_TAGS.get(tag or "") or _aria_level(element)
@@ -284,7 +302,16 @@ class _Reader:
                 return  # a footer's sitemap or social links: navigation, not knowledge
             out.paragraph(leaf_text(element))
             return
-        self._children(element, out, depth)
+        # In a header or footer the parts are read one by one, so that a column of links
+        # can be told from a column of facts.
+        heading = self._card_heading(element) if out is self.main else None
+        if heading is not None:
+            # A card: its heading, then everything else in it as one paragraph.
+            level = HEADING_TAGS.get(tag_of(heading) or "") or _aria_level(heading)
+            out.heading(level, inline_text(heading), self._owner(heading))
+            out.paragraph(leaf_text(element, skip=heading))
+        else:
+            self._children(element, out, depth)
         if out.owns(element):
             out.close(element)
 
@@ -318,6 +345,27 @@ class _Reader:
                 run.append(child.tail)
                 plain = plain or bool(child.tail.strip())
         end_run()
+
+    def _card_heading(self, element: Any) -> Any:
+        """The one heading of a small container with no table or accordion in it, if any."""
+        if (
+            self._headings.get(element, 0) != 1
+            or tag_of(element) in ("body", "main", "article")
+            or element in self._with_table
+            or element in self._with_terms
+            or self._lengths.get(element, 0) > _LEAF_MAX_CHARS
+        ):
+            return None
+        heading = None
+        for child in element.iterdescendants():
+            tag = tag_of(child)
+            if tag in ("header", "footer", "nav") or _is_chrome(child):
+                return None  # a landmark inside is read on its own
+            if heading is None and (
+                tag in HEADING_TAGS or (child.get("role") or "").lower() == "heading"
+            ):
+                heading = child
+        return heading
 
     def _definitions(self, element: Any, out: _Outline) -> None:
         """Each term with its definitions: a heading over text when long, else one line."""
