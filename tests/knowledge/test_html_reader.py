@@ -225,3 +225,21 @@ def test_a_card_is_its_heading_over_one_line_of_its_parts() -> None:
         (["Starters", "Clam Chowder"], "Littlenecks, bacon — $14"),
         (["Starters"], "Ask about today's oysters."),
     ]
+
+
+def test_a_box_of_prices_beside_a_box_of_names_pairs_up_line_by_line() -> None:
+    # Site builders place a price list's names and its prices in two text boxes that only
+    # CSS puts side by side.
+    doc = extract_html(
+        "<body><h4>CUTS</h4><div class='cols'>"
+        "<div class='c1'><p>Women's Cut</p><p>Men's Cut</p><p>Kids' Cut</p></div>"
+        "<div class='c2'><p>$85</p><p>$45</p><p>from $30</p></div></div>"
+        "<div class='box'><p>Balayage</p></div><div class='box2'><p>ab 120 €</p></div>"
+        "<div class='box'><p>Two lines</p><p>of text</p></div><div class='box2'><p>$5</p></div>"
+        "</body>"
+    )
+    assert doc.sections[0].text == (
+        "Women's Cut — $85\nMen's Cut — $45\nKids' Cut — from $30\n\n"
+        "Balayage — ab 120 €\n\nTwo lines\nof text\n\n$5"
+    )
+    assert "Dog booster — £58" in _read("wix_spans.html").text

@@ -23,6 +23,7 @@ __all__ = [
     "join_parts",
     "leaf_text",
     "only_links",
+    "pair_prices",
     "signature",
     "table_lines",
     "tag_of",
@@ -201,6 +202,35 @@ def signature(element: Any) -> tuple[str | None, str]:
     return tag_of(element), " ".join(sorted((element.get("class") or "").split()))
 
 
+_PRICE = re.compile(
+    r"(?:from|ab|à partir de|dès|desde|vanaf)?\s*"
+    r"(?:(?:[$€£¥₹]|[A-Z]{3}\s?)\s?\d[\d,.]*|\d[\d,.]*\s?(?:[€£$]|kr|CHF|zł|Kč|Ft|lei|EUR|USD|GBP))"
+    r"(?:\s*[-–]\s*[$€£¥₹]?\s?\d[\d,.]*\s?[€£$]?)?(?:\s*(?:/|per|each|pp)\s*[\w. ]{0,12})?",
+    re.IGNORECASE,
+)
+
+
+def _is_price(line: str) -> bool:
+    return len(line) <= 32 and _PRICE.fullmatch(line.strip()) is not None
+
+
+def pair_prices(names: str, prices: str) -> str | None:
+    """Names and, in the next box, their prices: one "name — price" line each, or None.
+
+    Site builders put a price list's names in one text box and its prices in another beside
+    it (the boxes are placed side by side by CSS, never by the markup), so the lines of two
+    consecutive boxes pair up when the second holds only prices, as many as the first has
+    lines.
+    """
+    price_lines = prices.split("\n")
+    name_lines = names.split("\n")
+    if len(price_lines) != len(name_lines) or not all(_is_price(p) for p in price_lines):
+        return None
+    if any(_is_price(n) or not n.strip() for n in name_lines):
+        return None
+    return "\n".join(f"{n} — {p}" for n, p in zip(name_lines, price_lines, strict=True))
+
+
 def leaf_text(element: Any, depth: int = 0, *, skip: Any = None) -> str:
     """A small container as one paragraph (without the element `skip`, e.g. its heading).
 
@@ -214,10 +244,15 @@ def leaf_text(element: Any, depth: int = 0, *, skip: Any = None) -> str:
     run: list[str] = []
     blocks: list[Any] = []
 
-    def end_run() -> None:
-        text = tidy(join_parts(run))
-        if text:
+    def add(text: str) -> None:
+        paired = pair_prices(segments[-1], text) if segments else None
+        if paired is not None:
+            segments[-1] = paired
+        elif text:
             segments.append(text)
+
+    def end_run() -> None:
+        add(tidy(join_parts(run)))
         run.clear()
 
     if element.text:
@@ -232,9 +267,7 @@ def leaf_text(element: Any, depth: int = 0, *, skip: Any = None) -> str:
             elif tag in BLOCK_TAGS:
                 end_run()
                 blocks.append(child)
-                text = leaf_text(child, depth + 1, skip=skip)
-                if text:
-                    segments.append(text)
+                add(leaf_text(child, depth + 1, skip=skip))
             else:
                 inline_parts(child, run, depth + 1)
         if child.tail:

@@ -43,6 +43,7 @@ from frontdesk.knowledge.html_flow import (
     join_parts,
     leaf_text,
     only_links,
+    pair_prices,
     signature,
     table_lines,
     tag_of,
@@ -174,7 +175,10 @@ class _Outline:
             text = "\n".join(
                 line for line in text.split("\n") if not (len(line) < 200 and _LEGAL.match(line))
             )
-        if text:
+        paired = pair_prices(self._paragraphs[-1], text) if self._paragraphs else None
+        if paired is not None:
+            self._paragraphs[-1] = paired
+        elif text:
             self._paragraphs.append(text)
 
     def finish(self) -> list[Section]:
