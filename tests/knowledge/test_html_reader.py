@@ -243,3 +243,23 @@ def test_a_box_of_prices_beside_a_box_of_names_pairs_up_line_by_line() -> None:
         "Balayage — ab 120 €\n\nTwo lines\nof text\n\n$5"
     )
     assert "Dog booster — £58" in _read("wix_spans.html").text
+
+
+def test_wordpress_content_bold_headings_skip_links_and_script_shown_banners() -> None:
+    doc = extract_html(
+        "<body><a class='skip-link screen-reader-text' href='#content'>Skip to content</a>"
+        "<div id='masthead' class='site-header'><div class='menu-item'><a href='/'>Home</a></div>"
+        "<div class='menu-item'><a href='/fees/'>Fees</a></div>"
+        "<a href='tel:02079460123'>020 7946 0123</a></div>"
+        "<div id='content'><h1>Fees</h1><p><strong>Opening hours</strong></p>"
+        "<p>Monday to Friday, 8am to 6pm.</p><p><strong>Payment plans</strong></p>"
+        "<p>Spread treatment over £500 across 12 months.</p></div>"
+        "<div x-data='{shown: true}' class='fixed bottom-4'><p>We use cookies to see which "
+        "pages people like.</p><button>Got it</button></div></body>"
+    )
+    assert [(s.headings, s.text) for s in doc.sections] == [
+        (["Fees", "Opening hours"], "Monday to Friday, 8am to 6pm."),
+        (["Fees", "Payment plans"], "Spread treatment over £500 across 12 months."),
+    ]
+    # The header's menu is not knowledge; its phone number is.
+    assert [s.text for s in doc.site_sections] == ["020 7946 0123"]

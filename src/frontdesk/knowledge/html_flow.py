@@ -111,6 +111,8 @@ NAV_ROLES = frozenset({"navigation", "search", "menubar", "menu"})
 MAX_DEPTH = 250
 SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 TERMINAL = re.compile(r"[.!?:;,]$")
+_ANY_SPACE = re.compile(r"\s+")
+_SKIP_LINK = re.compile(r"\s*skip\b", re.IGNORECASE)
 
 
 def tag_of(element: Any) -> str | None:
@@ -126,6 +128,9 @@ def is_skipped(element: Any) -> bool:
         return True
     if tag == "button" and (element.get("type") or "").lower() == "submit":
         return True  # "Send", "Subscribe": the label of a form's action, never a fact
+    href = element.get("href") or ""
+    if tag == "a" and href.startswith("#") and _SKIP_LINK.match(element.text_content()):
+        return True  # "Skip to content", for screen readers
     return is_nav(element)
 
 
@@ -294,11 +299,17 @@ def leaf_text(element: Any, depth: int = 0, *, skip: Any = None) -> str:
 
 
 def only_links(element: Any) -> bool:
-    """Whether all the text of `element` is link text (a menu of links, social icons)."""
-    total = len(SPACE.sub("", element.text_content()))
+    """Whether all the text of `element` is the text of links to pages (a menu of links,
+    social icons)."""
+    total = len(_ANY_SPACE.sub("", element.text_content()))
     if total == 0:
         return True
-    linked = sum(len(SPACE.sub("", a.text_content())) for a in element.iter("a"))
+    # A phone number or email address is a fact even when it is a link.
+    linked = sum(
+        len(_ANY_SPACE.sub("", a.text_content()))
+        for a in element.iter("a")
+        if not (a.get("href") or "").lower().startswith(("tel:", "mailto:"))
+    )
     return linked >= total
 
 

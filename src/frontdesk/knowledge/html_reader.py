@@ -57,10 +57,21 @@ _CHROME_ROLES = frozenset({"banner", "contentinfo"})
 # Elementor, Wix, Squarespace, Webflow). A Bootstrap `card-footer` or `modal-header` is part
 # of its card, so only these whole tokens count.
 _CHROME_TOKEN = re.compile(
-    r"(?:site|page|main|global|wp|elementor-location|footer|header)[-_]?(?:footer|header)"
+    r"(?:(?:site|main|global|wp|elementor-location)[-_]?header"
+    r"|(?:site|page|main|global|wp|elementor-location)[-_]?footer)"
     r"(?:[-_]?(?:wrapper|wrap|container|inner|area|section))?|footer|header|colophon|masthead",
     re.IGNORECASE,
 )
+# A small block that talks about cookies and nothing else is a consent banner, whatever its
+# class names (a banner shown by a script keeps none).
+_COOKIE_TEXT = re.compile(
+    r"\b(?:we|this (?:web)?site|our (?:web)?site)\s+(?:use|uses|is using)\s+cookies\b", re.I
+)
+_COOKIE_TEXT_MAX_CHARS = 600
+# A short paragraph all in bold ("<p><strong>Opening hours</strong></p>") is a heading
+# written without a heading tag; it sits below every real heading.
+_BOLD_LEVEL = 7
+_BOLD_MAX_CHARS = 80
 _COOKIE_HINT = re.compile(r"cookie|consent|gdpr|onetrust|cmplz|cc-window|iubenda", re.I)
 # A cookie banner is a small thing; a wrapper that merely carries such a class is not.
 _COOKIE_MAX_CHARS = 3000
@@ -102,7 +113,7 @@ def _is_chrome(element: Any) -> bool:
     role = (element.get("role") or "").lower()
     if role in _CHROME_ROLES:
         return True
-    if tag == "header" and next(element.iter("h1"), None) is not None:
+    if tag != "footer" and next(element.iter("h1"), None) is not None:
         return False  # a page's own title banner ("Dinner Menu" over the menu), not the site's
     if tag in ("header", "footer"):
         return not _inside(element, ("article", "aside", "main", "nav", "section"))
@@ -301,11 +312,20 @@ class _Reader:
         if tag == "pre":
             out.paragraph(element.text_content())
             return
+        if tag == "p" and _bold_heading(element):
+            out.heading(_BOLD_LEVEL, inline_text(element), None)
+            return
         if element is not self.body and self._is_leaf(element):
+            if self._lengths.get(element, 0) <= _COOKIE_TEXT_MAX_CHARS and _COOKIE_TEXT.search(
+                element.text_content()
+            ):
+                return
             if out is self.site and only_links(element):
                 return  # a footer's sitemap or social links: navigation, not knowledge
-            out.paragraph(leaf_text(element))
-            return
+            if out is self.main or not any(tag_of(c) in BLOCK_TAGS for c in element):
+                out.paragraph(leaf_text(element))
+                return
+            # A header or footer is read part by part, so that its menus can be left out.
         # In a header or footer the parts are read one by one, so that a column of links
         # can be told from a column of facts.
         heading = self._card_heading(element) if out is self.main else None
@@ -351,9 +371,11 @@ class _Reader:
         end_run()
 
     def _card_heading(self, element: Any) -> Any:
-        """The one heading of a small container with no table or accordion in it, if any."""
+        """The one heading of a card: a small container, one of a repeated set (a grid, a
+        menu section), with no table or accordion in it."""
         if (
             self._headings.get(element, 0) != 1
+            or not _has_twin(element)
             or tag_of(element) in ("body", "main", "article")
             or element in self._with_table
             or element in self._with_terms
@@ -420,6 +442,16 @@ class _Reader:
         if not any(_COOKIE_HINT.search(token) for token in _tokens(element)):
             return False
         return self._lengths.get(element, 0) <= _COOKIE_MAX_CHARS
+
+
+def _bold_heading(element: Any) -> bool:
+    text = SPACE.sub(" ", element.text_content()).strip()
+    if not 3 <= len(text) <= _BOLD_MAX_CHARS or text.endswith((".", "!", "?")):
+        return False
+    if any(tag_of(e) == "a" for e in element.iter()):
+        return False
+    bold = "".join(e.text_content() for e in element if tag_of(e) in ("strong", "b"))
+    return SPACE.sub(" ", bold).strip() == text
 
 
 def _aria_level(element: Any) -> int:
