@@ -81,8 +81,64 @@ def test_no_match_stopwords_only_and_empty_index() -> None:
     assert len(index) == len(CHUNKS)
 
 
-def test_tokenizer_strips_plurals_and_keeps_numbers() -> None:
-    assert tokenize("The Classes and Batteries, Hours") == ["class", "battery", "hour"]
+def test_tokenizer_stems_and_keeps_numbers() -> None:
+    assert tokenize("The Classes and Batteries, Hours") == tokenize("class battery hour")
     assert tokenize("$35.00") == ["35"]
     assert "5550142398" in tokenize("(555) 014-2398")
     assert tokenize("Café") == tokenize("cafe")
+
+
+@pytest.mark.parametrize(
+    ("asked", "written"),
+    [
+        ("hold my table", "Tables are held for 15 minutes"),
+        ("booking", "book"),
+        ("reservations", "reserved"),
+        ("cleaning", "cleaned"),
+        ("opening", "opens"),
+        ("vaccination", "vaccinations"),
+        ("children", "child"),
+        ("my teeth", "tooth"),
+        ("who paid", "pay"),
+        ("CRÈME BRÛLÉE", "creme brulee"),
+    ],
+)
+def test_inflections_meet(asked: str, written: str) -> None:
+    assert set(tokenize(asked)) & set(tokenize(written)) == set(tokenize(asked)) - {"15"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Seared Duck Breast — $34", {"34"}),
+        ("£12.50 per person", {"12", "50", "12.50"}),
+        ("34 dollars", {"34"}),
+        ("€1.200", {"1", "200"}),
+        ("Open 9am to 5pm", {"9", "9am", "5", "5pm"}),
+        ("open 9 am", {"9", "9am"}),
+        ("from 9:30 a.m.", {"9", "30", "9am"}),
+        ("until 10.30 PM", {"10", "30", "10pm"}),
+        ("room12", {"12"}),
+    ],
+)
+def test_numbers_prices_and_times_are_terms(text: str, kept: set[str]) -> None:
+    assert kept <= set(tokenize(text))
+
+
+def test_stopwords_and_bare_halves_of_the_day_are_not_terms() -> None:
+    assert tokenize("What are you and I, am I?") == []
+    assert tokenize("am pm") == []
+    # "2 amazing" is not a clock time.
+    assert "2am" not in tokenize("2 amazing cakes")
+
+
+def test_a_word_is_found_in_a_heading_path_as_in_text() -> None:
+    index = KeywordIndex(
+        [
+            ("duck", "Bistro › Menu › Mains › Seared Duck Breast\n\nWith cherry jus.\n$34"),
+            ("fish", "Bistro › Menu › Mains › Grilled Sea Bass\n\nWith fennel.\n$31"),
+            ("hold", "Bistro › Reservations\n\nReservations are held for 15 minutes."),
+        ]
+    )
+    assert index.search("how much is the duck breast?", 1)[0][0] == "duck"
+    assert index.search("how long will you hold my table?", 1)[0][0] == "hold"

@@ -7,6 +7,7 @@ import numpy as np
 from frontdesk.knowledge.search import HybridSearcher
 from frontdesk.knowledge.vector_store import VectorStore, connect_chroma, source_gen
 from frontdesk.resources import Resources
+from frontdesk.runtime.knowledge_note import focus
 
 LIVE = [
     ("l0", "Maple Bakery › Opening hours\n\nWe open at 7 am and close at 3 pm every day."),
@@ -73,3 +74,79 @@ def test_keyword_index_follows_kb_version(resources: Resources) -> None:
     hits = searcher.search("bakery", 2, gens, "Elm Street", 5)
     assert hits[0].chunk_id == "l3" and hits[0].keyword_rank == 1
     assert np.isfinite([h.score for h in hits]).all()
+
+
+# A restaurant's pages as the chunker cuts them: the context line is "title › headings", and
+# a dish card keeps its name, description and price together under the menu's heading.
+RESTAURANT = [
+    (
+        "r0",
+        "Reservations\n\nBook online or call us. We open reservations 30 days in advance.\n\n"
+        "Good to know\n\n- Reservations are held for 15 minutes. After that we may give the "
+        "table to guests who are waiting.\n- Groups of 8 or more must call us to book.",
+    ),
+    (
+        "r1",
+        "Dinner Menu › Mains › Seared Duck Breast\n\nCherry jus, farro, charred endive\n\n$34",
+    ),
+    (
+        "r2",
+        "Dinner Menu › Mains › Pan-Roasted Halibut\n\nSpring peas, brown butter, sea herbs\n\n$38",
+    ),
+    ("r3", "Dinner Menu › Desserts\n\nBrown Butter Cake\nRoasted peaches, vanilla cream\n\n$13"),
+    (
+        "r4",
+        "Our Story › Meet the Team\n\nMaria Santos\nExecutive Chef\n\nMaria grew up on the docks "
+        "of Gloucester and cooked in Lisbon and Boston.",
+    ),
+    (
+        "r5",
+        "Harbor Table › Welcome aboard\n\nA neighborhood seafood restaurant cooking over oak and "
+        "hickory. Weekend brunch on Saturday and Sunday.",
+    ),
+]
+
+
+def _restaurant(resources: Resources) -> tuple[HybridSearcher, list[str]]:
+    store = _store(resources)
+    store.upsert(
+        "harbor",
+        [r[0] for r in RESTAURANT],
+        resources.embedder.embed_documents([r[1] for r in RESTAURANT]),
+        [r[1] for r in RESTAURANT],
+        [{"source_id": "s", "source_gen": source_gen("s", 1)} for _ in RESTAURANT],
+    )
+    return HybridSearcher(store, resources.embedder), [source_gen("s", 1)]
+
+
+def test_hold_my_table_finds_the_held_reservations(resources: Resources) -> None:
+    """ "hold" and "held" meet in the stemmed keyword index, and the note keeps the answer."""
+    searcher, gens = _restaurant(resources)
+    hits = searcher.search("harbor", 1, gens, "How long will you hold my table?", 3)
+    assert hits[0].chunk_id == "r0"
+    assert hits[0].keyword_rank == 1
+    assert "15 minutes" in focus("How long will you hold my table?", [h.text for h in hits])
+
+
+def test_a_dish_question_reaches_the_chunk_whose_heading_is_the_dish(
+    resources: Resources,
+) -> None:
+    searcher, gens = _restaurant(resources)
+    hits = searcher.search("harbor", 1, gens, "How much is the duck?", 3)
+    assert hits[0].chunk_id == "r1"
+    # The name is only in the heading path, and the note still says whose price it is.
+    note = focus("How much is the duck?", [h.text for h in hits])
+    assert "- Seared Duck Breast: Cherry jus, farro, charred endive — $34" in note.split("\n")
+    hits = searcher.search("harbor", 1, gens, "what's the halibut going for?", 3)
+    assert hits[0].chunk_id == "r2"
+
+
+def test_keyword_coverage_says_how_much_of_the_question_a_chunk_holds(
+    resources: Resources,
+) -> None:
+    searcher, gens = _restaurant(resources)
+    duck = searcher.search("harbor", 1, gens, "seared duck breast", 1)[0]
+    assert duck.chunk_id == "r1" and duck.keyword_coverage == 1.0
+    # Nothing on the site mentions gift cards: no chunk holds much of that question.
+    hits = searcher.search("harbor", 1, gens, "Do you sell gift cards?", 3)
+    assert all(h.keyword_coverage == 0.0 for h in hits)

@@ -103,8 +103,9 @@ def test_interview_asks_what_the_site_leaves_out(owner) -> None:  # type: ignore
     assert "diagnosis" in agent["instructions"] and "Spanish" in agent["instructions"]
     facts = agent["business_facts"]
     assert "14 Juniper Lane, Millbrook" in facts["address"]
-    # The main number, not the emergency line a page or two also gives.
-    assert facts["phone"] == "5550142398"
+    # The main number, not the emergency line a page or two also gives, spelled as the site
+    # spells it (what a caller hears read out).
+    assert facts["phone"] == "(555) 014-2398"
     assert "8:00 am" in facts["hours_note"] and "December 25" in facts["hours_note"]
     prices = {s["name"].lower(): s["price"] for s in facts["services"]}
     assert prices.get("rabies vaccination") == "$32"

@@ -41,3 +41,49 @@ def test_questions_the_facts_answer_need_no_note() -> None:
     assert not covered_by("How much is a nail trim for a rabbit?", facts)
     assert not covered_by("Do you do dental cleaning?", facts)
     assert not covered_by("How much?", facts)  # nothing asked about: look it up
+
+
+MENU = (
+    "Dinner Menu › Mains\n\nSeared Duck Breast\nCherry jus, farro, charred endive\n\n$34\n\n"
+    "Pan-Roasted Halibut\nSpring peas, brown butter, sea herbs\n\n$38"
+)
+TEAM = (
+    "Our Story › Meet the Team\n\nMaria Santos\nExecutive Chef\n\nMaria grew up on the docks.\n\n"
+    "Lucia Ferraro\nWine Director\n\nLucia builds our list from small growers."
+)
+CONTACT = (
+    "Find Us\n\nAddress\nRose Cottage\nSherborne Street\nGloucestershire GL54 2BY\n\n"
+    "Telephone: 01451 820 123\n\nArriving late? Text Tom on 07700 900456."
+)
+
+
+def test_a_price_keeps_the_name_it_belongs_to() -> None:
+    for question, name, price in [
+        ("How much is the duck?", "Seared Duck Breast", "$34"),
+        ("What's the halibut going for?", "Pan-Roasted Halibut", "$38"),
+    ]:
+        note = focus(question, [MENU])
+        line = next(line for line in note.split("\n") if price in line)
+        assert line.startswith(f"- {name}"), note
+        # Any other price shown is on a line of its own dish, never this one's.
+        assert all(line.count("$") == 1 for line in note.split("\n"))
+
+
+def test_a_table_row_split_over_lines_stays_one_line() -> None:
+    prices = "Services & Fees\n\n- Dog vaccination (C5)\n- $110\n- Cat vaccination (F3)\n- $95"
+    assert "- Cat vaccination (F3) — $95" in focus("How much to vaccinate my cat?", [prices])
+
+
+def test_a_person_is_named_with_their_role() -> None:
+    note = focus("Who is your wine director?", [TEAM])
+    assert note.startswith("- Lucia Ferraro — Wine Director")
+    assert "Maria" not in note
+
+
+def test_the_kind_of_fact_asked_for_comes_first() -> None:
+    # No line shares a word with the question; the phone-shaped one answers it.
+    assert "01451 820 123" in focus("What number do I ring?", [CONTACT])
+    # An address run longer than a name and a role is a list, not a label for what follows.
+    note = focus("Can I text someone if we're arriving late?", [CONTACT])
+    assert "- Text Tom on 07700 900456." in note.split("\n")
+    assert "Address" not in note and "Sherborne" not in note

@@ -101,6 +101,7 @@ class DatabaseReceptionServices:
                     text=h.text,
                     source=h.url or h.file_name or h.title or "knowledge",
                     score=h.similarity if h.similarity is not None else 0.0,
+                    keyword_coverage=h.keyword_coverage,
                 )
                 for h in hits
             ]

@@ -10,6 +10,7 @@ dashboard can follow a run and a crash keeps what was graded.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import asdict
@@ -23,6 +24,7 @@ from frontdesk.agents.service import AgentService
 from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import transaction
 from frontdesk.errors import ConfigurationError, NotFound, ValidationFailed
+from frontdesk.exams.booking_check import FOLLOW_UPS, booked, booking_question, judge_and_undo
 from frontdesk.exams.grading import grade
 from frontdesk.exams.question_bank import ExamQuestion, questions_from
 from frontdesk.exams.question_writer import write_questions
@@ -79,7 +81,11 @@ class ExamRunner:
                 questions = questions_from(agent.business_facts or {}, chunks)
                 # Questions of answered knowledge gaps no exam question covered.
                 questions += answered_gap_questions(db, agent.id)
-                if not chunks and sum(q.answerable for q in questions) == 0:
+                booking = booking_question(agent, datetime.now(UTC))
+                if booking is not None:
+                    questions.append(booking)
+                asked = [q for q in questions if q.answerable and q.booking is None]
+                if not chunks and not asked:
                     raise ValidationFailed(
                         "Nothing to examine yet: the agent has no knowledge and no business "
                         "facts. Add a website, a document or facts first."
@@ -106,8 +112,9 @@ class ExamRunner:
             questions = await self._add_written(
                 exam_id, principal.workspace_id, agent_id, questions, on_progress
             )
+            evidence = await asyncio.to_thread(self._evidence, agent_id)
             for number, question in enumerate(questions, start=1):
-                results.append(await self.ask(principal, agent_id, question))
+                results.append(await self.ask(principal, agent_id, question, evidence))
                 await asyncio.to_thread(self._save, exam_id, results, None)
                 if on_progress:
                     on_progress("answering", number, len(questions))
@@ -117,17 +124,64 @@ class ExamRunner:
             await asyncio.to_thread(self._fail, exam_id, results, str(exc))
 
     async def ask(
-        self, principal: Principal, agent_id: str, question: ExamQuestion
+        self,
+        principal: Principal,
+        agent_id: str,
+        question: ExamQuestion,
+        evidence: str | None = None,
     ) -> dict[str, Any]:
         """One question in a fresh exam conversation (no earlier answer can help or hurt
-        it), graded: the question's fields with the reply, passed and why."""
+        it), graded: the question's fields with the reply, passed and why. `evidence` is
+        what the agent knows; a reply stating a number it does not hold fails."""
+        if question.booking is not None:
+            return await self._ask_booking(principal, agent_id, question)
         started = await self.hub.start(principal, agent_id, channel="exam")
         try:
             out = await self.hub.message(principal, started["id"], question.question)
         finally:
             await self.hub.end(principal, started["id"], "exam question answered")
-        passed, why = grade(question, out["reply"])
+        # What the tools answered in the turn is evidence too (a slot, a confirmation).
+        tools = json.dumps(out.get("tool_calls") or [], default=str)
+        said = None if evidence is None else f"{evidence}\n{tools}"
+        passed, why = grade(question, out["reply"], said)
         return {**asdict(question), "reply": out["reply"], "passed": passed, "why": why}
+
+    async def _ask_booking(
+        self, principal: Principal, agent_id: str, question: ExamQuestion
+    ) -> dict[str, Any]:
+        """The booking request, confirmed when the agent asks; graded by the stored row."""
+        assert question.booking is not None
+        started = await self.hub.start(principal, agent_id, channel="exam")
+        replies: list[str] = []
+
+        def stored() -> bool:
+            with self._db() as db:
+                return bool(booked(db, agent_id, started["id"]))
+
+        try:
+            for turn in (question.question, *FOLLOW_UPS):
+                out = await self.hub.message(principal, started["id"], turn)
+                replies.append(out["reply"])
+                if out.get("ended") or await asyncio.to_thread(stored):
+                    break
+        finally:
+            await self.hub.end(principal, started["id"], "exam booking made")
+
+        def judge() -> tuple[bool, str]:
+            with self._db() as db:
+                return judge_and_undo(db, agent_id, started["id"], question.booking or {})
+
+        passed, why = await asyncio.to_thread(judge)
+        return {**asdict(question), "reply": "\n".join(replies), "passed": passed, "why": why}
+
+    def _evidence(self, agent_id: str) -> str:
+        """Everything the agent may state: its knowledge and its business facts."""
+        with self._db() as db:
+            agent = db.get(Agent, agent_id)
+            facts = json.dumps(agent.business_facts or {}) if agent is not None else ""
+            scheduling = json.dumps(agent.scheduling or {}) if agent is not None else ""
+            chunks = knowledge_chunks(self.resources, db, agent_id)
+        return "\n".join([facts, scheduling, *(text for text, _ in chunks)])
 
     async def _add_written(
         self,
@@ -139,7 +193,8 @@ class ExamRunner:
     ) -> list[ExamQuestion]:
         """The bank plus questions the model writes from the knowledge, before the
         unanswerable ones. Without a model the bank alone is the exam."""
-        answerable = [q for q in questions if q.answerable]
+        answerable = [q for q in questions if q.answerable and q.booking is None]
+        bookings = [q for q in questions if q.booking is not None]
         written: list[ExamQuestion] = []
         want = TARGET_QUESTIONS - len(questions)
 
@@ -160,6 +215,10 @@ class ExamRunner:
                     return knowledge_chunks(self.resources, db, agent_id)
 
             chunks = await asyncio.to_thread(read_chunks)
+            # Every page that states facts gets a question: pages the bank asked nothing
+            # about are read first.
+            covered = {q.source for q in questions}
+            chunks.sort(key=lambda c: c[1] in covered)
             if on_progress:
                 on_progress("writing", 0, want)
             try:
@@ -182,7 +241,7 @@ class ExamRunner:
                 "facts (prices, phone, email), more documents, or configure a language model "
                 "to write questions from the knowledge."
             )
-        questions = answerable + written + [q for q in questions if not q.answerable]
+        questions = answerable + written + [q for q in questions if not q.answerable] + bookings
         await asyncio.to_thread(self._set_total, exam_id, len(questions))
         return questions
 

@@ -2,8 +2,9 @@
 
 A caller who asks for "the 555-014-2398 number", "the $35 cleaning" or "Dr. Okafor" needs
 the chunk with exactly that string; MiniLM ranks such chunks by topic, not by the digits.
-The tokenizer makes numbers useful: "$35" is "35", and a phone number is findable however
-it is written, because every run of its digit groups is also indexed joined together.
+The tokenizer stems words (`stemming.py`: "held" finds "hold", "bookings" finds "book") and
+makes numbers useful: "$35" is "35", and a phone number is findable however it is written,
+because every run of its digit groups is also indexed joined together.
 
 The index is an inverted index flattened into numpy arrays, with each posting's BM25 weight
 computed once at build time, so a query is a few vectorized additions.
@@ -11,26 +12,19 @@ computed once at build time, so a query is a few vectorized additions.
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+
+from frontdesk.knowledge.stemming import fold, terms
 
 __all__ = ["KeywordIndex", "tokenize"]
 
 K1 = 1.5
 B = 0.75
 
-_STOPWORD_LIST = """
-    a about an and any are as at be been but by can could did do does for from had has have
-    how i if in into is it its me my of on or our please so than that the their them then
-    there these they this those to us was we were what when where which who whom why will
-    with would you your yours
-"""
-_STOPWORDS = frozenset(_STOPWORD_LIST.split())
 # Digits and number punctuation, not starting inside a word ("room12" is a word).
 _NUMERIC_SPAN = re.compile(r"(?<!\w)\d[\d \t().,/\-]*")
 # A run of at least two digit groups joined by phone punctuation: "(555) 014-2398",
@@ -40,30 +34,6 @@ _MAX_GROUPS_JOINED = 5
 _MIN_JOINED_DIGITS = 6
 _PRICE_CENTS = re.compile(r"(?<![\d.,])(\d+)\.(\d{2})\b")
 _THOUSANDS = re.compile(r"\b\d{1,3}(?:,\d{3})+\b")
-_WORD = re.compile(r"[^\W_]+")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_POSSESSIVE = re.compile(r"['’]s\b")
-
-
-def _fold(text: str) -> str:
-    text = text.casefold()
-    if text.isascii():
-        return text
-    # "Café" and "cafe" are the same word to a caller reading it out.
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-
-
-def _stem(word: str) -> str:
-    """Strip a plural "s" (hours → hour, classes → class, batteries → battery)."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
 
 
 def _number_tokens(text: str) -> list[str]:
@@ -90,26 +60,15 @@ def _number_tokens(text: str) -> list[str]:
     return tokens
 
 
-# Cached because indexing calls this once per word of every chunk; vocabularies are small.
-@functools.lru_cache(maxsize=200_000)
-def _term(word: str) -> str | None:
-    if word.isdigit():
-        # "00" of "$35.00" says nothing; "0" of "0 fees" might.
-        return word if word.strip("0") or len(word) == 1 else None
-    if word in _STOPWORDS or (len(word) == 1 and word.isalpha()):
-        return None
-    return _stem(word)
-
-
 def tokenize(text: str) -> list[str]:
-    """Index terms of `text`: folded words minus stopwords, plural-stripped, plus numbers.
+    """Index terms of `text`: stemmed words minus stopwords, numbers, clock times and the
+    joined digit runs of phone numbers (see `stemming.terms`).
 
     "$35.00" gives "35" (and "00" is dropped as a zero cents part); "(555) 014-2398" gives
     "555", "014", "2398" and the joined runs "555014", "0142398", "5550142398".
     """
-    folded = _POSSESSIVE.sub("", _fold(text))
-    tokens = [term for term in map(_term, _WORD.findall(folded)) if term is not None]
-    tokens.extend(_number_tokens(folded))
+    tokens = terms(text)
+    tokens.extend(_number_tokens(fold(text)))
     return tokens
 
 
@@ -153,6 +112,39 @@ class KeywordIndex:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def coverage(self, query: str, doc_ids: Sequence[str]) -> dict[str, float]:
+        """For each of `doc_ids`, the share of the query's weight (the idf of its distinct
+        terms) that the chunk holds: 1.0 when it has every word asked about, 0.0 for none.
+
+        A word the index has never seen counts at the highest idf, so "Do you sell gift
+        cards?" is poorly covered by any chunk of a site that never mentions gifts, however
+        many say "card"; that makes this an absolute signal, unlike a BM25 score.
+        """
+        wanted = set(tokenize(query))
+        if not wanted:
+            return dict.fromkeys(doc_ids, 0.0)
+        n = len(self._ids)
+        unseen_idf = float(np.log(1.0 + (n + 0.5) / 0.5))
+        weights: dict[str, float] = {}
+        holders: dict[str, set[int]] = {}
+        for term in wanted:
+            term_id = self._vocabulary.get(term)
+            if term_id is None:
+                weights[term] = unseen_idf
+                holders[term] = set()
+                continue
+            start, end = self._offsets[term_id], self._offsets[term_id + 1]
+            weights[term] = float(np.log(1.0 + (n - (end - start) + 0.5) / (end - start + 0.5)))
+            holders[term] = set(self._docs[start:end].tolist())
+        total = sum(weights.values())
+        position = {doc_id: i for i, doc_id in enumerate(self._ids)}
+        result = {}
+        for doc_id in doc_ids:
+            index = position.get(doc_id)
+            held = sum(w for t, w in weights.items() if index is not None and index in holders[t])
+            result[doc_id] = held / total if total else 0.0
+        return result
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """The best `k` (chunk id, BM25 score) pairs for `query`, best first.

@@ -75,6 +75,10 @@ def exam_questions(
     unique = []
     for question in questions:
         key = question.question.strip().lower()
+        # The exam's stock questions no site answers ("Do you have valet parking?") are
+        # about a topic near the gap's at best, never the gap's own question.
+        if question.source == "none" or question.booking is not None:
+            continue
         if key not in seen:
             seen.add(key)
             unique.append(question)

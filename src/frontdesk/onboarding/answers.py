@@ -42,6 +42,21 @@ TONES = {
 }
 
 
+# Words of a booking rule, not of a kind of appointment: "Bookings up to 30 days ahead",
+# "Groups of 8 or more must call", "48 hours' notice".
+_POLICY = re.compile(
+    r"\d|\b(?:up to|ahead|advance|notice|must|required?|cancel\w*|deposit|fees?|polic(?:y|ies)|"
+    r"days?|weeks?|months?|please|call|only|minimum|maximum|max|min|groups?|part(?:y|ies)|"
+    r"online|phone|email|walk-?ins?|welcome|bookings?|reservations? (?:are|is)|held|hold|"
+    r"late|arrive|no-?shows?|we|you|they|can|cannot|can't|will|should|need|don't|not|yes|no)\b",
+    re.I,
+)
+
+
+def _not_a_kind(name: str) -> bool:
+    return len(name.split()) > 5 or bool(_POLICY.search(name))
+
+
 @dataclass(frozen=True)
 class AppointmentKind:
     name: str
@@ -74,7 +89,7 @@ def appointment_kinds(answer: str) -> list[AppointmentKind]:
             flags=re.I,
         )
         name = " ".join(re.sub(r"[^\w' -]", " ", name).split()).strip(" -")
-        if len(name) >= 3 and not name.isdigit():
+        if len(name) >= 3 and not _not_a_kind(name):
             kinds.append(AppointmentKind(name[:1].upper() + name[1:], minutes))
     # The same kind named twice (an answer and its follow-up): one kind, with the duration
     # whichever mention gave.

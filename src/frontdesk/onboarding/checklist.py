@@ -46,6 +46,8 @@ TOPICS: tuple[Topic, ...] = (
                 r"\b(we are|we're|we offer|we provide|our (team|clinic|shop|studio|office))\b",
                 "In a sentence or two, what does your business do, and who are your "
                 "typical callers?",
+                confirm='Your site describes you as "{quote}". Should the receptionist '
+                "describe you that way?",
             ),
         ),
     ),
@@ -97,6 +99,13 @@ TOPICS: tuple[Topic, ...] = (
                 "What is your address, so callers can find you?",
                 confirm='Your site gives your address as "{quote}". Is that where callers '
                 "should come?",
+            ),
+            Part(
+                "timezone",
+                r"$^",  # derived from the address or phone in code (see `time_zones`)
+                "Which time zone are you in (a city or region, for example New York or "
+                "Europe/London)? Bookings and opening hours use it.",
+                confirm="From {source}, your time zone looks like {quote}. Is that right?",
             ),
             Part(
                 "parking",

@@ -14,6 +14,7 @@ from frontdesk.agents.schemas import AgentSettings
 from frontdesk.db import DbSession, transaction
 from frontdesk.errors import ConfigurationError, Conflict
 from frontdesk.onboarding.examining import examine_when_read
+from frontdesk.onboarding.model_reading import fill_gaps
 from frontdesk.onboarding.phrasing import Phraser, phrase
 from frontdesk.onboarding.schemas import (
     AnswerBody,
@@ -23,6 +24,7 @@ from frontdesk.onboarding.schemas import (
     StartInterview,
 )
 from frontdesk.onboarding.service import OnboardingService, state
+from frontdesk.onboarding.site_facts import SiteFacts
 from frontdesk.openapi_errors import error_responses
 from frontdesk.workspace.auth import CurrentPrincipal
 from frontdesk.workspace.repository import WorkspaceRepository
@@ -48,8 +50,12 @@ def _with_model(service: OnboardingService) -> Iterator[OnboardingService]:
     def phraser(business: str, question: dict[str, Any], last: str | None) -> str | None:
         return anyio.from_thread.run(phrase, model, business, question, last)
 
+    def reader(chunks: list[tuple[str, str]], site: SiteFacts) -> SiteFacts:
+        return anyio.from_thread.run(fill_gaps, model, chunks, site)
+
     phrased: Phraser = phraser
     service.phraser = phrased
+    service.reader = reader
     try:
         yield service
     finally:

@@ -9,11 +9,14 @@ instructions verbatim where they are rules ("never quote a diagnosis on the phon
 from __future__ import annotations
 
 import re
-from datetime import time
 from typing import Any
 
 from frontdesk.onboarding import answers
 from frontdesk.onboarding.interview import Question, answer_to
+from frontdesk.onboarding.opening_hours import read_week
+from frontdesk.onboarding.site_facts import SiteFacts, read_site
+from frontdesk.onboarding.site_lines import Line
+from frontdesk.onboarding.time_zones import zone_from_answer
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.knowledge_note import sentences
 
@@ -25,13 +28,6 @@ BOOKING_TOOLS = (
     "check_availability", "book_appointment", "reschedule_appointment", "cancel_appointment",
 )  # fmt: skip
 
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_DAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
-_CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
-_HOURS = re.compile(
-    rf"{_DAY}(?:\s*(?:[–-]|to|through)\s*{_DAY})?\s*[:,]?\s*(?:from\s+)?{_CLOCK}\s*(?:[–-]|to)\s*{_CLOCK}",
-    re.IGNORECASE,
-)
 _PRICE_AFTER = re.compile(
     r"(?:^|[.;:]\s*|\b(?:an?|the|our)\s+)([A-Za-z][\w' -]{2,40}?)\s+(?:costs?|is|are|starts? at)"
     r"\s+(?:from\s+)?([$€£]\s?\d+(?:[.,]\d{2})?)",
@@ -40,31 +36,15 @@ _PRICE_AFTER = re.compile(
 _PRICE_IN_BRACKETS = re.compile(r"([A-Z][\w' -]{2,40}?)\s*\(([$€£]\s?\d+(?:[.,]\d{2})?)\)")
 
 
-def _clock(hour: str, minute: str | None, half: str | None) -> time | None:
-    h, m = int(hour), int(minute or 0)
-    half = (half or "").lower().replace(".", "")
-    if half == "pm" and h < 12:
-        h += 12
-    elif half == "am" and h == 12:
-        h = 0
-    return time(h, m) if 0 <= h < 24 and 0 <= m < 60 else None
-
-
 def weekly_hours(texts: list[str]) -> dict[str, list[dict[str, str]]]:
-    """{"mon": [{"opens": "08:00", "closes": "18:00"}], …} from sentences such as
-    "Monday–Friday 8:00 am – 6:00 pm"; days no sentence mentions are closed."""
-    hours: dict[str, list[dict[str, str]]] = {}
-    for text in texts:
-        for match in _HOURS.finditer(text):
-            first, last = match.group(1).lower()[:3], (match.group(2) or match.group(1))[:3]
-            opens = _clock(match.group(3), match.group(4), match.group(5) or match.group(8))
-            closes = _clock(match.group(6), match.group(7), match.group(8))
-            if opens is None or closes is None or closes <= opens:
-                continue
-            start, end = _DAYS.index(first), _DAYS.index(last.lower())
-            for day in _DAYS[start : end + 1] if start <= end else ():
-                hours.setdefault(day, [{"opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}])
-    return {day: hours.get(day, []) for day in _DAYS} if hours else {}
+    """{"mon": [{"opens": "08:00", "closes": "18:00"}], …} from lines such as
+    "Monday–Friday 8:00 am – 6:00 pm"; the first statement of a day wins, days no line
+    gives are closed (see `opening_hours`)."""
+    lines = [
+        Line(line, "", "", i)
+        for i, line in enumerate(x for text in texts for x in re.split(r"\n|;\s+", text))
+    ]
+    return read_week(lines).hours
 
 
 def services_with_prices(chunks: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -83,27 +63,6 @@ def services_with_prices(chunks: list[tuple[str, str]]) -> list[dict[str, str]]:
     return list(found.values())[:30]
 
 
-# A sentence like this gives another line (the emergency number, a partner's), not the
-# business's own.
-_OTHER_LINE = re.compile(r"emergenc|after[- ]hours|out of hours|forwarded|\bER\b", re.I)
-
-
-def _main_contact(finder: Any, chunks: list[tuple[str, str]]) -> str:
-    """The business's own phone number or email: the one the most sentences give without
-    calling it an emergency or after-hours line (then the most mentioned, the first met on a
-    tie). Sites repeat the emergency line on many pages; the main number is on fewer."""
-    plain: dict[str, int] = {}
-    anywhere: dict[str, int] = {}
-    for text, _ in chunks:
-        for sentence in sentences(text):
-            for value in dict.fromkeys(str(v) for v in finder(sentence)):
-                anywhere[value] = anywhere.get(value, 0) + 1
-                if not _OTHER_LINE.search(sentence):
-                    plain[value] = plain.get(value, 0) + 1
-    counts = plain or anywhere
-    return max(counts, key=lambda value: counts[value], default="")
-
-
 def _quote(found: dict[str, Any], key: str) -> str:
     return str(found.get(key, {}).get("quote") or "")
 
@@ -116,6 +75,44 @@ def _said(questions: list[Question], question_id: str, found: dict[str, Any], ke
     return told  # a correction or a fuller answer: the owner's words win
 
 
+def _time_zone(questions: list[Question], site: SiteFacts) -> str | None:
+    """The owner's answer when it names a zone, else the one derived from the site; None
+    leaves the agent's zone as it is (the interview asked: it is never silently assumed)."""
+    told = answer_to(questions, "location.timezone") or answer_to(
+        questions, "location.timezone.confirm"
+    )
+    if told and not answers.says_yes(told):
+        zone = zone_from_answer(told)
+        if zone:
+            return zone
+        if answers.says_no(told):
+            return None
+    return site.timezone
+
+
+def appointment_types(answer: str, site: SiteFacts, slot: int = 15) -> list[dict[str, Any]]:
+    """Appointment kinds from the owner's answer, named as the site names its services
+    where they match; without an answer, the site's services that state a duration."""
+    kinds = answers.appointment_kinds(answer)
+    if not kinds:
+        kinds = [
+            answers.AppointmentKind(item.name, answers.minutes_in(item.description or ""))
+            for item in site.services
+            if item.description and answers.minutes_in(item.description)
+        ]
+    by_name = {item.name.lower(): item.name for item in site.services}
+    types: list[dict[str, Any]] = []
+    for kind in kinds:
+        name = by_name.get(kind.name.lower(), kind.name)
+        key = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "visit"
+        if any(t["key"] == key for t in types):
+            continue
+        # The calendar books whole slots: 20 minutes on a 15-minute grid blocks 30.
+        minutes = min(480, max(slot, -(-(kind.minutes or 30) // slot) * slot))
+        types.append({"key": key, "name": name, "duration_minutes": minutes})
+    return types
+
+
 def generate(
     *,
     business: str,
@@ -123,8 +120,12 @@ def generate(
     found: dict[str, Any],
     chunks: list[tuple[str, str]],
     scheduling: dict[str, Any],
+    site: SiteFacts | None = None,
 ) -> dict[str, Any]:
-    """The generated values of `GENERATED_FIELDS`."""
+    """The generated values of `GENERATED_FIELDS`. `site` is what the site readers found
+    when the interview started (read again from `chunks` when absent)."""
+    if site is None:
+        site = read_site(chunks, business)
     persona_answer = answer_to(questions, "persona.persona")
     persona = answers.persona_name(persona_answer) or DEFAULT_PERSONA
     tone = answers.tone(persona_answer) or "warm and friendly"
@@ -144,12 +145,14 @@ def generate(
                 "when": handoff_answer[:500],
             }
         )
-    site_hours = list(
-        dict.fromkeys(s for text, _ in chunks for s in sentences(text) if _HOURS.search(s))
+    site_hours = list(site.week.quotes)
+    hours_said = (
+        answer_to(questions, "hours.hours")
+        or answer_to(questions, "hours.hours.confirm")
+        or answer_to(questions, "hours.hours.conflict")
     )
-    hours_said = answer_to(questions, "hours.hours") or answer_to(questions, "hours.hours.confirm")
     if not hours_said or answers.says_yes(hours_said):
-        hours_said = "; ".join(" ".join(s.replace(" | ", " ").split()) for s in site_hours[:3])
+        hours_said = "; ".join(" ".join(s.replace(" | ", " ").split()) for s in site_hours[:7])
     holidays = answer_to(questions, "hours.holidays") or _quote(found, "hours.holidays")
     extra = {
         "Languages": ", ".join(spoken),
@@ -160,10 +163,19 @@ def generate(
         or answer_to(questions, "cancellation.policy"),
         "Never say": never,
     }
+    services = [
+        {"name": item.name, "price": item.price, "description": item.description}
+        for item in site.services
+    ]
+    named = {item["name"].lower() for item in services}
+    services += [s for s in services_with_prices(chunks) if s["name"].lower() not in named]
     facts = {
         "business_name": business,
         "description": (
-            answer_to(questions, "business.description") or _quote(found, "business.description")
+            answer_to(questions, "business.description")
+            or _said(questions, "business.description.confirm", found, "business.description")
+            if site.description
+            else answer_to(questions, "business.description")
         )[:2000]
         or None,
         "address": (
@@ -171,32 +183,30 @@ def generate(
             or _said(questions, "location.address.confirm", found, "location.address")
         )[:500]
         or None,
-        "phone": _main_contact(answers.phones_in, chunks) or None,
-        "email": _main_contact(answers.emails_in, chunks) or None,
+        "phone": site.phones[0].text if site.phones else None,
+        "email": site.emails[0] if site.emails else None,
         "hours_note": " ".join(
             x if x.endswith(".") else x + "." for x in (hours_said, holidays) if x
         )[:1000]
         or None,
-        "services": services_with_prices(chunks),
+        "services": services[:100],
         "handoff_contacts": contacts,
         "extra": {k: v[:500] for k, v in extra.items() if v},
     }
 
     schedule = dict(scheduling)
-    kinds = answers.appointment_kinds(answer_to(questions, "booking.types"))
+    kinds = appointment_types(
+        answer_to(questions, "booking.types"), site, int(schedule.get("slot_minutes") or 15)
+    )
     if kinds:
-        schedule["appointment_types"] = [
-            {
-                "key": re.sub(r"[^a-z0-9]+", "-", k.name.lower()).strip("-")[:64] or "visit",
-                "name": k.name,
-                "duration_minutes": min(480, max(5, k.minutes or 30)),
-            }
-            for k in kinds
-        ]
+        schedule["appointment_types"] = kinds
     # The owner's own hours first: the first mention of a day wins.
     weekly = weekly_hours([hours_said, *site_hours])
     if weekly:
         schedule["hours"] = weekly
+    zone = _time_zone(questions, site)
+    if zone:
+        schedule["timezone"] = zone
 
     instructions = "\n".join(
         line

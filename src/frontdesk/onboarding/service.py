@@ -9,6 +9,7 @@ agent onboarded (its status becomes "ready" once that source is searchable).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,12 +26,16 @@ from frontdesk.onboarding import interview as moves
 from frontdesk.onboarding.checklist import TOPIC_BY_KEY
 from frontdesk.onboarding.gaps import plan, survey
 from frontdesk.onboarding.generation import GENERATED_FIELDS, generate, owner_interview_text
+from frontdesk.onboarding.model_reading import missing
 from frontdesk.onboarding.phrasing import Phraser
+from frontdesk.onboarding.site_facts import SiteFacts, read_site
 from frontdesk.resources import Resources
 from frontdesk.scheduling.config import SchedulingConfig
 from frontdesk.workspace.service import Principal
 
 OWNER_SOURCE_TITLE = "Owner interview"
+# (chunks, what the rules read) -> the same with what a language model found filled in
+SiteReader = Callable[[list[tuple[str, str]], SiteFacts], SiteFacts]
 
 
 def site_chunks(resources: Resources, db: Session, agent_id: str) -> list[tuple[str, str]]:
@@ -55,11 +60,13 @@ class OnboardingService:
         resources: Resources,
         principal: Principal,
         phraser: Phraser | None = None,
+        reader: SiteReader | None = None,
     ) -> None:
         self.db = db
         self.resources = resources
         self.agents = AgentService(db, resources, principal)
         self.phraser = phraser
+        self.reader = reader
 
     def _phrase_current(self, row: Interview) -> None:
         """Have the model word the question now coming up (once), in context."""
@@ -109,7 +116,12 @@ class OnboardingService:
         row = self._row(agent)
         if row is not None and not restart and row.status == "active":
             return row, False
-        found = survey(site_chunks(self.resources, self.db, agent.id))
+        chunks = site_chunks(self.resources, self.db, agent.id)
+        business = str((agent.business_facts or {}).get("business_name") or agent.name)
+        site = read_site(chunks, business)
+        if self.reader is not None and missing(site):
+            site = self.reader(chunks, site)
+        found = survey(chunks, site)
         if row is None:
             row = Interview(workspace_id=agent.workspace_id, agent_id=agent.id)
             self.db.add(row)
@@ -176,6 +188,7 @@ class OnboardingService:
             found=row.findings,
             chunks=chunks,
             scheduling=dict(agent.scheduling or {}),
+            site=SiteFacts.from_json(row.findings["site"]) if "site" in row.findings else None,
         )
         # Validated like an owner's PATCH: generation cannot store what an edit could not.
         values["business_facts"] = BusinessFacts.model_validate(

@@ -16,7 +16,7 @@ from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
 from frontdesk.runtime.services import ReceptionServices
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.tools import RELEVANCE_FLOOR, Clock, ReceptionTools, build_tools
+from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
 
 log = logging.getLogger(__name__)
 MODEL_APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again?"
@@ -111,7 +111,7 @@ class ReceptionAgent(Agent):
         except Exception:  # noqa: BLE001 - a failed lookup must not cost the caller the turn
             log.warning("knowledge lookup failed", exc_info=True)
             return None
-        relevant = [s for s in snippets if s.score >= RELEVANCE_FLOOR]
+        relevant = [s for s in snippets if is_relevant(s)]
         if not relevant:
             return None
         text = focus(question, [s.text for s in relevant])

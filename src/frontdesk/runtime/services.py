@@ -19,7 +19,10 @@ class ServiceRefusal(Exception):
 class Snippet:
     text: str
     source: str
+    # Cosine similarity of the question and the passage.
     score: float
+    # Share of the question's words, weighted by rarity, that the passage holds.
+    keyword_coverage: float = 0.0
 
 
 @dataclass(frozen=True)

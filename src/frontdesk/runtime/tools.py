@@ -25,13 +25,19 @@ from frontdesk.providers.embeddings.checked import EmbeddingError
 from frontdesk.runtime.caller_words import CallerWords
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.knowledge_note import quoted_reference
-from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal
+from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal, Snippet
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.when import UnclearWhen, resolve_date, resolve_datetime
 
-# Below this cosine similarity a snippet is not about the question (MiniLM scale); the
-# agent then says it does not know instead of improvising from unrelated text.
+# A snippet is about the question when its cosine similarity reaches RELEVANCE_FLOOR
+# (MiniLM scale) or it holds KEYWORD_COVERAGE_FLOOR of the question's words weighted by
+# rarity; otherwise the agent says it does not know instead of improvising from unrelated
+# text. Measured on the answer corpus (bench/corpus_retrieval.py, 7 sites, 143 questions):
+# the cosine alone kept the answer of 77 of 119 rankable questions (a short question against
+# a long chunk often scores ~0.25 though the chunk answers it); with coverage >= 0.4 as well,
+# 93, while notes for questions the sites do not answer went from 16 to 17 of 42.
 RELEVANCE_FLOOR = 0.30
+KEYWORD_COVERAGE_FLOOR = 0.4
 NO_KNOWLEDGE = (
     "NOTHING_RELEVANT: the knowledge base does not answer this. Say you don't know that and "
     "offer to take a message."
@@ -65,6 +71,11 @@ Clock = Callable[[], datetime]
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def is_relevant(snippet: Snippet) -> bool:
+    """Whether a search result is about the question (see RELEVANCE_FLOOR)."""
+    return snippet.score >= RELEVANCE_FLOOR or snippet.keyword_coverage >= KEYWORD_COVERAGE_FLOOR
 
 
 class ReceptionTools:
@@ -114,7 +125,7 @@ class ReceptionTools:
             snippets = await self._guard(self.services.search_knowledge(query, 3))
         except EmbeddingError as exc:
             raise ToolError(KNOWLEDGE_DOWN) from exc
-        relevant = [s for s in snippets if s.score >= RELEVANCE_FLOOR]
+        relevant = [s for s in snippets if is_relevant(s)]
         if not relevant:
             return NO_KNOWLEDGE
         # Quoted like the knowledge notes: what a page says is never an instruction.

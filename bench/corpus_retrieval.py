@@ -1,0 +1,261 @@
+"""Retrieval on the answer corpus: do the caller's real questions reach their answer?
+
+Each corpus site (tests/corpus/sites/) is served on loopback and ingested through the
+product's own path (crawler → reader → chunker → MiniLM → a real Chroma in a temp dir), one
+agent per site. Then every question of the site's truth is searched three ways, top 3:
+
+- hybrid: the product's `KnowledgeService.search` (vectors + BM25, fused), the lookup the
+  agent makes before each caller turn;
+- keyword / vector: each side alone, to see which one carries a hit;
+- note: the knowledge note the model is shown, built from the hybrid top 3 exactly as the
+  agent builds it (`tools.is_relevant`, then `knowledge_note.focus`).
+
+A question is hit when one text (a chunk, or the note) holds an alternative of every one of
+its `must` groups (`tests.corpus.sites.contains`). A miss is an extraction loss when no
+stored chunk holds the whole answer (the reader or chunker lost or split it), and a ranking
+loss when one does but it is not in the top 3. Prints one JSON line last:
+{"hit_at_3", "note_hit", "keyword_hit_at_3", "vector_hit_at_3", "questions", "sites": {...},
+ "misses": [...]}
+
+    .venv/bin/python bench/corpus_retrieval.py             # every corpus site
+    .venv/bin/python bench/corpus_retrieval.py --quick     # the first 3 sites
+    .venv/bin/python bench/corpus_retrieval.py --site bistro --verbose
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.corpus.sites import CorpusSite, Question, load_site, load_sites, serve  # noqa: E402
+
+from frontdesk.agents.schemas import AgentCreate  # noqa: E402
+from frontdesk.agents.service import AgentService  # noqa: E402
+from frontdesk.config import Settings  # noqa: E402
+from frontdesk.db import transaction  # noqa: E402
+from frontdesk.knowledge.keyword_index import KeywordIndex  # noqa: E402
+from frontdesk.knowledge.service import KnowledgeService  # noqa: E402
+from frontdesk.knowledge.vector_store import StoredChunk, source_gen  # noqa: E402
+from frontdesk.migrate import upgrade  # noqa: E402
+from frontdesk.models import Agent, KnowledgeSource  # noqa: E402
+from frontdesk.resources import Resources, build_resources  # noqa: E402
+from frontdesk.runtime.knowledge_note import focus  # noqa: E402
+from frontdesk.runtime.services import Snippet  # noqa: E402
+from frontdesk.runtime.tools import is_relevant  # noqa: E402
+from frontdesk.workspace.service import Principal, create_workspace_with_owner  # noqa: E402
+
+TOP = 3
+QUICK_SITES = 3
+
+
+@dataclass
+class SiteAgent:
+    site: CorpusSite
+    agent_id: str
+    chunks: list[StoredChunk]
+    pages: int
+    seconds: float
+    failure: str | None = None
+
+
+@dataclass
+class Tally:
+    questions: int = 0
+    hybrid: int = 0
+    note: int = 0
+    keyword: int = 0
+    vector: int = 0
+    misses: list[dict[str, object]] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        self.questions += other.questions
+        self.hybrid += other.hybrid
+        self.note += other.note
+        self.keyword += other.keyword
+        self.vector += other.vector
+        self.misses.extend(other.misses)
+
+    def share(self, count: int) -> float:
+        return round(count / self.questions, 3) if self.questions else 0.0
+
+
+@contextmanager
+def corpus_resources(data_dir: Path) -> Iterator[tuple[Resources, Principal]]:
+    settings = Settings(
+        environment="test",
+        data_dir=data_dir,
+        crawl_allowed_hosts=["127.0.0.1"],
+        crawl_delay_s=0.0,
+    )
+    upgrade(settings.sqlalchemy_url)
+    resources = build_resources(settings)
+    try:
+        with transaction(resources.sessionmaker) as db:
+            workspace, _ = create_workspace_with_owner(
+                db, workspace_name="Corpus", email="corpus@example.com", password="benchmark"
+            )
+        yield resources, Principal(workspace_id=workspace.id, user_id=None, via="bench")
+    finally:
+        resources.close()
+
+
+def ingest(site: CorpusSite, resources: Resources, principal: Principal) -> SiteAgent:
+    """One agent built from the site as an owner would: its address, crawled and indexed."""
+    started = time.perf_counter()
+    with serve(site) as served:
+        with transaction(resources.sessionmaker) as db:
+            agent = AgentService(db, resources, principal).create(
+                AgentCreate(name=site.name, website_url=served.base_url + site.start_path)
+            )
+            agent_id = agent.id
+            source_ids = [s.id for s in db.query(KnowledgeSource).filter_by(agent_id=agent_id)]
+        # A site the reader cannot read still counts: all its questions are extraction losses.
+        failures = []
+        for source_id in source_ids:
+            outcome = resources.runner.run_source(source_id)
+            if outcome.status != "done":
+                failures.append(outcome.detail or outcome.status)
+    with transaction(resources.sessionmaker) as db:
+        sources = db.query(KnowledgeSource).filter_by(agent_id=agent_id).all()
+        gens = [source_gen(s.id, s.active_generation) for s in sources if s.active_generation]
+        pages = sum(s.pages_indexed for s in sources)
+    return SiteAgent(
+        site=site,
+        agent_id=agent_id,
+        chunks=resources.store.chunks(agent_id, gens),
+        pages=pages,
+        seconds=time.perf_counter() - started,
+        failure="; ".join(failures) or None,
+    )
+
+
+def _vector_top(resources: Resources, built: SiteAgent, question: str) -> list[str]:
+    embedding = resources.embedder.embed_query(question)
+    live = {c.id for c in built.chunks}
+    nearest = resources.store.nearest_ids(built.agent_id, embedding, TOP + 10)
+    by_id = {c.id: c.text for c in built.chunks}
+    return [by_id[i] for i, _ in nearest if i in live][:TOP]
+
+
+def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tally:
+    tally = Tally()
+    keyword = KeywordIndex([(c.id, c.text) for c in built.chunks])
+    by_id = {c.id: c.text for c in built.chunks}
+    for question in built.site.questions:
+        with transaction(resources.sessionmaker) as db:
+            agent = db.get(Agent, built.agent_id)
+            assert agent is not None
+            hits = KnowledgeService(db, resources).search(agent, question.text, TOP)
+        hybrid = [h.text for h in hits]
+        relevant = [
+            h.text
+            for h in hits
+            if is_relevant(Snippet(h.text, "", h.similarity or 0.0, h.keyword_coverage))
+        ]
+        note = focus(question.text, relevant) if relevant else ""
+        keyword_top = [by_id[i] for i, _ in keyword.search(question.text, TOP)]
+        vector_top = _vector_top(resources, built, question.text)
+
+        found = {
+            "hybrid": _answered(question, hybrid),
+            "note": question.answered_by(note),
+            "keyword": _answered(question, keyword_top),
+            "vector": _answered(question, vector_top),
+        }
+        tally.questions += 1
+        tally.hybrid += found["hybrid"]
+        tally.note += found["note"]
+        tally.keyword += found["keyword"]
+        tally.vector += found["vector"]
+        if not (found["hybrid"] and found["note"]):
+            stored = _answered(question, list(by_id.values()))
+            miss = {
+                "site": built.site.slug,
+                "q": question.text,
+                "lost_in": "note" if found["hybrid"] else ("ranking" if stored else "extraction"),
+                "keyword": found["keyword"],
+                "vector": found["vector"],
+            }
+            tally.misses.append(miss)
+            if verbose:
+                print(json.dumps(miss), file=sys.stderr)
+                print(f"  must: {question.must}\n  note: {note!r}", file=sys.stderr)
+                for h in hits:
+                    print(
+                        f"  [{h.vector_rank},{h.keyword_rank},{h.similarity}] {h.text[:160]!r}",
+                        file=sys.stderr,
+                    )
+    return tally
+
+
+def _answered(question: Question, texts: list[str]) -> bool:
+    return any(question.answered_by(text) for text in texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"the first {QUICK_SITES} sites")
+    parser.add_argument("--site", action="append", help="only this site (repeatable)")
+    parser.add_argument(
+        "--sites-dir", type=Path, help="a folder of sites in the corpus format (default: corpus)"
+    )
+    parser.add_argument("--verbose", action="store_true", help="each miss on stderr")
+    args = parser.parse_args()
+    if args.sites_dir:
+        roots = sorted(p for p in args.sites_dir.iterdir() if (p / "truth.json").is_file())
+        sites = [load_site(r) for r in roots]
+        if args.site:
+            sites = [s for s in sites if s.slug in args.site]
+    else:
+        sites = load_sites(args.site)
+    if args.quick:
+        sites = sites[:QUICK_SITES]
+    if not sites:
+        raise SystemExit("no corpus sites to measure")
+
+    total = Tally()
+    per_site: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory() as tmp, corpus_resources(Path(tmp)) as (res, principal):
+        res.embedder.embed_query("warm up")  # the model load is not a site's time
+        for site in sites:
+            built = ingest(site, res, principal)
+            tally = judge(res, built, args.verbose)
+            total.add(tally)
+            per_site[site.slug] = {
+                "hit_at_3": tally.share(tally.hybrid),
+                "note_hit": tally.share(tally.note),
+                "keyword_hit_at_3": tally.share(tally.keyword),
+                "vector_hit_at_3": tally.share(tally.vector),
+                "questions": tally.questions,
+                "pages": built.pages,
+                "chunks": len(built.chunks),
+                "ingest_s": round(built.seconds, 1),
+                **({"ingestion_failed": built.failure} if built.failure else {}),
+            }
+    print(
+        json.dumps(
+            {
+                "hit_at_3": total.share(total.hybrid),
+                "note_hit": total.share(total.note),
+                "keyword_hit_at_3": total.share(total.keyword),
+                "vector_hit_at_3": total.share(total.vector),
+                "questions": total.questions,
+                "sites": per_site,
+                "misses": total.misses,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

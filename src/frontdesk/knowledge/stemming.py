@@ -1,0 +1,114 @@
+"""Words reduced to what they mean for matching: folded, stemmed, numbers and times kept.
+
+Keyword search and the knowledge note compare a caller's words with a page's, and the two
+rarely use the same form: "hold my table" and "tables are held", "book" and "bookings",
+"cleaning" and "clean". Every word is case- and accent-folded, then reduced by the English
+Snowball stemmer; the irregular forms Snowball cannot see ("held", "children", "teeth") are
+mapped to their base word first. Numbers stay whole ("$34" is "34"), and a clock time gets
+one more term that joins the hour to its half of the day, so "9am", "9 am", "9:00 a.m." and
+"9 AM" all meet on "9am".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import snowballstemmer
+
+__all__ = ["fold", "stem", "terms"]
+
+# Words a question is made of that say nothing about what is asked, and the pieces that
+# contractions leave ("we're" is "we" and "re", "don't" is "don" and "t").
+_STOPWORD_LIST = """
+    a about am an and any are as at be been but by can could did do does for from had has
+    have how i if in into is it its me my of on or our please pm so than that the their them
+    then there these they this those to us was we were what when where which who whom why
+    will with would you your yours
+    re ll ve don doesn didn isn aren wasn weren won couldn wouldn shouldn haven hasn
+"""
+STOPWORDS = frozenset(_STOPWORD_LIST.split())
+
+# Irregular forms a suffix stemmer leaves apart from their base word: past tenses of the
+# verbs a receptionist hears ("held", "paid", "left") and plurals without an "s".
+_IRREGULAR = {
+    "held": "hold",
+    "kept": "keep",
+    "paid": "pay",
+    "took": "take",
+    "taken": "take",
+    "made": "make",
+    "left": "leave",
+    "sold": "sell",
+    "bought": "buy",
+    "brought": "bring",
+    "went": "go",
+    "gone": "go",
+    "gave": "give",
+    "given": "give",
+    "came": "come",
+    "ate": "eat",
+    "eaten": "eat",
+    "chose": "choose",
+    "chosen": "choose",
+    "spent": "spend",
+    "sent": "send",
+    "told": "tell",
+    "found": "find",
+    "met": "meet",
+    "ran": "run",
+    "children": "child",
+    "people": "person",
+    "persons": "person",
+    "teeth": "tooth",
+    "feet": "foot",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "geese": "goose",
+}
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_POSSESSIVE = re.compile(r"['’]s\b")
+# Letters and digits apart: "9am" is "9" and "am", "room12" is "room" and "12".
+_PIECE = re.compile(r"\d+|[^\W\d_]+")
+# An hour, optional minutes, then am/pm however written: "9am", "9 am", "9:30 a.m.", "9.30pm".
+_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?")
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Café" and "cafe" are one word to a caller."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+
+
+# Cached because indexing calls this once per word of every chunk; vocabularies are small.
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str | None:
+    """The matching form of one folded word or number; None for words that carry nothing
+    (stopwords, single letters, a bare "00")."""
+    if word.isdigit():
+        # "00" of "$35.00" says nothing; "0" of "0 fees" might.
+        return word if word.strip("0") or len(word) == 1 else None
+    if word in STOPWORDS or len(word) == 1:
+        return None
+    return _stemmer.stemWord(_IRREGULAR.get(word, word))
+
+
+def clock_terms(folded: str) -> list[str]:
+    """ "9am" for every 9 o'clock in the morning however it is written ("9:30 a.m." too)."""
+    return [f"{int(hour)}{half}m" for hour, _, half in _CLOCK.findall(folded) if int(hour) <= 12]
+
+
+def terms(text: str) -> list[str]:
+    """The matching terms of `text` in order, then its clock times: folded, possessives
+    dropped, stopwords out, words stemmed, numbers kept as written digits."""
+    folded = _POSSESSIVE.sub("", fold(text))
+    found = [t for t in map(stem, _PIECE.findall(folded)) if t is not None]
+    found.extend(clock_terms(folded))
+    return found
