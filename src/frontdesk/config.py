@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     crawl_delay_s: float = 0.2
     crawl_timeout_s: float = 15.0
     crawl_max_page_mb: float = 10.0
+    # Chromium for pages whose content a script builds (knowledge/page_render.py); Debian's
+    # package by default. A path that is not an executable (or "") reads such pages without
+    # running their scripts, and the source tells the owner so.
+    chromium: str = "/usr/bin/chromium"
     max_upload_mb: float = 25.0
     # All of one request's body (several files, or any JSON). Past it the request is refused
     # from its Content-Length before a byte is read, or as soon as a chunked body passes it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from frontdesk.knowledge.site_wide import SITE_WIDE_TITLE
 from frontdesk.resources import Resources
 from tests.factories import make_signed_in_client
 from tests.knowledge.waiting import wait_for_agent
@@ -68,6 +69,10 @@ def test_website_chunks_name_their_pages(app_client: TestClient, resources: Reso
         f"/api/agents/{agent_id}/knowledge/sources/{source['id']}/chunks", params={"limit": 200}
     ).json()
     assert body["total"] == source["chunk_count"] == len(body["chunks"]) > 0
-    urls = [c["url"] for c in body["chunks"]]
+    # What every page shares (its header and footer) is stored once for the site, with no
+    # page of its own; every other chunk names its page, page by page.
+    shared = [c for c in body["chunks"] if c["title"] == SITE_WIDE_TITLE]
+    assert all(c["url"] is None for c in shared)
+    urls = [c["url"] for c in body["chunks"] if c["title"] != SITE_WIDE_TITLE]
     assert all(u and u.startswith(home) for u in urls)
-    assert urls == sorted(urls)  # page by page
+    assert urls == sorted(urls)

@@ -21,14 +21,24 @@ class Section:
 
 @dataclass(slots=True)
 class ParsedDocument:
-    """What a parser or the HTML extractor produced from one page or file."""
+    """What a parser or the HTML extractor produced from one page or file.
+
+    `site_sections` holds what a web page shares with the rest of its site (its header and
+    footer, the business's structured data): a crawl stores those once per site, and a
+    document read on its own folds them back in with `standalone()`.
+    """
 
     title: str
     sections: list[Section] = field(default_factory=list)
+    site_sections: list[Section] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return "\n\n".join(s.text for s in self.sections if s.text.strip())
 
     def is_empty(self) -> bool:
-        return not any(s.text.strip() for s in self.sections)
+        return not any(s.text.strip() for s in (*self.sections, *self.site_sections))
+
+    def standalone(self) -> ParsedDocument:
+        """The document with its site-wide sections after its own, for reading it alone."""
+        return ParsedDocument(self.title, [*self.sections, *self.site_sections])

@@ -1,14 +1,15 @@
-"""Main text of a web page (or a Markdown file) as a `ParsedDocument` with heading paths.
+"""The text of a web page (or a Markdown file) as a `ParsedDocument` with heading paths.
 
-trafilatura does the hard part: it finds the main content and drops navigation, headers,
-footers, cookie banners and share buttons. It writes Markdown, whose ATX headings we turn
-into heading paths. A page trafilatura finds nothing in (a very short page, an odd layout)
-falls back to the body text minus the obvious boilerplate elements, so that it is not lost.
+Web pages are read in full by html_reader.py, not by a main-text extractor: on the pages
+small businesses have, trafilatura's idea of boilerplate (card headings, footers, short
+blocks) held the facts a receptionist is asked about, and a lost fact costs more than a
+little noise. trafilatura still names the page (its metadata reader), and schema.org data
+becomes text in structured_data.py.
 """
 
 from __future__ import annotations
 
-import copy
+import codecs
 import re
 from typing import Any
 
@@ -17,6 +18,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from frontdesk.knowledge.documents import ParsedDocument, Section
+from frontdesk.knowledge.html_reader import read_page
+from frontdesk.knowledge.structured_data import structured_data_sections
 
 __all__ = [
     "SectionBuilder",
@@ -183,50 +186,28 @@ def sections_from_markdown(md: str) -> list[Section]:
 
 # --- HTML ---------------------------------------------------------------------------------
 
-_BOILERPLATE_TAGS = {
-    "nav",
-    "header",
-    "footer",
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "iframe",
-    "form",
-    "button",
-    "select",
-}
-_BOILERPLATE_ROLES = {"navigation", "banner", "contentinfo", "search"}
-# Cookie and consent banners are usually plain divs; their class or id is the only tell.
-_BANNER_HINT = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
-_BLOCK_TAGS = {
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "aside",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "table",
-    "blockquote",
-    "pre",
-    "address",
-    "figure",
-    "figcaption",
-    "details",
-    "summary",
-    "body",
-    "h5",
-    "h6",
-}
-_HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
-_SHORT_PAGE_CHARS = 300
+
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w-]+)", re.IGNORECASE)
+
+
+def _encoding(data: bytes) -> str:
+    """How to decode a page whose HTTP charset is no longer known: UTF-8 when it decodes as
+    such (most of the web, and what a rendered page is saved as; legacy text almost never
+    does by chance), else its `<meta charset>`, else Windows-1252 (what browsers assume for
+    legacy Western pages)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return codecs.lookup(declared.group(1).decode("ascii", "replace")).name
+        except LookupError:
+            pass
+    return "cp1252"
 
 
 def _load_tree(html: bytes | str) -> Any:
@@ -235,9 +216,12 @@ def _load_tree(html: bytes | str) -> Any:
         html = html.encode("utf-8")
     if not html.strip():
         return None
+    # huge_tree: libxml2 otherwise stops reading at 256 levels of nesting, and page builders
+    # nest that deep.
+    parser = lxml_html.HTMLParser(encoding=_encoding(html), huge_tree=True)
     try:
-        return lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+        return lxml_html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError, LookupError):
         return None
 
 
@@ -250,7 +234,9 @@ def _tree_title(tree: Any) -> str:
     return ""
 
 
-def _trafilatura_title(html: bytes | str, url: str | None) -> str:
+def _metadata_title(html: bytes | str, url: str | None) -> str:
+    # trafilatura's metadata reader weighs og:title, <title> and the first h1 and strips the
+    # " | Site name" suffixes; its main-text extraction is no longer used (module docstring).
     try:
         metadata = trafilatura.extract_metadata(html, default_url=url)
     except Exception:  # noqa: BLE001 - metadata is a nicety; a failure must not lose the page
@@ -258,100 +244,28 @@ def _trafilatura_title(html: bytes | str, url: str | None) -> str:
     return normalize_inline(metadata.title or "") if metadata is not None else ""
 
 
-def _is_boilerplate(element: Any) -> bool:
-    if element.tag in ("header", "footer"):
-        # An article's own header holds its title; only the page's header is boilerplate.
-        return not any(parent.tag in ("article", "main") for parent in element.iterancestors())
-    if element.tag in _BOILERPLATE_TAGS:
-        return True
-    if (element.get("role") or "").lower() in _BOILERPLATE_ROLES:
-        return True
-    hints = f"{element.get('id') or ''} {element.get('class') or ''}"
-    return bool(_BANNER_HINT.search(hints))
-
-
-def _fallback_sections(tree: Any) -> list[Section]:
-    """Body text minus nav/header/footer/script/style, keeping h1–h4 as heading paths."""
-    tree = copy.deepcopy(tree)
-    for element in list(tree.iter()):
-        if (
-            isinstance(element.tag, str)
-            and element.getparent() is not None
-            and _is_boilerplate(element)
-        ):
-            element.drop_tree()
-    body = tree.find("body")
-    if body is None:
-        body = tree
-    builder = SectionBuilder()
-    buffer: list[str] = []
-
-    def flush() -> None:
-        text = "\n".join(normalize_inline(line) for line in "".join(buffer).split("\n"))
-        builder.paragraph(re.sub(r"\n{2,}", "\n", text))
-        buffer.clear()
-
-    walker = etree.iterwalk(body, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else None
-        if event == "start":
-            if tag in _HEADING_TAGS:
-                flush()
-                builder.heading(_HEADING_TAGS[tag], element.text_content())
-                walker.skip_subtree()
-            elif tag == "tr":
-                # Rows stay lines of one block, so a table is chunked as one unit where it fits.
-                cells = [normalize_inline(cell.text_content()) for cell in element]
-                buffer.append("\n" + " | ".join(cell for cell in cells if cell) + "\n")
-                walker.skip_subtree()
-            elif tag is None:
-                pass  # comments and processing instructions: only their tail is text
-            else:
-                if tag in _BLOCK_TAGS:
-                    flush()
-                elif tag == "br":
-                    buffer.append("\n")
-                if element.text:
-                    buffer.append(element.text)
-        else:
-            if tag in _BLOCK_TAGS:
-                flush()
-            if element.tail and element is not body:
-                buffer.append(element.tail)
-    flush()
-    return builder.finish()
-
-
 def extract_html(html: bytes | str, url: str | None = None) -> ParsedDocument:
-    """Extract the main text of a web page, with h1–h4 as each section's heading path.
+    """Read every visible word of a web page into sections with their heading paths.
 
-    Navigation, header, footer and cookie banners are dropped. The title comes from the
-    page's metadata (`og:title`, `<title>`) or its first `<h1>`. Never raises on malformed
-    HTML: a page with no readable text gives an empty document.
+    The page's own content lands in `sections`; its site-wide header and footer, and the
+    business described by its schema.org data, in `site_sections` (see html_reader.py).
+    JSON-LD facts become sentences. The title comes from the page's metadata (`og:title`,
+    `<title>`) or its first `<h1>`. Never raises on malformed HTML: a page with no readable
+    text gives an empty document.
     """
     tree = _load_tree(html)
     if tree is None:
         return ParsedDocument(title="", sections=[])
-    markdown: str | None
-    try:
-        markdown = trafilatura.extract(
-            html,
-            url=url,
-            output_format="markdown",
-            include_tables=True,
-            include_links=False,
-            include_images=False,
-            include_comments=False,
-            favor_recall=True,
-            deduplicate=False,
-        )
-    except Exception:  # noqa: BLE001 - trafilatura failing on odd markup means "use the fallback"
-        markdown = None
-    sections = sections_from_markdown(markdown) if markdown and markdown.strip() else []
-    if sum(len(section.text) for section in sections) < _SHORT_PAGE_CHARS:
-        # On a page this short trafilatura runs its whole-page baseline, which keeps the menu
-        # and loses the headings; the boilerplate-stripping fallback reads such pages better,
-        # and when it finds nothing, what trafilatura found was the menu.
-        sections = _fallback_sections(tree)
-    title = _trafilatura_title(html, url) or _tree_title(tree)
-    return ParsedDocument(title=title, sections=sections)
+    structured = structured_data_sections(tree)
+    page = read_page(tree)
+    # trafilatura drops a " | Site name" suffix well, but on pages with an odd <title> it
+    # picks a heading of the body instead; then the page's own <title> is the better name.
+    own = _tree_title(tree)
+    title = _metadata_title(html, url)
+    if not title or (own and title.casefold() not in own.casefold()):
+        title = own
+    return ParsedDocument(
+        title=title,
+        sections=[*page.sections, *structured.page],
+        site_sections=[*page.site_sections, *structured.site],
+    )

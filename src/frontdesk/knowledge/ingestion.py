@@ -15,7 +15,7 @@ import hashlib
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,12 +26,19 @@ from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.errors import DocumentError, FrontdeskError
 from frontdesk.knowledge.documents import ParsedDocument
+from frontdesk.knowledge.page_render import PageRenderer, find_chromium
 from frontdesk.knowledge.parsers import parse_document
 from frontdesk.knowledge.repository import KnowledgeRepository
+from frontdesk.knowledge.site_wide import SITE_WIDE_TITLE, RepeatFilter, site_chunks
 from frontdesk.knowledge.text_chunks import Chunk, chunk_document
 from frontdesk.knowledge.vector_store import VectorStore, source_gen
 from frontdesk.models import CrawlPage, KnowledgeSource, UploadedFile
-from frontdesk.providers.crawl.site_crawler import CrawlLimits, FetchResult, SiteCrawler
+from frontdesk.providers.crawl.site_crawler import (
+    HTML_TYPES,
+    CrawlLimits,
+    FetchResult,
+    SiteCrawler,
+)
 from frontdesk.providers.embeddings.base import Embedder
 
 log = logging.getLogger(__name__)
@@ -67,7 +74,19 @@ class _PageWork:
     result: FetchResult | None = None
     doc: ParsedDocument | None = None
     chunks: list[Chunk] | None = None
+    site_chunks: list[Chunk] = field(default_factory=list)
     error: str | None = None
+    # Something the owner should know about a page that was still indexed.
+    note: str | None = None
+
+
+@dataclass
+class _CrawlState:
+    """What one run of a crawl remembers across its batches (lost on a crash, harmlessly:
+    a resumed crawl may store one more copy of a repeated paragraph, never lose one)."""
+
+    repeats: RepeatFilter = field(default_factory=RepeatFilter)
+    site_chunk_ids: set[str] = field(default_factory=set)
 
 
 def _now() -> datetime:
@@ -155,6 +174,8 @@ class IngestionRunner:
                     )
                 data = path.read_bytes()
             doc = parse_document(data, file_name)
+        # A file read on its own keeps its header and footer: there is no site to share them.
+        doc = doc.standalone()
         if doc.is_empty():
             raise DocumentError(
                 f"{file_name or title or 'The text'} contains no text to learn from."
@@ -229,12 +250,21 @@ class IngestionRunner:
         in_flight: set[str] = set()
         fetched: asyncio.Queue[list[_PageWork] | None] = asyncio.Queue(maxsize=2)
         progressed = asyncio.Event()
+        state = _CrawlState()
+        renderer = PageRenderer(crawler, find_chromium(self.settings.chromium))
 
         async def index_loop() -> None:
             while (batch := await fetched.get()) is not None:
                 try:
                     await asyncio.to_thread(
-                        self._index_batch, source_id, agent_id, generation, batch, limits, resumed
+                        self._index_batch,
+                        source_id,
+                        agent_id,
+                        generation,
+                        batch,
+                        limits,
+                        resumed,
+                        state,
                     )
                 finally:
                     in_flight.difference_update(w.page_id for w in batch)
@@ -268,6 +298,7 @@ class IngestionRunner:
                 results = await asyncio.gather(*(crawler.fetch(w.url) for w in batch))
                 for work, result in zip(batch, results, strict=True):
                     work.result = result
+                await _render_scripted(crawler, renderer, batch)
                 put = asyncio.create_task(fetched.put(batch))
                 await asyncio.wait({put, indexer}, return_when=asyncio.FIRST_COMPLETED)
                 if not put.done():
@@ -275,6 +306,8 @@ class IngestionRunner:
             await fetched.put(None)
             await indexer
         finally:
+            with contextlib.suppress(Exception):
+                await renderer.__aexit__(None, None, None)
             if not indexer.done():
                 indexer.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -288,6 +321,7 @@ class IngestionRunner:
         batch: list[_PageWork],
         limits: CrawlLimits,
         resumed: bool,
+        state: _CrawlState,
     ) -> None:
         for work in batch:
             result = work.result
@@ -305,11 +339,19 @@ class IngestionRunner:
                 work.error = str(exc.detail)
                 continue
             if work.doc.is_empty():
-                work.error = "no readable text on this page"
+                work.error = work.note or "no readable text on this page"
                 continue
+            own = state.repeats.without_repeats(work.doc, result.final_url)
             work.chunks = chunk_document(
-                work.doc, namespace=f"{source_id}:{generation}:{result.final_url}"
+                own, namespace=f"{source_id}:{generation}:{result.final_url}"
             )
+            work.site_chunks = [
+                chunk
+                for chunk in site_chunks(
+                    work.doc.site_sections, source_id=source_id, generation=generation
+                )
+                if chunk.id not in state.site_chunk_ids
+            ]
 
         with transaction(self.sessions) as db:
             self._own(db, source_id, generation)
@@ -333,6 +375,7 @@ class IngestionRunner:
                     page.status, page.error = "skipped", "same content as another page"
                     continue
                 page.status, page.content_hash = "indexed", digest
+                page.error = work.note
                 page.title = (work.doc.title or "")[:500]
                 page.chunk_count = len(work.chunks or [])
                 to_write.append(work)
@@ -359,7 +402,18 @@ class IngestionRunner:
                     work.doc.title,
                     {"url": url, "file_name": "", "source_kind": "website"},
                 )
-            self._update_counters(db, source_id, generation)
+                # No url: these belong to the whole site, and resuming a page must not
+                # delete what other pages share with it.
+                self._write_chunks(
+                    agent_id,
+                    source_id,
+                    generation,
+                    work.site_chunks,
+                    SITE_WIDE_TITLE,
+                    {"url": "", "file_name": "", "source_kind": "website", "site_wide": True},
+                )
+                state.site_chunk_ids.update(chunk.id for chunk in work.site_chunks)
+            self._update_counters(db, source_id, generation, agent_id)
 
     def _add_pages(
         self,
@@ -382,8 +436,12 @@ class IngestionRunner:
             room -= 1
         db.flush()
 
-    def _update_counters(self, db: Session, source_id: str, generation: int) -> None:
+    def _update_counters(self, db: Session, source_id: str, generation: int, agent_id: str) -> None:
         stats = KnowledgeRepository(db).page_stats(source_id, generation)
+        site_wide = self.store.count(
+            agent_id,
+            {"$and": [{"source_gen": source_gen(source_id, generation)}, {"site_wide": True}]},
+        )
         source = db.get(KnowledgeSource, source_id)
         if source is None:
             return
@@ -391,7 +449,7 @@ class IngestionRunner:
         source.pages_fetched = stats["found"] - stats["pending"]
         source.pages_indexed = stats["indexed"]
         source.pages_failed = stats["failed"]
-        source.chunk_count = stats["chunks"]
+        source.chunk_count = stats["chunks"] + site_wide
         source.heartbeat_at = _now()
 
     # -- shared steps --------------------------------------------------------------------
@@ -487,7 +545,28 @@ class IngestionRunner:
 
 
 def _digest(doc: ParsedDocument) -> str:
-    return hashlib.sha256(doc.text.encode()).hexdigest()
+    whole = doc.standalone().text
+    return hashlib.sha256(whole.encode()).hexdigest()
+
+
+async def _render_scripted(
+    crawler: SiteCrawler, renderer: PageRenderer, batch: list[_PageWork]
+) -> None:
+    """Pages that are a script-filled shell are replaced by what Chromium rendered; without
+    Chromium they keep their HTML and a note for the owner (page_render.py)."""
+    for work in batch:
+        result = work.result
+        if result is None or not result.ok or result.content_type not in HTML_TYPES:
+            continue
+        if not await renderer.needs_render(result.final_url, result.body):
+            continue
+        html, problem = await renderer.render(result.final_url, result.body)
+        if html is None:
+            work.note = problem
+            continue
+        result.body = html
+        links = crawler.page_links(html, result.final_url)
+        result.links = list(dict.fromkeys([*result.links, *links]))
 
 
 def _nothing_indexed_message(

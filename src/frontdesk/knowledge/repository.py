@@ -164,13 +164,18 @@ class KnowledgeRepository:
         return stats
 
     def failed_pages(self, source_id: str, generation: int, limit: int = 50) -> list[CrawlPage]:
+        """Pages that failed, and pages indexed with a note the owner should read (a page
+        whose content needs a browser that is not installed)."""
         return list(
             self.session.scalars(
                 select(CrawlPage)
                 .where(
                     CrawlPage.source_id == source_id,
                     CrawlPage.generation == generation,
-                    CrawlPage.status == "failed",
+                    or_(
+                        CrawlPage.status == "failed",
+                        and_(CrawlPage.status == "indexed", CrawlPage.error.is_not(None)),
+                    ),
                 )
                 .order_by(CrawlPage.updated_at.desc())
                 .limit(limit)

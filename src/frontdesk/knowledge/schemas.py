@@ -30,6 +30,9 @@ class SourcePublic(BaseModel):
 
 
 class PageFailure(BaseModel):
+    """A page that could not be read, or was read only in part (`error` says why and what
+    to do, e.g. a page that needs a browser to read when none is installed)."""
+
     url: str
     error: str | None
 

@@ -5,7 +5,8 @@ A price is a number with a currency, either side ("$14", "£25.50", "€ 12", "1
 is found the way a reader pairs them:
 
 - on the same line, before it: "Margherita — $14", "Haircut: £25", "Cut & blow-dry 45 €",
-  "Botox from $299", a table row "Check-up | 30 min | $80";
+  "Botox from $299", a table row "Check-up | 30 min | $80" or, as the HTML reader writes
+  rows, "Check-up — Duration: 30 min — Price: $80";
 - on a line of its own, under the item: a card "Duck Confit / Crispy leg, lentils / $34"
   gives the item, its description and the price;
 - in a sentence: "A wellness exam costs $68", "Rabies vaccination ($32)".
@@ -43,6 +44,7 @@ _NOT_ITEMS = re.compile(
     r"and|or|plus|save|was|now|call|book|order|buy|free|tax|vat|tip|page)\b",
     re.I,
 )
+_LABELLED_ROW = re.compile(r" — [^—:]{1,40}: ")
 _SKIP_LINE = re.compile(r"\b(?:copyright|©|all rights reserved|gift card balance)\b", re.I)
 MAX_SERVICES = 60
 
@@ -95,6 +97,11 @@ def _from_line(lines: list[Line], i: int) -> list[PricedItem]:
         return []
     found: list[PricedItem] = []
     cells = [c.strip() for c in text.split(" | ")] if " | " in text else None
+    if cells is None and _LABELLED_ROW.search(text):
+        # The HTML reader's table row, "Men's cut — Duration: 30 min — Price: £32": each
+        # cell after the first carries its column's header.
+        parts = [c.strip() for c in text.split(" — ")]
+        cells = parts[:1] + [c.split(": ", 1)[1] if ": " in c else c for c in parts[1:]]
     if cells and len(cells) >= 2:
         # A table row: the first cell with words names it; other word cells describe it.
         priced = [c for c in cells if PRICE.fullmatch(c.strip())]

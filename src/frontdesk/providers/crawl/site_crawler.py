@@ -78,6 +78,16 @@ class FetchResult:
     status_code: int | None = None
 
 
+@dataclass(frozen=True)
+class BrowserResponse:
+    """What a page being rendered gets for one of its requests (see `fetch_for_browser`)."""
+
+    status: int
+    content_type: str
+    body: bytes
+    location: str | None = None
+
+
 @dataclass
 class _Refused(FetchResult):
     """A failed result whose cause is the address check, not the site."""
@@ -305,12 +315,37 @@ class SiteCrawler:
         await self._ensure_robots()
         result = await self._follow(asked, accept=PAGE_TYPES, obey_robots=True)
         if result.ok and result.content_type in HTML_TYPES:
-            result.links = [
-                link
-                for link in html_links(result.body, result.final_url)
-                if self.is_same_site(link) and self.allowed_by_robots(link)
-            ]
+            result.links = self.page_links(result.body, result.final_url)
         return result
+
+    def page_links(self, body: bytes, page_url: str) -> list[str]:
+        """The links of an HTML page (e.g. one rendered in a browser) the crawl may follow."""
+        return [
+            link
+            for link in html_links(body, page_url)
+            if self.is_same_site(link) and self.allowed_by_robots(link)
+        ]
+
+    async def fetch_for_browser(self, url: str) -> BrowserResponse | None:
+        """One request of a page rendered in a browser, made by this crawler instead.
+
+        Only the site's own URLs are fetched, through the same address-checked client, size
+        cap and politeness as pages, so a script cannot reach anything the crawler may not.
+        A redirect is handed back unfollowed (the browser asks again for its target, and that
+        request is checked in turn). None means refused or failed: the browser's request is
+        aborted.
+        """
+        asked = normalize_url(url)
+        if asked is None or not self.is_same_site(asked):
+            return None
+        outcome = await self._request(asked, accept=None)
+        if isinstance(outcome, _Redirect):
+            return BrowserResponse(outcome.status_code, "", b"", location=outcome.location)
+        if isinstance(outcome, _Refused) or outcome.status_code is None:
+            return None
+        if not outcome.ok and outcome.error and outcome.error.startswith("too large"):
+            return None
+        return BrowserResponse(outcome.status_code, outcome.content_type, outcome.body)
 
     async def _follow(
         self, url: str, *, accept: frozenset[str] | None, obey_robots: bool
