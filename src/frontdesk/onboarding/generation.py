@@ -165,11 +165,11 @@ def generate(
         or answer_to(questions, "cancellation.policy"),
         "Never say": never,
     }
-    services = [
+    services: list[dict[str, Any]] = [
         {"name": item.name, "price": item.price, "description": item.description}
         for item in site.services
     ]
-    named = {item["name"].lower() for item in services}
+    named = {str(item["name"]).lower() for item in services}
     services += [s for s in services_with_prices(chunks) if s["name"].lower() not in named]
     facts = {
         "business_name": business,

@@ -115,7 +115,8 @@ def country_zone(country: str) -> str | None:
     if country in _ONE_CLOCK:
         return _ONE_CLOCK[country]
     code = phonenumbers.country_code_for_region(country)
-    zones = phone_zones.TIMEZONE_DATA.get(str(code), ()) if code else ()
+    data = getattr(phone_zones, "TIMEZONE_DATA", {})  # generated data, untyped in stubs
+    zones: tuple[str, ...] = tuple(data.get(str(code), ())) if code else ()
     return zones[0] if len(zones) == 1 else None
 
 
