@@ -159,7 +159,12 @@ def test_a_booking_that_lands_at_another_time_fails(chat, fake_llm: ScriptedLLM)
         client, agent["id"], client.post(f"/api/agents/{agent['id']}/exams").json()["id"]
     )
     booking = exam["results"][-1]
-    assert not booking["passed"] and "instead of" in booking["why"], booking
+    # The booking tool refuses a time the caller did not name (runtime/booking_checks), so
+    # the model's "Booked." stands on nothing: the exam fails it, by the rows stored.
+    assert not booking["passed"] and booking["why"] == "nothing was booked", booking
+    listed = client.get(f"/api/agents/{agent['id']}/appointments").json()
+    rows = listed if isinstance(listed, list) else listed.get("items", [])
+    assert rows == [], rows
 
 
 def _finished(client, agent_id: str, exam_id: str) -> dict:  # type: ignore[no-untyped-def]
