@@ -164,6 +164,12 @@ TIMES = [
     re.compile(rf"\b(?P<h>\d{{1,2}})\s(?P<m>[0-5]\d)\s?{_MER}", re.IGNORECASE),
     re.compile(r"\b(?P<h>\d{1,2}):(?P<m>[0-5]\d)(?![:\d])"),
     re.compile(r"\b(?P<h>\d{1,2})h(?P<m>[0-5]\d)\b"),
+    re.compile(r"\b(?P<h>\d{1,2})h(?=\s*[-–]\s*\d)"),
+    # "15h" is a time after a word that leads to one ("à 15h", "bis 18h"), else a duration.
+    re.compile(
+        r"(?:\b(?:at|to|until|from|till|à|a|de|bis|um)\s+|[-–]\s*)(?P<h>\d{1,2})h\b",
+        re.IGNORECASE,
+    ),
     re.compile(r"\b(?P<h>\d{1,2})\s*o['’]?clock\b", re.IGNORECASE),
     re.compile(r"\b(?P<q>half|quarter)\s+past\s+(?P<h>\d{1,2})\b", re.IGNORECASE),
     re.compile(r"\b(?P<q>quarter)\s+to\s+(?P<h>\d{1,2})\b", re.IGNORECASE),
@@ -283,6 +289,8 @@ def _price(m: re.Match[str], text: str) -> list[Claim] | None:
     if value is None:
         return None
     family, scale = family_and_scale(m)
+    if m.group("cents"):
+        value += Decimal(m.group("cents")) / 100
     unit = PRICE_UNIT.match(text[m.end() :])
     nouns: tuple[str, ...] = ()
     shown = m.group(0).strip()

@@ -47,14 +47,17 @@ _SUFFIX_WORDS = "|".join(
     "p(?!\\.?m\\b)" if w == "p" else w for w in sorted(_WORDS, key=len, reverse=True)
 )
 _SUFFIX = (
-    r"(?:[$£€¥₹円]|zł|Kč|kr\.?|Ft|\b(?:USD|CAD|AUD|NZD|HKD|SGD|EUR|GBP|JPY|CNY|RMB|INR|SEK|"
-    rf"NOK|DKK|ISK|PLN|CZK|ZAR|BRL|MXN|KRW|ILS|TRY|HUF|CHF)\b|\b(?:{_SUFFIX_WORDS})\b)"
+    r"(?:(?:canadian|australian|american|us|u\.s\.|new zealand|hong kong|singapore)\s+dollars?"
+    r"|[$£€¥₹円]|zł|Kč|kr\.?|Ft|\b(?:USD|CAD|AUD|NZD|HKD|SGD|EUR|GBP|JPY|CNY|RMB|INR|SEK|"
+    rf"NOK|DKK|ISK|PLN|CZK|ZAR|BRL|MXN|KRW|ILS|TRY|HUF|CHF)\b|(?<![a-z])(?:{_SUFFIX_WORDS})\b)"
 )
 # "R150" (South African rand) only when the R touches the digits.
 PRICE = re.compile(
     rf"(?P<pre>{_PREFIX})\s?(?P<a1>{_AMOUNT})(?:\s?(?:{_SUFFIX}))?"
     rf"|\bR(?P<a3>\d+(?:[.,]\d{{2}})?)\b"
-    rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s?(?P<post>{_SUFFIX})",
+    rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s?(?P<post>{_SUFFIX})"
+    # "two euros fifty", "12 pounds 50": the hundredths said after the currency.
+    rf"(?:\s+(?:and\s+)?(?P<cents>\d{{2}})\b(?!\s*(?:[a-z%]|[.,]\d)))?",
     re.IGNORECASE,
 )
 # What a price is for: "$50 per pound", "£15/lb", "$20 an hour", "€12 each".
@@ -103,6 +106,8 @@ def family_and_scale(match: re.Match[str]) -> tuple[str | None, int]:
     if match.group("a3") is not None:
         return "rand", 1
     mark = (match.group("pre") or match.group("post") or "").lower()
+    if mark.endswith(("dollar", "dollars")):
+        return "dollar", 1
     if mark in _WORDS:
         return _WORDS[mark]
     return _SYMBOLS.get(mark), 1
