@@ -28,10 +28,7 @@ from tests.voice.conftest import speech_models  # noqa: F401 - the shared sessio
 
 pytestmark = pytest.mark.timeout(240)
 
-MENU = (
-    "Smoked brisket is $24 a plate, slow-smoked for fourteen hours. "
-    "Reservations are held for 15 minutes."
-)
+MENU = "Smoked brisket is $24 a plate, slow-smoked for fourteen hours."
 QUESTION = "How much is the smoked brisket?"
 INVENTED = "The smoked brisket is $50 per pound."
 
@@ -43,7 +40,11 @@ def settings(settings: Settings) -> Settings:
 
 
 def _smokehouse(client: TestClient) -> dict:
+    """A restaurant whose price list is knowledge (retrieved per question) and whose table
+    policy is a business fact the owner gave (in the prompt)."""
     agent = make_receptionist(client, name="Hickory House", knowledge=MENU)
+    facts = {"hours_note": "Tables are held for 15 minutes."}
+    assert client.patch(f"/api/agents/{agent['id']}", json={"business_facts": facts}).is_success
     wait_for_agent(client, agent["id"])
     return agent
 
@@ -154,7 +155,7 @@ def test_any_openai_compatible_model_is_checked_the_same(chat) -> None:  # type:
     agent = _smokehouse(client)
 
     def respond(request: Request) -> str:
-        if "whole" in request.last_user_text():
+        if "whole" in request.last_user_text:
             return "A whole brisket is £140. Ask us about sides."
         return "It's $24 a plate."
 

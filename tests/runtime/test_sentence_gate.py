@@ -57,8 +57,8 @@ def test_the_first_sentence_goes_out_as_soon_as_it_is_complete() -> None:
     ]
     released = _run(_gate(), pieces)
     # The first sentence is out once the space after its period arrives, not at the end.
-    assert released[0] == (4, "Yes, the smoked brisket is $24.")
-    assert released[1] == (8, " Dr. Patel is in on Mondays.")
+    assert released[0] == (4, "Yes, the smoked brisket is $24. ")
+    assert released[1] == (8, "Dr. Patel is in on Mondays.")
 
 
 def test_an_invented_sentence_is_replaced_once_and_later_ones_dropped() -> None:
@@ -81,7 +81,7 @@ def test_an_invented_sentence_is_replaced_once_and_later_ones_dropped() -> None:
 
 def test_a_turn_that_already_said_the_honest_sentence_only_drops() -> None:
     released = _run(_gate(replaced=True), ["It's $50 per pound. ", "Anything else?"])
-    assert "".join(t for _, t in released) == " Anything else?"
+    assert "".join(t for _, t in released) == "Anything else?"
 
 
 def test_tool_calls_and_token_counts_pass_unchanged() -> None:
@@ -94,13 +94,13 @@ def test_tool_calls_and_token_counts_pass_unchanged() -> None:
         ChatChunk(id="a", delta=None),
     ]
     out = [o for c in chunks for o in gate.chunk(c)]
-    assert out[0] == "Let me note that."
+    assert out[0] == "Let me note that. "
     assert out[1] is chunks[1]
     # Text and a call in one chunk: the text waits for its sentence, the call goes on.
     assert isinstance(out[2], ChatChunk) and out[2].delta is not None
     assert out[2].delta.tool_calls == [call] and out[2].delta.content is None
     assert out[3] is chunks[3]
-    assert list(gate.finish()) == [" x"]
+    assert list(gate.finish()) == ["x"]
 
 
 def test_a_flush_releases_what_is_held_first() -> None:

@@ -344,10 +344,15 @@ class Reading:
     blanked: str  # the same with every claim blanked out (same length)
 
 
+# "1. The brisket…", "2) Ribs…": a list's numbering states nothing.
+_LIST_MARK = re.compile(r"^\s*\d{1,2}[.)](?=\s)", re.MULTILINE)
+
+
 def find_claims(text: str) -> Reading:
     """Every claim of `text` but names (see proper_names.py)."""
     written = digits_for_words(text)
     reader = _Reader(written)
+    reader.take(_LIST_MARK, lambda m: [])
     reader.take(EMAIL, _email)
     reader.take(URL, _url)
     for pattern in (DAY_MONTH, MONTH_DAY, ISO_DATE, NUMERIC_DATE):

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from frontdesk.runtime.claims import Claim, find_claims
 from frontdesk.runtime.money import same_family, unit_matches
@@ -33,6 +35,30 @@ _EVERY_DAY = re.compile(
 _DAY_WITH_HOURS = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?:?\s+\d", re.IGNORECASE)
 # What a number taken from a time, a date or a price counts: not guests, not courses.
 _OF_CLOCK, _OF_DATE, _OF_PRICE, _OF_DURATION = ("o'clock",), ("date",), ("price",), ("minutes",)
+
+
+@dataclass(frozen=True)
+class _Read:
+    claims: tuple[tuple[Claim, str], ...]  # each with the line it stands on
+    words: frozenset[str]
+    phrase: str
+    every_day: bool
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str) -> _Read:
+    """One evidence text, read once: a conversation's turns are evidence again for every
+    later generation, and the business facts for every generation of every call."""
+    claims: list[tuple[Claim, str]] = []
+    words: set[str] = set()
+    for piece in _PIECES.split(text):
+        if piece.strip():
+            reading = find_claims(piece)
+            claims += [(claim, piece) for claim in reading.claims]
+            words.update(normal_words(reading.written))
+    days = {d.lower() for d in _DAY_WITH_HOURS.findall(text)}
+    every_day = bool(_EVERY_DAY.search(text)) or len(days) == 7
+    return _Read(tuple(claims), frozenset(words), " ".join(normal_words(text)), every_day)
 
 
 def _stem(word: str) -> str:
@@ -84,16 +110,13 @@ class Evidence:
     def add(self, text: str) -> None:
         if not text or not text.strip():
             return
-        for piece in _PIECES.split(text):
-            if piece.strip():
-                reading = find_claims(piece)
-                for claim in reading.claims:
-                    self._index(claim, piece)
-                self.words.update(normal_words(reading.written))
-        days = {d.lower() for d in _DAY_WITH_HOURS.findall(text)}
-        if _EVERY_DAY.search(text) or len(days) == 7:
+        read = _read(text)
+        for claim, piece in read.claims:
+            self._index(claim, piece)
+        self.words.update(read.words)
+        if read.every_day:
             self.weekly.add(7)
-        self._phrases.append(" ".join(normal_words(text)))
+        self._phrases.append(read.phrase)
         self._joined = None
 
     def _calendar(self, today: date, days: int) -> None:

@@ -131,6 +131,10 @@ class SentenceGate:
     def feed(self, text: str) -> Iterator[str]:
         self._buffer += text
         while (end := sentence_end(self._buffer)) is not None:
+            # The space after it goes out with it: a voice's sentence splitter then knows
+            # the sentence is whole and speaks it without waiting for the next one.
+            while end < len(self._buffer) and self._buffer[end] in " \t":
+                end += 1
             piece, self._buffer = self._buffer[:end], self._buffer[end:]
             out = self._release(piece)
             if out:
@@ -154,12 +158,12 @@ class SentenceGate:
         if not missing:
             return piece
         lead = piece[: len(piece) - len(piece.lstrip())]
+        trail = piece[len(piece.rstrip()) :]
         withheld = Withheld(sentence, tuple(c.text for c in missing), not self.replaced)
         self._log.add(withheld)
         if self.replaced:
             return ""
         self.replaced = True
-        trail = "\n" if piece.endswith("\n") else ""
         return f"{lead}{self._honest}{trail}"
 
     def chunk(self, chunk: llm.ChatChunk | str | FlushSentinel) -> Iterator[Any]:
