@@ -358,3 +358,29 @@ def test_a_reply_with_no_evidence_may_still_be_polite() -> None:
         "OK, have a great day!",
     ]:
         assert unsupported(sentence, empty) == [], sentence
+
+
+HOLIDAYS = Evidence(
+    [
+        "We are closed December 25 and 26, and we open 9 am – 1 pm on December 24 and 31.",
+        "- Nail trims ($15)\n- A standard consultation is twenty minutes.",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claims"),
+    [
+        ("On Christmas Eve we're open from 9am to 1pm.", []),
+        ("We're open on New Year's Eve until 1pm.", []),
+        ("We're closed on Boxing Day.", []),
+        ("We're closed on December 25th and 26th.", []),
+        ("We're closed on December 25 and 27.", ["December 27"]),
+        ("We're closed on New Year's Day.", ["New Year's Day"]),
+        ("1. Nail trims are $15.", []),
+        ("2) A consultation takes 20 minutes.", []),
+        ("3. A consultation takes 30 minutes.", ["30 minutes"]),
+    ],
+)
+def test_holidays_day_lists_and_list_numbering(sentence: str, claims: list[str]) -> None:
+    assert [c.text for c in unsupported(sentence, HOLIDAYS)] == claims

@@ -116,6 +116,8 @@ DAY_MONTH = re.compile(
 )
 MONTH_DAY = re.compile(
     rf"\b(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<m>{_MONTH})\s+(?:the\s+)?(?P<d>\d{{1,2}}){_ORD}\b"
+    # "December 24 and 31", "May 3, 4 and 5": more days of the same month.
+    rf"(?P<more>(?:(?:,|\s+and|\s+&|\s+or)\s+\d{{1,2}}{_ORD}\b(?![:.]\d|\s*[a-z%$]))*)"
     rf"(?:,?\s+(?P<y>\d{{4}})\b)?",
     re.IGNORECASE,
 )
@@ -125,6 +127,28 @@ NUMERIC_DATE = re.compile(
     r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<y>\d{2}(?:\d{2})?))?(?![\d/])"
     r"|(?<![\d.])(?P<a2>\d{1,2})\.(?P<b2>\d{1,2})\.(?P<y2>\d{4})(?!\d)"
 )
+
+
+# Holidays on a fixed date are dates: "open on Christmas Eve" rests on "December 24".
+_HOLIDAYS = {
+    "new year's eve": (12, 31), "new years eve": (12, 31), "new year's day": (1, 1),
+    "new years day": (1, 1), "christmas eve": (12, 24), "christmas day": (12, 25),
+    "christmas": (12, 25), "boxing day": (12, 26), "valentine's day": (2, 14),
+    "halloween": (10, 31), "st. patrick's day": (3, 17), "st patrick's day": (3, 17),
+    "independence day": (7, 4), "the fourth of july": (7, 4), "fourth of july": (7, 4),
+}  # fmt: skip
+HOLIDAY = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(h).replace("'", "['’]?") for h in sorted(_HOLIDAYS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _holiday(m: re.Match[str]) -> list[Claim]:
+    key = re.sub(r"[’]", "'", m.group(0).lower())
+    month_day = _HOLIDAYS.get(key) or _HOLIDAYS[key.replace("'", "")]
+    return [Claim("date", m.group(0), (frozenset({month_day}), None, None))]
 
 
 def _year(text: str | None) -> int | None:
@@ -144,8 +168,18 @@ def _date(m: re.Match[str]) -> list[Claim] | None:
         year = _year(groups["y"] or groups["y2"])
     else:
         month = int(groups["m"]) if m.re is ISO_DATE else month_number(groups["m"])
-        readings = {(month, int(groups["d"]))}
         year = _year(groups.get("y"))
+        more = re.findall(r"\d+", groups.get("more") or "")
+        if more:  # each day of "December 24 and 31" is a date of its own
+            first = Claim(
+                "date", m.group(0).strip(), (frozenset({(month, int(groups["d"]))}), year, weekday)
+            )
+            return [first] + [
+                Claim("date", f"{groups['m']} {day}", (frozenset({(month, int(day))}), year, None))
+                for day in more
+                if 1 <= int(day) <= 31
+            ]
+        readings = {(month, int(groups["d"]))}
     readings = {r for r in readings if 1 <= r[0] <= 12 and 1 <= r[1] <= 31}
     if not readings:
         return None
@@ -357,6 +391,7 @@ def find_claims(text: str) -> Reading:
     reader.take(URL, _url)
     for pattern in (DAY_MONTH, MONTH_DAY, ISO_DATE, NUMERIC_DATE):
         reader.take(pattern, _date)
+    reader.take(HOLIDAY, _holiday)
     reader.take(PRICE, lambda m: _price(m, reader.text))
     reader.take(PHONE, _phone)
     reader.take(WEEKLY, _weekly)

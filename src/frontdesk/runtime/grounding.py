@@ -91,8 +91,11 @@ class GroundingLog:
     def __init__(self) -> None:
         self._items: list[Withheld] = []
 
+    # A channel that never collects (a warm-up, a command-line chat) keeps only the latest.
+    LIMIT = 100
+
     def add(self, item: Withheld) -> None:
-        self._items.append(item)
+        self._items = [*self._items[-(self.LIMIT - 1) :], item]
 
     def take(self) -> list[Withheld]:
         items, self._items = self._items, []
