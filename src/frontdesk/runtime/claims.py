@@ -339,7 +339,10 @@ def _price(m: re.Match[str], text: str) -> list[Claim] | None:
 
 
 # -- plain numbers ------------------------------------------------------------------------------
-NUMBER = re.compile(r"(?<![\w.,])(?P<n>\d+(?:[.,]\d+)*)(?:(?P<ord>st|nd|rd|th)\b|(?P<pct>\s?%))?")
+# Not digits glued to letters: "R-134a" and "A4" are model names, not numbers.
+NUMBER = re.compile(
+    r"(?<![\w.,])(?P<n>\d+(?:[.,]\d+)*)(?:(?P<ord>st|nd|rd|th)\b|(?P<pct>\s?%)|(?![A-Za-z]))"
+)
 _FUNCTION_WORDS = frozenset(
     "a an the and or of to in on at for per from with by is are was were be more less than "  # noqa: SIM905
     "up each before after am pm it its that this we you our your they them there here as so "
