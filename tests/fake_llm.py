@@ -21,6 +21,13 @@ class Say:
 
 
 @dataclass
+class Stream:
+    """Text streamed in pieces, as a real model writes it: (seconds to wait, text) each."""
+
+    pieces: list[tuple[float, str]]
+
+
+@dataclass
 class Call:
     name: str
     arguments: dict[str, Any] = field(default_factory=dict)
@@ -33,7 +40,7 @@ class Fail:
     message: str = "model server crashed"
 
 
-Step = Say | Call | Fail | Callable[[llm.ChatContext], "Say | Call | Fail"]
+Step = Say | Stream | Call | Fail | Callable[[llm.ChatContext], "Say | Stream | Call | Fail"]
 
 
 class ScriptedLLM(llm.LLM):
@@ -69,7 +76,7 @@ class ScriptedLLM(llm.LLM):
         self.seen.append(chat_ctx.copy())
         self.tool_names.append([getattr(t, "id", getattr(t, "name", "")) for t in tools or []])
         step = self.steps.pop(0) if self.steps else Say("(script exhausted)")
-        if callable(step) and not isinstance(step, Say | Call | Fail):
+        if callable(step) and not isinstance(step, Say | Stream | Call | Fail):
             step = step(chat_ctx)
         return _ScriptedStream(
             self, chat_ctx=chat_ctx, tools=tools or [], conn_options=conn_options, step=step
@@ -77,7 +84,9 @@ class ScriptedLLM(llm.LLM):
 
 
 class _ScriptedStream(llm.LLMStream):
-    def __init__(self, owner: ScriptedLLM, *, step: Say | Call | Fail, **kwargs: Any) -> None:
+    def __init__(
+        self, owner: ScriptedLLM, *, step: Say | Stream | Call | Fail, **kwargs: Any
+    ) -> None:
         super().__init__(owner, **kwargs)
         self._step = step
 
@@ -85,6 +94,12 @@ class _ScriptedStream(llm.LLMStream):
         step = self._step
         if isinstance(step, Fail):
             raise RuntimeError(step.message)
+        if isinstance(step, Stream):
+            for wait_s, text in step.pieces:
+                await asyncio.sleep(wait_s)
+                delta = ChoiceDelta(role="assistant", content=text)
+                self._event_ch.send_nowait(ChatChunk(id="scripted", delta=delta))
+            return
         if isinstance(step, Say):
             if step.delay_s:
                 await asyncio.sleep(step.delay_s)

@@ -18,7 +18,18 @@ from tests.fake_llm import Say, ScriptedLLM
 def _agent(resources: Resources) -> tuple[Principal, str]:
     workspace, user = make_owner(resources)
     with transaction(resources.sessionmaker) as db:
-        agent = Agent(workspace_id=workspace.id, name="Bakery", greeting="Maple Bakery, hi!")
+        # The facts the scripted replies state: the grounding check lets through only what
+        # the agent was told.
+        facts = {
+            "hours_note": "We open at 7 every morning.",
+            "services": [{"name": "Sourdough", "price": "$6"}, {"name": "Rye", "price": "$7"}],
+        }
+        agent = Agent(
+            workspace_id=workspace.id,
+            name="Bakery",
+            greeting="Maple Bakery, hi!",
+            business_facts=facts,
+        )
         db.add(agent)
         db.flush()
         return Principal(workspace.id, user.id, "test"), agent.id

@@ -40,10 +40,10 @@ def test_low_confidence_needs_an_admission_or_an_empty_search() -> None:
 def test_the_analysis_and_the_turns_give_each_question_once() -> None:
     turns = [Turn("caller", "Is there parking?"), Turn("agent", "I don't know.")]
     assert gap_questions(["Is there parking?", "Do you sell horse feed?"], turns) == [
-        ("Is there parking?", "unanswered"),
-        ("Do you sell horse feed?", "unanswered"),
+        ("Is there parking?", "unanswered", None),
+        ("Do you sell horse feed?", "unanswered", None),
     ]
-    assert gap_questions([], turns) == [("Is there parking?", "low_confidence")]
+    assert gap_questions([], turns) == [("Is there parking?", "low_confidence", None)]
 
 
 def test_grouping_is_average_link_and_ties_go_to_the_older_group() -> None:

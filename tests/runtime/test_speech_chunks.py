@@ -53,3 +53,25 @@ def test_the_first_piece_leaves_as_soon_as_the_clause_is_complete() -> None:
         return first.token
 
     assert asyncio.run(run()) == "Yes, we are open on Saturdays,"
+
+
+def test_a_whole_first_sentence_leaves_before_the_next_one_starts() -> None:
+    """The grounding check releases sentences one by one (livekit's markdown filter may
+    keep the space after one): the first is spoken then, not once the next sentence has
+    been checked too."""
+
+    async def run() -> str:
+        stream = ClauseFirstTokenizer().stream()
+        stream.push_text("We see cats and dogs.")
+        token = await asyncio.wait_for(stream.__anext__(), timeout=1.0)
+        stream.push_text("Parking is free behind the clinic.")
+        stream.end_input()
+        rest = [t.token async for t in stream]
+        assert rest == ["Parking is free behind the clinic."]
+        return token.token
+
+    assert asyncio.run(run()) == "We see cats and dogs."
+    # Not for "Dr. ": an abbreviation's period is no sentence end.
+    assert asyncio.run(_pieces("Dr. Patel sees cats and dogs. ", step=4))[0] == (
+        "Dr. Patel sees cats and dogs."
+    )

@@ -1,6 +1,6 @@
 """Which questions of a finished conversation are knowledge gaps.
 
-Two kinds, both in the caller's words:
+Three kinds, all in the caller's words:
 
 - "unanswered": the post-conversation analysis lists them (a model read the transcript,
   and conversations/analysis.py kept only questions the caller actually asked);
@@ -13,19 +13,29 @@ Two kinds, both in the caller's words:
   enough: those phrases are not in the list. Every question of that caller turn counts,
   since the reply does not say which one it missed. This works with no language model
   at all, so an air-gapped install still collects gaps.
+- "unsupported": the agent's reply stated something nothing in its evidence supported (a
+  price, a time, an address), and the grounding check (runtime/grounding.py) withheld it:
+  the turn carries a `grounding_check` record naming the claims. The caller's question
+  goes to the list with those claims as the reason ("unsupported: $50 per pound"), so the
+  owner sees what callers ask that the knowledge does not answer. A caller turn that holds
+  no question ("I'd like the brisket price") counts whole: the agent tried to answer it.
 
 Exam conversations never get here: the analysis job skips the exam channel.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 from frontdesk.conversations.analysis import Turn
+from frontdesk.runtime.grounding import CHECK_NAME
 from frontdesk.runtime.tools import NO_KNOWLEDGE
 
 QUESTION_MAX_CHARS = 300
+REASON_MAX_CHARS = 300
 MAX_PER_CONVERSATION = 8
 # What the search tool answers when nothing clears the relevance floor.
 _NOTHING_FOUND = NO_KNOWLEDGE.split(":", 1)[0]
@@ -89,18 +99,59 @@ def low_confidence_questions(turns: Sequence[Turn]) -> list[str]:
     return found
 
 
-def gap_questions(unanswered: Iterable[str], turns: Sequence[Turn]) -> list[tuple[str, str]]:
-    """(question, kind) of one conversation, the analysis's first, without repeats."""
-    out: list[tuple[str, str]] = []
+def _withheld_claims(turn: Turn) -> list[str]:
+    claims: list[str] = []
+    for call in turn.tool_calls:
+        if call.get("name") != CHECK_NAME:
+            continue
+        arguments: Any = call.get("arguments") or {}
+        if isinstance(arguments, str):  # voice turns keep arguments as JSON text
+            try:
+                arguments = json.loads(arguments)
+            except json.JSONDecodeError:
+                arguments = {}
+        claims += [str(c) for c in arguments.get("unsupported") or []]
+    return list(dict.fromkeys(claims))
+
+
+def unsupported_questions(turns: Sequence[Turn]) -> list[tuple[str, str]]:
+    """(question, reason) of caller turns whose reply the grounding check cut (rule above)."""
+    found: list[tuple[str, str]] = []
+    asked: list[str] = []
+    for turn in turns:
+        if turn.role == "caller":
+            if turn.text.strip():
+                asked = questions_in(turn.text) or [_clean(turn.text)[:QUESTION_MAX_CHARS]]
+            continue
+        claims = _withheld_claims(turn)
+        if asked and claims:
+            reason = ("unsupported: " + ", ".join(claims))[:REASON_MAX_CHARS]
+            found.extend((question, reason) for question in asked)
+            asked = []
+        if turn.text.strip():
+            asked = []
+    return found
+
+
+class GapQuestion(NamedTuple):
+    question: str
+    kind: str
+    reason: str | None = None
+
+
+def gap_questions(unanswered: Iterable[str], turns: Sequence[Turn]) -> list[GapQuestion]:
+    """The gap questions of one conversation, the analysis's first, without repeats."""
+    out: list[GapQuestion] = []
     seen: set[str] = set()
-    for kind, questions in (
-        ("unanswered", list(unanswered)),
-        ("low_confidence", low_confidence_questions(turns)),
-    ):
-        for raw in questions:
-            question = _clean(raw)[:QUESTION_MAX_CHARS]
-            key = question.lower().rstrip("?.! ")
-            if question and key not in seen:
-                seen.add(key)
-                out.append((question, kind))
+    candidates = [
+        *((q, "unanswered", None) for q in unanswered),
+        *((q, "unsupported", reason) for q, reason in unsupported_questions(turns)),
+        *((q, "low_confidence", None) for q in low_confidence_questions(turns)),
+    ]
+    for raw, kind, reason in candidates:
+        question = _clean(raw)[:QUESTION_MAX_CHARS]
+        key = question.lower().rstrip("?.! ")
+        if question and key not in seen:
+            seen.add(key)
+            out.append(GapQuestion(question, kind, reason))
     return out[:MAX_PER_CONVERSATION]

@@ -57,9 +57,9 @@ def record_conversation_gaps(
     groups = [
         g for g in repo.groups_oldest_first(conversation.agent_id) if g.embedder == embedder.name
     ]
-    vectors = embedder.embed_documents([q for q, _ in found])
+    vectors = embedder.embed_documents([g.question for g in found])
     joined: list[KnowledgeGap] = []
-    for (question, kind), vector in zip(found, vectors, strict=True):
+    for (question, kind, reason), vector in zip(found, vectors, strict=True):
         index = best_group(vector, [g.centroid for g in groups])
         if index is None:
             gap = KnowledgeGap(
@@ -93,6 +93,7 @@ def record_conversation_gaps(
                 conversation_id=conversation.id,
                 question=question,
                 kind=kind,
+                reason=reason,
                 asked_at=asked_at,
                 embedding=[float(x) for x in vector],
             )

@@ -18,9 +18,13 @@ class GapExample(BaseModel):
 
     conversation_id: str
     question: str = Field(description="The caller's words")
-    kind: Literal["unanswered", "low_confidence"] = Field(
+    kind: Literal["unanswered", "low_confidence", "unsupported"] = Field(
         description="unanswered: the analysis found it; low_confidence: the agent's reply "
-        "showed it did not know"
+        "showed it did not know; unsupported: the agent's answer stated something its "
+        "knowledge did not support, and was withheld"
+    )
+    reason: str | None = Field(
+        default=None, description='What was withheld, e.g. "unsupported: $50 per pound"'
     )
     asked_at: UtcDatetime
 

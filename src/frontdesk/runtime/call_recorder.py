@@ -15,6 +15,8 @@ from typing import Any
 
 from livekit.agents import AgentSession, vad
 
+from frontdesk.runtime.grounding import GroundingLog
+
 SendEvent = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
 FirstAudio = Callable[[], float | None]  # time.time() of the agent's latest first frame
 
@@ -57,6 +59,7 @@ class CallRecorder:
         self._vad_silence_s = float(getattr(options, "min_silence_s", 0.0))
         self._tasks: set[asyncio.Task[None]] = set()
         self._storing = asyncio.Lock()
+        self._session = session
         session.on("user_input_transcribed", self._on_transcribed)
         session.on("conversation_item_added", self._on_item)
         session.on("function_tools_executed", self._on_tools)
@@ -125,13 +128,22 @@ class CallRecorder:
                 "agent",
                 text,
                 timings={k: v for k, v in timings.items() if v is not None},
-                tool_calls=self._pending_tools,
+                tool_calls=self._pending_tools + self._withheld(),
                 interrupted=bool(getattr(item, "interrupted", False)),
             )
             self._pending_tools = []
             # Consumed: a typed message next does not inherit this turn's speech timings.
             self._caller_stopped_at = self._transcribed_at = None
         self._spawn(self._report(turn))
+
+    def _withheld(self) -> list[dict[str, Any]]:
+        """The sentences the grounding check kept from this turn, as records of their own."""
+        try:
+            agent = self._session.current_agent
+        except RuntimeError:  # not started
+            return []
+        grounding = GroundingLog.of(agent)
+        return [w.voice_record() for w in grounding.take()] if grounding else []
 
     def _since_transcript_ms(self) -> float | None:
         """The caller's words known to the agent's first audio sent: the pipeline's part."""

@@ -11,7 +11,14 @@ from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
 from frontdesk.runtime.catalog import TOOL_NAMES
-from frontdesk.runtime.knowledge_note import covered_by, focus, reference_message
+from frontdesk.runtime.grounding import (
+    GroundingLog,
+    SentenceGate,
+    honest_sentence,
+    turn_evidence,
+    unsupported,
+)
+from frontdesk.runtime.knowledge_note import covered_by, focus, is_reference, reference_message
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
 from frontdesk.runtime.services import ReceptionServices
@@ -52,6 +59,10 @@ class ReceptionAgent(Agent):
         # Spoken when text-to-speech itself fails mid-turn: synthesized at the start of a
         # call, while the voice still worked (voice channels fill it in).
         self.apology_audio: list[rtc.AudioFrame] = []
+        # Sentences the grounding check withheld, until the channel stores them with the turn.
+        self.grounding = GroundingLog()
+        # The caller message whose reply already said the honest sentence: said once a turn.
+        self._honest_for: str | None = None
 
     async def llm_node(  # type: ignore[override]
         self,
@@ -81,14 +92,31 @@ class ReceptionAgent(Agent):
                     items.append(self._notes[item.id])
                 items.append(item)
             chat_ctx.items[:] = items
+        # Nothing invented: each sentence goes out only if the turn's evidence supports it.
+        evidence = turn_evidence(self.spec, chat_ctx, self.reception.clock())
+        turn = _caller_turn(chat_ctx)
+        gate = SentenceGate(
+            lambda sentence: unsupported(sentence, evidence),
+            log=self.grounding,
+            honest=honest_sentence(self.spec),
+            replaced=turn is not None and turn == self._honest_for,
+        )
         produced = False
         try:
             async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
                 produced = True
-                yield chunk
+                for out in gate.chunk(chunk):
+                    yield out
+            for out in gate.finish():
+                yield out
         except Exception:  # noqa: BLE001 - a failing model must not end the call
             log.exception("the language model failed during a turn")
+            for out in gate.finish():
+                yield out
             yield (" " if produced else "") + MODEL_APOLOGY
+        finally:
+            if gate.replaced:
+                self._honest_for = turn
 
     async def tts_node(  # type: ignore[override]
         self, text: AsyncIterable[str], model_settings: ModelSettings
@@ -118,6 +146,14 @@ class ReceptionAgent(Agent):
         log.debug("knowledge note for %r: %s", question, text)
         # Quoted, outside the system role: a page's author does not instruct the agent.
         return reference_message(text)
+
+
+def _caller_turn(chat_ctx: llm.ChatContext) -> str | None:
+    """The id of the caller's latest message: one reply may span several generations."""
+    for item in reversed(chat_ctx.items):
+        if item.type == "message" and item.role == "user" and not is_reference(item):
+            return item.id
+    return None
 
 
 def build_agent(

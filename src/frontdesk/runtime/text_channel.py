@@ -22,6 +22,7 @@ from livekit.agents.voice.run_result import (
 )
 
 from frontdesk.runtime.connect_options import SESSION_CONNECT
+from frontdesk.runtime.grounding import GroundingLog
 
 
 @dataclass
@@ -97,6 +98,14 @@ class TextConversation:
                 if ttft is not None and "first_token_ms" not in turn.timings:
                     turn.timings["first_token_ms"] = round(float(ttft) * 1000, 1)
         turn.text = " ".join(t.strip() for t in texts if t.strip())
+        # What the grounding check withheld shows in the owner's transcript as a record of
+        # its own; channels to callers never pass tool calls on.
+        grounding = GroundingLog.of(self.agent)
+        for withheld in grounding.take() if grounding else []:
+            check = withheld.record()
+            turn.tool_calls.append(
+                ToolCallRecord(check["name"], check["arguments"], check["result"], False)
+            )
         turn.timings["reply_ms"] = _ms(started)
         return turn
 

@@ -134,6 +134,9 @@ function GapCard({ gap, agentId, onChanged }: { gap: KnowledgeGapPublic; agentId
                 Open conversation
               </Link>
               {example.kind === "low_confidence" && <span className="muted small-text"> (the agent said it did not know)</span>}
+              {example.kind === "unsupported" && (
+                <span className="muted small-text"> (the agent's answer was withheld: {example.reason?.replace(/^unsupported: /, "") || "not supported by its knowledge"})</span>
+              )}
             </li>
           ))}
         </ul>
