@@ -27,45 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.corpus.sites import (  # noqa: E402
-    SITES_ROOT,
-    CorpusSite,
-    contains,
-    load_site,
-    load_sites,
-    serve,
-)
-
-from frontdesk.agents.schemas import AgentCreate  # noqa: E402
-from frontdesk.agents.service import AgentService  # noqa: E402
-from frontdesk.config import Settings  # noqa: E402
-from frontdesk.db import transaction  # noqa: E402
-from frontdesk.knowledge.vector_store import source_gen  # noqa: E402
-from frontdesk.migrate import upgrade  # noqa: E402
-from frontdesk.models import KnowledgeSource  # noqa: E402
-from frontdesk.resources import Resources, build_resources  # noqa: E402
-from frontdesk.workspace.service import Principal, create_workspace_with_owner  # noqa: E402
-
-
-def _ingest(resources: Resources, principal: Principal, site: CorpusSite, url: str) -> list[str]:
-    """Crawl one site into a new agent; the texts of its stored chunks."""
-    with transaction(resources.sessionmaker) as db:
-        agent = AgentService(db, resources, principal).create(
-            AgentCreate(name=site.name, website_url=url)
-        )
-        agent_id = agent.id
-        source_ids = [s.id for s in db.query(KnowledgeSource).filter_by(agent_id=agent_id)]
-    for source_id in source_ids:
-        outcome = resources.runner.run_source(source_id)
-        if outcome.status != "done":
-            print(f"{site.slug}: ingestion {outcome.status}: {outcome.detail}", file=sys.stderr)
-    with transaction(resources.sessionmaker) as db:
-        gens = [
-            source_gen(s.id, s.active_generation)
-            for s in db.query(KnowledgeSource).filter_by(agent_id=agent_id)
-            if s.active_generation is not None
-        ]
-    return [c.text for c in resources.store.chunks(agent_id, gens)]
+from bench.corpus_agents import corpus_resources, ingest  # noqa: E402
+from tests.corpus.sites import SITES_ROOT, CorpusSite, contains, load_site, load_sites  # noqa: E402
 
 
 def _score(site: CorpusSite, chunks: list[str]) -> tuple[float, list[dict[str, Any]]]:
@@ -91,33 +54,16 @@ def run(sites: list[CorpusSite]) -> dict[str, Any]:
     missing: list[dict[str, Any]] = []
     chunk_counts: dict[str, int] = {}
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            environment="test",
-            data_dir=Path(tmp) / "data",
-            crawl_allowed_hosts=["127.0.0.1"],
-            crawl_delay_s=0.0,
-            crawl_max_pages=100,
-            crawl_max_depth=6,
-            embedded_llm=False,
-        )
-        upgrade(settings.sqlalchemy_url)
-        resources = build_resources(settings)
-        try:
-            with transaction(resources.sessionmaker) as db:
-                workspace, _ = create_workspace_with_owner(
-                    db, workspace_name="Bench", email="bench@example.com", password="benchmark"
-                )
-            principal = Principal(workspace_id=workspace.id, user_id=None, via="bench")
-            for site in sites:
-                with serve(site) as served:
-                    chunks = _ingest(resources, principal, site, served.url(site.start_path))
-                share, lost = _score(site, chunks)
-                shares[site.slug] = round(share, 3)
-                chunk_counts[site.slug] = len(chunks)
-                missing += lost
-        finally:
-            resources.close()
+    with tempfile.TemporaryDirectory() as tmp, corpus_resources(Path(tmp)) as (res, principal):
+        for site in sites:
+            built = ingest(site, res, principal)
+            if built.failure:
+                print(f"{site.slug}: ingestion: {built.failure}", file=sys.stderr)
+            chunks = [c.text for c in built.chunks]
+            share, lost = _score(site, chunks)
+            shares[site.slug] = round(share, 3)
+            chunk_counts[site.slug] = len(chunks)
+            missing += lost
     mean = sum(shares.values()) / len(shares) if shares else 0.0
     return {
         "extraction": round(mean, 3),
