@@ -1,8 +1,8 @@
 """knowledge gap questions: why a question is a gap
 
-Revision ID: 0022
-Revises: 0018
-Create Date: 2026-12-08 12:00:00.000000
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-06 12:00:00.000000
 
 The grounding check withholds a sentence whose claims nothing supports; the caller's
 question then becomes a gap of kind "unsupported" whose reason names those claims
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022"
-down_revision = "0018"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
