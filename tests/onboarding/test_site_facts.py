@@ -179,6 +179,9 @@ def test_time_zone_is_asked_when_nothing_settles_it() -> None:
     assert "timezone" not in skipped["scheduling"]  # left to the agent's own setting
     assert zone_from_answer("Eastern time") == "America/New_York"
     assert zone_from_answer("Central London") == "Europe/London"
+    # An address in the answer is no zone: "West" once named Perth (Australia/West).
+    assert zone_from_answer("Suite 205, 2150 West 4th Avenue, above the pharmacy") is None
+    assert zone_from_answer("We're in Western Australia") == "Australia/Perth"
 
 
 def test_appointment_kinds_are_never_policy_sentences() -> None:

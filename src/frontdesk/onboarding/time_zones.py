@@ -155,14 +155,19 @@ def derive(
 
 
 _AREAS = {"Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
+# Old alias zones named for a direction or a region (Australia/West, Australia/North…), not a
+# city: "West 4th Avenue" in an answer must not make a Vancouver clinic keep Perth time.
+_NOT_CITIES = {"north", "south", "east", "west", "central", "eastern", "western", "act", "lhi"}
 
 
 @cache
 def _zones_by_city() -> dict[str, str]:
     zones: dict[str, str] = {}
     for zone in sorted(available_timezones()):
-        if zone.split("/")[0] in _AREAS:
-            zones.setdefault(zone.rsplit("/", 1)[1].replace("_", " ").lower(), zone)
+        area, _, city = zone.partition("/")
+        city = city.rsplit("/", 1)[-1].replace("_", " ").lower()
+        if area in _AREAS and city and city not in _NOT_CITIES:
+            zones.setdefault(city, zone)
     return zones
 
 
