@@ -11,6 +11,13 @@ from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
 from frontdesk.runtime.catalog import TOOL_NAMES
+from frontdesk.runtime.follow_through import (
+    NOTHING_ON_FILE,
+    asks_about_business,
+    kept_message,
+    promises_follow_up,
+    stored_this_turn,
+)
 from frontdesk.runtime.grounding import (
     GroundingLog,
     SentenceGate,
@@ -102,13 +109,19 @@ class ReceptionAgent(Agent):
             replaced=turn is not None and turn == self._honest_for,
         )
         produced = False
+        said: list[str] = []
         try:
             async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
                 produced = True
                 for out in gate.chunk(chunk):
+                    if isinstance(out, str):
+                        said.append(out)
                     yield out
             for out in gate.finish():
+                if isinstance(out, str):
+                    said.append(out)
                 yield out
+            await self._keep_promise(chat_ctx, "".join(said))
         except Exception:  # noqa: BLE001 - a failing model must not end the call
             log.exception("the language model failed during a turn")
             for out in gate.finish():
@@ -117,6 +130,25 @@ class ReceptionAgent(Agent):
         finally:
             if gate.replaced:
                 self._honest_for = turn
+
+    async def _keep_promise(self, chat_ctx: llm.ChatContext, reply: str) -> None:
+        """A reply that promises a follow-up the turn never stored stores it (see
+        follow_through): the caller was told the business would hear of it."""
+        if not promises_follow_up(reply) or stored_this_turn(chat_ctx):
+            return
+        if not self.spec.tool_enabled("take_message"):
+            return
+        try:
+            await self.reception.services.leave_message(
+                kind="message",
+                caller_name=None,
+                caller_contact=None,
+                body=kept_message(chat_ctx, reply),
+                notify=None,
+                urgent=False,
+            )  # fmt: skip
+        except Exception:  # noqa: BLE001 - the reply has gone out; a failed save is logged
+            log.exception("could not keep the follow-up the agent promised")
 
     async def tts_node(  # type: ignore[override]
         self, text: AsyncIterable[str], model_settings: ModelSettings
@@ -141,7 +173,8 @@ class ReceptionAgent(Agent):
             return None
         relevant = [s for s in snippets if is_relevant(s)]
         if not relevant:
-            return None
+            # Said outright, or a small model answers "No, we don't" from nothing.
+            return reference_message(NOTHING_ON_FILE) if asks_about_business(question) else None
         text = focus(question, [s.text for s in relevant])
         log.debug("knowledge note for %r: %s", question, text)
         # Quoted, outside the system role: a page's author does not instruct the agent.

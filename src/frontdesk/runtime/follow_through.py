@@ -1,0 +1,78 @@
+"""What the agent promised, kept: a turn that ends in "I'll pass that on" stores a message.
+
+A small model sometimes tells the caller it will take a message, or pass their request on,
+and never calls a tool: the caller hangs up believing the business will call back, and the
+owner never hears of it. When a reply commits to such a follow-up and nothing this turn
+stored one (a message, a handoff, a lead or a booking), the caller's own recent words are
+stored as a message, marked as kept by the runtime, so nothing the caller asked is lost.
+
+And a caller's question that nothing on file answers gets a note saying so: without it a
+small model answers "No, we don't offer that" from nothing, which is as invented as a price.
+"""
+
+from __future__ import annotations
+
+import re
+
+from livekit.agents import llm
+
+from frontdesk.runtime.caller_words import caller_texts
+
+# Commitments, not offers: "I'll take a message" / "I will pass that on" / "I've let them
+# know"; "I can take a message" or "Would you like me to…" promise nothing yet.
+_PROMISE = re.compile(
+    r"\b(i'll|i will|i've|i have|we'll|we will)\s+(make sure\s+(to\s+)?)?"
+    r"(take (a|your) message|pass (it|this|that|them|your \w+|the message|\w+) (on|along)|"
+    r"let (the team|them|our \w+|\w+) know|have (someone|somebody|the team|\w+) (call|contact|get "
+    r"back)|passed (it|this|that|your \w+) on|noted (it|that|your))",
+    re.IGNORECASE,
+)
+# The tools that do store something for the business.
+STORING_TOOLS = frozenset({"take_message", "handoff_to_human", "capture_lead", "book_appointment"})
+KEPT_HEAD = "Kept by the receptionist (the agent promised a follow-up without saving one):"
+CALLER_TURNS_KEPT = 3
+
+# A question, not a step of a booking or a greeting: "Do you…?", "What time…", "…?".
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(do|does|did|is|are|can|could|will|would|have|has|what|what's|when|where|"
+    r"who|which|how|why)\b",
+    re.IGNORECASE,
+)
+_ACTION_WORDS = re.compile(
+    r"\b(book|booking|appointment|reserve|reservation|table for|schedule|cancel|reschedul\w*|"
+    r"move my|message|call me|call back|callback|speak to|talk to|my name|my number)\b",
+    re.IGNORECASE,
+)
+NOTHING_ON_FILE = "Nothing on file answers this question."
+
+
+def promises_follow_up(text: str) -> bool:
+    return bool(_PROMISE.search(text))
+
+
+def stored_this_turn(chat_ctx: llm.ChatContext) -> bool:
+    """Whether a storing tool succeeded since the caller last spoke."""
+    calls: dict[str, str] = {}
+    for item in reversed(chat_ctx.items):
+        if item.type == "message" and item.role == "user":
+            break
+        if item.type == "function_call":
+            calls[item.call_id] = item.name
+    return any(
+        item.type == "function_call_output"
+        and not item.is_error
+        and calls.get(item.call_id) in STORING_TOOLS
+        for item in chat_ctx.items
+    )
+
+
+def kept_message(chat_ctx: llm.ChatContext, reply: str) -> str:
+    """The message to store: what the caller said, and what the agent promised."""
+    said = [t.strip() for t in caller_texts(chat_ctx) if t.strip()][-CALLER_TURNS_KEPT:]
+    lines = [KEPT_HEAD, *(f"Caller: {t}" for t in said), f"Receptionist: {reply.strip()}"]
+    return "\n".join(lines)
+
+
+def asks_about_business(text: str) -> bool:
+    """A question for the knowledge base (not a booking step, a name, or small talk)."""
+    return bool(_QUESTION.search(text)) and not _ACTION_WORDS.search(text)
