@@ -85,3 +85,11 @@ def make_receptionist(
     )
     assert response.status_code == 200, response.text
     return agent.json()
+
+
+def price_rabies(client: httpx.Client, agent: dict) -> None:
+    """The price the tests' scripted answers state ("A rabies vaccination is thirty two
+    dollars"), among the agent's business facts: the grounding check lets a reply through
+    only when what it states is what the agent was told."""
+    facts = {"services": [{"name": "Rabies vaccination", "price": "$32"}]}
+    assert client.patch(f"/api/agents/{agent['id']}", json={"business_facts": facts}).is_success

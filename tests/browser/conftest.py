@@ -18,7 +18,7 @@ from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
 from frontdesk.workspace.auth import SESSION_COOKIE
-from tests.factories import PASSWORD, make_owner, make_receptionist
+from tests.factories import PASSWORD, make_owner, make_receptionist, price_rabies
 from tests.live_server import serving
 
 # The voice tests' real speech models and caller audio (imported, so they are defined once).
@@ -55,6 +55,7 @@ def live_server(
         login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
         assert login.status_code == 200, login.text
         agent = make_receptionist(api)
+        price_rabies(api, agent)  # what the scripted answers state
         yield LiveServer(url, api, login.cookies[SESSION_COOKIE], agent)
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
 from tests.browser.conftest import launch_chromium, watch
-from tests.factories import PASSWORD, make_owner, make_receptionist
+from tests.factories import PASSWORD, make_owner, make_receptionist, price_rabies
 from tests.fake_llm import Say, ScriptedLLM
 from tests.live_server import serving
 
@@ -78,6 +78,7 @@ def embedded(
         login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
         assert login.status_code == 200, login.text
         agent = make_receptionist(api)
+        price_rabies(api, agent)  # what the scripted answers state
         make_ready(api, chat_resources, agent["id"])  # type: ignore[arg-type]
         settings = api.patch(
             f"/api/agents/{agent['id']}/widget",

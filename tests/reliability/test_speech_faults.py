@@ -18,9 +18,10 @@ from frontdesk.providers.speech import SpeechModels
 from frontdesk.providers.tts.piper_local import LocalPiperTTS
 from frontdesk.resources import Resources
 from frontdesk.runtime.reception_agent import VOICE_APOLOGY
+from tests.factories import price_rabies
 from tests.fake_llm import Say, ScriptedLLM
 from tests.voice import conftest as voice_fixtures
-from tests.voice.test_provider_failures import _call, _price_rabies, _transcript
+from tests.voice.test_provider_failures import _call, _transcript
 from tests.voice.test_voice_calls import CallClient, agent_turn
 
 pytestmark = pytest.mark.timeout(240)
@@ -93,7 +94,7 @@ def test_speech_to_text_that_hangs_or_hears_nothing(  # type: ignore[no-untyped-
     voice, chat_resources: Resources, speech_models: SpeechModels, fake_llm, caller_voice, mode
 ) -> None:
     client, agent = voice
-    _price_rabies(client, agent)  # what ANSWER states, so the grounding check lets it through
+    price_rabies(client, agent)  # what ANSWER states, so the grounding check lets it through
     chat_resources.speech = lambda: SpeechModels(
         FaultySTT(speech_models.speech_to_text, mode),
         speech_models.text_to_speech,
@@ -127,7 +128,7 @@ def test_a_voice_that_fails_mid_turn(  # type: ignore[no-untyped-def]
     mode,
 ) -> None:
     client, agent = voice
-    _price_rabies(client, agent)  # what ANSWER states, so the grounding check lets it through
+    price_rabies(client, agent)  # what ANSWER states, so the grounding check lets it through
     faulty = FaultyTTS(speech_models.text_to_speech, mode)  # type: ignore[arg-type]
     chat_resources.speech = lambda: SpeechModels(
         speech_models.speech_to_text, faulty, speech_models.activity

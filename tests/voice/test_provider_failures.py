@@ -14,6 +14,7 @@ from frontdesk.providers.speech import SpeechModels
 from frontdesk.providers.tts.piper_local import LocalPiperTTS
 from frontdesk.resources import Resources
 from frontdesk.runtime.reception_agent import MODEL_APOLOGY, VOICE_APOLOGY
+from tests.factories import price_rabies
 from tests.fake_llm import Fail, Say, ScriptedLLM
 from tests.voice.test_voice_calls import CallClient, agent_turn
 
@@ -55,13 +56,6 @@ class FlakySTT(stt.STT):
         return await self.inner.recognize(buffer, **kwargs)
 
 
-def _price_rabies(client, agent) -> None:  # type: ignore[no-untyped-def]
-    """The price the scripted answer states, among the business facts: the grounding check
-    lets through only what the agent was told."""
-    facts = {"services": [{"name": "Rabies vaccination", "price": "$32"}]}
-    assert client.patch(f"/api/agents/{agent['id']}", json={"business_facts": facts}).is_success
-
-
 def _call(client, agent):  # type: ignore[no-untyped-def]
     url = client.post(f"/api/agents/{agent['id']}/calls").json()["url"]
     return client.websocket_connect(url)
@@ -75,7 +69,7 @@ def _transcript(client, call: CallClient) -> list[dict]:  # type: ignore[no-unty
 
 def test_language_model_failure(voice, fake_llm: ScriptedLLM, caller_voice) -> None:  # type: ignore[no-untyped-def]
     client, agent = voice
-    _price_rabies(client, agent)
+    price_rabies(client, agent)
     fake_llm.script(Fail(), Say("A rabies vaccination is thirty two dollars."))
     with _call(client, agent) as socket:
         call = CallClient(socket)
@@ -123,7 +117,7 @@ def test_speech_to_text_failure(  # type: ignore[no-untyped-def]
         speech_models.text_to_speech,
         speech_models.activity,
     )
-    _price_rabies(client, agent)
+    price_rabies(client, agent)
     fake_llm.script(Say("A rabies vaccination is thirty two dollars."))
     with _call(client, agent) as socket:
         call = CallClient(socket)
