@@ -1,12 +1,13 @@
 """How well onboarding reads the corpus sites: address, phone, hours, prices, time zone.
 
-Each corpus site's pages are parsed and chunked by the product's own reader (no crawl, no
-embedding: this measures the onboarding readers, not the crawler), then `read_site` runs over
-the chunks, as `OnboardingService.start` does. Each value is judged against the site's
-truth.json: the address holds the street of the "address" key fact; the main phone is the
-"phone" key fact's number; every caller question about a weekday's opening or closing time
-is answered by the hours read; every "how much" question is answered by a price read; the
-time zone is the site's. Prints one line per site and a JSON summary last.
+Each corpus site is crawled and ingested the product's own way (bench/corpus_agents.py:
+the reader, site-wide blocks stored once, JSON-LD, Chromium for script-built pages), then
+`read_site` runs over the stored chunks, as `OnboardingService.start` does. Each value is
+judged against the site's truth.json: the address holds the street of the "address" key
+fact; the main phone is the "phone" key fact's number; every caller question about a
+weekday's opening or closing time is answered by the hours read; every "how much" question
+is answered by a price read; the time zone is the site's. Prints one line per site and a
+JSON summary last.
 
     .venv/bin/python bench/site_facts.py                       # tests/corpus/sites
     .venv/bin/python bench/site_facts.py --sites path/to/sites  # another checkout's sites
@@ -18,38 +19,28 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.corpus_agents import SiteAgent, corpus_resources, ingest  # noqa: E402
 from tests.corpus import sites as corpus  # noqa: E402
 
-from frontdesk.errors import DocumentError  # noqa: E402
-from frontdesk.knowledge.parsers import parse_document  # noqa: E402
-from frontdesk.knowledge.text_chunks import chunk_document  # noqa: E402
 from frontdesk.onboarding.site_facts import SiteFacts, read_site  # noqa: E402
 
 _DAYS = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu",
          "friday": "fri", "saturday": "sat", "sunday": "sun"}  # fmt: skip
 
 
-def site_chunks(site: corpus.CorpusSite) -> list[tuple[str, str]]:
-    chunks: list[tuple[str, str]] = []
-    for page in sorted(site.pages.rglob("*")):
-        if page.suffix.lower() not in (".html", ".htm") or not page.is_file():
-            continue
-        path = "/" + str(page.relative_to(site.pages)).replace("index.html", "")
-        url = f"http://127.0.0.1:8000{path}"
-        try:
-            doc = parse_document(page.read_bytes(), url)
-        except DocumentError:
-            continue  # a page whose text a script writes: the reader's business, not ours
-        chunks += [(c.text, url) for c in chunk_document(doc, namespace=url)]
-    for pdf in site.pdfs:
-        text = f"{pdf.title}\n\n" + "\n".join(pdf.lines)
-        chunks.append((text, f"http://127.0.0.1:8000{pdf.path}"))
-    return chunks
+def site_chunks(built: SiteAgent) -> list[tuple[str, str]]:
+    """(text, source) of the site's stored chunks, sorted as onboarding reads them."""
+    chunks = [
+        (c.text, str(c.metadata.get("url") or c.metadata.get("file_name") or ""))
+        for c in built.chunks
+    ]
+    return sorted(chunks, key=lambda c: (c[1], c[0]))
 
 
 def _said(hours: list[dict[str, str]]) -> list[str]:
@@ -107,21 +98,22 @@ def main() -> None:
     args = parser.parse_args()
     roots = sorted(p for p in args.sites.iterdir() if (p / "truth.json").is_file())
     totals: dict[str, list[int]] = {}
-    for root in roots:
-        site = corpus.load_site(root)
-        read = read_site(site_chunks(site), site.name)
-        judged = _judge(site, read)
-        print(site.slug, json.dumps(judged, ensure_ascii=False))
-        for key, value in judged.items():
-            if isinstance(value, bool):
-                right, total = int(value), 1
-            elif isinstance(value, str) and "/" in value and key != "description":
-                right, total = (int(x) for x in value.split("/"))
-            else:
-                continue
-            tally = totals.setdefault(key, [0, 0])
-            tally[0] += right
-            tally[1] += total
+    with tempfile.TemporaryDirectory() as tmp, corpus_resources(Path(tmp)) as (res, principal):
+        for root in roots:
+            site = corpus.load_site(root)
+            read = read_site(site_chunks(ingest(site, res, principal)), site.name)
+            judged = _judge(site, read)
+            print(site.slug, json.dumps(judged, ensure_ascii=False))
+            for key, value in judged.items():
+                if isinstance(value, bool):
+                    right, total = int(value), 1
+                elif isinstance(value, str) and "/" in value and key != "description":
+                    right, total = (int(x) for x in value.split("/"))
+                else:
+                    continue
+                tally = totals.setdefault(key, [0, 0])
+                tally[0] += right
+                tally[1] += total
     print(json.dumps({k: f"{r}/{t}" for k, (r, t) in totals.items()}))
 
 

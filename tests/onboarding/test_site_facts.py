@@ -213,3 +213,26 @@ def test_model_fills_only_what_it_copies_from_the_source() -> None:
     assert filled.services == []
     # Round trip through the interview row's JSON.
     assert SiteFacts.from_json(filled.to_json()) == filled
+
+
+def test_what_is_on_at_some_hours_is_no_conflict_with_the_opening_hours() -> None:
+    # Happy hour and brunch name their days and times too, often under a heading of their
+    # own that the reader keeps apart from the line; they are not the business's hours.
+    lines = [
+        ("Hours\n\nMonday–Friday: 11–10\n\nSaturday–Sunday: 10–11", "http://127.0.0.1:8000/"),
+        (
+            "Harbor Table\n\nThe day's catch, an open fire and a long table for friends.\n\n"
+            "Monday to Friday, 4–6pm at the bar: $1.50 oysters and $8 draft beer.\n\n"
+            "Saturday & Sunday, 10am–3pm. Lemon ricotta pancakes, lobster Benedict and a "
+            "proper Bloody Mary bar.",
+            "http://127.0.0.1:8000/",
+        ),
+        ("Contact\n\nFri: 8:00 AM – 3:00 PM", "http://127.0.0.1:8000/contact/"),
+    ]
+    site = read_site(lines, "Harbor")
+    assert site.week.hours["mon"] == [{"opens": "11:00", "closes": "22:00"}]
+    assert site.week.hours["sun"] == [{"opens": "10:00", "closes": "23:00"}]
+    # Only the page that really disagrees on a day's hours is a conflict.
+    assert [(c["day"], c["other_quote"]) for c in site.week.conflicts] == [
+        ("fri", "Fri: 8:00 AM – 3:00 PM")
+    ]

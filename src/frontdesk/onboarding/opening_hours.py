@@ -244,7 +244,27 @@ def read_line(line: Line) -> Statement | None:
         if missing and later:
             for day in missing:
                 days[day] = days[later[0]]
-    return Statement(text, line.source, days, bool(_PART_OF_DAY.search(text + " " + line.heading)))
+    partial = bool(_PART_OF_DAY.search(text + " " + line.heading)) or _says_more(text)
+    return Statement(text, line.source, days, partial)
+
+
+# Words an opening-hours line is made of; a line with several others ("4–6pm at the bar:
+# $1.50 oysters", "10am–3pm. Lemon ricotta pancakes…") is about something the business offers
+# at those times (its heading, "Happy Hour", often sits on a line of its own), not its hours.
+_HOURS_WORDS = frozenset(
+    "open opens opening hours hour from to and until till through daily every day days week "  # noqa: SIM905
+    "weekdays weekends closed we are we're is our the office clinic shop store studio "
+    "am pm a p m noon midday midnight by appointment only except public holidays".split()
+)
+_PRICE = re.compile(r"[$£€¥]\s?\d|\d\s?(?:€|eur|usd|gbp|dollars?|pounds?|euros?)\b", re.I)
+
+
+def _says_more(text: str) -> bool:
+    if _PRICE.search(text):
+        return True
+    rest = _TIME_RANGE.sub(" ", _DAY_RE.sub(" ", text))
+    words = [w for w in re.findall(r"[a-zà-ÿ']+", rest.lower()) if w not in _HOURS_WORDS]
+    return len(words) >= 4
 
 
 def _as_dicts(intervals: tuple[tuple[time, time], ...]) -> list[dict[str, str]]:
