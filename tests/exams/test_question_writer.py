@@ -91,3 +91,16 @@ def test_write_questions_skips_bad_output_and_repeats() -> None:
     # Round-robin over sources, one chunk per source here.
     titles = [p.split("\n")[1] for p in model.prompts]
     assert titles == ["Visit us", "Our team", "Policies", "Visit us", "Our team"]
+
+
+def test_a_passage_that_gives_no_question_does_not_cost_the_exam_its_question() -> None:
+    model = ScriptedStructuredModel(
+        [
+            {"pairs": [{"question": "Who does the grooming?", "answer": "a robot"}]},  # refused
+            {"pairs": [{"question": "Who is the head nurse?", "answer": "Alma Okafor"}]},
+        ]
+    )
+    chunks = [(HOURS, "visit"), (STAFF, "team"), (POLICY, "policies")]
+    written = asyncio.run(write_questions(model, chunks, want=1, known=[]))
+    assert [q.expected for q in written] == [["Alma Okafor"]]
+    assert len(model.prompts) == 2  # read on only until the question was written

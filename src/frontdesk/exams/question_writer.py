@@ -127,11 +127,13 @@ async def write_questions(
     known: list[ExamQuestion],
     on_progress: Callable[[int], None] | None = None,
 ) -> list[ExamQuestion]:
-    """Up to `want` new questions, reading at most `want` chunks (two questions each)."""
+    """Up to `want` new questions, reading at most twice `want` chunks (two questions each):
+    some passages give none that pass the checks (a site-wide contact block, a list of
+    names), and one that fails should not cost the exam its question."""
     seen_questions = {_squash(q.question) for q in known}
     seen_answers = {_squash(e) for q in known for e in q.expected}
     written: list[ExamQuestion] = []
-    for text, source in spread(chunks)[:want]:
+    for text, source in spread(chunks)[: 2 * want]:
         if len(written) >= want:
             break
         passage = text[:PASSAGE_CHARS]
