@@ -166,7 +166,7 @@ def test_from_empty_install_to_talking_with_a_new_agent(
     expect(page.get_by_role("heading", name="Your agent")).to_be_visible(timeout=WAIT_MS)
     summary = page.locator(".summary")
     expect(summary).to_contain_text("14 Juniper Lane", timeout=WAIT_MS)
-    expect(summary).to_contain_text("5550142398")  # the main number, not the ER's
+    expect(summary).to_contain_text("(555) 014-2398")  # main number as written; not the ER
     expect(summary).to_contain_text("Rabies vaccination")
     expect(summary).to_contain_text("Wellness exam")
     expect(summary).to_contain_text("Maya")
