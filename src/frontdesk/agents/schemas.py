@@ -60,8 +60,8 @@ class BusinessFacts(BaseModel):
     country: str | None = Field(
         default=None,
         pattern=r"^[A-Z]{2}$",
-        description="ISO 3166 alpha-2 code, e.g. GB: how callers' phone numbers and short "
-        "dates are read; derived from the phone, time zone or address when left out",
+        description="Two-letter ISO 3166 country code, e.g. GB: how callers' phone numbers and "
+        "short dates are read; derived from the phone, time zone or address when left out",
     )
 
 
