@@ -16,6 +16,7 @@ from frontdesk.runtime.follow_through import (
     asks_about_business,
     promises_follow_up,
 )
+from frontdesk.runtime.grounding import HONEST
 from frontdesk.runtime.knowledge_note import reference_text
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.knowledge.waiting import wait_for_agent
@@ -127,3 +128,30 @@ def test_a_question_nothing_on_file_answers_is_marked_for_the_model(  # type: ig
     _say(client, conversation_id, "Can I book for Tuesday at 3pm?")
     notes = [reference_text(i) for i in fake_llm.seen[1].items if reference_text(i)]
     assert notes == [NOTHING_ON_FILE]
+
+
+def test_a_yes_or_no_after_nothing_on_file_is_withheld(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    client, agent = chat
+    wait_for_agent(client, agent["id"])
+    fake_llm.script(Say("No, we do not offer shockwave therapy."), Say("Yes, we see cats."))
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+    made_up = _say(client, conversation_id, "Do you offer shockwave therapy?")
+    assert made_up["reply"] == HONEST
+    # With the knowledge saying it, a yes goes out.
+    assert _say(client, conversation_id, "Do you see cats?")["reply"] == "Yes, we see cats."
+
+
+def test_a_kept_message_carries_the_name_and_contact_the_caller_gave(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    wait_for_agent(client, agent["id"])
+    fake_llm.script(Say("I'll pass that on to the team."))
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+    _say(
+        client, conversation_id, "It's Grace Liu, grace.liu@example.com, please ask Sophie to call."
+    )
+    [kept] = _messages(chat_resources, agent["id"])
+    assert (kept.caller_name, kept.caller_contact) == ("Grace Liu", "grace.liu@example.com")

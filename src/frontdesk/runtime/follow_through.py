@@ -76,3 +76,45 @@ def kept_message(chat_ctx: llm.ChatContext, reply: str) -> str:
 def asks_about_business(text: str) -> bool:
     """A question for the knowledge base (not a booking step, a name, or small talk)."""
     return bool(_QUESTION.search(text)) and not _ACTION_WORDS.search(text)
+
+
+# A yes or a no, stated as the business's: "No, we do not offer shockwave therapy", "Yes,
+# there is an elevator". After "nothing on file answers this" either one is made up.
+_VERDICT = re.compile(
+    r"^\W*(yes|yeah|yep|no|nope|sure|of course|absolutely|definitely|unfortunately|"
+    r"we (do|don't|do not|have|offer|sell|provide|can|can't|cannot|accept|take)|"
+    r"there (is|are|isn't|aren't|is no|are no)|our \w+ (do|don't|do not|can|can't|cannot)|"
+    r"you (need|don't need|do not need|can|can't|cannot|will))\b",
+    re.IGNORECASE,
+)
+_ADMITS = re.compile(
+    r"\b(don't know|do not know|don't have|do not have|not sure|no information|can't find|"
+    r"cannot find|take a message|check with|find out|ask the team)\b",
+    re.IGNORECASE,
+)
+
+
+def answers_from_nothing(sentence: str) -> bool:
+    """Whether a sentence gives a verdict (yes or no) rather than admitting not knowing."""
+    return bool(_VERDICT.search(sentence)) and not _ADMITS.search(sentence)
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+_NAME = re.compile(
+    r"\b(?i:my name is|my name's|this is|it's|it is|i'm|i am|name is)\s+"
+    r"([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
+)
+
+
+def caller_details(chat_ctx: llm.ChatContext) -> tuple[str | None, str | None]:
+    """The name and contact (email or phone) the caller gave, latest first, if any."""
+    name = contact = None
+    for text in reversed(caller_texts(chat_ctx)):
+        if contact is None:
+            found = _EMAIL.search(text) or _PHONE.search(text)
+            contact = found.group(0).strip() if found else None
+        if name is None:
+            said = _NAME.search(text)
+            name = said.group(1) if said else None
+    return name, contact

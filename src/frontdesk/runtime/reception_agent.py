@@ -11,9 +11,12 @@ from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
 from frontdesk.runtime.catalog import TOOL_NAMES
+from frontdesk.runtime.claims import Claim
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
+    answers_from_nothing,
     asks_about_business,
+    caller_details,
     kept_message,
     promises_follow_up,
     stored_this_turn,
@@ -25,10 +28,16 @@ from frontdesk.runtime.grounding import (
     turn_evidence,
     unsupported,
 )
-from frontdesk.runtime.knowledge_note import covered_by, focus, is_reference, reference_message
+from frontdesk.runtime.knowledge_note import (
+    covered_by,
+    focus,
+    is_reference,
+    reference_message,
+    reference_text,
+)
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
-from frontdesk.runtime.services import ReceptionServices
+from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
 
@@ -102,8 +111,17 @@ class ReceptionAgent(Agent):
         # Nothing invented: each sentence goes out only if the turn's evidence supports it.
         evidence = turn_evidence(self.spec, chat_ctx, self.reception.clock())
         turn = _caller_turn(chat_ctx)
+        blank = turn is not None and self._nothing_on_file(turn)
+
+        def check(sentence: str) -> list[Claim]:
+            missing = unsupported(sentence, evidence)
+            if not missing and blank and answers_from_nothing(sentence):
+                # Nothing on file answered the question: a yes or a no is made up too.
+                missing = [Claim("verdict", sentence, None)]
+            return missing
+
         gate = SentenceGate(
-            lambda sentence: unsupported(sentence, evidence),
+            check,
             log=self.grounding,
             honest=honest_sentence(self.spec),
             replaced=turn is not None and turn == self._honest_for,
@@ -131,6 +149,10 @@ class ReceptionAgent(Agent):
             if gate.replaced:
                 self._honest_for = turn
 
+    def _nothing_on_file(self, turn: str) -> bool:
+        note = self._notes.get(turn)
+        return note is not None and reference_text(note) == NOTHING_ON_FILE
+
     async def _keep_promise(self, chat_ctx: llm.ChatContext, reply: str) -> None:
         """A reply that promises a follow-up the turn never stored stores it (see
         follow_through): the caller was told the business would hear of it."""
@@ -138,17 +160,23 @@ class ReceptionAgent(Agent):
             return
         if not self.spec.tool_enabled("take_message"):
             return
-        try:
-            await self.reception.services.leave_message(
-                kind="message",
-                caller_name=None,
-                caller_contact=None,
-                body=kept_message(chat_ctx, reply),
-                notify=None,
-                urgent=False,
-            )  # fmt: skip
-        except Exception:  # noqa: BLE001 - the reply has gone out; a failed save is logged
-            log.exception("could not keep the follow-up the agent promised")
+        name, contact = caller_details(chat_ctx)
+        body = kept_message(chat_ctx, reply)
+        # A number the business's country cannot read is left out rather than losing the
+        # message: the caller's words, number included, are in its body.
+        for reach in dict.fromkeys((contact, None)):
+            try:
+                await self.reception.services.leave_message(
+                    kind="message", caller_name=name, caller_contact=reach, body=body,
+                    notify=None, urgent=False,
+                )  # fmt: skip
+                return
+            except ServiceRefusal:
+                continue
+            except Exception:  # noqa: BLE001 - the reply has gone out; a failed save is logged
+                log.exception("could not keep the follow-up the agent promised")
+                return
+        log.error("could not keep the follow-up the agent promised: the message was refused")
 
     async def tts_node(  # type: ignore[override]
         self, text: AsyncIterable[str], model_settings: ModelSettings
