@@ -13,6 +13,7 @@ import pytest
 from bench.answers import BenchError, pick_sites, run, run_site
 from bench.answers_judge import Rows, admits_not_knowing, judge_action
 
+from frontdesk.runtime.grounding import HONEST
 from tests.corpus.sites import Action, CorpusSite, load_site
 from tests.reliability.scripted_openai import Request, ScriptedOpenAIServer, ToolCall
 
@@ -150,7 +151,7 @@ TRUTH = {
 
 def _bakery_model(request: Request) -> str | ToolCall:
     """A model that answers the bakery's callers from a script; the coffee's price is
-    invented ($3.50 where the site says $2.75)."""
+    invented ($3.50 where the site says $2.75), which the product withholds."""
     if request.wants_json:  # question wording, the exam's writer: none usable, as a weak model
         return "{}"
     if request.last_role == "tool":
@@ -202,18 +203,20 @@ def test_a_whole_run_builds_asks_and_judges(tmp_path: Path) -> None:
     assert result.build["interview"], result.build
     assert result.exam["status"] == "done" and result.exam_score is not None, result.exam
     assert any("question 3/" in s for s in steps), steps
-    # Two of three facts; the made-up coffee price is a wrong fact and an invented claim.
+    # Two of three facts: the made-up coffee price never reached the caller (the product's
+    # grounding check said it did not have that instead), so it is a missed fact and
+    # nothing invented; the bench's own judge of invented claims is tested in
+    # tests/test_bench_invented.py.
     assert result.facts == [True, False, True]
-    invented = [f for f in result.failures if f["kind"] == "invented"]
-    assert [(f["reply"], f["claims"]) for f in invented] == [
-        ("A coffee is $3.50.", [{"kind": "price", "text": "$3.50"}])
-    ], result.failures
+    coffee = next(f for f in result.failures if f.get("q") == "How much is a coffee?")
+    assert coffee["reply"] == HONEST, result.failures
+    assert [f for f in result.failures if f["kind"] == "invented"] == [], result.failures
     assert result.unanswerable == [True]
     # The message is in the database with its words; the group of 12 was told to call.
     assert result.actions == [True, True], result.failures
     assert summary["facts"] == pytest.approx(0.667)
     assert summary["unanswerable"] == 1.0 and summary["actions"] == 1.0
-    assert summary["invented"] == pytest.approx(1 / result.replies, abs=0.001)
+    assert summary["invented"] == 0.0
     assert summary["exam_gap"] == pytest.approx(abs(result.exam_score - 5 / 6), abs=0.001)
     assert summary["reply_p50_s"] is not None and summary["reply_p50_s"] >= 0
     assert summary["sites"] == 1 and summary["questions"] == 3

@@ -111,11 +111,12 @@ def test_onboard_in_the_terminal_resumes_and_generates(  # type: ignore[no-untyp
     assert first.exit_code == 0, first.output
     assert "Starting the interview" in first.output and "Saved" in first.output
     # Again: resumed at question 3; "back" to 2; then answers and skips to the end.
-    lines = ["back", "Yes.", "", "", "Dr. Ana Ruiz, 555-0100", "", "Call him Sam, brief.", ""]
+    # (hours, time zone, address, appointment kinds, cancellation, handoff, never, persona)
+    lines = ["back", "Yes.", "", "", "", "", "Dr. Ana Ruiz, 555-0100", "", "Call him Sam, brief."]
     second = runner.invoke(app, ["onboard", agent_id], input="\n".join(lines + [""] * 10) + "\n")
     assert second.exit_code == 0, second.output
     assert "Resuming your interview" in second.output and "3/" in second.output
-    assert "Sam is ready" in second.output
+    assert "Sam is ready" in second.output, second.output
     with transaction(build_sessionmaker(engine)) as db:
         agent = db.get(Agent, agent_id)
         assert agent is not None and agent.status == "ready" and agent.persona_name == "Sam"
