@@ -5,7 +5,6 @@ a scripted model, the real database, Chroma and embedder."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from frontdesk.db import transaction
 from frontdesk.models import CallerMessage
@@ -20,6 +19,7 @@ from frontdesk.runtime.grounding import HONEST
 from frontdesk.runtime.knowledge_note import reference_text
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.knowledge.waiting import wait_for_agent
+from tests.runtime.test_booking_actions import _say
 
 
 @pytest.mark.parametrize(
@@ -55,12 +55,6 @@ def test_questions_for_the_knowledge_base_are_told_from_booking_steps() -> None:
     assert not asks_about_business("Can I book a table for four on Saturday at 7pm?")
     assert not asks_about_business("Could you leave a message for Sophie?")
     assert not asks_about_business("Olivia Martin, 604-555-0123.")
-
-
-def _say(client: TestClient, conversation_id: str, text: str) -> dict:
-    response = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": text})
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def _messages(resources: Resources, agent_id: str) -> list[CallerMessage]:

@@ -121,6 +121,12 @@ def _spoken_email(text: str) -> str:
     return re.sub(r"\s+dot\s+", ".", text, flags=re.IGNORECASE)
 
 
+def contact_in(text: str) -> str | None:
+    """The first email, else the first phone number, written in `text`."""
+    found = _EMAIL.search(text) or _PHONE.search(text)
+    return found.group(0).strip() if found else None
+
+
 def looks_like_phone(value: str) -> bool:
     return len(_digits(value)) >= _SIGNIFICANT_DIGITS
 

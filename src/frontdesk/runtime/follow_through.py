@@ -16,7 +16,7 @@ import re
 
 from livekit.agents import llm
 
-from frontdesk.runtime.caller_words import caller_texts
+from frontdesk.runtime.caller_words import caller_texts, contact_in
 
 # Commitments, not offers: "I'll take a message" / "I will pass that on" / "I've let them
 # know"; "I can take a message" or "Would you like me to…" promise nothing yet.
@@ -99,8 +99,6 @@ def answers_from_nothing(sentence: str) -> bool:
     return bool(_VERDICT.search(sentence)) and not _ADMITS.search(sentence)
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 _NAME = re.compile(
     r"\b(?i:my name is|my name's|this is|it's|it is|i'm|i am|name is)\s+"
     r"([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
@@ -112,8 +110,7 @@ def caller_details(chat_ctx: llm.ChatContext) -> tuple[str | None, str | None]:
     name = contact = None
     for text in reversed(caller_texts(chat_ctx)):
         if contact is None:
-            found = _EMAIL.search(text) or _PHONE.search(text)
-            contact = found.group(0).strip() if found else None
+            contact = contact_in(text)
         if name is None:
             said = _NAME.search(text)
             name = said.group(1) if said else None
