@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterable
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from livekit import rtc
 from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
+from frontdesk.runtime.action_desk import ActionDesk, Call
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
 from frontdesk.runtime.follow_through import (
@@ -79,6 +81,8 @@ class ReceptionAgent(Agent):
         self.grounding = GroundingLog()
         # The caller message whose reply already said the honest sentence: said once a turn.
         self._honest_for: str | None = None
+        # Bookings, callbacks and messages carried out in code, for models that ask for it.
+        self.desk = ActionDesk(tools)
 
     async def llm_node(  # type: ignore[override]
         self,
@@ -90,6 +94,15 @@ class ReceptionAgent(Agent):
         # hooks), so this is where each fresh caller turn gets its knowledge note, and where
         # the tools learn what the caller has said (before any note joins the context).
         self.reception.caller_words.hear(chat_ctx)
+        if self._guided():
+            step = self.desk.take(chat_ctx)
+            if isinstance(step, Call):
+                yield _tool_call(step)
+                return
+            if step is not None:
+                # Built from the caller's words and the tools' results: nothing to withhold.
+                yield step
+                return
         last = chat_ctx.items[-1] if chat_ctx.items else None
         if (
             last is not None
@@ -149,6 +162,14 @@ class ReceptionAgent(Agent):
             if gate.replaced:
                 self._honest_for = turn
 
+    def _guided(self) -> bool:
+        """Whether this session's model wants the desk to carry out errands for it."""
+        try:
+            model = self.session.llm
+        except RuntimeError:  # not running in a session (a direct call in a test)
+            return False
+        return bool(getattr(model, "guided_actions", False))
+
     def _nothing_on_file(self, turn: str) -> bool:
         note = self._notes.get(turn)
         return note is not None and reference_text(note) == NOTHING_ON_FILE
@@ -207,6 +228,21 @@ class ReceptionAgent(Agent):
         log.debug("knowledge note for %r: %s", question, text)
         # Quoted, outside the system role: a page's author does not instruct the agent.
         return reference_message(text)
+
+
+def _tool_call(call: Call) -> llm.ChatChunk:
+    """The desk's tool call, in the shape a model's streamed call takes."""
+    return llm.ChatChunk(
+        id=call.call_id,
+        delta=llm.ChoiceDelta(
+            role="assistant",
+            tool_calls=[
+                llm.FunctionToolCall(
+                    name=call.name, arguments=json.dumps(call.arguments), call_id=call.call_id
+                )
+            ],
+        ),
+    )
 
 
 def _caller_turn(chat_ctx: llm.ChatContext) -> str | None:

@@ -179,6 +179,15 @@ class ReceptionTools:
     def _today(self) -> date:
         return self.clock().astimezone(self.zone).date()
 
+    def today(self) -> date:
+        """Today in the business's time zone."""
+        return self._today()
+
+    @property
+    def month_first(self) -> bool | None:
+        """Whether the business's country writes the month first in dates (3/12 = March)."""
+        return self._month_first
+
     def _party(self, party_size: int | None) -> int | None:
         """The party size: the model's, or the caller's own words when the model left it
         out or wrote less ("a group of ten" stays ten); refused over the business's max."""

@@ -242,6 +242,10 @@ class _ReplyDecoder:
 
 
 class JsonActionLLM(llm.LLM):
+    # Bookings, callbacks and messages are carried out by the agent's action desk
+    # (runtime/action_desk.py): a 1.5B model landed a quarter of them on the answer corpus.
+    guided_actions = True
+
     def __init__(
         self,
         *,

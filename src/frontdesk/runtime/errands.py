@@ -1,0 +1,134 @@
+"""What a caller's words ask to have done, and the details they gave for it.
+
+Read in code, for the action desk (`action_desk`): "can I get a table for four this Saturday
+at 7pm?" is a booking, "I'd like someone to call me back" a callback, "could you pass a
+message on" a message, while "do you take reservations?" is a question about the business.
+Names and contact details are read the way callers give them when asked ("Dana Whitfield,
+and my cell is…", "Sure, it's Marcus Lee, 718-555-0173", "My name's Elena Park").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Kind = Literal["booking", "callback", "message"]
+
+_MESSAGE = re.compile(
+    r"\b(leave|take|pass|give|send|get)\b[^.?!]{0,25}\bmessages?\b|\bmessage (for|to)\b|"
+    r"\bpass (it|this|that|them) (on|along)\b|\blet (?!me\b|us\b)\w+ know\b",
+    re.IGNORECASE,
+)
+_CALLBACK = re.compile(
+    r"\b(call|ring|phone|text) (me|us)\b|\bcall ?back\b|\bget back to (me|us)\b|"
+    r"\b(contact|reach) (me|us)\b|\bgive (me|us) a (call|ring|bell)\b|"
+    r"\b(someone|somebody|anyone|a person|the manager|the owner)\b[^.?!]{0,20}"
+    r"\b(call|ring|phone|contact|get back)\b",
+    re.IGNORECASE,
+)
+_BOOKING = re.compile(
+    r"\b(book|booking|reserve|reservation|appointment|table for|a table|fit (me|us) in|"
+    r"schedule|slot|come in|get in|sign (me|us) up)\b",
+    re.IGNORECASE,
+)
+# A request, not a question about how booking works ("Can I book online?").
+_WANTS = re.compile(
+    r"\b(i'd like|i would like|i want|i need|we'd like|we would like|we want|we need|"
+    r"can i|could i|may i|can we|could we|may we|can you|could you|would you|will you|"
+    r"i'm looking|we're looking|looking to|i'd love|we'd love|please|book (me|us)|"
+    r"i wanna|let's|i'll take|we'll take|i'll have)\b",
+    re.IGNORECASE,
+)
+_ABOUT_BOOKING = re.compile(
+    r"\b(online|website|app|in advance|ahead|how far|how long|how many|how much|how do|"
+    r"how can|policy|policies|walk-?ins?|cancel\w*|resched\w*|move my|change my|deposit|"
+    r"need to|have to|required|requirements?|take reservations|accept reservations|"
+    r"do you (take|accept|do)|know|open|closed?|hours|price|cost|fee)\b",
+    re.IGNORECASE,
+)
+_DECLINES = re.compile(
+    r"^\W*(no|nope|nah|never ?mind|forget it|that's all|that is all|no thanks|not now|"
+    r"don't worry|do not worry|cancel that)\b",
+    re.IGNORECASE,
+)
+
+# Words that start a sentence with a capital but are not names.
+_NOT_NAME_WORDS = """yes yeah yep sure ok okay hi hello hey thanks thank sorry please well so
+    and but it's
+    it is i'm my name this that the a an no not just actually great perfect fine cool alright
+    call email phone mobile cell number monday tuesday wednesday thursday friday saturday
+    sunday today tomorrow tonight january february march april may june july august september
+    october november december"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+_WORD = r"[A-Z][a-zà-ÿ'’\-]+"
+_NAME_RUN = rf"({_WORD}(?: (?:{_WORD}|[A-Z]\.|de|van|von|da|del|le|la|bin|al)){{0,3}})"
+_INTRODUCED = re.compile(
+    rf"\b(?i:my name is|my name's|name's|name is|this is|it's|it is|i'm|i am|call me)\s+"
+    rf"{_NAME_RUN}(?=[\s,.;!?]|$)"
+)
+# A reply to "Could I have your name and number?" that starts with the name.
+_LEADING = re.compile(
+    rf"^\W*(?:(?i:yes|yeah|sure|ok|okay|of course|certainly|hi|hello)\W+)*{_NAME_RUN}"
+    r"\s*(?:[,.;:]|-|\band\b|$|(?=\s*\+?\d))"
+)
+
+
+def intent(text: str, kind_words: frozenset[str] = frozenset()) -> Kind | None:
+    """The errand `text` asks for, if any: a message before a callback before a booking
+    ("can someone call me before I book?" wants a call). `kind_words` are the words of the
+    business's appointment types ("assessment", "cleaning"): saying one is asking to book."""
+    if _MESSAGE.search(text):
+        return "message"
+    if _CALLBACK.search(text):
+        return "callback"
+    if _ABOUT_BOOKING.search(text):
+        return None
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+    booking = bool(_BOOKING.search(text)) or bool(words & kind_words)
+    if booking and _WANTS.search(text):
+        return "booking"
+    return None
+
+
+def declines(text: str) -> bool:
+    return bool(_DECLINES.search(text))
+
+
+def _clean(name: str) -> str | None:
+    words = name.split()
+    while words and words[-1].lower().strip(".") in _NOT_NAMES:
+        words.pop()
+    if not words or words[0].lower() in _NOT_NAMES:
+        return None
+    return " ".join(words)
+
+
+def name_in(text: str, *, answering: bool = False) -> str | None:
+    """The name the caller gives in `text`: "my name is…", "it's…", "I'm…"; or, when
+    `answering` a question that asked for it, a name at the start ("Dana Whitfield, 555…")."""
+    for found in _INTRODUCED.finditer(text):
+        name = _clean(found.group(1))
+        if name:
+            return name
+    if answering:
+        # "20:30 then. Bo Chan, 07700 900555.": the name may start any sentence of the reply.
+        for sentence in re.split(r"(?<=[.!?;])\s+", text):
+            leading = _LEADING.search(sentence)
+            name = _clean(leading.group(1)) if leading else None
+            if name:
+                return name
+    return None
+
+
+def request_body(text: str) -> str:
+    """What a message says once "can I leave a message (for Sophie)?" is taken out of it."""
+    rest = _MESSAGE.sub(" ", text)
+    rest = re.sub(r"\b(can|could|may|would|will) (i|you|we)\b|\bplease\b|\bfor \w+\??$", " ",
+                  rest, flags=re.IGNORECASE)  # fmt: skip
+    return " ".join(re.findall(r"[A-Za-z0-9']+", rest))
+
+
+def has_content(text: str) -> bool:
+    """Whether a message request already says what the message is (not only that there is
+    one): a few words beyond the asking."""
+    return len(request_body(text).split()) >= 5

@@ -1,0 +1,208 @@
+"""The action desk carries out bookings, callbacks and messages in code for a model that asks
+for it (the embedded one), over the real text API and database. The scripted model here has
+no steps for these turns: a reply from it ("(script exhausted)") means the desk let go."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from frontdesk.db import transaction
+from frontdesk.models import Appointment, CallerMessage, Lead
+from frontdesk.models.base import as_utc
+from frontdesk.resources import Resources
+from frontdesk.runtime.errands import has_content, intent, name_in
+from tests.fake_llm import Say, ScriptedLLM
+from tests.runtime.test_booking_actions import LONDON, RULES, _restaurant, _say, _start, _this
+
+EXHAUSTED = "(script exhausted)"
+
+
+@pytest.fixture
+def guided(fake_llm: ScriptedLLM) -> ScriptedLLM:
+    fake_llm.guided_actions = True  # type: ignore[attr-defined]
+    return fake_llm
+
+
+def test_a_booking_in_two_turns_lands_at_the_callers_time(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    conversation_id = _start(client, agent)
+    saturday = _this(5, LONDON)
+    said = f"Saturday {saturday.day} {saturday:%B}"
+    asked = _say(client, conversation_id, "Hi, can I get a table for four this Saturday at 7pm?")
+    assert asked["reply"].startswith(f"19:00 on {said} is free.")
+    assert "name and a phone number" in asked["reply"]
+    assert [c["name"] for c in asked["tool_calls"]] == ["check_availability"]
+    booked = _say(client, conversation_id, "Dana Whitfield, and my cell is 07700 900123.")
+    assert [c["name"] for c in booked["tool_calls"]] == ["book_appointment"]
+    assert booked["reply"].startswith(
+        f"You're booked: a 90-minute table for Dana Whitfield, party of 4, on {said} at 19:00"
+    )
+    assert "held for 15 minutes" in booked["reply"] and "appointment" not in booked["reply"]
+    assert guided.seen == []  # the model was never asked
+    with transaction(chat_resources.sessionmaker) as db:
+        row = db.query(Appointment).filter_by(agent_id=agent["id"]).one()
+        starts = as_utc(row.starts_at).astimezone(LONDON)
+        assert (starts.date(), starts.hour) == (saturday, 19)
+        assert as_utc(row.ends_at) - as_utc(row.starts_at) == timedelta(minutes=90)
+        assert row.party_size == 4 and row.customer_phone == "+447700900123"
+        assert row.customer_name == "Dana Whitfield"
+
+
+def test_a_group_over_the_limit_hears_the_rule_and_leaves_its_number(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    conversation_id = _start(client, agent)
+    refused = _say(
+        client, conversation_id, "We're a group of ten, can you book us in for Friday at 8?"
+    )
+    assert refused["tool_calls"] == []
+    assert "group of 10" in refused["reply"] and RULES in refused["reply"]
+    assert "call you back" in refused["reply"]
+    kept = _say(client, conversation_id, "Sure, it's Cian Byrne, +353 87 123 4567.")
+    assert [c["name"] for c in kept["tool_calls"]] == ["capture_lead"]
+    assert kept["reply"].startswith("Thank you, Cian Byrne.")
+    with transaction(chat_resources.sessionmaker) as db:
+        assert db.query(Appointment).filter_by(agent_id=agent["id"]).count() == 0
+        lead = db.query(Lead).filter_by(agent_id=agent["id"]).one()
+        assert lead.name == "Cian Byrne" and lead.phone == "+353871234567"
+        assert "group of ten" in (lead.notes or "")
+
+
+def test_a_callback_request_stores_a_lead(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    conversation_id = _start(client, agent)
+    asked = _say(
+        client, conversation_id,
+        "I'm planning a rehearsal dinner for about 30 people in June and I'd like someone to "
+        "call me back about renting the place.",
+    )  # fmt: skip
+    assert asked["reply"].startswith("Could I have your name and a phone number or email")
+    only_name = _say(client, conversation_id, "Sure, it's Marcus Lee.")
+    assert "phone number or email" in only_name["reply"]
+    stored = _say(client, conversation_id, "020 7946 0958")
+    assert [c["name"] for c in stored["tool_calls"]] == ["capture_lead"]
+    with transaction(chat_resources.sessionmaker) as db:
+        lead = db.query(Lead).filter_by(agent_id=agent["id"]).one()
+        assert lead.name == "Marcus Lee" and lead.phone == "+442079460958"
+        assert "rehearsal dinner" in (lead.notes or "")
+    assert guided.seen == []
+
+
+def test_a_message_is_asked_for_then_stored_with_who_left_it(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    conversation_id = _start(client, agent)
+    assert _say(client, conversation_id, "Can I leave a message?")["reply"] == (
+        "Of course. What would you like me to pass on?"
+    )
+    _say(client, conversation_id, "Tell Sophie I left my navy blue scarf at table six last night.")
+    stored = _say(client, conversation_id, "My name's Elena Park, email is elena.park@gmail.com.")
+    assert [c["name"] for c in stored["tool_calls"]] == ["take_message"]
+    assert stored["reply"].startswith("Thank you")
+    with transaction(chat_resources.sessionmaker) as db:
+        message = db.query(CallerMessage).filter_by(agent_id=agent["id"]).one()
+        assert message.caller_name == "Elena Park"
+        assert message.caller_contact == "elena.park@gmail.com" and "scarf" in message.body
+
+
+def test_a_taken_time_offers_the_nearest_and_the_pick_is_booked(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    conversation_id = _start(client, agent)
+    friday = _this(4, LONDON)
+    first = _say(
+        client, conversation_id,
+        "I'd like a table for 2 on Friday at 7pm. I'm Ann Lee, 07700 900123.",
+    )  # fmt: skip
+    assert "You're booked" in first["reply"]
+    other = _start(client, agent)
+    taken = _say(client, other, "Can I book a table for two this Friday at 7pm, please?")
+    assert "19:00 on Friday" in taken["reply"] and "is not free" in taken["reply"]
+    assert taken["reply"].endswith("Which time would suit you?")
+    assert "Offer" not in taken["reply"]  # what the tool tells the model stays with the model
+    picked = _say(client, other, "20:30 then. Bo Chan, 07700 900555.")
+    assert "20:30" in picked["reply"] and "You're booked" in picked["reply"]
+    with transaction(chat_resources.sessionmaker) as db:
+        starts = sorted(
+            as_utc(r.starts_at).astimezone(LONDON)
+            for r in db.query(Appointment).filter_by(agent_id=agent["id"])
+        )
+        assert [(s.date(), s.hour, s.minute) for s in starts] == [(friday, 19, 0), (friday, 20, 30)]
+
+
+def test_questions_stay_with_the_model_even_mid_errand(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    guided.script(Say("Happy to help with that."), Say("It's by the harbour."))
+    conversation_id = _start(client, agent)
+    assert _say(client, conversation_id, "Do you take reservations?")["reply"] == (
+        "Happy to help with that."
+    )
+    assert "Which day" in _say(client, conversation_id, "I'd like to book a table please.")["reply"]
+    assert _say(client, conversation_id, "Where are you exactly?")["reply"] == (
+        "It's by the harbour."
+    )
+    # The errand waited: the day and time continue it.
+    assert "is free" in _say(client, conversation_id, "Saturday at 7pm for two")["reply"]
+
+
+def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    conversation_id = _start(client, agent)
+    out = _say(client, conversation_id, "Can I get a table for four this Saturday at 7pm?")
+    assert out["reply"] == EXHAUSTED and out["tool_calls"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Hi, can I get a table for four this Saturday at 7pm?", "booking"),
+        ("We're a group of ten, can you book us in for Friday at 8?", "booking"),
+        ("I'd like a deep tissue massage on Tuesday at 3pm, please.", "booking"),
+        ("Could someone call me back about a quote for a new boiler?", "callback"),
+        ("Can you have the manager ring me about my bill?", "callback"),
+        ("Could you pass a message on to Dr Patel? The cream isn't working.", "message"),
+        ("Please let Sophie know I'll be ten minutes late.", "message"),
+        ("Do you take reservations?", None),
+        ("Can I book online?", None),
+        ("How far in advance can I book?", None),
+        ("How much is a massage?", None),
+        ("Are you open Saturday at 7?", None),
+        ("Can you see my eight-year-old daughter?", None),
+        ("Let me know your hours.", None),
+    ],
+)
+def test_what_a_turn_asks_for(text: str, kind: str | None) -> None:
+    assert intent(text, frozenset({"massage"})) == kind
+
+
+def test_names_as_callers_give_them() -> None:
+    assert name_in("Dana Whitfield, and my cell is (917) 555-0142.", answering=True) == (
+        "Dana Whitfield"
+    )
+    assert name_in("Sure, it's Marcus Lee, 718-555-0173.") == "Marcus Lee"
+    assert name_in("My name's Elena Park, email is elena.park@gmail.com.") == "Elena Park"
+    assert name_in("It's Saturday I want") is None
+    assert name_in("Saturday works, 07700 900123", answering=True) is None
+    assert name_in("Dana Whitfield, 555 0142") is None  # not asked for: not read as a name
+    assert not has_content("Can I leave a message for Sophie?")
+    assert has_content("Could you leave a message for Sophie? My surgeon cleared me to run.")
