@@ -92,6 +92,8 @@ class Frontdesk:
 
     def __init__(self, tmp: Path, env: dict[str, str]) -> None:
         self.data_dir = tmp / "data"
+        # A kept data dir (--keep) may already hold agents built by an earlier run.
+        self.reuse = self.data_dir.exists()
         self.port = free_port()
         self.log_file = tmp / "serve.log"
         # Everything in the data dir (SQLite, Chroma, the queue): nothing shared with whatever
@@ -169,9 +171,14 @@ class Frontdesk:
 
 
 @contextmanager
-def frontdesk(env: dict[str, str]) -> Iterator[Frontdesk]:
+def frontdesk(env: dict[str, str], keep: Path | None = None) -> Iterator[Frontdesk]:
+    """A fresh server, or with `keep` one whose data (and built agents) outlive the run."""
     with tempfile.TemporaryDirectory(prefix="answers-bench-") as tmp:
-        server = Frontdesk(Path(tmp), env)
+        home = Path(tmp)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            home = keep
+        server = Frontdesk(home, env)
         try:
             yield server
         except BaseException:
@@ -395,7 +402,34 @@ def run_site(fd: Frontdesk, site: CorpusSite, progress: Progress = log) -> SiteR
     return result
 
 
+def _built(fd: Frontdesk, site: CorpusSite) -> str | None:
+    """An agent a kept data dir already holds for this site, generated and examined."""
+    for agent in fd.call("GET", "/api/agents"):
+        if agent["name"] == site.name and agent["status"] in ("ready", "deployed"):
+            exams = fd.call("GET", f"/api/agents/{agent['id']}/exams")
+            if exams and exams[0]["status"] == "done":
+                return str(agent["id"])
+    return None
+
+
 def _run_site(fd: Frontdesk, site: CorpusSite, result: SiteResult, progress: Progress) -> None:
+    reused = _built(fd, site) if fd.reuse else None
+    if reused is not None:
+        # Only for trying changes to conversations: the crawl, interview and generation of
+        # the kept agent are not measured again.
+        progress(f"{site.slug}: reusing agent {reused}")
+        asked: list[dict[str, Any]] = []
+        agent_id, t0 = reused, time.perf_counter()
+        exam = _exam(fd, agent_id)
+        t1 = t2 = t3 = t0
+    else:
+        agent_id, asked, exam, (t0, t1, t2, t3) = _build(fd, site, progress)
+    _question(fd, site, result, progress, agent_id, asked, exam, (t0, t1, t2, t3))
+
+
+def _build(
+    fd: Frontdesk, site: CorpusSite, progress: Progress
+) -> tuple[str, list[dict[str, Any]], dict[str, Any], tuple[float, float, float, float]]:
     with serve(site) as served:
         progress(f"{site.slug}: crawling {served.url(site.start_path)}")
         t0 = time.perf_counter()
@@ -405,7 +439,7 @@ def _run_site(fd: Frontdesk, site: CorpusSite, result: SiteResult, progress: Pro
             data={"name": site.name, "website_url": served.url(site.start_path)},
         )
         agent_id = created["id"]
-        agent = _wait_ingested(fd, agent_id)
+        _wait_ingested(fd, agent_id)
         t1 = time.perf_counter()
         progress(f"{site.slug}: interview")
         asked = _interview(fd, site, agent_id)
@@ -419,6 +453,20 @@ def _run_site(fd: Frontdesk, site: CorpusSite, result: SiteResult, progress: Pro
             progress(f"{site.slug}: no exam score: {exc}")
             exam = {"status": "missing", "total": 0, "passed": 0, "score": None, "error": str(exc)}
         t3 = time.perf_counter()
+    return agent_id, asked, exam, (t0, t1, t2, t3)
+
+
+def _question(
+    fd: Frontdesk,
+    site: CorpusSite,
+    result: SiteResult,
+    progress: Progress,
+    agent_id: str,
+    asked: list[dict[str, Any]],
+    exam: dict[str, Any],
+    times: tuple[float, float, float, float],
+) -> None:
+    t0, t1, t2, t3 = times
     agent = fd.call("GET", f"/api/agents/{agent_id}")
     result.build = {
         "agent_id": agent_id,
@@ -523,13 +571,14 @@ def run(
     env: dict[str, str] | None = None,
     progress: Progress = log,
     after_site: Callable[[list[SiteResult]], None] = lambda _: None,
+    keep: Path | None = None,
 ) -> tuple[dict[str, Any], list[SiteResult]]:
     """Build and question an agent for each site on one fresh `frontdesk serve`;
     `after_site` gets the results so far after each site."""
     if not sites:
         raise BenchError("no corpus sites to run")
     results: list[SiteResult] = []
-    with frontdesk(env or {}) as fd:
+    with frontdesk(env or {}, keep) as fd:
         for i, site in enumerate(sites, start=1):
             progress(f"site {i}/{len(sites)}: {site.slug}")
             results.append(run_site(fd, site, progress))
@@ -558,6 +607,12 @@ def main() -> None:
     parser.add_argument(
         "--json-out", type=Path, help="write the full result here (rewritten after each site)"
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the server's data here; a later run with the same dir reuses the agents "
+        "built for the same sites (for trying conversation changes: builds are not measured)",
+    )
     args = parser.parse_args()
     sites = pick_sites(args.quick, args.sites)
     log(f"{len(sites)} site(s): {', '.join(s.slug for s in sites)}")
@@ -569,7 +624,7 @@ def main() -> None:
             full = full_result(results, time.perf_counter() - started)
             args.json_out.write_text(json.dumps(full, indent=2, ensure_ascii=False, default=str))
 
-    result, _ = run(sites, after_site=write)
+    result, _ = run(sites, after_site=write, keep=args.keep)
     print(json.dumps(result))
 
 
