@@ -4,6 +4,7 @@ no steps for these turns: a reply from it ("(script exhausted)") means the desk 
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from frontdesk.models import Appointment, CallerMessage, Lead
 from frontdesk.models.base import as_utc
 from frontdesk.resources import Resources
 from frontdesk.runtime.errands import has_content, intent, name_in
+from tests.factories import make_receptionist
 from tests.fake_llm import Say, ScriptedLLM
 from tests.runtime.test_booking_actions import LONDON, RULES, _restaurant, _say, _start, _this
 
@@ -142,6 +144,50 @@ def test_a_taken_time_offers_the_nearest_and_the_pick_is_booked(  # type: ignore
             for r in db.query(Appointment).filter_by(agent_id=agent["id"])
         )
         assert [(s.date(), s.hour, s.minute) for s in starts] == [(friday, 19, 0), (friday, 20, 30)]
+
+
+def test_what_the_knowledge_says_about_a_booking_is_read_out_first(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, _ = chat
+    agent = make_receptionist(
+        client, name="Align Physio",
+        knowledge="Hannah Brooks is our pelvic health physiotherapist. Hannah sees patients on "
+        "Tuesdays and Thursdays only.",
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/agents/{agent['id']}").json()["chunk_count"] == 0:
+        assert time.monotonic() < deadline, "the knowledge was not indexed"
+        time.sleep(0.2)
+    conversation_id = _start(client, agent)
+    out = _say(
+        client, conversation_id,
+        "I'd like an appointment with Hannah Brooks this Monday at 10am. I'm Ann Lee, "
+        "ann@example.com.",
+    )  # fmt: skip
+    assert "Before I book it, please note:" in out["reply"]
+    assert "Tuesdays and Thursdays only" in out["reply"] and "Shall I book it?" in out["reply"]
+    with transaction(chat_resources.sessionmaker) as db:
+        assert db.query(Appointment).filter_by(agent_id=agent["id"]).count() == 0
+    # The caller heard it and still wants the time: it is theirs to decide.
+    assert "You're booked" in _say(client, conversation_id, "Yes please.")["reply"]
+    with transaction(chat_resources.sessionmaker) as db:
+        assert db.query(Appointment).filter_by(agent_id=agent["id"]).count() == 1
+
+
+def test_a_closed_day_is_named_as_closed(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM
+) -> None:
+    client, agent = chat
+    hours = {d: [{"opens": "09:00", "closes": "17:00"}] for d in ("tue", "wed", "thu", "fri")}
+    patched = client.patch(
+        f"/api/agents/{agent['id']}",
+        json={"scheduling": {"timezone": "UTC", "hours": hours, "min_notice_minutes": 0}},
+    )
+    assert patched.status_code == 200, patched.text
+    conversation_id = _start(client, agent)
+    out = _say(client, conversation_id, "Can I come in for an appointment on Monday at 2pm?")
+    assert "We're closed on Mondays." in out["reply"] and "another day" in out["reply"]
 
 
 def test_questions_stay_with_the_model_even_mid_errand(  # type: ignore[no-untyped-def]

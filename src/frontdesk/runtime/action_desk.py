@@ -25,8 +25,8 @@ from frontdesk.runtime.booking_checks import kind_label, match_kind, party_refus
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in
 from frontdesk.runtime.follow_through import asks_about_business
-from frontdesk.runtime.knowledge_note import is_reference
-from frontdesk.runtime.tools import ReceptionTools
+from frontdesk.runtime.knowledge_note import focus, is_reference
+from frontdesk.runtime.tools import ReceptionTools, is_relevant
 
 ASK_WHEN = "Of course. Which day would you like, and at what time?"
 PICK_A_TIME = "Which time would suit you?"
@@ -44,6 +44,17 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 _FREE = re.compile(r"^(\d{2}:\d{2}) on (.+?) is free\.")
+# Sentences that limit a booking: who and when ("only on Tuesdays"), ages, notice, numbers,
+# what is not done. Kept short: they are read out before the booking.
+_CONDITION = re.compile(
+    r"\b(only|must|minimum|maximum|at least|up to|no more than|not|no|don't|do not|doesn't|"
+    r"does not|cannot|can't|won't|never|under|over|aged?|years? old|require[sd]?|"
+    r"need(s)? to|notice|in advance|ahead|weekdays?|weekends?|mornings?|afternoons?|"
+    r"drop[- ]?off|closed|except|unless|limit(ed)?|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)s?\b|\d+\s*\+",
+    re.IGNORECASE,
+)
+CONDITIONS_BUDGET = 200
 # A contact detail is asked for at most this often before the errand is stored without it:
 # a caller who will not give a number still leaves their message.
 ASKS_FOR_CONTACT = 2
@@ -66,6 +77,10 @@ class Errand:
     contact_asks: int = 0
     free_at: str | None = None  # "19:00": the time check_availability found free
     done: bool = False
+    # What the knowledge says about booking this ("Hannah works Tuesdays and Thursdays"),
+    # read to the caller once before anything is booked.
+    conditions: str = ""
+    told: bool = False
 
 
 class ActionDesk:
@@ -97,7 +112,7 @@ class ActionDesk:
                     words.add(kind_label(word))
         return frozenset(words)
 
-    def take(self, chat_ctx: llm.ChatContext) -> Call | str | None:
+    async def take(self, chat_ctx: llm.ChatContext) -> Call | str | None:
         """The desk's step for this generation: a tool call, a reply, or None (the model's)."""
         self._context = chat_ctx
         last = chat_ctx.items[-1] if chat_ctx.items else None
@@ -113,6 +128,8 @@ class ActionDesk:
         asked = intent(text, self._kind_words())
         if asked is not None and self.can(asked):
             self.errand = Errand(asked, text, body=text if has_content(text) else None)
+            if asked == "booking":
+                self.errand.conditions = await self._conditions(text)
         elif self.errand is None or self.errand.done:
             return None
         elif declines(text):
@@ -248,6 +265,11 @@ class ActionDesk:
                 # The time is taken or none was said: what is free, for the caller to pick.
                 said = _for_caller(output) or COULD_NOT
                 none = said.startswith(("No free times", "Nothing is free"))
+                if none:
+                    said += self._closed(said)
+                if errand.conditions and not errand.told:
+                    errand.told = True
+                    said += f" Please note: {errand.conditions}"
                 return f"{said} {ANOTHER_DAY if none else PICK_A_TIME}"
             errand.free_at = free.group(1)
             return self._resume(errand, free.group(2))
@@ -260,12 +282,47 @@ class ActionDesk:
             return thanks + "I've passed your request on, and someone will get back to you soon."
         return thanks + "I've passed your message on, and the team will get back to you."
 
+    def _closed(self, said: str) -> str:
+        """ " We're closed on Mondays." when the day with nothing free is a closed day."""
+        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+            if day in said and f"{day[:3]} closed" in self.tools.spec.hours_text:
+                return f" We're closed on {day}s."
+        return ""
+
     def _resume(self, errand: Errand, day: str) -> Call | str:
-        """A free time was found: book it when the caller's details are in, else ask."""
+        """A free time was found: book it when the caller's details are in, else ask. What
+        the knowledge says about such a booking is read out first, and the caller decides."""
+        free = f"{errand.free_at} on {day} is free."
+        if errand.conditions and not errand.told:
+            errand.told = True
+            name, contact = self._who(self._context)
+            ask = (
+                "Shall I book it?"
+                if name and contact
+                else ("If you'd like it, could I have your name and a phone number or email?")
+            )
+            return f"{free} Before I book it, please note: {errand.conditions} {ask}"
         step = self._booking(errand, self._context)
         if isinstance(step, str) and step.startswith(("Could I", "And ")):
-            return f"{errand.free_at} on {day} is free. {step}"
+            return f"{free} {step}"
         return step
+
+    async def _conditions(self, request: str) -> str:
+        """The sentences of the knowledge about this request that limit it (who, when, ages,
+        notice, what is not done), or "" when none."""
+        if not self.tools.spec.tool_enabled("search_knowledge"):
+            return ""
+        try:
+            snippets = await self.tools.services.search_knowledge(request, 3)
+        except Exception:  # noqa: BLE001 - the booking goes on without the reminder
+            return ""
+        relevant = [s.text for s in snippets if is_relevant(s)]
+        if not relevant:
+            return ""
+        note = focus(request, relevant, CONDITIONS_BUDGET)
+        lines = [re.sub(r"^- ", "", line) for line in note.splitlines()]
+        kept = [line for line in lines if _CONDITION.search(line)]
+        return " ".join(line if line.endswith((".", "!", "?")) else line + "." for line in kept)
 
 
 def _latest_caller(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:

@@ -95,7 +95,7 @@ class ReceptionAgent(Agent):
         # the tools learn what the caller has said (before any note joins the context).
         self.reception.caller_words.hear(chat_ctx)
         if self._guided():
-            step = self.desk.take(chat_ctx)
+            step = await self.desk.take(chat_ctx)
             if isinstance(step, Call):
                 yield _tool_call(step)
                 return
