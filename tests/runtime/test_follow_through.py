@@ -17,6 +17,7 @@ from frontdesk.runtime.follow_through import (
 )
 from frontdesk.runtime.grounding import HONEST
 from frontdesk.runtime.knowledge_note import reference_text
+from tests.factories import make_receptionist
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.knowledge.waiting import wait_for_agent
 from tests.runtime.test_booking_actions import _say
@@ -149,3 +150,22 @@ def test_a_kept_message_carries_the_name_and_contact_the_caller_gave(  # type: i
     )
     [kept] = _messages(chat_resources, agent["id"])
     assert (kept.caller_name, kept.caller_contact) == ("Grace Liu", "grace.liu@example.com")
+
+
+def test_a_yes_or_no_about_what_no_page_mentions_is_withheld(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    client, _ = chat
+    agent = make_receptionist(
+        client, name="Harbor Table", knowledge="We pour wine by the glass and by the bottle."
+    )
+    wait_for_agent(client, agent["id"])
+    fake_llm.script(Say("No, there is no corkage fee."), Say("Yes, we pour wine by the glass."))
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+    # The wine passage is found, but no page says "corkage": the verdict is made up.
+    asked = _say(client, conversation_id, "Is there a corkage fee if we bring our own bottle?")
+    assert asked["reply"] == HONEST
+    # "guys" is on no page either, but the yes is about the wine the page states.
+    assert _say(client, conversation_id, "Do you guys serve wine by the glass?")["reply"] == (
+        "Yes, we pour wine by the glass."
+    )

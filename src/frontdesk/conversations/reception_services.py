@@ -110,6 +110,7 @@ class DatabaseReceptionServices:
                     source=h.url or h.file_name or h.title or "knowledge",
                     score=h.similarity if h.similarity is not None else 0.0,
                     keyword_coverage=h.keyword_coverage,
+                    unseen_terms=h.unseen_terms,
                 )
                 for h in hits
             ]

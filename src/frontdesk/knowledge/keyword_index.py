@@ -146,6 +146,13 @@ class KeywordIndex:
             result[doc_id] = held / total if total else 0.0
         return result
 
+    def unseen(self, query: str) -> tuple[str, ...]:
+        """The query's words that no chunk holds ("corkage" on a site that never says it):
+        a yes or a no about such a thing cannot come from the knowledge."""
+        return tuple(
+            sorted(t for t in set(terms(query)) if t not in self._vocabulary and not t.isdigit())
+        )
+
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """The best `k` (chunk id, BM25 score) pairs for `query`, best first.
 

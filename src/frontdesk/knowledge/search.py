@@ -53,6 +53,8 @@ class SearchHit:
     # absolute signal, strong where MiniLM's cosine is weak (a short question against a long
     # chunk scores ~0.25 even when the chunk answers it).
     keyword_coverage: float = 0.0
+    # The question's words that no chunk of this agent's knowledge holds (keyword_index).
+    unseen_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -102,6 +104,7 @@ class HybridSearcher:
 
         best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
         coverage = cached.index.coverage(query, [chunk_id for chunk_id, _ in best])
+        unseen = cached.index.unseen(query)
         # Normalised so that a chunk ranked first by both lists scores 1.0.
         top = (1.0 + KEYWORD_WEIGHT) / (RRF_K + 1)
         hits = []
@@ -125,6 +128,7 @@ class HybridSearcher:
                         round(1.0 - chunk.distance, 4) if chunk.distance is not None else None
                     ),
                     keyword_coverage=round(coverage[chunk_id], 4),
+                    unseen_terms=unseen,
                 )
             )
         return hits

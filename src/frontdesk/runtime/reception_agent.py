@@ -11,6 +11,7 @@ from livekit import rtc
 from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
+from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
@@ -79,6 +80,9 @@ class ReceptionAgent(Agent):
         self.apology_audio: list[rtc.AudioFrame] = []
         # Sentences the grounding check withheld, until the channel stores them with the turn.
         self.grounding = GroundingLog()
+        # The caller's words that nothing on file holds, by message id (see _knowledge_note).
+        self._unseen: dict[str, frozenset[str]] = {}
+        self._known_words = frozenset(terms(" ".join([*self._fact_lines, spec.instructions])))
         # The caller message whose reply already said the honest sentence: said once a turn.
         self._honest_for: str | None = None
         # Bookings, callbacks and messages carried out in code, for models that ask for it.
@@ -110,7 +114,7 @@ class ReceptionAgent(Agent):
             and last.role == "user"
             and last.id not in self._notes
         ):
-            note = await self._knowledge_note(last.text_content or "")
+            note = await self._knowledge_note(last.id, last.text_content or "")
             if note:
                 self._notes[last.id] = note
         if self._notes:
@@ -125,11 +129,14 @@ class ReceptionAgent(Agent):
         evidence = turn_evidence(self.spec, chat_ctx, self.reception.clock())
         turn = _caller_turn(chat_ctx)
         blank = turn is not None and self._nothing_on_file(turn)
+        unseen = self._unseen.get(turn or "", frozenset())
 
         def check(sentence: str) -> list[Claim]:
             missing = unsupported(sentence, evidence)
-            if not missing and blank and answers_from_nothing(sentence):
-                # Nothing on file answered the question: a yes or a no is made up too.
+            # Nothing on file answered the question, or the sentence is about something no
+            # page mentions ("No corkage fee"): a yes or a no is made up too.
+            made_up = blank or bool(unseen & set(terms(sentence)))
+            if not missing and made_up and answers_from_nothing(sentence):
                 missing = [Claim("verdict", sentence, None)]
             return missing
 
@@ -210,7 +217,7 @@ class ReceptionAgent(Agent):
             for frame in self.apology_audio:
                 yield frame
 
-    async def _knowledge_note(self, question: str) -> llm.ChatMessage | None:
+    async def _knowledge_note(self, turn: str, question: str) -> llm.ChatMessage | None:
         if not question.strip() or not self.spec.tool_enabled("search_knowledge"):
             return None
         if covered_by(question, self._fact_lines):
@@ -220,6 +227,8 @@ class ReceptionAgent(Agent):
         except Exception:  # noqa: BLE001 - a failed lookup must not cost the caller the turn
             log.warning("knowledge lookup failed", exc_info=True)
             return None
+        if snippets:
+            self._unseen[turn] = frozenset(snippets[0].unseen_terms) - self._known_words
         relevant = [s for s in snippets if is_relevant(s)]
         if not relevant:
             # Said outright, or a small model answers "No, we don't" from nothing.

@@ -23,6 +23,8 @@ class Snippet:
     score: float
     # Share of the question's words, weighted by rarity, that the passage holds.
     keyword_coverage: float = 0.0
+    # The question's words (stemmed) that nothing in the agent's knowledge holds.
+    unseen_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
