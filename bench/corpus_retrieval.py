@@ -13,9 +13,11 @@ agent per site. Then every question of the site's truth is searched three ways, 
 A question is hit when one text (a chunk, or the note) holds an alternative of every one of
 its `must` groups (`tests.corpus.sites.contains`). A miss is an extraction loss when no
 stored chunk holds the whole answer (the reader or chunker lost or split it), and a ranking
-loss when one does but it is not in the top 3. Prints one JSON line last:
-{"hit_at_3", "note_hit", "keyword_hit_at_3", "vector_hit_at_3", "questions", "sites": {...},
- "misses": [...]}
+loss when one does but it is not in the top 3. `unanswerable_noted` is the share of the
+questions a site does not answer that still get a note (passages deemed relevant): each is a
+chance for the model to improvise. Prints one JSON line last:
+{"hit_at_3", "note_hit", "unanswerable_noted", "keyword_hit_at_3", "vector_hit_at_3",
+ "questions", "sites": {...}, "misses": [...]}
 
     .venv/bin/python bench/corpus_retrieval.py             # every corpus site
     .venv/bin/python bench/corpus_retrieval.py --quick     # the first 3 sites
@@ -57,6 +59,9 @@ class Tally:
     note: int = 0
     keyword: int = 0
     vector: int = 0
+    # Questions the site does not answer, and how many of them still got a note.
+    unanswerable: int = 0
+    noted: int = 0
     misses: list[dict[str, object]] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -65,10 +70,15 @@ class Tally:
         self.note += other.note
         self.keyword += other.keyword
         self.vector += other.vector
+        self.unanswerable += other.unanswerable
+        self.noted += other.noted
         self.misses.extend(other.misses)
 
     def share(self, count: int) -> float:
         return round(count / self.questions, 3) if self.questions else 0.0
+
+    def noted_share(self) -> float:
+        return round(self.noted / self.unanswerable, 3) if self.unanswerable else 0.0
 
 
 def _vector_top(resources: Resources, built: SiteAgent, question: str) -> list[str]:
@@ -79,8 +89,24 @@ def _vector_top(resources: Resources, built: SiteAgent, question: str) -> list[s
     return [by_id[i] for i, _ in nearest if i in live][:TOP]
 
 
+def _relevant(resources: Resources, built: SiteAgent, question: str) -> list[str]:
+    """The passages the agent keeps for its note (`tools.is_relevant`)."""
+    with transaction(resources.sessionmaker) as db:
+        agent = db.get(Agent, built.agent_id)
+        assert agent is not None
+        hits = KnowledgeService(db, resources).search(agent, question, TOP)
+    return [
+        h.text
+        for h in hits
+        if is_relevant(Snippet(h.text, "", h.similarity or 0.0, h.keyword_coverage))
+    ]
+
+
 def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tally:
     tally = Tally()
+    for text in built.site.unanswerable:
+        tally.unanswerable += 1
+        tally.noted += bool(_relevant(resources, built, text))
     keyword = KeywordIndex([(c.id, c.text) for c in built.chunks])
     by_id = {c.id: c.text for c in built.chunks}
     for question in built.site.questions:
@@ -166,6 +192,7 @@ def main() -> None:
             per_site[site.slug] = {
                 "hit_at_3": tally.share(tally.hybrid),
                 "note_hit": tally.share(tally.note),
+                "unanswerable_noted": tally.noted_share(),
                 "keyword_hit_at_3": tally.share(tally.keyword),
                 "vector_hit_at_3": tally.share(tally.vector),
                 "questions": tally.questions,
@@ -179,6 +206,7 @@ def main() -> None:
             {
                 "hit_at_3": total.share(total.hybrid),
                 "note_hit": total.share(total.note),
+                "unanswerable_noted": total.noted_share(),
                 "keyword_hit_at_3": total.share(total.keyword),
                 "vector_hit_at_3": total.share(total.vector),
                 "questions": total.questions,

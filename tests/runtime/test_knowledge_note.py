@@ -85,5 +85,15 @@ def test_the_kind_of_fact_asked_for_comes_first() -> None:
     assert "01451 820 123" in focus("What number do I ring?", [CONTACT])
     # An address run longer than a name and a role is a list, not a label for what follows.
     note = focus("Can I text someone if we're arriving late?", [CONTACT])
-    assert "- Text Tom on 07700 900456." in note.split("\n")
+    assert "- Arriving late? Text Tom on 07700 900456." in note.split("\n")
     assert "Address" not in note and "Sherborne" not in note
+
+
+def test_an_faq_question_brings_its_answer() -> None:
+    faq = (
+        "FAQ › Frequently Asked Questions\n\nDo I need a doctor’s referral? No. You don’t need a "
+        "referral to see a physiotherapist in BC. What should I wear? Shorts and a loose top."
+    )
+    note = focus("Do I need to get a referral from my doctor first?", [faq])
+    assert "You don’t need a referral to see a physiotherapist in BC." in note
+    assert "Shorts and a loose top." in focus("What should I wear to my appointment?", [faq])

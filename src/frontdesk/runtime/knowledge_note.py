@@ -16,7 +16,7 @@ instruction, and marked so that nothing takes it for the caller's own words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from livekit.agents import llm
 
@@ -47,6 +47,8 @@ _LABEL_JOIN = " — "
 _LABEL_RUN = 2
 _BARE_MAX_CHARS = 30
 _VALUE_JOIN = " — "
+# An FAQ answer shorter than this ("No.") takes the next sentence with it.
+_ANSWER_MIN_CHARS = 24
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _CLOCK_WORDS = re.compile(r"(?<=\d)\s?[ap]\.?m\b\.?|\b(?:from|to|per|each)\b", re.IGNORECASE)
 # (what the question asks, what a sentence answering it holds), for the kinds of facts
@@ -197,7 +199,31 @@ def _pieces(rank: int, text: str) -> list[_Piece]:
                 pieces.append(
                     _Piece(rank, len(pieces), sentence, label, is_label, stems, label_stems)
                 )
-    return pieces
+    return _with_answers(pieces)
+
+
+def _with_answers(pieces: list[_Piece]) -> list[_Piece]:
+    """An FAQ's question joined to the answer after it: the caller's question shares its
+    words with "Do I need a doctor's referral?", not with "No. You don't need one in BC.",
+    so alone the question would be the note and its answer left out."""
+    joined: list[_Piece] = []
+    index = 0
+    while index < len(pieces):
+        piece = pieces[index]
+        index += 1
+        if piece.is_label or not piece.text.endswith("?"):
+            joined.append(piece)
+            continue
+        text, stems = piece.text, set(piece.stems)
+        # "No." or "Yes, we do." says little alone: the sentence after it says what.
+        while index < len(pieces) and len(text) - len(piece.text) < _ANSWER_MIN_CHARS:
+            answer = pieces[index]
+            if answer.is_label or answer.text.endswith("?") or answer.label != piece.label:
+                break
+            text, stems = f"{text} {answer.text}", stems | answer.stems
+            index += 1
+        joined.append(replace(piece, text=text, stems=frozenset(stems)))
+    return [replace(p, position=i) for i, p in enumerate(joined)]
 
 
 def _answer_shapes(question: str) -> list[re.Pattern[str]]:
