@@ -205,7 +205,7 @@ def test_questions_stay_with_the_model_even_mid_errand(  # type: ignore[no-untyp
         "It's by the harbour."
     )
     # The errand waited: the day and time continue it.
-    assert "is free" in _say(client, conversation_id, "Saturday at 7pm for two")["reply"]
+    assert _say(client, conversation_id, "Saturday at 7pm for two")["reply"].startswith("19:00 on")
 
 
 def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-untyped-def]
@@ -252,3 +252,35 @@ def test_names_as_callers_give_them() -> None:
     assert name_in("Dana Whitfield, 555 0142") is None  # not asked for: not read as a name
     assert not has_content("Can I leave a message for Sophie?")
     assert has_content("Could you leave a message for Sophie? My surgeon cleared me to run.")
+
+
+def test_the_kind_the_caller_means_and_one_question_at_most(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = chat
+    _restaurant(client, agent)
+    kinds = [
+        {"key": "dinner", "name": "Dinner tables", "duration_minutes": 90},
+        {"key": "tasting", "name": "Tasting menu tables", "duration_minutes": 150},
+    ]
+    scheduling = client.get(f"/api/agents/{agent['id']}").json()["scheduling"]
+    patched = client.patch(
+        f"/api/agents/{agent['id']}",
+        json={"scheduling": {**scheduling, "appointment_types": kinds}},
+    )
+    assert patched.status_code == 200, patched.text
+    # "A table" is the plain kind, not the one with more words the caller did not say.
+    table = _start(client, agent)
+    assert (
+        "is free"
+        in _say(client, table, "Can I get a table for four this Saturday at 7pm?")["reply"]
+    )
+    booked = _say(client, table, "Dana Whitfield, and my cell is 07700 900123.")
+    assert "90-minute" in booked["reply"]
+    # Nothing says which: asked once, then the first kind rather than asking again.
+    other = _start(client, agent)
+    asked = _say(client, other, "I'd like to book for Friday at 1pm, please.")
+    assert (
+        asked["reply"] == "Certainly. Which would you like: Dinner tables or Tasting menu tables?"
+    )
+    assert _say(client, other, "Whatever you have.")["reply"].startswith("13:00 on Friday")

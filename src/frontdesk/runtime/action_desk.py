@@ -21,7 +21,7 @@ from typing import Any
 
 from livekit.agents import llm
 
-from frontdesk.runtime.booking_checks import kind_label, match_kind, party_refusal
+from frontdesk.runtime.booking_checks import kind_label, party_refusal
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in
 from frontdesk.runtime.follow_through import asks_about_business
@@ -81,6 +81,7 @@ class Errand:
     # read to the caller once before anything is booked.
     conditions: str = ""
     told: bool = False
+    kind_asked: bool = False
 
 
 class ActionDesk:
@@ -215,6 +216,7 @@ class ActionDesk:
             )
         kind = self._kind(chat_ctx)
         if kind is False:
+            errand.kind_asked = True
             names = [str(k["name"]) for k in spec.appointment_types]
             return "Certainly. Which would you like: " + _or(names) + "?"
         asked = self.tools.caller_words.asked_when(self.tools.today(), self.tools.month_first)
@@ -248,11 +250,22 @@ class ActionDesk:
         kinds = self.tools.spec.appointment_types
         if not kinds:
             return None
+        if len(kinds) == 1:
+            return str(kinds[0]["key"])
         for text in reversed(caller_texts(chat_ctx)):
-            found = match_kind(self.tools.spec, text)
-            if found is not None and (len(kinds) == 1 or _names(found, text)):
-                return str(found["key"])
-        return str(kinds[0]["key"]) if len(kinds) == 1 else False
+            said = _kind_terms(text)
+            # (words of the name the caller did not say, position): "a table" is the plain
+            # "Dinner tables", not "Tasting menu tables".
+            named = sorted(
+                (len(_kind_terms(f"{k['name']}") - said), i)
+                for i, k in enumerate(kinds)
+                if said & _kind_terms(f"{k['key']} {k['name']}")
+            )
+            if len(named) == 1 or (len(named) > 1 and named[0][0] < named[1][0]):
+                return str(kinds[named[0][1]]["key"])
+        if self.errand is not None and self.errand.kind_asked:
+            return str(kinds[0]["key"])  # asked once already: the first kind, not a loop
+        return False
 
     # -- after a tool answered ---------------------------------------------------------------
     def _after(self, tool: str, output: str, failed: bool) -> Call | str:
@@ -369,10 +382,13 @@ def _or(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _names(kind: dict[str, Any], text: str) -> bool:
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    named = {w for w in re.findall(r"[a-z]+", f"{kind['key']} {kind['name']}".lower())}
-    return bool(words & {w for w in named if len(w) > 3})
+_GENERIC_KIND_WORDS = frozenset({"appointment", "booking", "reservation", "visit", "the", "and"})
+
+
+def _kind_terms(text: str) -> set[str]:
+    """The words naming a kind of appointment, singular ("tables" and "table" are one)."""
+    words = {kind_label(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
+    return words - _GENERIC_KIND_WORDS
 
 
 def _clock(hhmm: str) -> time:
