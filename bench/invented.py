@@ -293,6 +293,14 @@ class Evidence:
         self._words |= {w for word in self._words for w in re.split(r"['-]", word) if w}
         self._dates |= self._derived_dates()
 
+    def _has_word(self, word: str) -> bool:
+        """A name's word is in the evidence, a hyphenated one ("Follow-up") part by part as
+        the evidence's words are split."""
+        folded = fold(word)
+        return folded in self._words or all(
+            part in self._words for part in re.split(r"[-'’]", folded) if part
+        )
+
     def _derived_dates(self) -> set[tuple[int, int]]:
         """Dates the agent may work out from the caller's words against today: today,
         tomorrow, and the next fortnight's days whose weekday the caller named."""
@@ -338,6 +346,6 @@ class Evidence:
             if not self.supports_number(values):
                 out.append(Claim("number", text))
         for text, words in found.names:
-            if any(fold(w) not in self._words for w in words):
+            if not all(self._has_word(w) for w in words):
                 out.append(Claim("name", text))
         return out

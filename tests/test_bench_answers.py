@@ -238,6 +238,8 @@ def test_quick_takes_three_sites_spread_over_the_corpus() -> None:
 class _Refusing:
     """A server that answers every request with an error, as a 500 on generation does."""
 
+    reuse = False  # a fresh data dir: nothing built to reuse
+
     def call(self, method: str, path: str, **kwargs: object) -> object:
         raise BenchError(f"{method} {path}: 500 Internal error")
 

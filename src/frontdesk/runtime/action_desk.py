@@ -254,15 +254,16 @@ class ActionDesk:
             return str(kinds[0]["key"])
         for text in reversed(caller_texts(chat_ctx)):
             said = _kind_terms(text)
-            # (words of the name the caller did not say, position): "a table" is the plain
-            # "Dinner tables", not "Tasting menu tables".
+            # (words of its name said, words not said, position), most said first, then the
+            # fewest unsaid: "a table" is the plain "Dinner tables", not "Tasting menu
+            # tables"; "a pelvic health assessment" the "Pelvic Health Initial Assessment".
             named = sorted(
-                (len(_kind_terms(f"{k['name']}") - said), i)
+                (-len(said & _kind_terms(name)), len(_kind_terms(name) - said), i)
                 for i, k in enumerate(kinds)
-                if said & _kind_terms(f"{k['key']} {k['name']}")
+                if said & _kind_terms(name := f"{k['key']} {k['name']}")
             )
-            if len(named) == 1 or (len(named) > 1 and named[0][0] < named[1][0]):
-                return str(kinds[named[0][1]]["key"])
+            if len(named) == 1 or (len(named) > 1 and named[0][:2] < named[1][:2]):
+                return str(kinds[named[0][2]]["key"])
         if self.errand is not None and self.errand.kind_asked:
             return str(kinds[0]["key"])  # asked once already: the first kind, not a loop
         return False
