@@ -15,6 +15,7 @@ from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
+from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
     answers_from_nothing,
@@ -107,6 +108,10 @@ class ReceptionAgent(Agent):
                 # Built from the caller's words and the tools' results: nothing to withhold.
                 yield step
                 return
+            answer = self._direct(chat_ctx)
+            if answer is not None:
+                yield answer  # read from the business facts the owner confirmed
+                return
         last = chat_ctx.items[-1] if chat_ctx.items else None
         if (
             last is not None
@@ -168,6 +173,13 @@ class ReceptionAgent(Agent):
         finally:
             if gate.replaced:
                 self._honest_for = turn
+
+    def _direct(self, chat_ctx: llm.ChatContext) -> str | None:
+        """The answer to a plain question about the phone, email, address or hours."""
+        last = chat_ctx.items[-1] if chat_ctx.items else None
+        if last is None or last.type != "message" or last.role != "user" or is_reference(last):
+            return None
+        return direct_answer(last.text_content or "", self.spec, self.reception.today())
 
     def _guided(self) -> bool:
         """Whether this session's model wants the desk to carry out errands for it."""
