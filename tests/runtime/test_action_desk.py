@@ -250,6 +250,7 @@ def test_names_as_callers_give_them() -> None:
     assert name_in("It's Saturday I want") is None
     assert name_in("Saturday works, 07700 900123", answering=True) is None
     assert name_in("Dana Whitfield, 555 0142") is None  # not asked for: not read as a name
+    assert name_in("my name is john smith and my number is 555 0142") == "John Smith"
     assert not has_content("Can I leave a message for Sophie?")
     assert has_content("Could you leave a message for Sophie? My surgeon cleared me to run.")
 

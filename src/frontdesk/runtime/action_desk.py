@@ -127,7 +127,10 @@ class ActionDesk:
         self._seen = turn.id
         text = turn.text_content or ""
         asked = intent(text, self._kind_words())
-        if asked is not None and self.can(asked):
+        pending = self.errand is not None and not self.errand.done
+        if pending and self.errand is not None and asked == self.errand.kind:
+            pass  # "yes, book it: Dana, 555…" goes on with the errand it answers
+        elif asked is not None and self.can(asked):
             self.errand = Errand(asked, text, body=text if has_content(text) else None)
             if asked == "booking":
                 self.errand.conditions = await self._conditions(text)
@@ -162,7 +165,7 @@ class ActionDesk:
                 name = name_in(text, answering=answering or contact_in(text) is not None)
         return name, contact
 
-    def _next(self, errand: Errand, chat_ctx: llm.ChatContext) -> Call | str:
+    def _next(self, errand: Errand, chat_ctx: llm.ChatContext) -> Call | str | None:
         if errand.kind == "booking":
             return self._booking(errand, chat_ctx)
         if errand.kind == "message" and errand.body is None:
@@ -201,7 +204,7 @@ class ActionDesk:
         text = request if errand.kind == "message" else f"Please call back: {request}"
         return self._call("take_message", message=text, name=name or "", contact=contact or "")
 
-    def _booking(self, errand: Errand, chat_ctx: llm.ChatContext) -> Call | str:
+    def _booking(self, errand: Errand, chat_ctx: llm.ChatContext) -> Call | str | None:
         spec = self.tools.spec
         party = self.tools.caller_words.party_size()
         refusal = party_refusal(spec, party)
@@ -236,7 +239,9 @@ class ActionDesk:
         if missing:
             return missing
         if not name:
-            return ASK_NAME
+            # Asked twice and no name read: the model takes the conversation from here.
+            self.errand = None
+            return None
         phone, email = _split(contact)
         return self._call(
             "book_appointment", day=day, time=errand.free_at, name=name, phone=phone,
@@ -269,7 +274,7 @@ class ActionDesk:
         return False
 
     # -- after a tool answered ---------------------------------------------------------------
-    def _after(self, tool: str, output: str, failed: bool) -> Call | str:
+    def _after(self, tool: str, output: str, failed: bool) -> Call | str | None:
         errand = self.errand
         if failed or errand is None:
             return _for_caller(output) or COULD_NOT
@@ -303,7 +308,7 @@ class ActionDesk:
                 return f" We're closed on {day}s."
         return ""
 
-    def _resume(self, errand: Errand, day: str) -> Call | str:
+    def _resume(self, errand: Errand, day: str) -> Call | str | None:
         """A free time was found: book it when the caller's details are in, else ask. What
         the knowledge says about such a booking is read out first, and the caller decides."""
         free = f"{errand.free_at} on {day} is free."

@@ -9,6 +9,7 @@ and my cell is…", "Sure, it's Marcus Lee, 718-555-0173", "My name's Elena Park
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Literal
 
@@ -103,6 +104,10 @@ def _clean(name: str) -> str | None:
     return " ".join(words)
 
 
+# Said plainly enough to read even in lower case (speech-to-text may write "john smith").
+_NAMED = re.compile(r"\bmy name(?: is|'s)\s+([a-z][a-z'’-]+(?: [a-z][a-z'’-]+)?)\b", re.I)
+
+
 def name_in(text: str, *, answering: bool = False) -> str | None:
     """The name the caller gives in `text`: "my name is…", "it's…", "I'm…"; or, when
     `answering` a question that asked for it, a name at the start ("Dana Whitfield, 555…")."""
@@ -110,6 +115,12 @@ def name_in(text: str, *, answering: bool = False) -> str | None:
         name = _clean(found.group(1))
         if name:
             return name
+    named = _NAMED.search(text)
+    if named:
+        words = list(itertools.takewhile(lambda w: w.lower() not in _NOT_NAMES,
+                                         named.group(1).split()))  # fmt: skip
+        if words:
+            return " ".join(w[:1].upper() + w[1:] for w in words)
     if answering:
         # "20:30 then. Bo Chan, 07700 900555.": the name may start any sentence of the reply.
         for sentence in re.split(r"(?<=[.!?;])\s+", text):
