@@ -21,6 +21,7 @@ from typing import Any
 
 from livekit.agents import llm
 
+from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.booking_checks import kind_label, party_refusal
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in
@@ -55,6 +56,14 @@ _CONDITION = re.compile(
     re.IGNORECASE,
 )
 CONDITIONS_BUDGET = 200
+_BOOKING_TERMS = frozenset(
+    terms(
+        "book booking booked appointment appointments reserve reservation table tables slot "
+        "time day today tonight tomorrow week morning afternoon evening name phone number "
+        "email please like want need would could can get come monday tuesday wednesday "
+        "thursday friday saturday sunday next this people person party group"
+    )
+)
 # A contact detail is asked for at most this often before the errand is stored without it:
 # a caller who will not give a number still leaves their message.
 ASKS_FOR_CONTACT = 2
@@ -340,7 +349,10 @@ class ActionDesk:
             return ""
         note = focus(request, relevant, CONDITIONS_BUDGET)
         lines = [re.sub(r"^- ", "", line) for line in note.splitlines()]
-        kept = [line for line in lines if _CONDITION.search(line)]
+        # About what this caller asked (Hannah, a custom cake, an NHS check-up), not about
+        # booking in general: every request shares "book" and a day with the hours.
+        asked = {t for t in terms(request) if not t[0].isdigit()} - _BOOKING_TERMS
+        kept = [line for line in lines if _CONDITION.search(line) and asked & set(terms(line))]
         return " ".join(line if line.endswith((".", "!", "?")) else line + "." for line in kept)
 
 
