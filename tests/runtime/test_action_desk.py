@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from frontdesk.db import transaction
 from frontdesk.models import Appointment, CallerMessage, Lead
@@ -27,11 +28,18 @@ def guided(fake_llm: ScriptedLLM) -> ScriptedLLM:
     return fake_llm
 
 
-def test_a_booking_in_two_turns_lands_at_the_callers_time(  # type: ignore[no-untyped-def]
-    chat, guided: ScriptedLLM, chat_resources: Resources
-) -> None:
+@pytest.fixture
+def restaurant(chat: tuple[TestClient, dict]) -> tuple[TestClient, dict]:
+    """The London restaurant of the booking tests: 90-minute tables, groups up to 7."""
     client, agent = chat
     _restaurant(client, agent)
+    return client, agent
+
+
+def test_a_booking_in_two_turns_lands_at_the_callers_time(  # type: ignore[no-untyped-def]
+    restaurant, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, agent = restaurant
     conversation_id = _start(client, agent)
     saturday = _this(5, LONDON)
     said = f"Saturday {saturday.day} {saturday:%B}"
@@ -56,10 +64,9 @@ def test_a_booking_in_two_turns_lands_at_the_callers_time(  # type: ignore[no-un
 
 
 def test_a_group_over_the_limit_hears_the_rule_and_leaves_its_number(  # type: ignore[no-untyped-def]
-    chat, guided: ScriptedLLM, chat_resources: Resources
+    restaurant, guided: ScriptedLLM, chat_resources: Resources
 ) -> None:
-    client, agent = chat
-    _restaurant(client, agent)
+    client, agent = restaurant
     conversation_id = _start(client, agent)
     refused = _say(
         client, conversation_id, "We're a group of ten, can you book us in for Friday at 8?"
@@ -78,10 +85,9 @@ def test_a_group_over_the_limit_hears_the_rule_and_leaves_its_number(  # type: i
 
 
 def test_a_callback_request_stores_a_lead(  # type: ignore[no-untyped-def]
-    chat, guided: ScriptedLLM, chat_resources: Resources
+    restaurant, guided: ScriptedLLM, chat_resources: Resources
 ) -> None:
-    client, agent = chat
-    _restaurant(client, agent)
+    client, agent = restaurant
     conversation_id = _start(client, agent)
     asked = _say(
         client, conversation_id,
@@ -101,10 +107,9 @@ def test_a_callback_request_stores_a_lead(  # type: ignore[no-untyped-def]
 
 
 def test_a_message_is_asked_for_then_stored_with_who_left_it(  # type: ignore[no-untyped-def]
-    chat, guided: ScriptedLLM, chat_resources: Resources
+    restaurant, guided: ScriptedLLM, chat_resources: Resources
 ) -> None:
-    client, agent = chat
-    _restaurant(client, agent)
+    client, agent = restaurant
     conversation_id = _start(client, agent)
     assert _say(client, conversation_id, "Can I leave a message?")["reply"] == (
         "Of course. What would you like me to pass on?"
@@ -120,10 +125,9 @@ def test_a_message_is_asked_for_then_stored_with_who_left_it(  # type: ignore[no
 
 
 def test_a_taken_time_offers_the_nearest_and_the_pick_is_booked(  # type: ignore[no-untyped-def]
-    chat, guided: ScriptedLLM, chat_resources: Resources
+    restaurant, guided: ScriptedLLM, chat_resources: Resources
 ) -> None:
-    client, agent = chat
-    _restaurant(client, agent)
+    client, agent = restaurant
     conversation_id = _start(client, agent)
     friday = _this(4, LONDON)
     first = _say(
@@ -191,10 +195,9 @@ def test_a_closed_day_is_named_as_closed(  # type: ignore[no-untyped-def]
 
 
 def test_questions_stay_with_the_model_even_mid_errand(  # type: ignore[no-untyped-def]
-    chat, guided: ScriptedLLM
+    restaurant, guided: ScriptedLLM
 ) -> None:
-    client, agent = chat
-    _restaurant(client, agent)
+    client, agent = restaurant
     guided.script(Say("Happy to help with that."), Say("It's by the harbour."))
     conversation_id = _start(client, agent)
     assert _say(client, conversation_id, "Do you take reservations?")["reply"] == (
@@ -256,10 +259,9 @@ def test_names_as_callers_give_them() -> None:
 
 
 def test_the_kind_the_caller_means_and_one_question_at_most(  # type: ignore[no-untyped-def]
-    chat, guided: ScriptedLLM, chat_resources: Resources
+    restaurant, guided: ScriptedLLM, chat_resources: Resources
 ) -> None:
-    client, agent = chat
-    _restaurant(client, agent)
+    client, agent = restaurant
     kinds = [
         {"key": "dinner", "name": "Dinner tables", "duration_minutes": 90},
         {"key": "tasting", "name": "Tasting menu tables", "duration_minutes": 150},
