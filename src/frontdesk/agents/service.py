@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from frontdesk.agents.repository import AgentRepository
@@ -11,7 +12,7 @@ from frontdesk.agents.schemas import AgentCreate, AgentUpdate
 from frontdesk.db import on_commit
 from frontdesk.errors import NotFound, ValidationFailed
 from frontdesk.knowledge.service import KnowledgeService, Upload
-from frontdesk.models import Agent
+from frontdesk.models import Agent, KnowledgeSource
 from frontdesk.resources import Resources
 from frontdesk.workspace.service import Principal
 
@@ -78,6 +79,12 @@ class AgentService:
     def delete(self, agent_id: str) -> None:
         """Remove the agent's rows, then (after commit) its vectors and uploaded files."""
         agent = self.get(agent_id)
+        # The sources' rows first, as an ingestion job publishing a source takes them (the
+        # source, then the agent's kb_version): the other order deadlocks PostgreSQL when a
+        # crawl finishes while its agent is deleted.
+        self.db.execute(
+            select(KnowledgeSource.id).where(KnowledgeSource.agent_id == agent.id).with_for_update()
+        )
         self.db.delete(agent)
         self.db.flush()
         store, searcher = self.resources.store, self.resources.searcher
