@@ -255,6 +255,7 @@ def test_names_as_callers_give_them() -> None:
     assert name_in("Dana Whitfield, 555 0142") is None  # not asked for: not read as a name
     assert name_in("my name is john smith and my number is 555 0142") == "John Smith"
     assert not has_content("Can I leave a message for Sophie?")
+    assert not has_content("I'd like to leave a message for Dr Patel, please.")
     assert has_content("Could you leave a message for Sophie? My surgeon cleared me to run.")
 
 

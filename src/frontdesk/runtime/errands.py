@@ -131,11 +131,20 @@ def name_in(text: str, *, answering: bool = False) -> str | None:
     return None
 
 
+# The asking around a message request, and whom it is for ("for Dr Patel", "to Sophie").
+_ASKING = re.compile(
+    r"\b(can|could|may|would|will) (i|you|we)\b|\bplease\b|\b(i'd|i would|we'd|we would) "
+    r"like to\b|\b(i|we) (want|need) to\b|\b(hi|hello|hey)\b|\b(for|to) (?:(?:dr|mr|mrs|ms|"
+    r"miss)\.?\s+)?[A-Z]\w+(?: [A-Z]\w+)?\W*$|\b(for|to) (the )?(team|manager|owner|doctor|"
+    r"dentist|vet|chef|office|front desk)\W*$",
+    re.IGNORECASE,
+)
+
+
 def request_body(text: str) -> str:
     """What a message says once "can I leave a message (for Sophie)?" is taken out of it."""
     rest = _MESSAGE.sub(" ", text)
-    rest = re.sub(r"\b(can|could|may|would|will) (i|you|we)\b|\bplease\b|\bfor \w+\??$", " ",
-                  rest, flags=re.IGNORECASE)  # fmt: skip
+    rest = re.sub(_ASKING, " ", rest)
     return " ".join(re.findall(r"[A-Za-z0-9']+", rest))
 
 
