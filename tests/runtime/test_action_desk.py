@@ -238,6 +238,8 @@ def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-un
         ("Are you open Saturday at 7?", None),
         ("Can you see my eight-year-old daughter?", None),
         ("Let me know your hours.", None),
+        ("Do I need an appointment for a nail trim?", None),
+        ("Can I come in without an appointment?", None),
     ],
 )
 def test_what_a_turn_asks_for(text: str, kind: str | None) -> None:

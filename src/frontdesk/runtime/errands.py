@@ -44,7 +44,8 @@ _ABOUT_BOOKING = re.compile(
     r"\b(online|website|app|in advance|ahead|how far|how long|how many|how much|how do|"
     r"how can|policy|policies|walk-?ins?|cancel\w*|resched\w*|move my|change my|deposit|"
     r"need to|have to|required|requirements?|take reservations|accept reservations|"
-    r"do you (take|accept|do)|know|open|closed?|hours|price|cost|fee)\b",
+    r"do you (take|accept|do)|do (i|we|you) need|without|know|open|closed?|hours|price|"
+    r"cost|fee)\b",
     re.IGNORECASE,
 )
 _DECLINES = re.compile(
