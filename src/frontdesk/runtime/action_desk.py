@@ -25,7 +25,7 @@ from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.booking_checks import kind_label, party_refusal
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in
-from frontdesk.runtime.follow_through import asks_about_business
+from frontdesk.runtime.follow_through import asks_about_business, caller_details
 from frontdesk.runtime.knowledge_note import focus, is_reference
 from frontdesk.runtime.tools import ReceptionTools, is_relevant
 
@@ -160,26 +160,12 @@ class ActionDesk:
         self._issued[call_id] = tool
         return Call(tool, arguments, call_id)
 
-    def _who(self, chat_ctx: llm.ChatContext) -> tuple[str | None, str | None]:
-        """The name and contact the caller gave in this conversation, latest first."""
-        texts = caller_texts(chat_ctx)
-        agent_asked = _agent_texts(chat_ctx)
-        name = contact = None
-        for index in range(len(texts) - 1, -1, -1):
-            text = texts[index]
-            if contact is None:
-                contact = contact_in(text)
-            if name is None:
-                answering = index > 0 and "name" in agent_asked.get(index, "").lower()
-                name = name_in(text, answering=answering or contact_in(text) is not None)
-        return name, contact
-
     def _next(self, errand: Errand, chat_ctx: llm.ChatContext) -> Call | str | None:
         if errand.kind == "booking":
             return self._booking(errand, chat_ctx)
         if errand.kind == "message" and errand.body is None:
             return ASK_BODY
-        name, contact = self._who(chat_ctx)
+        name, contact = caller_details(chat_ctx)
         purpose = (
             "someone can call you back"
             if errand.kind == "callback"
@@ -243,7 +229,7 @@ class ActionDesk:
                 "check_availability", day=day, time="", appointment_type=kind or "",
                 party_size=party or 0,
             )  # fmt: skip
-        name, contact = self._who(chat_ctx)
+        name, contact = caller_details(chat_ctx)
         missing = self._ask_contact(errand, name, contact, "I can book it")
         if missing:
             return missing
@@ -323,7 +309,7 @@ class ActionDesk:
         free = f"{errand.free_at} on {day} is free."
         if errand.conditions and not errand.told:
             errand.told = True
-            name, contact = self._who(self._context)
+            name, contact = caller_details(self._context)
             ask = (
                 "Shall I book it?"
                 if name and contact
@@ -361,21 +347,6 @@ def _latest_caller(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:
     if last is None or last.type != "message" or last.role != "user" or is_reference(last):
         return None
     return last
-
-
-def _agent_texts(chat_ctx: llm.ChatContext) -> dict[int, str]:
-    """What the receptionist said just before each caller message (by its index)."""
-    before: dict[int, str] = {}
-    index, said = 0, ""
-    for item in chat_ctx.items:
-        if item.type != "message" or is_reference(item):
-            continue
-        if item.role == "assistant":
-            said = item.text_content or ""
-        elif item.role == "user":
-            before[index] = said
-            index += 1
-    return before
 
 
 def _gives_details(text: str) -> bool:

@@ -17,6 +17,8 @@ import re
 from livekit.agents import llm
 
 from frontdesk.runtime.caller_words import caller_texts, contact_in
+from frontdesk.runtime.errands import name_in
+from frontdesk.runtime.knowledge_note import is_reference
 
 # Commitments, not offers: "I'll take a message" / "I will pass that on" / "I've let them
 # know"; "I can take a message" or "Would you like me to…" promise nothing yet.
@@ -99,19 +101,33 @@ def answers_from_nothing(sentence: str) -> bool:
     return bool(_VERDICT.search(sentence)) and not _ADMITS.search(sentence)
 
 
-_NAME = re.compile(
-    r"\b(?i:my name is|my name's|this is|it's|it is|i'm|i am|name is)\s+"
-    r"([A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+){0,2})"
-)
-
-
 def caller_details(chat_ctx: llm.ChatContext) -> tuple[str | None, str | None]:
-    """The name and contact (email or phone) the caller gave, latest first, if any."""
+    """The name and contact (email or phone) the caller gave, latest first, if any. A
+    message that answers a question asking for the name, or gives a number with it, may
+    start with the bare name ("Dana Whitfield, and my cell is…")."""
+    texts = caller_texts(chat_ctx)
+    asked_before = _agent_before(chat_ctx)
     name = contact = None
-    for text in reversed(caller_texts(chat_ctx)):
+    for index in range(len(texts) - 1, -1, -1):
+        text = texts[index]
         if contact is None:
             contact = contact_in(text)
         if name is None:
-            said = _NAME.search(text)
-            name = said.group(1) if said else None
+            answering = "name" in asked_before.get(index, "").lower()
+            name = name_in(text, answering=answering or contact_in(text) is not None)
     return name, contact
+
+
+def _agent_before(chat_ctx: llm.ChatContext) -> dict[int, str]:
+    """What the receptionist said just before each caller message (by its index)."""
+    before: dict[int, str] = {}
+    index, said = 0, ""
+    for item in chat_ctx.items:
+        if item.type != "message" or is_reference(item):
+            continue
+        if item.role == "assistant":
+            said = item.text_content or ""
+        elif item.role == "user":
+            before[index] = said
+            index += 1
+    return before
