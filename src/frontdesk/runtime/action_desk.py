@@ -24,6 +24,7 @@ from livekit.agents import llm
 from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.booking_checks import kind_label, party_refusal
 from frontdesk.runtime.caller_words import caller_texts, contact_in
+from frontdesk.runtime.direct_answers import day_hours
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in
 from frontdesk.runtime.follow_through import asks_about_business, caller_details
 from frontdesk.runtime.knowledge_note import focus, is_reference
@@ -298,8 +299,8 @@ class ActionDesk:
 
     def _closed(self, said: str) -> str:
         """ " We're closed on Mondays." when the day with nothing free is a closed day."""
-        for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
-            if day in said and f"{day[:3]} closed" in self.tools.spec.hours_text:
+        for day, hours in day_hours(self.tools.spec).items():
+            if day in said and hours == "closed":
                 return f" We're closed on {day}s."
         return ""
 

@@ -62,7 +62,7 @@ def _clock(hhmm: str) -> str:
     return f"{shown}{f':{minute:02d}' if minute else ''} {half}"
 
 
-def _spans(spec: AgentSpec) -> dict[str, str]:
+def day_hours(spec: AgentSpec) -> dict[str, str]:
     """Each weekday's hours as said ("9 am to 5 pm", "closed"), from the one-line hours."""
     said: dict[str, str] = {}
     for part in spec.hours_text.split(";"):
@@ -127,7 +127,7 @@ def direct_answer(question: str, spec: AgentSpec, today: date) -> str | None:
     if _ADDRESS.search(question):
         return f"We're at {facts['address']}." if facts.get("address") else None
     if _HOURS.search(question):
-        said = _spans(spec)
+        said = day_hours(spec)
         if not said:
             return None
         day = _asked_day(question, today)
