@@ -418,6 +418,8 @@ def _run_site(fd: Frontdesk, site: CorpusSite, result: SiteResult, progress: Pro
         # Only for trying changes to conversations: the crawl, interview and generation of
         # the kept agent are not measured again.
         progress(f"{site.slug}: reusing agent {reused}")
+        # Bookings an earlier run made would take the very slots the requests ask for.
+        _clear_calendar(fd, reused)
         asked: list[dict[str, Any]] = []
         agent_id, t0 = reused, time.perf_counter()
         exam = _exam(fd, agent_id)
@@ -454,6 +456,13 @@ def _build(
             exam = {"status": "missing", "total": 0, "passed": 0, "score": None, "error": str(exc)}
         t3 = time.perf_counter()
     return agent_id, asked, exam, (t0, t1, t2, t3)
+
+
+def _clear_calendar(fd: Frontdesk, agent_id: str) -> None:
+    """Cancel the agent's upcoming bookings, as the owner would in the dashboard."""
+    path = f"/api/agents/{agent_id}/appointments"
+    for appointment in fd.call("GET", path, params={"status": "booked", "upcoming": "true"}):
+        fd.call("POST", f"{path}/{appointment['id']}/cancel")
 
 
 def _question(
@@ -522,6 +531,9 @@ def _question(
         )
         result.actions.append(verdict.passed)
         result.count(talk)
+        # Every request is judged on the calendar as the owner left it, not on the slot the
+        # previous request (or run, with --keep) took.
+        _clear_calendar(fd, agent_id)
         if not verdict.passed:
             result.failures.append(
                 {"kind": "action", "action": action.kind, "why": verdict.why,
