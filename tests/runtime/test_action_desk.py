@@ -44,13 +44,14 @@ def test_a_booking_in_two_turns_lands_at_the_callers_time(  # type: ignore[no-un
     saturday = _this(5, LONDON)
     said = f"Saturday {saturday.day} {saturday:%B}"
     asked = _say(client, conversation_id, "Hi, can I get a table for four this Saturday at 7pm?")
-    assert asked["reply"].startswith(f"19:00 on {said} is free.")
+    assert asked["reply"].startswith(f"7 pm on {said} is free.")
     assert "name and a phone number" in asked["reply"]
     assert [c["name"] for c in asked["tool_calls"]] == ["check_availability"]
     booked = _say(client, conversation_id, "Dana Whitfield, and my cell is 07700 900123.")
     assert [c["name"] for c in booked["tool_calls"]] == ["book_appointment"]
     assert booked["reply"].startswith(
-        f"You're booked: a 90-minute table for Dana Whitfield, party of 4, on {said} at 19:00"
+        "You're booked: a 90-minute table for Dana Whitfield, party of 4, "
+        f"on {said} at 7 pm (until 8:30 pm)"
     )
     assert "held for 15 minutes" in booked["reply"] and "appointment" not in booked["reply"]
     assert guided.seen == []  # the model was never asked
@@ -137,11 +138,11 @@ def test_a_taken_time_offers_the_nearest_and_the_pick_is_booked(  # type: ignore
     assert "You're booked" in first["reply"]
     other = _start(client, agent)
     taken = _say(client, other, "Can I book a table for two this Friday at 7pm, please?")
-    assert "19:00 on Friday" in taken["reply"] and "is not free" in taken["reply"]
+    assert "7 pm on Friday" in taken["reply"] and "is not free" in taken["reply"]
     assert taken["reply"].endswith("Which time would suit you?")
     assert "Offer" not in taken["reply"]  # what the tool tells the model stays with the model
     picked = _say(client, other, "20:30 then. Bo Chan, 07700 900555.")
-    assert "20:30" in picked["reply"] and "You're booked" in picked["reply"]
+    assert "8:30 pm" in picked["reply"] and "You're booked" in picked["reply"]
     with transaction(chat_resources.sessionmaker) as db:
         starts = sorted(
             as_utc(r.starts_at).astimezone(LONDON)
@@ -208,7 +209,7 @@ def test_questions_stay_with_the_model_even_mid_errand(  # type: ignore[no-untyp
         "It's by the harbour."
     )
     # The errand waited: the day and time continue it.
-    assert _say(client, conversation_id, "Saturday at 7pm for two")["reply"].startswith("19:00 on")
+    assert _say(client, conversation_id, "Saturday at 7pm for two")["reply"].startswith("7 pm on")
 
 
 def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-untyped-def]
@@ -289,4 +290,4 @@ def test_the_kind_the_caller_means_and_one_question_at_most(  # type: ignore[no-
     assert (
         asked["reply"] == "Certainly. Which would you like: Dinner tables or Tasting menu tables?"
     )
-    assert _say(client, other, "Whatever you have.")["reply"].startswith("13:00 on Friday")
+    assert _say(client, other, "Whatever you have.")["reply"].startswith("1 pm on Friday")

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from frontdesk.runtime.booking_checks import say_clocks
 from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.spec import AgentSpec
 from tests.fake_llm import Say, ScriptedLLM
@@ -85,3 +86,17 @@ def test_the_guided_model_is_not_asked_what_the_facts_say(  # type: ignore[no-un
     assert _say(client, conversation_id, "What's your phone number?")["reply"] == (
         "(from the model)"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("19:00 on Friday is free.", "7 pm on Friday is free."),
+        ("at 09:30 (until 11:00)", "at 9:30 am (until 11 am)"),
+        ("00:15 or 12:00", "12:15 am or 12 pm"),
+        ("open 9:30 am to 5 pm", "open 9:30 am to 5 pm"),  # already said the usual way
+        ("room 1:2:3, version 2.19:00", "room 1:2:3, version 2.19:00"),  # not times
+    ],
+)
+def test_clock_times_are_said_as_callers_say_them(written: str, said: str) -> None:
+    assert say_clocks(written) == said

@@ -22,7 +22,7 @@ from typing import Any
 from livekit.agents import llm
 
 from frontdesk.knowledge.stemming import terms
-from frontdesk.runtime.booking_checks import kind_label, party_refusal
+from frontdesk.runtime.booking_checks import kind_label, party_refusal, say_clocks
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.direct_answers import day_hours
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in
@@ -125,6 +125,11 @@ class ActionDesk:
 
     async def take(self, chat_ctx: llm.ChatContext) -> Call | str | None:
         """The desk's step for this generation: a tool call, a reply, or None (the model's)."""
+        step = await self._take(chat_ctx)
+        # Tools write "19:00" so the model reads one form; the caller hears "7 pm".
+        return say_clocks(step) if isinstance(step, str) else step
+
+    async def _take(self, chat_ctx: llm.ChatContext) -> Call | str | None:
         self._context = chat_ctx
         last = chat_ctx.items[-1] if chat_ctx.items else None
         if last is not None and last.type == "function_call_output":

@@ -34,6 +34,24 @@ def say_day(day: date, country: str | None) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
+def say_clock(hhmm: str) -> str:
+    """ "17:00" → "5 pm", "09:30" → "9:30 am": how a receptionist says a time."""
+    hour, minute = (int(p) for p in hhmm.split(":"))
+    half = "am" if hour < 12 else "pm"
+    shown = hour % 12 or 12
+    return f"{shown}{f':{minute:02d}' if minute else ''} {half}"
+
+
+# A 24-hour clock time not already followed by am/pm ("19:00", "(until 20:30)").
+_HHMM = re.compile(r"(?<![\d:.])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])(?!\s?[ap]\.?m\b)", re.I)
+
+
+def say_clocks(text: str) -> str:
+    """Every 24-hour time in a sentence for the caller said the way people say it: a voice
+    reads "19:00" as "nineteen hundred", and callers say "7 pm"."""
+    return _HHMM.sub(lambda m: say_clock(m.group(0)), text)
+
+
 def _singular(name: str) -> str:
     words = name.split()
     if not words:

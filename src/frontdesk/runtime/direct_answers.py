@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from frontdesk.runtime.booking_checks import say_clock
 from frontdesk.runtime.spec import AgentSpec
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -54,14 +55,6 @@ def _plain(question: str) -> bool:
     return bool(words) and all(w in _PLAIN_WORDS for w in words)
 
 
-def _clock(hhmm: str) -> str:
-    """ "17:00" → "5 pm", "09:30" → "9:30 am": how a receptionist says a time."""
-    hour, minute = (int(p) for p in hhmm.split(":"))
-    half = "am" if hour < 12 else "pm"
-    shown = hour % 12 or 12
-    return f"{shown}{f':{minute:02d}' if minute else ''} {half}"
-
-
 def day_hours(spec: AgentSpec) -> dict[str, str]:
     """Each weekday's hours as said ("9 am to 5 pm", "closed"), from the one-line hours."""
     said: dict[str, str] = {}
@@ -78,7 +71,7 @@ def day_hours(spec: AgentSpec) -> dict[str, str]:
         for span in rest.split(","):
             opens, _, closes = span.strip().partition("-")
             if opens and closes:
-                spans.append(f"{_clock(opens)} to {_clock(closes)}")
+                spans.append(f"{say_clock(opens)} to {say_clock(closes)}")
         said[day] = " and ".join(spans) if spans else "closed"
     return said
 
