@@ -64,6 +64,7 @@ NOT_NAMES = frozenset(
         "otherwise", "alternatively", "feel",
     )
     + WEEKDAYS
+    + tuple(d + "s" for d in WEEKDAYS)  # "On Fridays we're open…"
     + tuple(m for m in MONTHS if len(m) > 3)
     + tuple(d[:3] for d in WEEKDAYS)
 )  # fmt: skip

@@ -36,6 +36,7 @@ def kinds(evidence: Evidence, reply: str) -> list[tuple[str, str]]:
         "Eggs Benedict cost 12.50 €.",
         "We open at 11am and close at 10pm on weekdays.",
         "On Saturday we're open from 9:30 to 5pm.",
+        "On Saturdays we're open from 9:30 to 5pm.",
         "Saturday: 09:30–17:00.",
         "Tables are held for 15 minutes.",
         "The tasting menu has 7 courses.",

@@ -142,3 +142,12 @@ def test_a_word_is_found_in_a_heading_path_as_in_text() -> None:
     )
     assert index.search("how much is the duck breast?", 1)[0][0] == "duck"
     assert index.search("how long will you hold my table?", 1)[0][0] == "hold"
+
+
+def test_words_of_asking_do_not_count_as_words_the_site_never_says(index: KeywordIndex) -> None:
+    # "guys" is on no page; "Do you guys…" still asks only about parking.
+    assert index.coverage("Do you guys have parking?", ["parking"])["parking"] == 1.0
+    assert index.unseen("Hey, do you guys have parking?") == ()
+    # A word of the thing asked about that no page says still counts against every chunk.
+    assert index.coverage("Do you have valet parking?", ["parking"])["parking"] < 0.5
+    assert index.unseen("Do you have valet parking?") == ("valet",)

@@ -97,3 +97,38 @@ def test_an_faq_question_brings_its_answer() -> None:
     note = focus("Do I need to get a referral from my doctor first?", [faq])
     assert "You don’t need a referral to see a physiotherapist in BC." in note
     assert "Shorts and a loose top." in focus("What should I wear to my appointment?", [faq])
+
+
+# A team grid as the reader writes it: each person's name is the heading of their card.
+GRID = (
+    "Our Team | Harbor Table › Our Story\n\nHarbor Table opened in 2014 with twelve tables.\n\n"
+    "Meet the Team › Maria Santos\nExecutive Chef — Maria cooked in Lisbon and Boston before "
+    "opening Harbor Table in 2014.\n\nMeet the Team › Daniel Okafor\nChef de Cuisine — Daniel "
+    "runs the line every night, and the Sunday fish fry.\n\nMeet the Team › Priya Raman\n"
+    "Pastry Chef — Everything sweet, and all the bread, comes out of Priya’s oven."
+)
+
+
+def test_asked_who_the_note_keeps_the_name_that_heads_the_card() -> None:
+    # The card's text never says "Maria Santos": without its heading the note names no one.
+    assert focus("Who's your head chef?", [GRID]).startswith(
+        "- Meet the Team › Maria Santos: Executive Chef"
+    )
+    assert "Priya Raman: Pastry Chef" in focus("Who does your desserts?", [GRID])
+    # Asked what, not who, the card's sentence is enough.
+    assert "›" not in focus("What does the chef de cuisine run?", [GRID])
+
+
+def test_words_callers_and_sites_use_for_one_thing_meet() -> None:
+    prices = (
+        "Fees\n\nInitial physiotherapy assessment (60 min) — $130\n"
+        "Follow-up physiotherapy (45 min) — $105"
+    )
+    assert focus("How much is the first physio appointment?", [prices]).startswith(
+        "- Initial physiotherapy assessment (60 min) — $130"
+    )
+    assert focus("How much is the first appointment?", [prices]).startswith("- Initial")
+    ages = "About us\n\nWe treat adults and children aged 12 and over. Our clinic has a gym."
+    assert focus("Can you see my eight-year-old daughter?", [ages]) == (
+        "- We treat adults and children aged 12 and over."
+    )

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from frontdesk.knowledge.stemming import fold, terms
+from frontdesk.knowledge.stemming import ASKING, asked_terms, fold, terms
 
 __all__ = ["KeywordIndex", "tokenize"]
 
@@ -121,7 +121,7 @@ class KeywordIndex:
         cards?" is poorly covered by any chunk of a site that never mentions gifts, however
         many say "card"; that makes this an absolute signal, unlike a BM25 score.
         """
-        wanted = set(tokenize(query))
+        wanted = set(tokenize(query)) - ASKING
         if not wanted:
             return dict.fromkeys(doc_ids, 0.0)
         n = len(self._ids)
@@ -150,7 +150,9 @@ class KeywordIndex:
         """The query's words that no chunk holds ("corkage" on a site that never says it):
         a yes or a no about such a thing cannot come from the knowledge."""
         return tuple(
-            sorted(t for t in set(terms(query)) if t not in self._vocabulary and not t.isdigit())
+            sorted(
+                t for t in set(asked_terms(query)) if t not in self._vocabulary and not t.isdigit()
+            )
         )
 
     def search(self, query: str, k: int = 10) -> list[tuple[str, float]]:

@@ -17,7 +17,7 @@ import unicodedata
 
 import snowballstemmer
 
-__all__ = ["fold", "stem", "terms"]
+__all__ = ["ASKING", "asked_terms", "fold", "stem", "terms"]
 
 # Words a question is made of that say nothing about what is asked, and the pieces that
 # contractions leave ("we're" is "we" and "re", "don't" is "don" and "t").
@@ -78,6 +78,14 @@ _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?"
 
 _stemmer = snowballstemmer.stemmer("english")
 
+# Words of asking, not of what is asked ("Do you guys do brunch?", "I was just wondering if
+# you…"): how well a text matches a question is judged without them (`asked_terms`); left
+# in, "guys", which no page says, would count as a word the site never mentions.
+_ASKING_LIST = """
+    guy guys folk folks hey hi hello please thank thanks just actually really wonder
+    wondering curious anyone quick question ask asking tell know
+"""
+
 
 def fold(text: str) -> str:
     """Lower case without accents: "Café" and "cafe" are one word to a caller."""
@@ -112,3 +120,11 @@ def terms(text: str) -> list[str]:
     found = [t for t in map(stem, _PIECE.findall(folded)) if t is not None]
     found.extend(clock_terms(folded))
     return found
+
+
+ASKING = frozenset(t for w in _ASKING_LIST.split() if (t := stem(w)) is not None)
+
+
+def asked_terms(question: str) -> list[str]:
+    """The terms of a question without its words of asking (ASKING)."""
+    return [t for t in terms(question) if t not in ASKING]

@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 
 from livekit.agents import llm
 
-from frontdesk.knowledge.stemming import stem, terms
+from frontdesk.knowledge.stemming import ASKING, stem, terms
+from frontdesk.knowledge.synonyms import concepts
 from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
 
 NOTE_BUDGET_CHARS = 220
@@ -33,10 +34,12 @@ _FACTUAL = re.compile(
     re.IGNORECASE,
 )  # not "may": far more often "we may" than the month, which comes with a date's digits
 # Question words beyond the index's stopwords: they say how to ask, not what about.
-_FILLER = frozenset(
+_FILLER = ASKING | frozenset(
     stem(w) or w
     for w in "tell about much many know like want need get guy thing".split()  # noqa: SIM905
 )
+# A question whose answer is a name: the label of the sentence that answers it is the name.
+_ASKS_WHO = re.compile(r"\b(who|whom|whose|who's|name of)\b", re.IGNORECASE)
 # A line that names what follows rather than saying something: a dish, a person, a job
 # title, a section ("Seared Duck Breast", "Maria Santos", "Opening hours:"). Short, no
 # digits, no commas (a description lists things), no sentence end.
@@ -94,8 +97,8 @@ _ANSWER_SHAPES = [
 
 def _stems(text: str) -> set[str]:
     # The keyword index's stemmer: "held"/"hold", "vaccinations"/"vaccination",
-    # "cleaning"/"clean" meet; numbers stay whole.
-    return set(terms(text)) - _FILLER
+    # "cleaning"/"clean" meet; numbers stay whole; "head chef" meets "Executive Chef".
+    return concepts(terms(text)) - _FILLER
 
 
 def covered_by(question: str, fact_lines: list[str]) -> bool:
@@ -123,11 +126,15 @@ class _Piece:
     stems: frozenset[str]
     label_stems: frozenset[str]
 
-    def needs_label(self, wanted: set[str]) -> bool:
+    def needs_label(self, wanted: set[str], names: bool = False) -> bool:
         """Whether its label holds a word of the question that the sentence lacks: "$34"
-        says nothing about "how much is the duck?" without "Seared Duck Breast"."""
+        says nothing about "how much is the duck?" without "Seared Duck Breast". When the
+        caller asks who, the label is the answer ("Maria Santos" over "Executive Chef — Maria
+        grew up…"), whatever words it shares."""
         if self.is_label or not self.label:
             return False
+        if names and self.label_stems - self.stems:
+            return True
         return bool((wanted & self.label_stems) - self.stems)
 
 
@@ -252,6 +259,7 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     each bare value ("$34") or label-matched sentence led by its label ("Seared Duck
     Breast: $34"), in reading order, within `budget` characters."""
     wanted = _stems(question)
+    names = _ASKS_WHO.search(question) is not None
     pieces = [piece for rank, text in enumerate(texts) for piece in _pieces(rank, text)]
     # (-score, length, rank, position): best first, shorter (denser) first
     shapes = _answer_shapes(question)
@@ -274,12 +282,12 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
         if piece.is_label and block in labelled:
             continue
         cost = len(piece.text) + 1  # the budget counts what is said, not the "- " marks
-        if piece.needs_label(wanted) and block not in labelled:
+        if piece.needs_label(wanted, names) and block not in labelled:
             cost += len(piece.label) + 2
         if used + cost > budget and chosen:
             continue
         chosen.append(piece)
-        if piece.needs_label(wanted) or piece.is_label:
+        if piece.needs_label(wanted, names) or piece.is_label:
             labelled.add(block)
         used += cost
         if used >= budget:

@@ -1,0 +1,72 @@
+"""Words callers and websites use for the same thing, met as one when matching.
+
+A caller asks for the "head chef" of a restaurant whose team grid says "Executive Chef",
+asks "who does your desserts?" of a page that says "Pastry Chef", "is there parking?" of a
+page that says "car park", "the closest subway" of "two blocks from the Franklin St station".
+Stemming joins the forms of one word ("held"/"hold"); these groups join different words a
+receptionist would take to mean the same thing. Each group is written as plain words and
+compared after stemming (`stemming.terms`), so every form of a word is covered.
+
+Kept to words whose meaning in a business's questions is not in doubt: a word with a common
+second sense that would join unrelated sentences ("lead", "senior", "park" as in "the park")
+stays out, as do words of two parts ("step-free": "free" alone means much else). A group
+is one concept: matching counts it once, whichever of its words is said.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from frontdesk.knowledge.stemming import terms
+
+__all__ = ["concept", "concepts"]
+
+# Each line is one group; its first word's stem stands for the group.
+_GROUPS = """
+    head executive chief principal
+    owner founder proprietor
+    dessert pastry pastries sweets
+    kid child children toddler daughter son
+    first initial
+    physio physiotherapy physiotherapist
+    vet veterinarian veterinary
+    dentist dental
+    doctor physician gp
+    subway metro underground tube station
+    parking carpark
+    vegetarian vegan veggie meatless
+    price cost fee charge rate pricing
+    cancel cancellation cancelling reschedule
+    wheelchair accessible accessibility
+    wifi internet
+    gluten coeliac celiac
+    booking reservation appointment
+    discount concession
+    trial intro introductory taster
+    gift voucher
+"""
+
+
+def _canonical_map() -> dict[str, str]:
+    same: dict[str, str] = {}
+    for line in _GROUPS.strip().splitlines():
+        stems = [stem for word in line.split() for stem in terms(word)]
+        for stem in stems:
+            same.setdefault(stem, stems[0])
+    return same
+
+
+@functools.cache
+def _same() -> dict[str, str]:
+    return _canonical_map()
+
+
+def concept(stem: str) -> str:
+    """The stem that stands for `stem`'s group, or `stem` itself."""
+    return _same().get(stem, stem)
+
+
+def concepts(stems: set[str] | frozenset[str] | list[str]) -> set[str]:
+    """A set of stems with each word of a group read as the group."""
+    same = _same()
+    return {same.get(stem, stem) for stem in stems}

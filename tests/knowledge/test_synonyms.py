@@ -1,0 +1,21 @@
+"""Words callers and websites use for one thing are read as one concept, every form of each."""
+
+from __future__ import annotations
+
+from frontdesk.knowledge.stemming import terms
+from frontdesk.knowledge.synonyms import concept, concepts
+
+
+def test_a_group_is_one_concept_in_every_form() -> None:
+    assert concepts(terms("head chef")) == concepts(terms("Executive Chef"))
+    assert concepts(terms("cancelling")) == concepts(terms("reschedule"))
+    assert concepts(terms("children")) == concepts(terms("kids")) == concepts(terms("daughter"))
+    assert concept("halibut") == "halibut"  # a word of no group is itself
+
+
+def test_words_with_a_common_second_sense_stay_apart() -> None:
+    # "junior stylist" is not a child's haircut, "training" is not a train station, "based"
+    # of "plant-based" is not vegetarian, a garage that repairs cars is not parking.
+    for left, right in [("junior", "kid"), ("training", "station"), ("based", "vegan"),
+                        ("garage", "parking"), ("free", "wheelchair")]:  # fmt: skip
+        assert concepts(terms(left)) != concepts(terms(right))
