@@ -44,6 +44,16 @@ def test_weekly_hours_from_sentences() -> None:
     assert hours["mon"] == hours["fri"] == [{"opens": "08:00", "closes": "18:00"}]
     assert hours["sat"] == [{"opens": "09:00", "closes": "13:00"}]
     assert hours["sun"] == []
+    # A closed day said before a sentence about other days stays closed; it does not take
+    # the hours of the days named after it.
+    said = (
+        "Tuesday to Friday 7 AM to 3 PM, Saturday and Sunday 8 AM to 3 PM, closed Mondays. "
+        "Tastings are Tuesday to Friday between 1 and 3 PM."
+    )
+    hours = weekly_hours([said])
+    assert hours["mon"] == []
+    assert hours["tue"] == [{"opens": "07:00", "closes": "15:00"}]
+    assert hours["sun"] == [{"opens": "08:00", "closes": "15:00"}]
 
 
 def test_model_wording_is_checked() -> None:

@@ -216,8 +216,10 @@ def read_line(line: Line) -> Statement | None:
         stop = spans[n + 1][0] if n + 1 < len(spans) else len(text)
         own = [m for m in ranges if end <= m.start() < stop]
         closed_before = _CLOSED.search(text[max(0, start - 12) : start])
-        if not own and n + 1 < len(spans) and not _CLOSED.search(text[end:stop]):
-            continue  # a list split by text ("Mon to Thu and Sat: 9–5" is read by the next)
+        if not own and n + 1 < len(spans) and not (_CLOSED.search(text[end:stop]) or closed_before):
+            # A list split by text ("Mon to Thu and Sat: 9–5" is read by the next); "closed
+            # Mondays. Tastings are Tuesday…" is no list: Monday is closed.
+            continue
         intervals: list[tuple[time, time]] = []
         previous_end: int | None = None
         for match in own:
