@@ -236,3 +236,16 @@ def test_what_is_on_at_some_hours_is_no_conflict_with_the_opening_hours() -> Non
     assert [(c["day"], c["other_quote"]) for c in site.week.conflicts] == [
         ("fri", "Fri: 8:00 AM – 3:00 PM")
     ]
+
+
+def test_appointment_kinds_are_asked_unless_the_site_names_them() -> None:
+    # A sentence about lateness matches the appointment-types pattern but names no kind: the
+    # owner is asked, or the receptionist could never book.
+    late = [("FAQs\n\nIf you arrive more than 10 minutes late for your appointment we may have "
+             "to rebook you.", "http://127.0.0.1/faqs")]  # fmt: skip
+    questions = {q["id"]: q for q in plan(survey(late, read_site(late)))}
+    assert questions["booking.types"]["kind"] == "ask"
+    # Kinds with their lengths on the site are not asked again.
+    named = [("Fees\n\nCheck-up appointments are 30 minutes and hygienist visits 45 minutes.",
+              "http://127.0.0.1/fees")]  # fmt: skip
+    assert "booking.types" not in {q["id"] for q in plan(survey(named, read_site(named)))}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from frontdesk.onboarding import answers
 from frontdesk.onboarding.checklist import MAX_QUESTIONS, MIN_QUESTIONS, TOPICS, Part
 from frontdesk.onboarding.site_facts import SiteFacts
 from frontdesk.runtime.knowledge_note import sentences
@@ -134,6 +135,16 @@ def _conflict_text(conflicts: list[dict[str, str]]) -> tuple[str, str]:
     return text, quote
 
 
+def _names_kinds(quote: str) -> bool:
+    return any(kind.minutes for kind in answers.appointment_kinds(quote))
+
+
+# Parts whose sentence match is not enough: "more than 10 minutes late for your appointment"
+# matches the appointment-types pattern but names no kind of appointment, and without kinds
+# the receptionist cannot book at all, so the owner is asked.
+_STATES = {"booking.types": _names_kinds}
+
+
 def plan(found: dict[str, Any]) -> list[dict[str, Any]]:
     """The interview's first questions, in checklist order (follow-ups come later). What the
     site states is confirmed, quoting it, as far as the interview's length allows; what it
@@ -143,6 +154,9 @@ def plan(found: dict[str, Any]) -> list[dict[str, Any]]:
     for topic in TOPICS:
         for part in topic.parts:
             hit = found.get(f"{topic.key}.{part.key}")
+            states = _STATES.get(f"{topic.key}.{part.key}")
+            if hit is not None and states is not None and not states(hit["quote"]):
+                hit = None  # it matched, but says nothing the receptionist can use
             if hit is None:
                 if part.ask:
                     asked.append(_question(topic.key, part, "ask", part.ask))
