@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,7 +16,10 @@ from frontdesk.db import transaction
 from frontdesk.models import Appointment, CallerMessage, Lead
 from frontdesk.models.base import as_utc
 from frontdesk.resources import Resources
+from frontdesk.runtime.action_desk import ActionDesk
 from frontdesk.runtime.errands import has_content, intent, name_in
+from frontdesk.runtime.spec import AgentSpec
+from frontdesk.runtime.tools import ReceptionTools
 from tests.factories import make_receptionist
 from tests.fake_llm import Say, ScriptedLLM
 from tests.runtime.test_booking_actions import LONDON, RULES, _restaurant, _say, _start, _this
@@ -291,3 +296,18 @@ def test_the_kind_the_caller_means_and_one_question_at_most(  # type: ignore[no-
         asked["reply"] == "Certainly. Which would you like: Dinner tables or Tasting menu tables?"
     )
     assert _say(client, other, "Whatever you have.")["reply"].startswith("1 pm on Friday")
+
+
+def test_what_a_business_sells_is_no_request_to_book_it() -> None:
+    spec = AgentSpec(
+        agent_id="a", workspace_id="w", name="Golden Crust", persona_name="", instructions="",
+        greeting="", timezone="America/Los_Angeles", hours_text="",
+        appointment_types=[{"key": "cake-tasting", "name": "Cake tasting", "duration_minutes": 45},
+                           {"key": "massage", "name": "Deep tissue massage"}],
+    )  # fmt: skip
+    words = ActionDesk(cast(ReceptionTools, SimpleNamespace(spec=spec)))._kind_words()
+    assert {"tasting", "massage"} <= words and not {"cake", "deep", "tissue"} & words
+    # A cake is what the bakery sells; a tasting is what callers book.
+    assert intent("Can you make the cake gluten-free? Is that extra?", words) is None
+    assert intent("Can you bring the cake to our house?", words) is None
+    assert intent("Could I come for a tasting on Friday at 1pm?", words) == "booking"

@@ -115,12 +115,20 @@ class ActionDesk:
         return spec.tool_enabled("take_message")
 
     def _kind_words(self) -> frozenset[str]:
+        """The word of each appointment kind that asks for it: its last, the thing booked
+        ("tasting" of "Cake tasting", "massage" of "Deep tissue massage"). The words before
+        it name what the business sells too: "can you make the cake gluten-free?" is a
+        question about a cake, not a request for a tasting."""
         words: set[str] = set()
         for kind in self.tools.spec.appointment_types:
-            for word in re.findall(r"[a-z]+", str(kind.get("name", "")).lower()):
-                if len(word) > 3 and word not in {"appointment", "appointments", "visit"}:
-                    words.add(word)
-                    words.add(kind_label(word))
+            said = [
+                word
+                for word in re.findall(r"[a-z]+", str(kind.get("name", "")).lower())
+                if len(word) > 3 and word not in {"appointment", "appointments", "visit", "visits"}
+            ]
+            if said:
+                words.add(said[-1])
+                words.add(kind_label(said[-1]))
         return frozenset(words)
 
     async def take(self, chat_ctx: llm.ChatContext) -> Call | str | None:
