@@ -33,6 +33,8 @@ SATURDAY = date(2026, 12, 5)
         ("Hi, what's the number to call you on?", "You can call us on (555) 014-2398."),
         ("What's your email address?", "Our email address is hi@harbor.example."),
         ("Where are you located?", "We're at 1 Main St, Springfield."),
+        ("Whereabouts are you?", "We're at 1 Main St, Springfield."),
+        ("What's the phone number there?", "You can call us on (555) 014-2398."),
         ("Are you open late on Sundays?", "On Sundays we're open 5 pm to 11 pm."),
         ("Are you open on Monday?", "We're closed on Mondays."),
         ("What time do you close today?", "On Saturdays we're open 10 am to 2:30 pm."),

@@ -4,9 +4,9 @@ Keyword search and the knowledge note compare a caller's words with a page's, an
 rarely use the same form: "hold my table" and "tables are held", "book" and "bookings",
 "cleaning" and "clean". Every word is case- and accent-folded, then reduced by the English
 Snowball stemmer; the irregular forms Snowball cannot see ("held", "children", "teeth") are
-mapped to their base word first. Numbers stay whole ("$34" is "34"), and a clock time gets
-one more term that joins the hour to its half of the day, so "9am", "9 am", "9:00 a.m." and
-"9 AM" all meet on "9am".
+mapped to their base word first. Numbers stay whole ("$34" is "34"; "eight" is "8"), and a
+clock time gets one more term that joins the hour to its half of the day, so "9am", "9 am",
+"9:00 a.m." and "9 AM" all meet on "9am".
 """
 
 from __future__ import annotations
@@ -69,6 +69,22 @@ _IRREGULAR = {
     "geese": "goose",
 }
 
+# Numbers callers say as words and pages write as digits ("an eight inch cake", "8″
+# round"; "seven courses"), matched as digits. "one" is left a word: far more often "which
+# one" than a number.
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        (
+            "zero", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+            "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+            "eighteen", "nineteen", "twenty",
+        )
+    )
+    if word
+} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+     "eighty": "80", "ninety": "90", "hundred": "100"}  # fmt: skip
+
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 # Letters and digits apart: "9am" is "9" and "am", "room12" is "room" and "12".
@@ -100,6 +116,7 @@ def fold(text: str) -> str:
 def stem(word: str) -> str | None:
     """The matching form of one folded word or number; None for words that carry nothing
     (stopwords, single letters, a bare "00")."""
+    word = _NUMBER_WORDS.get(word, word)
     if word.isdigit():
         # "00" of "$35.00" says nothing; "0" of "0 fees" might.
         return word if word.strip("0") or len(word) == 1 else None

@@ -28,7 +28,7 @@ _EMAIL = re.compile(r"\b(e-?mail)( address)?\b", re.IGNORECASE)
 _ADDRESS = re.compile(
     r"\b(?:your|the) address\b|\bwhere are you(?: located| based)?\b|\bwhere(?:'s| is) "
     r"(?:your|the) (?:clinic|office|shop|store|salon|studio|restaurant|practice|place|"
-    r"location|gym|bakery)\b|\bwhere (?:can|do) i find you\b",
+    r"location|gym|bakery)\b|\bwhere (?:can|do) i find you\b|\bwhereabouts are you\b",
     re.IGNORECASE,
 )
 _HOURS = re.compile(
@@ -44,7 +44,8 @@ _PLAIN = """what what's whats is are your you the a an please can could i me tel
     contact email e-mail mail address where located based find clinic office shop store
     salon studio restaurant practice place location gym bakery opening business hours open
     close closing when time late early how today tomorrow tonight this on at on what's
-    guys folks call ring reach to for us of"""
+    guys folks call ring reach to for us of there here main general front desk have got get
+    give need know whereabouts"""
 _PLAIN_WORDS = (
     frozenset(_PLAIN.split()) | {d.lower() for d in _DAYS} | {d.lower() + "s" for d in _DAYS}
 )
