@@ -39,6 +39,8 @@ LONDON = ZoneInfo("Europe/London")
         ("Custom cakes need 72 hours notice.", None, 72 * 60, "custom cakes", None, None),
         ("Please book at least 24 hours ahead.", None, 24 * 60, None, None, None),
         ("We open reservations 30 days in advance.", None, None, None, None, 30),
+        # How far ahead one can book is no notice: a trial tomorrow is fine.
+        ("Members can book 7 days ahead in the app.", None, None, None, None, 7),
         # A cancellation policy is not a booking rule.
         ("Please cancel at least 24 hours ahead.", None, None, None, None, None),
         ("Orders of 10 or more cupcakes ship free.", None, None, None, None, None),

@@ -54,6 +54,12 @@ def test_weekly_hours_from_sentences() -> None:
     assert hours["mon"] == []
     assert hours["tue"] == [{"opens": "07:00", "closes": "15:00"}]
     assert hours["sun"] == [{"opens": "08:00", "closes": "15:00"}]
+    # A weekday that shares its hours with the holidays keeps them; a holiday of its own
+    # ("Christmas Eve (Thursday)") is no weekday's hours.
+    hours = weekly_hours(["Mon–Fri 6am–10pm", "Sunday & bank holidays 9am–2pm",
+                          "Christmas Eve (Thursday) 9–12"])  # fmt: skip
+    assert hours["sun"] == [{"opens": "09:00", "closes": "14:00"}]
+    assert hours["thu"] == [{"opens": "06:00", "closes": "22:00"}]
 
 
 def test_model_wording_is_checked() -> None:

@@ -39,6 +39,14 @@ SATURDAY = date(2026, 12, 5)
         ("Are you open on Monday?", "We're closed on Mondays."),
         ("What time do you close today?", "On Saturdays we're open 10 am to 2:30 pm."),
         (
+            "How late are you open on weekdays?",
+            "We're open Tuesday to Friday 9 am to 5 pm; closed on Monday.",
+        ),
+        (
+            "Are you open at the weekend?",
+            "We're open Saturday 10 am to 2:30 pm, Sunday 5 pm to 11 pm.",
+        ),
+        (
             "What are your opening hours?",
             "We're open Tuesday to Friday 9 am to 5 pm, Saturday 10 am to 2:30 pm, Sunday "
             "5 pm to 11 pm; closed on Monday. Closed on Thanksgiving.",
@@ -102,3 +110,16 @@ def test_the_guided_model_is_not_asked_what_the_facts_say(  # type: ignore[no-un
 )
 def test_clock_times_are_said_as_callers_say_them(written: str, said: str) -> None:
     assert say_clocks(written) == said
+
+
+def test_weekdays_with_the_same_hours_are_said_once() -> None:
+    week = "Mon 06:00-22:00; Tue 06:00-22:00; Wed 06:00-22:00; Thu 06:00-22:00; Fri 06:00-22:00"
+    spec = AgentSpec(
+        agent_id="a", workspace_id="w", name="Gym", persona_name="", instructions="",
+        greeting="", timezone="Europe/Dublin", hours_text=week + "; Sat closed; Sun closed",
+    )  # fmt: skip
+    answer = direct_answer("How late are you open on weekdays?", spec, SATURDAY)
+    assert answer == "Monday to Friday we're open 6 am to 10 pm."
+    assert direct_answer("Are you open weekends?", spec, SATURDAY) == (
+        "We're closed on Saturdays and Sundays."
+    )

@@ -53,9 +53,10 @@ _HOLD = [
     ),  # fmt: skip
     re.compile(rf"\bgrace period of\s+{_N}\s*{_UNIT}"),
 ]
-# "we open reservations 30 days in advance", "bookings up to 30 days ahead".
+# "we open reservations 30 days in advance", "bookings up to 30 days ahead", "members can
+# book 7 days ahead" (how far ahead one may book, not the notice needed).
 _HORIZON = re.compile(
-    rf"\b(?:open|take|accept|up to|as far as|no more than)\b[\w\s]{{0,30}}?\b{_N}\s*"
+    rf"\b(?:open|take|accept|up to|as far as|no more than|can)\b[\w\s]{{0,30}}?\b{_N}\s*"
     rf"(days?|weeks?|months?)\s*(?:in advance|ahead)"
 )
 _CANCEL = re.compile(r"\b(cancel|no[- ]shows?|refund|reschedul)", re.IGNORECASE)

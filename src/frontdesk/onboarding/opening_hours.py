@@ -58,6 +58,7 @@ _PART_OF_DAY = re.compile(
     r"delivery|takeaway|take-out|phone lines?|drop-?in|walk-?ins?|classes?|grooming)\b",
     re.I,
 )
+_PUBLIC_HOLIDAYS = re.compile(r"\b(?:bank|public|statutory|national)?\s*holidays?\b", re.I)
 _HOLIDAY = re.compile(
     r"\b(?:holidays?|christmas|xmas|new year|easter|thanksgiving|bank holiday|"
     r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b)",
@@ -205,10 +206,14 @@ def _is_time_range(match: re.Match[str], text: str) -> bool:
 def read_line(line: Line) -> Statement | None:
     """The weekly hours one line states, or None when it states none."""
     text = line.text
-    if _HOLIDAY.search(text):
-        return None
     spans = _day_spans(text)
     if not spans:
+        return None
+    if _HOLIDAY.search(_PUBLIC_HOLIDAYS.sub("", text)) or (
+        _HOLIDAY.search(text) and not re.search(r"[&,]|\band\b", text)
+    ):
+        # "Christmas Eve: 9–12" and "Dec 24 (Thursday) 9–12" are about one day of the year;
+        # "Sunday & bank holidays: 9am–2pm" still gives Sunday's hours.
         return None
     ranges = [m for m in _TIME_RANGE.finditer(text) if _is_time_range(m, text)]
     days: dict[str, tuple[tuple[time, time], ...]] = {}

@@ -45,7 +45,7 @@ _PLAIN = """what what's whats is are your you the a an please can could i me tel
     salon studio restaurant practice place location gym bakery opening business hours open
     close closing when time late early how today tomorrow tonight this on at on what's
     guys folks call ring reach to for us of there here main general front desk have got get
-    give need know whereabouts"""
+    give need know whereabouts weekday weekdays weekend weekends during week"""
 _PLAIN_WORDS = (
     frozenset(_PLAIN.split()) | {d.lower() for d in _DAYS} | {d.lower() + "s" for d in _DAYS}
 )
@@ -108,6 +108,16 @@ def _asked_day(question: str, today: date) -> str | None:
     return None
 
 
+def _asked_days(question: str) -> tuple[str, ...] | None:
+    """Monday to Friday for "on weekdays", Saturday and Sunday for "at the weekend"."""
+    lowered = question.lower()
+    if re.search(r"\bweekdays?\b|\bduring the week\b", lowered):
+        return _DAYS[:5]
+    if re.search(r"\bweekends?\b", lowered):
+        return _DAYS[5:]
+    return None
+
+
 def direct_answer(question: str, spec: AgentSpec, today: date) -> str | None:
     """The answer from the business facts, or None when the question is not one of these
     plain ones or the facts do not hold its answer."""
@@ -124,6 +134,15 @@ def direct_answer(question: str, spec: AgentSpec, today: date) -> str | None:
         said = day_hours(spec)
         if not said:
             return None
+        group = _asked_days(question)
+        if group is not None and all(d in said for d in group):
+            first, last = group[0], group[-1]
+            if len({said[d] for d in group}) == 1:
+                hours = said[first]
+                if hours == "closed":
+                    return f"We're closed on {first}s and {last}s."
+                return f"{first} to {last} we're open {hours}."
+            return f"We're open {_week({d: said[d] for d in group})}."
         day = _asked_day(question, today)
         if day is not None and day in said:
             if said[day] == "closed":

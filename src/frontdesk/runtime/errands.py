@@ -17,7 +17,10 @@ Kind = Literal["booking", "callback", "message"]
 
 _MESSAGE = re.compile(
     r"\b(leave|take|pass|give|send|get)\b[^.?!]{0,25}\bmessages?\b|\bmessage (for|to)\b|"
-    r"\bpass (it|this|that|them) (on|along)\b|\blet (?!me\b|us\b)\w+ know\b",
+    r"\bpass (it|this|that|them) (on|along)\b|\blet (?!me\b|us\b)\w+ know\b|"
+    # "Could you tell Niamh I won't make Wednesday yoga?"; not "tell me", "tell if…".
+    r"\b(can|could|would|will|please) (you )?tell (?!me\b|us\b|if\b|whether\b|when\b|what\b|"
+    r"how\b|who\b|where\b|which\b|the\b|a\b|an\b|about\b)\w+",
     re.IGNORECASE,
 )
 _CALLBACK = re.compile(
