@@ -185,6 +185,30 @@ def test_what_the_knowledge_says_about_a_booking_is_read_out_first(  # type: ign
         assert db.query(Appointment).filter_by(agent_id=agent["id"]).count() == 1
 
 
+def test_the_callers_matter_outweighs_what_every_booking_shares(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM
+) -> None:
+    client, _ = chat
+    agent = make_receptionist(
+        client, name="Hartley Law",
+        knowledge="Initial consultations are 60 minutes and are booked Monday to Thursday, "
+        "$250, credited to your retainer. Consultations can be by phone or in the office. "
+        "What we don't handle: we do not take criminal defense (including DUI) or personal "
+        "injury cases.",
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/agents/{agent['id']}").json()["chunk_count"] == 0:
+        assert time.monotonic() < deadline, "the knowledge was not indexed"
+        time.sleep(0.2)
+    conversation_id = _start(client, agent)
+    out = _say(
+        client, conversation_id,
+        "I got arrested for a DUI last weekend and I need a lawyer. Can I book a consultation "
+        "for Thursday at 11am?",
+    )  # fmt: skip
+    assert "we do not take criminal defense (including DUI)" in out["reply"], out["reply"]
+
+
 def test_a_closed_day_is_named_as_closed(  # type: ignore[no-untyped-def]
     chat, guided: ScriptedLLM
 ) -> None:

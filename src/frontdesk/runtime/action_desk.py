@@ -62,7 +62,8 @@ _BOOKING_TERMS = frozenset(
         "book booking booked appointment appointments reserve reservation table tables slot "
         "time day today tonight tomorrow week morning afternoon evening name phone number "
         "email please like want need would could can get come monday tuesday wednesday "
-        "thursday friday saturday sunday next this people person party group"
+        "thursday friday saturday sunday next this people person party group consultation "
+        "session visit"
     )
 )
 # A contact detail is asked for at most this often before the errand is stored without it:
@@ -347,10 +348,19 @@ class ActionDesk:
         relevant = [s.text for s in snippets if is_relevant(s)]
         if not relevant:
             return ""
-        note = focus(request, relevant, CONDITIONS_BUDGET)
+        # About what this caller asked (Hannah, a custom cake, an NHS check-up, a DUI), not
+        # about booking in general: every request shares "book" and a day with the hours,
+        # and sentences about those would crowd out the one about the caller's matter.
+        general = _BOOKING_TERMS | {
+            t for kind in self.tools.spec.appointment_types for t in terms(str(kind.get("name")))
+        }
+        subject = " ".join(
+            word
+            for word in re.findall(r"[\w'’-]+", request)
+            if not {t for t in terms(word) if not t[0].isdigit()} <= general
+        )
+        note = focus(subject or request, relevant, CONDITIONS_BUDGET)
         lines = [re.sub(r"^- ", "", line) for line in note.splitlines()]
-        # About what this caller asked (Hannah, a custom cake, an NHS check-up), not about
-        # booking in general: every request shares "book" and a day with the hours.
         asked = {t for t in terms(request) if not t[0].isdigit()} - _BOOKING_TERMS
         kept = [line for line in lines if _CONDITION.search(line) and asked & set(terms(line))]
         return " ".join(line if line.endswith((".", "!", "?")) else line + "." for line in kept)
