@@ -132,3 +132,16 @@ def test_words_callers_and_sites_use_for_one_thing_meet() -> None:
     assert focus("Can you see my eight-year-old daughter?", [ages]) == (
         "- We treat adults and children aged 12 and over."
     )
+
+
+def test_how_much_notice_asks_how_long_not_a_price() -> None:
+    faq = (
+        "FAQs › Frequently asked questions\n\nWhat is your cancellation policy? Please give us "
+        "at least 24 hours’ notice if you need to cancel or move an appointment. Private "
+        "patients who miss an appointment or cancel with less notice are charged a £30 fee. "
+        "Parking: there is a pay and display car park on Leighton Road."
+    )
+    # Room for one sentence: the one saying how long, not the shorter one with a price.
+    note = focus("How much notice do you need if I have to cancel?", [faq], budget=140)
+    assert note.startswith("- What is your cancellation policy? Please give us at least 24 hours")
+    assert "£30" in focus("How much is the fee if I cancel late?", [faq], budget=140)

@@ -59,7 +59,9 @@ _CLOCK_WORDS = re.compile(r"(?<=\d)\s?[ap]\.?m\b\.?|\b(?:from|to|per|each)\b", r
 _ANSWER_SHAPES = [
     (
         re.compile(
-            r"\b(how much|costs?|price[sd]?|pricing|charges?|fees?|rates?|expensive|cheap\w*|"
+            # "How much notice…" asks how long, not what it costs.
+            r"\b(how much(?!\s+(?:notice|time|longer|warning|advance|in advance))|costs?|"
+            r"price[sd]?|pricing|charges?|fees?|rates?|expensive|cheap\w*|"
             r"pay)\b",
             re.IGNORECASE,
         ),
