@@ -12,6 +12,7 @@ from frontdesk.resources import Resources
 from frontdesk.runtime.follow_through import (
     KEPT_HEAD,
     NOTHING_ON_FILE,
+    answers_from_nothing,
     asks_about_business,
     promises_follow_up,
 )
@@ -169,3 +170,18 @@ def test_a_yes_or_no_about_what_no_page_mentions_is_withheld(  # type: ignore[no
     assert _say(client, conversation_id, "Do you guys serve wine by the glass?")["reply"] == (
         "Yes, we pour wine by the glass."
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict"),
+    [
+        ("No, we do not offer shockwave therapy.", True),
+        ("Sorry, but we don't offer weekend workshops.", True),  # a lead-in is still a no
+        ("Unfortunately we do not sell knee braces.", True),
+        ("Sorry, I don't know that.", False),
+        ("I'm sorry, I can take a message for the team.", False),
+        ("Sorry about that!", False),
+    ],
+)
+def test_what_counts_as_a_yes_or_a_no(sentence: str, verdict: bool) -> None:
+    assert answers_from_nothing(sentence) is verdict

@@ -29,6 +29,7 @@ _GROUPS = """
     kid child children toddler daughter son
     first initial
     physio physiotherapy physiotherapist
+    pregnancy pregnant prenatal antenatal maternity
     vet veterinarian veterinary
     dentist dental
     doctor physician gp

@@ -83,7 +83,9 @@ def asks_about_business(text: str) -> bool:
 # A yes or a no, stated as the business's: "No, we do not offer shockwave therapy", "Yes,
 # there is an elevator". After "nothing on file answers this" either one is made up.
 _VERDICT = re.compile(
-    r"^\W*(yes|yeah|yep|no|nope|sure|of course|absolutely|definitely|unfortunately|"
+    # "Sorry, but we don't offer weekend workshops": a lead-in does not make it less a no.
+    r"^\W*(?:(?:i'm |i am )?sorry|unfortunately|actually|well|oh)?\W*(?:but\s+)?"
+    r"(yes|yeah|yep|no|nope|sure|of course|absolutely|definitely|unfortunately|"
     r"we (do|don't|do not|have|offer|sell|provide|can|can't|cannot|accept|take)|"
     r"there (is|are|isn't|aren't|is no|are no)|our \w+ (do|don't|do not|can|can't|cannot)|"
     r"you (need|don't need|do not need|can|can't|cannot|will))\b",
