@@ -153,3 +153,10 @@ def test_words_of_asking_do_not_count_as_words_the_site_never_says(index: Keywor
     # A word of the thing asked about that no page says still counts against every chunk.
     assert index.coverage("Do you have valet parking?", ["parking"])["parking"] < 0.5
     assert index.unseen("Do you have valet parking?") == ("valet",)
+
+
+def test_words_callers_and_sites_use_for_one_thing_find_each_other(index: KeywordIndex) -> None:
+    # The page says "dentists", the caller "dental"; "kids" for "Children's check-ups".
+    assert top(index, "dental team") == "team"
+    assert index.coverage("Is it free for kids?", ["kids"])["kids"] == 1.0
+    assert index.unseen("Is it free for kids?") == ()

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from frontdesk.knowledge.stemming import ASKING, asked_terms, fold, terms
+from frontdesk.knowledge.synonyms import concept
 
 __all__ = ["KeywordIndex", "tokenize"]
 
@@ -61,13 +62,14 @@ def _number_tokens(text: str) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Index terms of `text`: stemmed words minus stopwords, numbers, clock times and the
-    joined digit runs of phone numbers (see `stemming.terms`).
+    """Index terms of `text`: stemmed words minus stopwords (a word of a synonym group as the
+    group, see `synonyms`), numbers, clock times and the joined digit runs of phone numbers
+    (see `stemming.terms`).
 
     "$35.00" gives "35" (and "00" is dropped as a zero cents part); "(555) 014-2398" gives
     "555", "014", "2398" and the joined runs "555014", "0142398", "5550142398".
     """
-    tokens = terms(text)
+    tokens = [concept(t) for t in terms(text)]
     tokens.extend(_number_tokens(fold(text)))
     return tokens
 
@@ -151,7 +153,9 @@ class KeywordIndex:
         a yes or a no about such a thing cannot come from the knowledge."""
         return tuple(
             sorted(
-                t for t in set(asked_terms(query)) if t not in self._vocabulary and not t.isdigit()
+                t
+                for t in set(asked_terms(query))
+                if concept(t) not in self._vocabulary and not t.isdigit()
             )
         )
 

@@ -24,7 +24,7 @@ __all__ = ["concept", "concepts"]
 # Each line is one group; its first word's stem stands for the group.
 _GROUPS = """
     head executive chief principal
-    owner founder proprietor
+    owner own owns owned founder proprietor
     dessert pastry pastries sweets
     kid child children toddler daughter son
     first initial
