@@ -146,6 +146,10 @@ def test_a_taken_time_offers_the_nearest_and_the_pick_is_booked(  # type: ignore
     assert "7 pm on Friday" in taken["reply"] and "is not free" in taken["reply"]
     assert taken["reply"].endswith("Which time would suit you?")
     assert "Offer" not in taken["reply"]  # what the tool tells the model stays with the model
+    # Details without another time: the taken time is not checked (and refused) again.
+    details = _say(client, other, "Bo Chan, 07700 900555.")
+    assert details["reply"] == "Which other time or day would suit you?"
+    assert details["tool_calls"] == []
     picked = _say(client, other, "20:30 then. Bo Chan, 07700 900555.")
     assert "8:30 pm" in picked["reply"] and "You're booked" in picked["reply"]
     with transaction(chat_resources.sessionmaker) as db:
@@ -262,6 +266,9 @@ def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-un
         ("Could you pass a message on to Dr Patel? The cream isn't working.", "message"),
         ("Please let Sophie know I'll be ten minutes late.", "message"),
         ("Could you tell Niamh I won't make Wednesday yoga? I've hurt my wrist.", "message"),
+        ("Could you let Dr Nguyen know that Biscuit is eating again?", "message"),
+        ("I need to book my dog in to get desexed. Could we do Thursday at 2pm?", "booking"),
+        ("Do I need to book ahead?", None),
         ("Can you tell me your hours?", None),
         ("Could you tell if the class is full?", None),
         ("Do you take reservations?", None),
@@ -289,6 +296,9 @@ def test_names_as_callers_give_them() -> None:
     assert name_in("Saturday works, 07700 900123", answering=True) is None
     assert name_in("Dana Whitfield, 555 0142") is None  # not asked for: not read as a name
     assert name_in("my name is john smith and my number is 555 0142") == "John Smith"
+    for name in ("Liam O'Connor", "Sean McDonald", "Ann D'Angelo", "Jean-Luc Picard"):
+        assert name_in(f"{name}, 0400 123 456.", answering=True) == name
+    assert name_in("I", answering=True) is None
     assert not has_content("Can I leave a message for Sophie?")
     assert not has_content("I'd like to leave a message for Dr Patel, please.")
     assert has_content("Could you leave a message for Sophie? My surgeon cleared me to run.")

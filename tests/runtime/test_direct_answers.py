@@ -34,6 +34,8 @@ SATURDAY = date(2026, 12, 5)
         ("What's your email address?", "Our email address is hi@harbor.example."),
         ("Where are you located?", "We're at 1 Main St, Springfield."),
         ("Whereabouts are you?", "We're at 1 Main St, Springfield."),
+        ("Where's the restaurant?", "We're at 1 Main St, Springfield."),
+        ("Can I get your phone number?", "You can call us on (555) 014-2398."),
         ("What's the phone number there?", "You can call us on (555) 014-2398."),
         ("Are you open late on Sundays?", "On Sundays we're open 5 pm to 11 pm."),
         ("Are you open on Monday?", "We're closed on Mondays."),

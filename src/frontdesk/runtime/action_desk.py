@@ -32,6 +32,7 @@ from frontdesk.runtime.tools import ReceptionTools, is_relevant
 
 ASK_WHEN = "Of course. Which day would you like, and at what time?"
 PICK_A_TIME = "Which time would suit you?"
+OTHER_TIME = "Which other time or day would suit you?"
 ANOTHER_DAY = "Would another day suit you?"
 ASK_BODY = "Of course. What would you like me to pass on?"
 ASK_CONTACT = "Could I have your name and a phone number or email, so {purpose}?"
@@ -93,6 +94,10 @@ class Errand:
     conditions: str = ""
     told: bool = False
     kind_asked: bool = False
+    # (day, time said) of the check in flight, and of the last one that found it taken: the
+    # caller who answers "not free" with only their name has not picked another time yet.
+    checking: tuple[str, str] | None = None
+    taken: tuple[str, str] | None = None
 
 
 class ActionDesk:
@@ -240,6 +245,10 @@ class ActionDesk:
             _clock(errand.free_at)
         )):  # fmt: skip
             errand.free_at = None
+            said = (day, repr(asked.times[-1]) if asked.times else "")
+            if said == errand.taken:
+                return OTHER_TIME  # the same time again would be refused again
+            errand.checking = said
             return self._call(
                 "check_availability", day=day, time="", appointment_type=kind or "",
                 party_size=party or 0,
@@ -293,6 +302,7 @@ class ActionDesk:
             if free is None:
                 # The time is taken or none was said: what is free, for the caller to pick.
                 said = _for_caller(output) or COULD_NOT
+                errand.taken = errand.checking
                 none = said.startswith(("No free times", "Nothing is free"))
                 if none:
                     said += self._closed(said)

@@ -39,7 +39,8 @@ _HOURS = re.compile(
 )
 # Words a plain question of each kind may hold beside what the patterns match: anything
 # more ("…near the subway?", "…on public holidays?") is a question for the model.
-_PLAIN = """what what's whats is are your you the a an please can could i me tell do does and
+_PLAIN = """what what's whats where's wheres is are your you the a an please can could i me tell
+    do does and
     hi hello hey so ok okay just quick question again exactly remind number phone telephone
     contact email e-mail mail address where located based find clinic office shop store
     salon studio restaurant practice place location gym bakery opening business hours open

@@ -17,7 +17,7 @@ Kind = Literal["booking", "callback", "message"]
 
 _MESSAGE = re.compile(
     r"\b(leave|take|pass|give|send|get)\b[^.?!]{0,25}\bmessages?\b|\bmessage (for|to)\b|"
-    r"\bpass (it|this|that|them) (on|along)\b|\blet (?!me\b|us\b)\w+ know\b|"
+    r"\bpass (it|this|that|them) (on|along)\b|\blet (?!me\b|us\b)(?:[\w'’]+\.? ){1,3}know\b|"
     # "Could you tell Niamh I won't make Wednesday yoga?"; not "tell me", "tell if…".
     r"\b(can|could|would|will|please) (you )?tell (?!me\b|us\b|if\b|whether\b|when\b|what\b|"
     r"how\b|who\b|where\b|which\b|the\b|a\b|an\b|about\b)\w+",
@@ -46,7 +46,8 @@ _WANTS = re.compile(
 _ABOUT_BOOKING = re.compile(
     r"\b(online|website|app|in advance|ahead|how far|how long|how many|how much|how do|"
     r"how can|policy|policies|walk-?ins?|cancel\w*|resched\w*|move my|change my|deposit|"
-    r"need to|have to|required|requirements?|take reservations|accept reservations|"
+    r"(?:do|will|would) (?:i|we) (?:need|have) to|required|requirements?|take reservations|"
+    r"accept reservations|"
     r"do you (take|accept|do)|do (i|we|you) need|without|know|open|closed?|hours|price|"
     r"cost|fee)\b",
     re.IGNORECASE,
@@ -65,7 +66,8 @@ _NOT_NAME_WORDS = """yes yeah yep sure ok okay hi hello hey thanks thank sorry p
     sunday today tomorrow tonight january february march april may june july august september
     october november december"""
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
-_WORD = r"[A-Z][a-zà-ÿ'’\-]+"
+# "Dana", "O'Connor", "McDonald", "Jean-Luc", "D'Angelo".
+_WORD = r"(?:Ma?c)?[A-Z](?:[a-zà-ÿ]+|(?=['’]))(?:['’\-][A-Z]?[a-zà-ÿ]+)*"
 _NAME_RUN = rf"({_WORD}(?: (?:{_WORD}|[A-Z]\.|de|van|von|da|del|le|la|bin|al)){{0,3}})"
 _INTRODUCED = re.compile(
     rf"\b(?i:my name is|my name's|name's|name is|this is|it's|it is|i'm|i am|call me)\s+"
