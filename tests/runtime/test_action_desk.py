@@ -269,6 +269,9 @@ def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-un
         ("Could you let Dr Nguyen know that Biscuit is eating again?", "message"),
         ("I need to book my dog in to get desexed. Could we do Thursday at 2pm?", "booking"),
         ("Do I need to book ahead?", None),
+        ("Our water heater is leaking. Could someone come take a look Tuesday at 9am?", "booking"),
+        ("Can I bring my car in for new brakes on Friday at 9am?", "booking"),
+        ("Can you do a massage for two?", None),  # what is done, no day or time: a question
         ("Can you tell me your hours?", None),
         ("Could you tell if the class is full?", None),
         ("Do you take reservations?", None),

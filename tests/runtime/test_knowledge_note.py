@@ -145,3 +145,13 @@ def test_how_much_notice_asks_how_long_not_a_price() -> None:
     note = focus("How much notice do you need if I have to cancel?", [faq], budget=140)
     assert note.startswith("- What is your cancellation policy? Please give us at least 24 hours")
     assert "£30" in focus("How much is the fee if I cancel late?", [faq], budget=140)
+
+
+def test_a_sentence_too_long_for_the_note_is_cut_between_words() -> None:
+    teas = (
+        "Cream teas\n\nFrom Wednesday to Sunday we serve cream teas in the walled garden: two "
+        "warm scones, Cornish clotted cream, strawberry jam and a pot of tea, £12.50 per person."
+    )
+    note = focus("When are cream teas served?", [teas], budget=100)
+    assert note.endswith("…") and "£12" not in note  # never "£12…", a price nobody gave
+    assert note.split()[-1].rstrip("…") in teas.split()

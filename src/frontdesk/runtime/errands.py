@@ -32,7 +32,17 @@ _CALLBACK = re.compile(
 )
 _BOOKING = re.compile(
     r"\b(book|booking|reserve|reservation|appointment|table for|a table|fit (me|us) in|"
-    r"schedule|slot|come in|get in|sign (me|us) up)\b",
+    r"schedule|slot|come in|get in|sign (me|us) up|"
+    # A visit to the caller's home, or the caller bringing something in: "could someone
+    # come take a look Tuesday at 9am?", "can I bring my car in on Friday?"
+    r"come (out|over|round|around|by|and \w+|take a look|have a look)|send (someone|somebody)|"
+    r"bring\b[^.?!]{0,30}\bin)\b",
+    re.IGNORECASE,
+)
+# A day or time said: what makes naming a kind of appointment a request for one.
+_WHEN = re.compile(
+    r"\d|\b(today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"morning|afternoon|evening|noon|next week|this week|weekend)\b",
     re.IGNORECASE,
 )
 # A request, not a question about how booking works ("Can I book online?").
@@ -40,7 +50,7 @@ _WANTS = re.compile(
     r"\b(i'd like|i would like|i want|i need|we'd like|we would like|we want|we need|"
     r"can i|could i|may i|can we|could we|may we|can you|could you|would you|will you|"
     r"i'm looking|we're looking|looking to|i'd love|we'd love|please|book (me|us)|"
-    r"i wanna|let's|i'll take|we'll take|i'll have)\b",
+    r"i wanna|let's|i'll take|we'll take|i'll have|(?:can|could) (?:someone|somebody))\b",
     re.IGNORECASE,
 )
 _ABOUT_BOOKING = re.compile(
@@ -83,7 +93,8 @@ _LEADING = re.compile(
 def intent(text: str, kind_words: frozenset[str] = frozenset()) -> Kind | None:
     """The errand `text` asks for, if any: a message before a callback before a booking
     ("can someone call me before I book?" wants a call). `kind_words` are the words of the
-    business's appointment types ("assessment", "cleaning"): saying one is asking to book."""
+    business's appointment types ("assessment", "cleaning"): saying one with a day or a
+    time is asking to book."""
     if _MESSAGE.search(text):
         return "message"
     if _CALLBACK.search(text):
@@ -91,7 +102,9 @@ def intent(text: str, kind_words: frozenset[str] = frozenset()) -> Kind | None:
     if _ABOUT_BOOKING.search(text):
         return None
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
-    booking = bool(_BOOKING.search(text)) or bool(words & kind_words)
+    # "Can you install a water softener?" asks what is done; "a deep tissue massage on
+    # Tuesday at 3pm" asks for one.
+    booking = bool(_BOOKING.search(text)) or bool(words & kind_words and _WHEN.search(text))
     if booking and _WANTS.search(text):
         return "booking"
     return None

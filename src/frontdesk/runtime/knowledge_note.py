@@ -303,7 +303,7 @@ def _note_lines(chosen: list[_Piece], labelled: set[tuple[int, str]], budget: in
     lines: list[str] = []
     blocks: dict[tuple[int, str], int] = {}
     for piece in sorted(chosen, key=lambda p: (p.rank, p.position)):
-        text = piece.text if len(piece.text) <= budget else piece.text[: budget - 1] + "…"
+        text = piece.text if len(piece.text) <= budget else _cut(piece.text, budget - 1)
         block = (piece.rank, piece.label)
         if block not in labelled:
             lines.append(text)
@@ -317,6 +317,15 @@ def _note_lines(chosen: list[_Piece], labelled: set[tuple[int, str]], budget: in
                 joiner = ": "
             lines[blocks[block]] = f"{line}{joiner}{text}"
     return lines
+
+
+def _cut(text: str, limit: int) -> str:
+    """The start of a sentence too long for the note, cut between words: cut inside one,
+    "£12.50" would read "£12…", a price the page never gave."""
+    cut = text[:limit]
+    if " " in cut and not text[limit : limit + 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:—–-") + "…"
 
 
 # Marks a knowledge message in `ChatMessage.extra`: a user-side message, not the caller's.
