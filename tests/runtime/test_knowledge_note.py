@@ -152,6 +152,8 @@ def test_a_sentence_too_long_for_the_note_is_cut_between_words() -> None:
         "Cream teas\n\nFrom Wednesday to Sunday we serve cream teas in the walled garden: two "
         "warm scones, Cornish clotted cream, strawberry jam and a pot of tea, £12.50 per person."
     )
-    note = focus("When are cream teas served?", [teas], budget=100)
+    body = teas.split("\n\n")[1]
+    # The budget ends inside the price.
+    note = focus("When are cream teas served?", [teas], budget=body.index("£12.50") + 4)
     assert note.endswith("…") and "£12" not in note  # never "£12…", a price nobody gave
-    assert note.split()[-1].rstrip("…") in teas.split()
+    assert note.split()[-1].rstrip("…") in {word.strip(",.:") for word in teas.split()}
