@@ -4,7 +4,6 @@ no steps for these turns: a reply from it ("(script exhausted)") means the desk 
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import cast
@@ -22,6 +21,7 @@ from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import ReceptionTools
 from tests.factories import make_receptionist
 from tests.fake_llm import Say, ScriptedLLM
+from tests.knowledge.waiting import wait_for_agent
 from tests.runtime.test_booking_actions import LONDON, RULES, _restaurant, _say, _start, _this
 
 EXHAUSTED = "(script exhausted)"
@@ -169,10 +169,7 @@ def test_what_the_knowledge_says_about_a_booking_is_read_out_first(  # type: ign
         knowledge="Hannah Brooks is our pelvic health physiotherapist. Hannah sees patients on "
         "Tuesdays and Thursdays only.",
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while client.get(f"/api/agents/{agent['id']}").json()["chunk_count"] == 0:
-        assert time.monotonic() < deadline, "the knowledge was not indexed"
-        time.sleep(0.2)
+    wait_for_agent(client, agent["id"])
     conversation_id = _start(client, agent)
     out = _say(
         client, conversation_id,
@@ -200,10 +197,7 @@ def test_the_callers_matter_outweighs_what_every_booking_shares(  # type: ignore
         "What we don't handle: we do not take criminal defense (including DUI) or personal "
         "injury cases.",
     )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while client.get(f"/api/agents/{agent['id']}").json()["chunk_count"] == 0:
-        assert time.monotonic() < deadline, "the knowledge was not indexed"
-        time.sleep(0.2)
+    wait_for_agent(client, agent["id"])
     conversation_id = _start(client, agent)
     out = _say(
         client, conversation_id,
