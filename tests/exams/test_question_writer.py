@@ -104,3 +104,20 @@ def test_a_passage_that_gives_no_question_does_not_cost_the_exam_its_question() 
     written = asyncio.run(write_questions(model, chunks, want=1, known=[]))
     assert [q.expected for q in written] == [["Alma Okafor"]]
     assert len(model.prompts) == 2  # read on only until the question was written
+
+
+def test_questions_put_to_the_owner_are_no_exam_questions() -> None:
+    interview = (
+        "Owner interview › Persona\n\nQ: What should your receptionist be called, and how should "
+        "it sound?\nA: Call her Robin. Upbeat and friendly.\n\nQ: Your site gives your address as "
+        "1184 Queen Street West. Is that where callers should come?\nA: Yes, 1184 Queen "
+        "Street West."
+    )
+    for question, answer in [
+        ("What should your receptionist be called?", "Robin"),
+        ("Is that where callers should come?", "1184 Queen Street West"),
+    ]:
+        assert accept({"question": question, "answer": answer}, interview) is None
+    # What a caller would ask of the same passage still is.
+    asked = {"question": "What number on Queen Street West are you?", "answer": "1184"}
+    assert accept(asked, interview) is not None
