@@ -249,3 +249,14 @@ def test_appointment_kinds_are_asked_unless_the_site_names_them() -> None:
     named = [("Fees\n\nCheck-up appointments are 30 minutes and hygienist visits 45 minutes.",
               "http://127.0.0.1/fees")]  # fmt: skip
     assert "booking.types" not in {q["id"] for q in plan(survey(named, read_site(named)))}
+
+
+def test_the_address_is_the_address_sentence_of_the_answer() -> None:
+    chunks = [("Home\n\nWe are a friendly bakery in Portland, Oregon.", "http://127.0.0.1/")]
+    site = read_site(chunks)
+    asked = {q["id"]: q for q in plan(survey(chunks, site))}["location.address"]
+    answered = [{**asked, "answer": "3318 SE Division St. Street parking only."}]
+    generated = generate(
+        business="B", questions=answered, found={}, chunks=chunks, scheduling={}, site=site
+    )
+    assert generated["business_facts"]["address"] == "3318 SE Division St"

@@ -77,6 +77,14 @@ def _said(questions: list[Question], question_id: str, found: dict[str, Any], ke
     return told  # a correction or a fuller answer: the owner's words win
 
 
+def _address_part(said: str) -> str:
+    """The sentence of an answer that is the address: "3318 SE Division St. Street parking
+    only." is told to callers who ask where the bakery is as "3318 SE Division St"."""
+    parts = [p.strip() for p in re.split(r"(?<=\.)\s+(?=[A-Z])", said) if p.strip()]
+    numbered = [p for p in parts if re.search(r"\d", p)]
+    return numbered[0].rstrip(".") if len(parts) > 1 and numbered else said
+
+
 def _time_zone(questions: list[Question], site: SiteFacts) -> str | None:
     """The owner's answer when it names a zone, else the one derived from the site; None
     leaves the agent's zone as it is (the interview asked: it is never silently assumed)."""
@@ -180,7 +188,7 @@ def generate(
             else answer_to(questions, "business.description")
         )[:2000]
         or None,
-        "address": (
+        "address": _address_part(
             answer_to(questions, "location.address")
             or _said(questions, "location.address.confirm", found, "location.address")
         )[:500]
