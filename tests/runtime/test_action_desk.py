@@ -160,17 +160,22 @@ def test_a_taken_time_offers_the_nearest_and_the_pick_is_booked(  # type: ignore
         assert [(s.date(), s.hour, s.minute) for s in starts] == [(friday, 19, 0), (friday, 20, 30)]
 
 
+def _knowing(client: TestClient, name: str, knowledge: str) -> tuple[dict, str]:
+    """An agent whose one source is `knowledge`, indexed, and a conversation with it."""
+    agent = make_receptionist(client, name=name, knowledge=knowledge)
+    wait_for_agent(client, agent["id"])
+    return agent, _start(client, agent)
+
+
 def test_what_the_knowledge_says_about_a_booking_is_read_out_first(  # type: ignore[no-untyped-def]
     chat, guided: ScriptedLLM, chat_resources: Resources
 ) -> None:
     client, _ = chat
-    agent = make_receptionist(
-        client, name="Align Physio",
-        knowledge="Hannah Brooks is our pelvic health physiotherapist. Hannah sees patients on "
+    agent, conversation_id = _knowing(
+        client, "Align Physio",
+        "Hannah Brooks is our pelvic health physiotherapist. Hannah sees patients on "
         "Tuesdays and Thursdays only.",
     )  # fmt: skip
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
     out = _say(
         client, conversation_id,
         "I'd like an appointment with Hannah Brooks this Monday at 10am. I'm Ann Lee, "
@@ -190,15 +195,12 @@ def test_the_callers_matter_outweighs_what_every_booking_shares(  # type: ignore
     chat, guided: ScriptedLLM
 ) -> None:
     client, _ = chat
-    agent = make_receptionist(
-        client, name="Hartley Law",
-        knowledge="Initial consultations are 60 minutes and are booked Monday to Thursday, "
-        "$250, credited to your retainer. Consultations can be by phone or in the office. "
-        "What we don't handle: we do not take criminal defense (including DUI) or personal "
-        "injury cases.",
+    _, conversation_id = _knowing(
+        client, "Hartley Law",
+        "Initial consultations are 60 minutes and are booked Monday to Thursday, $250, "
+        "credited to your retainer. Consultations can be by phone or in the office. What we "
+        "don't handle: we do not take criminal defense (including DUI) or personal injury cases.",
     )  # fmt: skip
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
     out = _say(
         client, conversation_id,
         "I got arrested for a DUI last weekend and I need a lawyer. Can I book a consultation "
