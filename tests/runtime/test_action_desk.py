@@ -209,6 +209,23 @@ def test_the_callers_matter_outweighs_what_every_booking_shares(  # type: ignore
     assert "we do not take criminal defense (including DUI)" in out["reply"], out["reply"]
 
 
+def test_a_fine_grid_offers_the_whole_day(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM
+) -> None:
+    client, agent = chat
+    hours = {d: [{"opens": "08:00", "closes": "19:00"}] for d in ("mon", "tue", "wed", "thu",
+             "fri", "sat", "sun")}  # fmt: skip
+    patched = client.patch(
+        f"/api/agents/{agent['id']}",
+        json={"scheduling": {"timezone": "UTC", "hours": hours, "min_notice_minutes": 0,
+                             "slot_minutes": 5}},
+    )  # fmt: skip
+    assert patched.status_code == 200, patched.text
+    conversation_id = _start(client, agent)
+    out = _say(client, conversation_id, "Can I come in for an appointment on Friday at 3:30pm?")
+    assert out["reply"].startswith("3:30 pm on Friday") and "is free" in out["reply"], out
+
+
 def test_a_closed_day_is_named_as_closed(  # type: ignore[no-untyped-def]
     chat, guided: ScriptedLLM
 ) -> None:

@@ -139,7 +139,10 @@ class DatabaseReceptionServices:
     async def available_starts(self, *, day: date, appointment_type: str | None) -> list[datetime]:
         def work(db: Session, agent: Agent) -> list[datetime]:
             service = SchedulingService(db, agent, settings=self.resources.settings)
-            return service.available_starts(service.appointment_type(appointment_type), day)
+            kind = service.appointment_type(appointment_type)
+            # Every start of the day: on a 5-minute grid the default cap of 50 ended the day
+            # at 12:05, and a free 3:30 pm was "not free".
+            return service.available_starts(kind, day, limit=24 * 60)
 
         return await self._run(work)
 
