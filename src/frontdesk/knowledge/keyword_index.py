@@ -123,7 +123,7 @@ class KeywordIndex:
         cards?" is poorly covered by any chunk of a site that never mentions gifts, however
         many say "card"; that makes this an absolute signal, unlike a BM25 score.
         """
-        wanted = set(tokenize(query)) - ASKING
+        wanted = set(tokenize(query)) - ASKING  # the same words `asked_terms` leaves out
         if not wanted:
             return dict.fromkeys(doc_ids, 0.0)
         n = len(self._ids)

@@ -48,18 +48,15 @@ _GROUPS = """
 """
 
 
-def _canonical_map() -> dict[str, str]:
+@functools.cache
+def _same() -> dict[str, str]:
+    """Each stem of a group → the group's first stem (built once, on first use)."""
     same: dict[str, str] = {}
     for line in _GROUPS.strip().splitlines():
         stems = [stem for word in line.split() for stem in terms(word)]
         for stem in stems:
             same.setdefault(stem, stems[0])
     return same
-
-
-@functools.cache
-def _same() -> dict[str, str]:
-    return _canonical_map()
 
 
 def concept(stem: str) -> str:

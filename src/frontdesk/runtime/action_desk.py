@@ -25,7 +25,7 @@ from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.booking_checks import kind_label, party_refusal, say_clocks
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.direct_answers import day_hours
-from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in
+from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in, says_when
 from frontdesk.runtime.follow_through import asks_about_business, caller_details
 from frontdesk.runtime.knowledge_note import focus, is_reference
 from frontdesk.runtime.tools import ReceptionTools, is_relevant
@@ -384,10 +384,7 @@ def _latest_caller(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:
 
 
 def _gives_details(text: str) -> bool:
-    return contact_in(text) is not None or name_in(text) is not None or bool(
-        re.search(r"\d|\b(today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|"
-                  r"saturday|sunday|morning|afternoon|evening|noon)\b", text, re.IGNORECASE)
-    )  # fmt: skip
+    return contact_in(text) is not None or name_in(text) is not None or says_when(text)
 
 
 def _split(contact: str | None) -> tuple[str, str]:

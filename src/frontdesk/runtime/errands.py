@@ -104,10 +104,15 @@ def intent(text: str, kind_words: frozenset[str] = frozenset()) -> Kind | None:
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
     # "Can you install a water softener?" asks what is done; "a deep tissue massage on
     # Tuesday at 3pm" asks for one.
-    booking = bool(_BOOKING.search(text)) or bool(words & kind_words and _WHEN.search(text))
+    booking = bool(_BOOKING.search(text)) or bool(words & kind_words) and says_when(text)
     if booking and _WANTS.search(text):
         return "booking"
     return None
+
+
+def says_when(text: str) -> bool:
+    """Whether the caller names a day or a time ("Tuesday", "tomorrow", "at 3")."""
+    return bool(_WHEN.search(text))
 
 
 def declines(text: str) -> bool:

@@ -36,7 +36,7 @@ _FACTUAL = re.compile(
 # Question words beyond the index's stopwords: they say how to ask, not what about.
 _FILLER = ASKING | frozenset(
     stem(w) or w
-    for w in "tell about much many know like want need get guy thing".split()  # noqa: SIM905
+    for w in "about much many like want need get thing".split()  # noqa: SIM905
 )
 # A question whose answer is a name: the label of the sentence that answers it is the name.
 _ASKS_WHO = re.compile(r"\b(who|whom|whose|who's|name of)\b", re.IGNORECASE)
