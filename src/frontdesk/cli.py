@@ -28,6 +28,7 @@ from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.migrate import upgrade
 from frontdesk.models import KnowledgeSource
+from frontdesk.native_exit import exit_before_finalizing
 from frontdesk.resources import Resources, build_resources
 from frontdesk.workspace.service import Principal
 
@@ -144,6 +145,9 @@ def serve(
         log_config=None,
         access_log=False,
     )
+    # Voice calls start livekit's native runtime, which can abort the interpreter's
+    # finalization (see native_exit); a clean stop must exit 0, not "Aborted".
+    exit_before_finalizing(0)
 
 
 def _base_url(host: str, port: int) -> str:
@@ -382,6 +386,7 @@ def agent_worker(
         asyncio.run(run_worker(resources, port=port))
     finally:
         resources.close()
+    exit_before_finalizing(0)
 
 
 @app.command()
