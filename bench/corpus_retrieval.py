@@ -41,6 +41,7 @@ from tests.corpus.sites import Question, load_site, load_sites  # noqa: E402
 
 from frontdesk.db import transaction  # noqa: E402
 from frontdesk.knowledge.keyword_index import KeywordIndex  # noqa: E402
+from frontdesk.knowledge.search import SearchHit  # noqa: E402
 from frontdesk.knowledge.service import KnowledgeService  # noqa: E402
 from frontdesk.models import Agent  # noqa: E402
 from frontdesk.resources import Resources  # noqa: E402
@@ -95,11 +96,18 @@ def _relevant(resources: Resources, built: SiteAgent, question: str) -> list[str
         agent = db.get(Agent, built.agent_id)
         assert agent is not None
         hits = KnowledgeService(db, resources).search(agent, question, TOP)
-    return [
-        h.text
-        for h in hits
-        if is_relevant(Snippet(h.text, "", h.similarity or 0.0, h.keyword_coverage))
-    ]
+    return [h.text for h in hits if is_relevant(_snippet(h), question)]
+
+
+def _snippet(hit: SearchHit) -> Snippet:
+    """A search hit as the agent receives it (`ReceptionServices.search_knowledge`)."""
+    return Snippet(
+        hit.text,
+        "",
+        hit.similarity or 0.0,
+        hit.keyword_coverage,
+        sentence_score=hit.sentence_similarity,
+    )
 
 
 def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tally:
@@ -115,11 +123,7 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
             assert agent is not None
             hits = KnowledgeService(db, resources).search(agent, question.text, TOP)
         hybrid = [h.text for h in hits]
-        relevant = [
-            h.text
-            for h in hits
-            if is_relevant(Snippet(h.text, "", h.similarity or 0.0, h.keyword_coverage))
-        ]
+        relevant = [h.text for h in hits if is_relevant(_snippet(h), question.text)]
         note = focus(question.text, relevant) if relevant else ""
         keyword_top = [by_id[i] for i, _ in keyword.search(question.text, TOP)]
         vector_top = _vector_top(resources, built, question.text)

@@ -150,3 +150,47 @@ def test_keyword_coverage_says_how_much_of_the_question_a_chunk_holds(
     # Nothing on the site mentions gift cards: no chunk holds much of that question.
     hits = searcher.search("harbor", 1, gens, "Do you sell gift cards?", 3)
     assert all(h.keyword_coverage == 0.0 for h in hits)
+
+
+def test_a_chunk_that_answers_in_one_line_scores_that_line(resources: Resources) -> None:
+    """A long chunk answering a short question in one of many lines scores low as a whole;
+    its closest line, read with its label, scores as the answer it is. Each chunk's lines
+    are embedded once, the first time it is found."""
+    team = (
+        "Rapid Flow › Our crew\n\nFamily-owned and serving the county since 2009, with a crew "
+        "of licensed plumbers, trucks stocked for most repairs, upfront flat-rate pricing you "
+        "approve before work starts, and clean-up included on every single job we do.\n\n"
+        "Dave Kowalski\nOwner & Master Plumber\nLicensed and insured.\n\n"
+        "Maria Lopez\nService Manager\nShe keeps the schedule running."
+    )
+    store = _store(resources)
+    _add(store, resources.embedder, [*LIVE, ("t0", team)], gen=1)
+
+    class Counting:
+        """The real embedder, counting the passages it is asked to embed."""
+
+        def __init__(self) -> None:
+            self.passages = 0
+            self.name, self.dimensions = resources.embedder.name, resources.embedder.dimensions
+
+        def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+            self.passages += len(texts)
+            return resources.embedder.embed_documents(texts)
+
+        def embed_query(self, text):  # type: ignore[no-untyped-def]
+            return resources.embedder.embed_query(text)
+
+    counting = Counting()
+    searcher = HybridSearcher(store, counting)  # type: ignore[arg-type]
+    gens = [source_gen("s", 1)]
+    hit = next(
+        h
+        for h in searcher.search("bakery", 1, gens, "Who owns the company?", 3)
+        if h.chunk_id == "t0"
+    )
+    assert hit.similarity is not None
+    assert hit.sentence_similarity > hit.similarity + 0.1
+    embedded = counting.passages
+    assert embedded > 0
+    searcher.search("bakery", 1, gens, "Who owns the company?", 3)
+    assert counting.passages == embedded  # the same chunks: nothing embedded again

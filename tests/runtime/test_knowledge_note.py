@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdesk.runtime.knowledge_note import NOTE_BUDGET_CHARS, covered_by, focus
+from frontdesk.runtime.knowledge_note import NOTE_BUDGET_CHARS, answered_in, covered_by, focus
 
 PRICES = (
     "Prices\n\nAnnual wellness exam \u2014 $68\nRabies vaccination \u2014 $32\n"
@@ -157,3 +157,28 @@ def test_a_sentence_too_long_for_the_note_is_cut_between_words() -> None:
     note = focus("When are cream teas served?", [teas], budget=body.index("£12.50") + 4)
     assert note.endswith("…") and "£12" not in note  # never "£12…", a price nobody gave
     assert note.split()[-1].rstrip("…") in {word.strip(",.:") for word in teas.split()}
+
+
+def test_a_name_with_a_number_still_heads_its_card() -> None:
+    """ "5-Class Pass" names a card as "Drop-in" does; "€80" and "Mon–Fri 8am–7pm" are
+    values, which never name what follows."""
+    chunk = (
+        "Prices\n\nDrop-in\n€18 — One class, valid for 1 month.\n\n5-Class Pass\n"
+        "€80 — Valid for 3 months.\n\n10-Class Pass\n€150 — Valid for 6 months."
+    )
+    note = focus("How long is the 5-class pass valid?", [chunk])
+    assert "5-Class Pass: €80 — Valid for 3 months." in note
+    assert "Drop-in: €80" not in note
+    hours = "Visit\n\nOpening hours\nMon–Fri 8am–7pm\nSat 9am–4pm\nClosed Sundays."
+    assert "Opening hours" in focus("When are you open on Saturday?", [hours])
+
+
+def test_one_line_that_answers_makes_the_passage_relevant() -> None:
+    team = (
+        "Our crew\n\nServing the county since 2009.\n\nDave Kowalski\nOwner & Master Plumber\n"
+        "Licensed and insured.\n\nCall (512) 555-0147 any time."
+    )
+    assert answered_in("Who owns the company?", team)  # "company" names the business
+    assert answered_in("What's your phone number?", team)  # the kind of fact asked for
+    assert not answered_in("Do you install solar panels?", team)
+    assert not answered_in("Who does your taxes?", team)

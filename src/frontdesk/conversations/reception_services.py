@@ -111,6 +111,7 @@ class DatabaseReceptionServices:
                     score=h.similarity if h.similarity is not None else 0.0,
                     keyword_coverage=h.keyword_coverage,
                     unseen_terms=h.unseen_terms,
+                    sentence_score=h.sentence_similarity,
                 )
                 for h in hits
             ]

@@ -20,9 +20,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from frontdesk.knowledge.keyword_index import KeywordIndex
+from frontdesk.knowledge.passage_pieces import in_context, pieces
 from frontdesk.knowledge.vector_store import StoredChunk, VectorStore
 from frontdesk.providers.embeddings.base import Embedder
 
@@ -55,6 +58,10 @@ class SearchHit:
     keyword_coverage: float = 0.0
     # The question's words that no chunk of this agent's knowledge holds (keyword_index).
     unseen_terms: tuple[str, ...] = ()
+    # The highest cosine similarity of the question with one piece of the chunk (a sentence
+    # or line, led by its label: passage_pieces): a chunk that answers in one line of many
+    # scores low as a whole, but that line scores high on its own.
+    sentence_similarity: float = 0.0
 
 
 @dataclass
@@ -62,6 +69,8 @@ class _CachedIndex:
     version: tuple[int, tuple[str, ...]]
     index: KeywordIndex
     chunks: dict[str, StoredChunk]
+    # The vectors of each chunk's pieces, embedded the first time the chunk is a hit.
+    piece_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class HybridSearcher:
@@ -84,7 +93,8 @@ class HybridSearcher:
             return []
         cached = self._keyword_index(agent_id, kb_version, source_gens)
         n = max(CANDIDATES, k * 3)
-        vector_hits = self._vector_candidates(agent_id, cached, query, n, source_gens)
+        embedding = self.embedder.embed_query(query)
+        vector_hits = self._vector_candidates(agent_id, cached, embedding, n, source_gens)
         keyword_hits = cached.index.search(query, n)
 
         fused: dict[str, float] = {}
@@ -105,6 +115,9 @@ class HybridSearcher:
         best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
         coverage = cached.index.coverage(query, [chunk_id for chunk_id, _ in best])
         unseen = cached.index.unseen(query)
+        closest = self._closest_pieces(
+            cached, [chunks[chunk_id] for chunk_id, _ in best], embedding
+        )
         # Normalised so that a chunk ranked first by both lists scores 1.0.
         top = (1.0 + KEYWORD_WEIGHT) / (RRF_K + 1)
         hits = []
@@ -129,22 +142,40 @@ class HybridSearcher:
                     ),
                     keyword_coverage=round(coverage[chunk_id], 4),
                     unseen_terms=unseen,
+                    sentence_similarity=closest[chunk_id],
                 )
             )
         return hits
+
+    def _closest_pieces(
+        self, cached: _CachedIndex, chunks: list[StoredChunk], embedding: np.ndarray
+    ) -> dict[str, float]:
+        """Each chunk's highest piece similarity to the query. A chunk's pieces are embedded
+        once per cached index (a few dozen short lines, ~0.1 s on two cores), so a
+        conversation pays for each chunk the first time it is found."""
+        missing = [c for c in chunks if c.id not in cached.piece_vectors]
+        texts = [[in_context(p) for p in pieces(0, c.text)] or [c.text] for c in missing]
+        if missing:
+            vectors = self.embedder.embed_documents([t for group in texts for t in group])
+            start = 0
+            for chunk, group in zip(missing, texts, strict=True):
+                cached.piece_vectors[chunk.id] = vectors[start : start + len(group)]
+                start += len(group)
+        return {
+            c.id: round(float(np.max(cached.piece_vectors[c.id] @ embedding)), 4) for c in chunks
+        }
 
     def _vector_candidates(
         self,
         agent_id: str,
         cached: _CachedIndex,
-        query: str,
+        embedding: np.ndarray,
         n: int,
         source_gens: Sequence[str],
     ) -> list[StoredChunk]:
         """Nearest live chunks. Usually every chunk in the collection is live, so an
         unfiltered query (fast) is exact once non-live ids are dropped; while a re-crawl
         writes its new generation, those may crowd the top, and a filtered query takes over."""
-        embedding = self.embedder.embed_query(query)
         wanted = min(n, len(cached.chunks))
         nearest = self.store.nearest_ids(agent_id, embedding, n)
         live = [

@@ -355,7 +355,7 @@ class ActionDesk:
             snippets = await self.tools.services.search_knowledge(request, 3)
         except Exception:  # noqa: BLE001 - the booking goes on without the reminder
             return ""
-        relevant = [s.text for s in snippets if is_relevant(s)]
+        relevant = [s.text for s in snippets if is_relevant(s, request)]
         if not relevant:
             return ""
         # About what this caller asked (Hannah, a custom cake, an NHS check-up, a DUI), not

@@ -16,44 +16,21 @@ instruction, and marked so that nothing takes it for the caller's own words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 
 from livekit.agents import llm
 
-from frontdesk.knowledge.stemming import ASKING, stem, terms
-from frontdesk.knowledge.synonyms import concepts
-from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
+from frontdesk.knowledge.passage_pieces import SENTENCE_END, Piece, pieces, stems_of
+from frontdesk.knowledge.stemming import stem
 
 NOTE_BUDGET_CHARS = 220
-# Split after sentence ends and at line breaks (price lists and hours are written as lines).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _FACTUAL = re.compile(
     r"\d|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday|weekend|"
     r"january|february|march|april|june|july|august|september|october|november|"
     r"december|free|closed|open)s?\b",
     re.IGNORECASE,
 )  # not "may": far more often "we may" than the month, which comes with a date's digits
-# Question words beyond the index's stopwords: they say how to ask, not what about.
-_FILLER = ASKING | frozenset(
-    stem(w) or w
-    for w in "about much many like want need get thing".split()  # noqa: SIM905
-)
 # A question whose answer is a name: the label of the sentence that answers it is the name.
 _ASKS_WHO = re.compile(r"\b(who|whom|whose|who's|name of)\b", re.IGNORECASE)
-# A line that names what follows rather than saying something: a dish, a person, a job
-# title, a section ("Seared Duck Breast", "Maria Santos", "Opening hours:"). Short, no
-# digits, no commas (a description lists things), no sentence end.
-_LABEL_MAX_CHARS = 60
-_LABEL_MAX_WORDS = 8
-_LABEL_SHAPE = re.compile(r"^[^\d,.!?;…]+:?$")
-_LABEL_JOIN = " — "
-_LABEL_RUN = 2
-_BARE_MAX_CHARS = 30
-_VALUE_JOIN = " — "
-# An FAQ answer shorter than this ("No.") takes the next sentence with it.
-_ANSWER_MIN_CHARS = 24
-_WORDS = re.compile(r"[^\W\d_]{2,}")
-_CLOCK_WORDS = re.compile(r"(?<=\d)\s?[ap]\.?m\b\.?|\b(?:from|to|per|each)\b", re.IGNORECASE)
 # (what the question asks, what a sentence answering it holds), for the kinds of facts
 # callers ask a receptionist for.
 _ANSWER_SHAPES = [
@@ -97,142 +74,50 @@ _ANSWER_SHAPES = [
 ]
 
 
-def _stems(text: str) -> set[str]:
-    # The keyword index's stemmer: "held"/"hold", "vaccinations"/"vaccination",
-    # "cleaning"/"clean" meet; numbers stay whole; "head chef" meets "Executive Chef".
-    return concepts(terms(text)) - _FILLER
+# Words by which a caller names the business itself ("who owns the place?", "where exactly
+# is the studio?"): the passage that answers need not repeat them.
+_BUSINESS_WORDS = (
+    "place company business firm practice clinic studio salon shop store restaurant "
+    "bakery cafe gym garage exactly there"
+)
+_THE_BUSINESS = frozenset(stem(w) or w for w in _BUSINESS_WORDS.split())
+
+
+def answered_in(question: str, text: str) -> bool:
+    """Whether one piece of `text`, with its label, holds every word the question asks
+    about, leaving out the words that name the business itself; or, for a question asking
+    for a kind of fact (a price, a time, a phone number, an address), every such word and a
+    fact of that kind. A long chunk that answers a short question in one line ("Dave
+    Kowalski: Owner & Master Plumber" for "Who owns the company?") scores low as a whole
+    against the question, so the chunk-level signals alone would drop it."""
+    core = stems_of(question) - _THE_BUSINESS
+    # Per kind of fact asked for: its shape, and the words left once the words that ask for
+    # it are taken out ("phone", "number" in "What's your phone number?").
+    kinds = [
+        (answer, core - {s for m in asked.finditer(question) for s in stems_of(m.group())})
+        for asked, answer in _ANSWER_SHAPES
+        if asked.search(question)
+    ]
+    for piece in pieces(0, text):
+        held = piece.stems | piece.label_stems
+        if core and core <= held:
+            return True
+        if any(rest <= held and shape.search(piece.text) for shape, rest in kinds):
+            return True
+    return False
 
 
 def covered_by(question: str, fact_lines: list[str]) -> bool:
     """Whether one line of the business facts (already in the cached prompt) holds every
     word the question asks about: "How much is a nail trim?" and "Nail trim — $15". Then a
     note would only repeat it, at a second's cost."""
-    wanted = _stems(question)
-    return bool(wanted) and any(wanted <= _stems(line) for line in fact_lines)
+    wanted = stems_of(question)
+    return bool(wanted) and any(wanted <= stems_of(line) for line in fact_lines)
 
 
 def sentences(text: str) -> list[str]:
     body = text.split("\n\n", 1)[-1] if "\n\n" in text else text  # chunks start with a title
-    return [s.strip() for s in _SENTENCE_END.split(body) if len(s.strip()) > 2]
-
-
-@dataclass(frozen=True)
-class _Piece:
-    """One sentence or line of a chunk, with the label of the block it stands in."""
-
-    rank: int
-    position: int
-    text: str
-    label: str
-    is_label: bool
-    stems: frozenset[str]
-    label_stems: frozenset[str]
-
-    def needs_label(self, wanted: set[str], names: bool = False) -> bool:
-        """Whether its label holds a word of the question that the sentence lacks: "$34"
-        says nothing about "how much is the duck?" without "Seared Duck Breast". When the
-        caller asks who, the label is the answer ("Maria Santos" over "Executive Chef — Maria
-        grew up…"), whatever words it shares."""
-        if self.is_label or not self.label:
-            return False
-        if names and self.label_stems - self.stems:
-            return True
-        return bool((wanted & self.label_stems) - self.stems)
-
-
-def _is_label(line: str) -> bool:
-    return (
-        2 < len(line) <= _LABEL_MAX_CHARS
-        and len(line.split()) <= _LABEL_MAX_WORDS
-        and _LABEL_SHAPE.match(line) is not None
-    )
-
-
-def _is_bare(line: str) -> bool:
-    """A value with no words of its own ("$34", "£9.50", "7:30 – 9:30"): it belongs to the
-    line before it."""
-    return len(line) <= _BARE_MAX_CHARS and not _WORDS.search(_CLOCK_WORDS.sub("", line))
-
-
-def _body_lines(body: str) -> list[tuple[str, bool]]:
-    """The body's lines, each bare value joined to the line before it, with whether the
-    line is a label. A run of more than two label-shaped lines is a list (an address, a set
-    of services), not a name and its role: only its first line labels what follows."""
-    lines: list[str] = []
-    for raw in body.split("\n"):
-        line = raw.strip().lstrip("-•*· ").strip()
-        if not line:
-            continue
-        if lines and _is_bare(line):
-            lines[-1] = f"{lines[-1]}{_VALUE_JOIN}{line}"
-        else:
-            lines.append(line)
-    shaped = [_is_label(line) for line in lines]
-    labels = list(shaped)
-    start = 0
-    while start < len(lines):
-        end = start
-        while end < len(lines) and shaped[end]:
-            end += 1
-        if end - start > _LABEL_RUN:
-            labels[start + 1 : end] = [False] * (end - start - 1)
-        start = end + 1
-    return list(zip(lines, labels, strict=True))
-
-
-def _pieces(rank: int, text: str) -> list[_Piece]:
-    """The sentences of a chunk, each labelled with what it is about.
-
-    A chunk reads "title › heading", a blank line, then its body. In the body a run of label
-    lines opens a block ("Seared Duck Breast" then its description and "$34"; "Maria
-    Santos", "Executive Chef" then her story) that lasts until the next label after other
-    text; lines before the first label belong to the chunk's last heading.
-    """
-    head, _, body = text.partition("\n\n") if "\n\n" in text else ("", "", text)
-    label = head.split(HEADING_SEPARATOR.strip())[-1].strip()
-    run: list[str] = []
-    in_run = False
-    pieces: list[_Piece] = []
-    for line, is_label in _body_lines(body):
-        if is_label:
-            if not in_run:
-                run = []
-            run.append(line.rstrip(":").strip())
-            label = _LABEL_JOIN.join(run)
-        in_run = is_label
-        label_stems = frozenset(_stems(label))
-        for sentence in _SENTENCE_END.split(line):
-            sentence = sentence.strip()
-            if len(sentence) > 2:
-                stems = frozenset(_stems(sentence))
-                pieces.append(
-                    _Piece(rank, len(pieces), sentence, label, is_label, stems, label_stems)
-                )
-    return _with_answers(pieces)
-
-
-def _with_answers(pieces: list[_Piece]) -> list[_Piece]:
-    """An FAQ's question joined to the answer after it: the caller's question shares its
-    words with "Do I need a doctor's referral?", not with "No. You don't need one in BC.",
-    so alone the question would be the note and its answer left out."""
-    joined: list[_Piece] = []
-    index = 0
-    while index < len(pieces):
-        piece = pieces[index]
-        index += 1
-        if piece.is_label or not piece.text.endswith("?"):
-            joined.append(piece)
-            continue
-        text, stems = piece.text, set(piece.stems)
-        # "No." or "Yes, we do." says little alone: the sentence after it says what.
-        while index < len(pieces) and len(text) - len(piece.text) < _ANSWER_MIN_CHARS:
-            answer = pieces[index]
-            if answer.is_label or answer.text.endswith("?") or answer.label != piece.label:
-                break
-            text, stems = f"{text} {answer.text}", stems | answer.stems
-            index += 1
-        joined.append(replace(piece, text=text, stems=frozenset(stems)))
-    return [replace(p, position=i) for i, p in enumerate(joined)]
+    return [s.strip() for s in SENTENCE_END.split(body) if len(s.strip()) > 2]
 
 
 def _answer_shapes(question: str) -> list[re.Pattern[str]]:
@@ -240,7 +125,7 @@ def _answer_shapes(question: str) -> list[re.Pattern[str]]:
     return [answer for asked, answer in _ANSWER_SHAPES if asked.search(question)]
 
 
-def _score(wanted: set[str], shapes: list[re.Pattern[str]], piece: _Piece) -> float:
+def _score(wanted: set[str], shapes: list[re.Pattern[str]], piece: Piece) -> float:
     own = len(wanted & piece.stems)
     # Words matched only through the label count a little less than the sentence's own, so
     # that of a dish's lines its price (a fact, below) comes first, and its name next.
@@ -260,12 +145,12 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     """The sentences of `texts` (most relevant chunk first) that best match the question,
     each bare value ("$34") or label-matched sentence led by its label ("Seared Duck
     Breast: $34"), in reading order, within `budget` characters."""
-    wanted = _stems(question)
+    wanted = stems_of(question)
     names = _ASKS_WHO.search(question) is not None
-    pieces = [piece for rank, text in enumerate(texts) for piece in _pieces(rank, text)]
+    found = [piece for rank, text in enumerate(texts) for piece in pieces(rank, text)]
     # (-score, length, rank, position): best first, shorter (denser) first
     shapes = _answer_shapes(question)
-    scored = [(-_score(wanted, shapes, p), len(p.text), p.rank, p.position, p) for p in pieces]
+    scored = [(-_score(wanted, shapes, p), len(p.text), p.rank, p.position, p) for p in found]
     scored = [s for s in scored if s[0] < 0]
     if scored:
         # Sentences sharing far fewer words than the best one are noise that costs time.
@@ -273,10 +158,10 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
         scored = [s for s in scored if -s[0] * 2 >= best]
     else:
         # No shared word (a paraphrase): the start of the best chunk is the best guess.
-        first = [p for p in pieces if p.rank == 0 and not p.is_label][:2]
+        first = [p for p in found if p.rank == 0 and not p.is_label][:2]
         scored = [(0.0, 0, p.rank, p.position, p) for p in first]
 
-    chosen: list[_Piece] = []
+    chosen: list[Piece] = []
     labelled: set[tuple[int, str]] = set()
     used = 0
     for *_, piece in sorted(scored, key=lambda s: s[:4]):
@@ -297,7 +182,7 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     return "\n".join(f"- {line}" for line in _note_lines(chosen, labelled, budget))
 
 
-def _note_lines(chosen: list[_Piece], labelled: set[tuple[int, str]], budget: int) -> list[str]:
+def _note_lines(chosen: list[Piece], labelled: set[tuple[int, str]], budget: int) -> list[str]:
     """The chosen pieces in reading order; those of a labelled block on one line after
     their label, every other one on its own line."""
     lines: list[str] = []

@@ -241,7 +241,7 @@ class ReceptionAgent(Agent):
             return None
         if snippets:
             self._unseen[turn] = frozenset(snippets[0].unseen_terms) - self._known_words
-        relevant = [s for s in snippets if is_relevant(s)]
+        relevant = [s for s in snippets if is_relevant(s, question)]
         if not relevant:
             # Said outright, or a small model answers "No, we don't" from nothing.
             return reference_message(NOTHING_ON_FILE) if asks_about_business(question) else None

@@ -25,6 +25,8 @@ class Snippet:
     keyword_coverage: float = 0.0
     # The question's words (stemmed) that nothing in the agent's knowledge holds.
     unseen_terms: tuple[str, ...] = ()
+    # Cosine similarity of the question and the passage's closest sentence or line.
+    sentence_score: float = 0.0
 
 
 @dataclass(frozen=True)

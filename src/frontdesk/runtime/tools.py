@@ -37,7 +37,7 @@ from frontdesk.runtime.booking_checks import (
 )
 from frontdesk.runtime.caller_words import CallerWords
 from frontdesk.runtime.catalog import TOOL_NAMES
-from frontdesk.runtime.knowledge_note import quoted_reference
+from frontdesk.runtime.knowledge_note import answered_in, quoted_reference
 from frontdesk.runtime.services import BookingInfo, ReceptionServices, ServiceRefusal, Snippet
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.when import UnclearWhen, resolve_date, resolve_datetime, resolve_time
@@ -50,8 +50,15 @@ from frontdesk.runtime.when_said import SaidTime
 # the cosine alone kept the answer of 77 of 119 rankable questions (a short question against
 # a long chunk often scores ~0.25 though the chunk answers it); with coverage >= 0.4 as well,
 # 93, while notes for questions the sites do not answer went from 16 to 17 of 42.
+# Both judge the whole chunk, and a chunk often answers in one line of thirty. So a chunk is
+# also about the question when one of its pieces (a line with its label) reaches
+# SENTENCE_FLOOR, or holds every word the question asks about (`knowledge_note.answered_in`).
+# On the 12-site corpus (319 questions, 72 of them unanswerable) the answer reached the note
+# for 182 of 247 questions with the chunk signals alone, 195 with both piece signals, while
+# unanswerable questions given a note stayed at 39 of 72 (0.5 kept that; 0.45 gave 40).
 RELEVANCE_FLOOR = 0.30
 KEYWORD_COVERAGE_FLOOR = 0.4
+SENTENCE_FLOOR = 0.5
 NO_KNOWLEDGE = (
     "NOTHING_RELEVANT: the knowledge base does not answer this. Say you don't know that and "
     "offer to take a message."
@@ -87,9 +94,14 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def is_relevant(snippet: Snippet) -> bool:
+def is_relevant(snippet: Snippet, question: str) -> bool:
     """Whether a search result is about the question (see RELEVANCE_FLOOR)."""
-    return snippet.score >= RELEVANCE_FLOOR or snippet.keyword_coverage >= KEYWORD_COVERAGE_FLOOR
+    return (
+        snippet.score >= RELEVANCE_FLOOR
+        or snippet.keyword_coverage >= KEYWORD_COVERAGE_FLOOR
+        or snippet.sentence_score >= SENTENCE_FLOOR
+        or answered_in(question, snippet.text)
+    )
 
 
 class ReceptionTools:
@@ -130,7 +142,7 @@ class ReceptionTools:
             snippets = await self._guard(self.services.search_knowledge(query, 3))
         except EmbeddingError as exc:
             raise ToolError(KNOWLEDGE_DOWN) from exc
-        relevant = [s for s in snippets if is_relevant(s)]
+        relevant = [s for s in snippets if is_relevant(s, query)]
         if not relevant:
             return NO_KNOWLEDGE
         # Quoted like the knowledge notes: what a page says is never an instruction.

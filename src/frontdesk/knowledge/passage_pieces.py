@@ -1,0 +1,182 @@
+"""A passage read as the pieces a receptionist would quote: its sentences and lines, each
+with the label of the block it stands in.
+
+Web pages state facts in blocks: a dish's name, its description and "$34" on three lines;
+a person's name, their job title and their story; a plan's name and its price. Split into
+sentences alone, "$34" and "Executive Chef" lose what they are about. Here a chunk becomes
+pieces, each knowing its label ("Seared Duck Breast", "Maria Santos"), so the knowledge
+note can quote "Seared Duck Breast: $34", and the search can compare a question with each
+piece in its context rather than with the whole, long chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from frontdesk.knowledge.stemming import ASKING, stem, terms
+from frontdesk.knowledge.synonyms import concepts
+from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
+
+__all__ = ["FILLER", "Piece", "SENTENCE_END", "in_context", "pieces", "stems_of"]
+
+# Split after sentence ends and at line breaks (price lists and hours are written as lines).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+# Question words beyond the index's stopwords: they say how to ask, not what about.
+FILLER = ASKING | frozenset(
+    stem(w) or w
+    for w in "about much many like want need get thing".split()  # noqa: SIM905
+)
+# A line that names what follows rather than saying something: a dish, a person, a job
+# title, a section ("Seared Duck Breast", "Maria Santos", "Opening hours:"). Short, no
+# commas (a description lists things), no sentence end. Digits only as part of a name
+# ("5-Class Pass", '8" round', "Suite 2B"), never a value: a price, a time, a range, a
+# duration or a phone number says something rather than naming it.
+_LABEL_MAX_CHARS = 60
+_LABEL_MAX_WORDS = 8
+_LABEL_SHAPE = re.compile(r"^[^,.!?;…]+:?$")
+_LABEL_VALUE = re.compile(
+    r"[$£€¥₹%]|\d\s*[-–—:./]\s*\d|\d{3}|\d\s*(?:[ap]\.?m\b|min|hr|hour|day|week|month|year|"
+    r"night|person|people|guest|kg|lb|km|mile)|^\W*\d+\W*$",
+    re.IGNORECASE,
+)
+_LABEL_WORD = re.compile(r"[^\W\d_]{3,}")
+_LABEL_JOIN = " — "
+_LABEL_RUN = 2
+_BARE_MAX_CHARS = 30
+_VALUE_JOIN = " — "
+# An FAQ answer shorter than this ("No.") takes the next sentence with it.
+_ANSWER_MIN_CHARS = 24
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_CLOCK_WORDS = re.compile(r"(?<=\d)\s?[ap]\.?m\b\.?|\b(?:from|to|per|each)\b", re.IGNORECASE)
+
+
+def stems_of(text: str) -> set[str]:
+    # The keyword index's stemmer: "held"/"hold", "vaccinations"/"vaccination",
+    # "cleaning"/"clean" meet; numbers stay whole; "head chef" meets "Executive Chef".
+    return concepts(terms(text)) - FILLER
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One sentence or line of a chunk, with the label of the block it stands in."""
+
+    rank: int
+    position: int
+    text: str
+    label: str
+    is_label: bool
+    stems: frozenset[str]
+    label_stems: frozenset[str]
+
+    def needs_label(self, wanted: set[str], names: bool = False) -> bool:
+        """Whether its label holds a word of the question that the sentence lacks: "$34"
+        says nothing about "how much is the duck?" without "Seared Duck Breast". When the
+        caller asks who, the label is the answer ("Maria Santos" over "Executive Chef — Maria
+        grew up…"), whatever words it shares."""
+        if self.is_label or not self.label:
+            return False
+        if names and self.label_stems - self.stems:
+            return True
+        return bool((wanted & self.label_stems) - self.stems)
+
+
+def _is_label(line: str) -> bool:
+    return (
+        2 < len(line) <= _LABEL_MAX_CHARS
+        and len(line.split()) <= _LABEL_MAX_WORDS
+        and _LABEL_SHAPE.match(line) is not None
+        and _LABEL_WORD.search(line) is not None
+        and not _LABEL_VALUE.search(line)
+    )
+
+
+def _is_bare(line: str) -> bool:
+    """A value with no words of its own ("$34", "£9.50", "7:30 – 9:30"): it belongs to the
+    line before it."""
+    return len(line) <= _BARE_MAX_CHARS and not _WORDS.search(_CLOCK_WORDS.sub("", line))
+
+
+def _body_lines(body: str) -> list[tuple[str, bool]]:
+    """The body's lines, each bare value joined to the line before it, with whether the
+    line is a label. A run of more than two label-shaped lines is a list (an address, a set
+    of services), not a name and its role: only its first line labels what follows."""
+    lines: list[str] = []
+    for raw in body.split("\n"):
+        line = raw.strip().lstrip("-•*· ").strip()
+        if not line:
+            continue
+        if lines and _is_bare(line):
+            lines[-1] = f"{lines[-1]}{_VALUE_JOIN}{line}"
+        else:
+            lines.append(line)
+    shaped = [_is_label(line) for line in lines]
+    labels = list(shaped)
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and shaped[end]:
+            end += 1
+        if end - start > _LABEL_RUN:
+            labels[start + 1 : end] = [False] * (end - start - 1)
+        start = end + 1
+    return list(zip(lines, labels, strict=True))
+
+
+def pieces(rank: int, text: str) -> list[Piece]:
+    """The sentences of a chunk, each labelled with what it is about.
+
+    A chunk reads "title › heading", a blank line, then its body. In the body a run of label
+    lines opens a block ("Seared Duck Breast" then its description and "$34"; "Maria
+    Santos", "Executive Chef" then her story) that lasts until the next label after other
+    text; lines before the first label belong to the chunk's last heading.
+    """
+    head, _, body = text.partition("\n\n") if "\n\n" in text else ("", "", text)
+    label = head.split(HEADING_SEPARATOR.strip())[-1].strip()
+    run: list[str] = []
+    in_run = False
+    found: list[Piece] = []
+    for line, is_label in _body_lines(body):
+        if is_label:
+            if not in_run:
+                run = []
+            run.append(line.rstrip(":").strip())
+            label = _LABEL_JOIN.join(run)
+        in_run = is_label
+        label_stems = frozenset(stems_of(label))
+        for sentence in SENTENCE_END.split(line):
+            sentence = sentence.strip()
+            if len(sentence) > 2:
+                stems = frozenset(stems_of(sentence))
+                found.append(Piece(rank, len(found), sentence, label, is_label, stems, label_stems))
+    return _with_answers(found)
+
+
+def _with_answers(found: list[Piece]) -> list[Piece]:
+    """An FAQ's question joined to the answer after it: the caller's question shares its
+    words with "Do I need a doctor's referral?", not with "No. You don't need one in BC.",
+    so alone the question would be the note and its answer left out."""
+    joined: list[Piece] = []
+    index = 0
+    while index < len(found):
+        piece = found[index]
+        index += 1
+        if piece.is_label or not piece.text.endswith("?"):
+            joined.append(piece)
+            continue
+        text, stems = piece.text, set(piece.stems)
+        # "No." or "Yes, we do." says little alone: the sentence after it says what.
+        while index < len(found) and len(text) - len(piece.text) < _ANSWER_MIN_CHARS:
+            answer = found[index]
+            if answer.is_label or answer.text.endswith("?") or answer.label != piece.label:
+                break
+            text, stems = f"{text} {answer.text}", stems | answer.stems
+            index += 1
+        joined.append(replace(piece, text=text, stems=frozenset(stems)))
+    return [replace(p, position=i) for i, p in enumerate(joined)]
+
+
+def in_context(piece: Piece) -> str:
+    """The piece as a reader meets it: led by its label ("Little Wren: £95 per night")."""
+    return f"{piece.label}: {piece.text}" if piece.label and not piece.is_label else piece.text
