@@ -182,3 +182,33 @@ def test_one_line_that_answers_makes_the_passage_relevant() -> None:
     assert answered_in("What's your phone number?", team)  # the kind of fact asked for
     assert not answered_in("Do you install solar panels?", team)
     assert not answered_in("Who does your taxes?", team)
+
+
+def test_a_price_line_always_names_what_it_prices() -> None:
+    rooms = (
+        "Rooms › Little Wren\n\n£95 per night\n\nSingle room with a small double bed\n\n"
+        "The Rambler\n£120 per night\nKing-size bed"
+    )
+    note = focus("What's the cheapest room you've got?", [rooms])
+    assert "Little Wren: £95 per night" in note
+    assert "The Rambler: £120 per night" in note
+    timetable = "Timetable\n\n09:00 — Monday: Spin — Tuesday: HIIT\n18:00 — Monday: Yoga"
+    assert "Timetable:" not in focus("Is there yoga on Monday?", [timetable])
+
+
+def test_asked_who_the_line_naming_a_person_comes_before_the_role_alone() -> None:
+    fees = "Fees\n\nScale & polish (hygienist) — Private: £75"
+    team = (
+        "Meet the Team\n\nSophie Clarke — Dental Hygienist — Dip DH · GDC 208765 — Sophie's "
+        "gentle scale and polish appointments are popular with nervous patients, and she "
+        "runs our children's brushing club."
+    )
+    assert "Sophie Clarke" in focus("Who's the hygienist there?", [fees, team])
+
+
+def test_a_street_before_its_number_is_an_address() -> None:
+    contact = (
+        "Contact\n\nThe studio opens 15 minutes before the first class.\n"
+        "Kastanienallee 12 (second courtyard)\n10435 Berlin"
+    )
+    assert "Kastanienallee 12" in focus("Where exactly is the studio?", [contact])

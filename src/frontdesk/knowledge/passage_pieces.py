@@ -42,6 +42,12 @@ _LABEL_VALUE = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WORD = re.compile(r"[^\W\d_]{3,}")
+# A line that opens with a price ("£95 per night", "from $1,450 — …", "90 € for 60 minutes").
+_PRICE_FIRST = re.compile(
+    r"^(?:from|only|just|starting at)?\s*(?:[$£€¥₹]\s?\d|\d[\d.,]*\s?(?:[$£€¥₹]|eur\b|euros?\b|"
+    r"dollars\b|pounds\b))",
+    re.IGNORECASE,
+)
 _LABEL_JOIN = " — "
 _LABEL_RUN = 2
 _BARE_MAX_CHARS = 30
@@ -78,6 +84,9 @@ class Piece:
         if self.is_label or not self.label:
             return False
         if names and self.label_stems - self.stems:
+            return True
+        if _PRICE_FIRST.match(self.text):
+            # "£95 per night" or "from $125 — …" alone is a price of nothing in particular.
             return True
         return bool((wanted & self.label_stems) - self.stems)
 

@@ -31,6 +31,8 @@ _FACTUAL = re.compile(
 )  # not "may": far more often "we may" than the month, which comes with a date's digits
 # A question whose answer is a name: the label of the sentence that answers it is the name.
 _ASKS_WHO = re.compile(r"\b(who|whom|whose|who's|name of)\b", re.IGNORECASE)
+# A person's name as sites write it: "Dr Amelia Hughes", "Sophie Clarke", "Ciarán Byrne".
+_PERSON = re.compile(r"\b(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-zà-ÿ'’]+ [A-Z][a-zà-ÿ'’-]+\b")
 # (what the question asks, what a sentence answering it holds), for the kinds of facts
 # callers ask a receptionist for.
 _ANSWER_SHAPES = [
@@ -69,7 +71,12 @@ _ANSWER_SHAPES = [
     (re.compile(r"\be-?mail\b", re.IGNORECASE), re.compile(r"\S@\S")),
     (
         re.compile(r"\b(where|address|located|location|directions|find you)\b", re.IGNORECASE),
-        re.compile(r"\b\d+[a-z]?\s+(?:[A-Z]\w*\.?\s)*[A-Z]\w+"),
+        # "318 Greenwich Street", and the street-then-number of most of Europe
+        # ("Kastanienallee 12", "Rue de Rivoli 5" is written "5 rue de Rivoli").
+        re.compile(
+            r"\b\d+[a-z]?\s+(?:[A-Z]\w*\.?\s)*[A-Z]\w+|(?i:\w(?:straße|strasse|str\.|allee|"
+            r"weg|platz|gasse|damm|ufer|laan|straat|gracht|gade|gatan|vej|veien)\s?\d)"
+        ),
     ),
 ]
 
@@ -125,7 +132,9 @@ def _answer_shapes(question: str) -> list[re.Pattern[str]]:
     return [answer for asked, answer in _ANSWER_SHAPES if asked.search(question)]
 
 
-def _score(wanted: set[str], shapes: list[re.Pattern[str]], piece: Piece) -> float:
+def _score(
+    wanted: set[str], shapes: list[re.Pattern[str]], piece: Piece, names: bool = False
+) -> float:
     own = len(wanted & piece.stems)
     # Words matched only through the label count a little less than the sentence's own, so
     # that of a dish's lines its price (a fact, below) comes first, and its name next.
@@ -137,6 +146,10 @@ def _score(wanted: set[str], shapes: list[re.Pattern[str]], piece: Piece) -> flo
     # those 1.0 rather than 0.5 kept 5 more answers of the corpus's 247 questions
     # (bench/corpus_retrieval.py); the cost is a neighbouring price, which keeps its name.
     if any(shape.search(piece.text) for shape in shapes):
+        return overlap + 1.0
+    if names and overlap and (_PERSON.search(piece.label) or _PERSON.search(piece.text)):
+        # Asked who, a line about the role that names a person answers; one that names
+        # the role only ("Scale & polish (hygienist) — £75") does not.
         return overlap + 1.0
     return overlap + 0.5 * bool(overlap and _FACTUAL.search(piece.text))
 
@@ -150,7 +163,9 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     found = [piece for rank, text in enumerate(texts) for piece in pieces(rank, text)]
     # (-score, length, rank, position): best first, shorter (denser) first
     shapes = _answer_shapes(question)
-    scored = [(-_score(wanted, shapes, p), len(p.text), p.rank, p.position, p) for p in found]
+    scored = [
+        (-_score(wanted, shapes, p, names), len(p.text), p.rank, p.position, p) for p in found
+    ]
     scored = [s for s in scored if s[0] < 0]
     if scored:
         # Sentences sharing far fewer words than the best one are noise that costs time.
