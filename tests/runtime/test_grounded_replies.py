@@ -229,3 +229,24 @@ def test_a_voice_reply_starts_speaking_after_its_first_sentence(  # type: ignore
     agent_turn = transcript["turns"][-1]
     assert agent_turn["role"] == "agent"
     assert _checks(agent_turn)[0]["arguments"]["unsupported"] == ["$99"]
+
+
+def test_the_receptionist_names_only_itself_with_its_own_name(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    """The persona's name is in the prompt, so a small model answers "who runs it?" with it;
+    said of anyone but the receptionist itself, the name is withheld as invented."""
+    client, _ = chat
+    agent = _smokehouse(client)
+    assert client.patch(f"/api/agents/{agent['id']}", json={"persona_name": "Rosie"}).is_success
+    fake_llm.script(
+        Say("Hickory House is run by Rosie."),
+        Say("Hi, I'm Rosie. The smoked brisket is $24 a plate."),
+    )
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+
+    owner = _say(client, conversation_id, "Who runs the place?")
+    assert owner["reply"] == HONEST
+    assert _checks(owner)[0]["arguments"]["unsupported"] == ["Rosie"]
+    itself = _say(client, conversation_id, QUESTION)
+    assert itself["reply"] == "Hi, I'm Rosie. The smoked brisket is $24 a plate."

@@ -230,5 +230,41 @@ def turn_evidence(spec: AgentSpec, chat_ctx: llm.ChatContext, now: datetime) -> 
     return Evidence([*spec_texts(spec), *context_texts(chat_ctx)], today=today)
 
 
+# The receptionist naming itself: "I'm Rosie", "this is Rosie", "Rosie speaking".
+_SELF_NAMING = (
+    r"\b(?:i'?m|i am|this is|it'?s|my name is|name'?s|call me)\s+{name}\b"
+    r"|\b{name}\s+(?:here|speaking)\b"
+)
+
+
+def persona_check(spec: AgentSpec, chat_ctx: llm.ChatContext) -> Callable[[str], list[Claim]]:
+    """A check that the receptionist's own name is said only of the receptionist.
+
+    The name is in the prompt, so the evidence holds it; a small model then answers "Who
+    runs Rose Cottage?" with "Rose Cottage is run by Rosie". Unless the business's own texts
+    name someone so (the owner called the receptionist after a real person), the name
+    counts as supported only where the receptionist names itself."""
+    name = (spec.persona_name or "").strip()
+    if not name:
+        return lambda sentence: []
+    pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+    business = [*facts_lines(spec), *_strings(spec.business_facts)]
+    shown = [
+        item.text_content or "" if item.type == "message" else str(item.output or "")
+        for item in chat_ctx.items
+        if (item.type == "message" and item.role == "user") or item.type == "function_call_output"
+    ]
+    if any(pattern.search(text) for text in [*business, *shown]):
+        return lambda sentence: []
+    naming = re.compile(_SELF_NAMING.format(name=re.escape(name)), re.IGNORECASE)
+
+    def check(sentence: str) -> list[Claim]:
+        if pattern.search(sentence) and not naming.search(sentence):
+            return [Claim("name", name, None)]
+        return []
+
+    return check
+
+
 def honest_sentence(spec: AgentSpec) -> str:
     return HONEST if spec.tool_enabled("take_message") else HONEST_NO_MESSAGE

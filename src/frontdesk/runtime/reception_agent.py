@@ -29,6 +29,7 @@ from frontdesk.runtime.grounding import (
     GroundingLog,
     SentenceGate,
     honest_sentence,
+    persona_check,
     turn_evidence,
     unsupported,
 )
@@ -135,9 +136,10 @@ class ReceptionAgent(Agent):
         turn = _caller_turn(chat_ctx)
         blank = turn is not None and self._nothing_on_file(turn)
         unseen = self._unseen.get(turn or "", frozenset())
+        persona = persona_check(self.spec, chat_ctx)
 
         def check(sentence: str) -> list[Claim]:
-            missing = unsupported(sentence, evidence)
+            missing = unsupported(sentence, evidence) + persona(sentence)
             # Nothing on file answered the question, or the sentence is about something no
             # page mentions ("No corkage fee"): a yes or a no is made up too.
             made_up = blank or bool(unseen & set(terms(sentence)))
