@@ -250,3 +250,25 @@ def test_the_receptionist_names_only_itself_with_its_own_name(  # type: ignore[n
     assert _checks(owner)[0]["arguments"]["unsupported"] == ["Rosie"]
     itself = _say(client, conversation_id, QUESTION)
     assert itself["reply"] == "Hi, I'm Rosie. The smoked brisket is $24 a plate."
+
+
+def test_a_no_about_what_nothing_mentions_is_withheld(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    """Asked about something no text of the business mentions, "No, we don't" is made up
+    as surely as a price; a "no" resting on what the receptionist was shown goes out."""
+    client, _ = chat
+    agent = _smokehouse(client)
+    fake_llm.script(
+        Say("No, we don't do catering for weddings."),
+        Say("No, we don't hold tables longer than 15 minutes."),
+    )
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+
+    made_up = _say(client, conversation_id, "Do you cater weddings?")
+    assert made_up["reply"] == HONEST
+    assert _checks(made_up)[0]["arguments"]["unsupported"] == [
+        "No, we don't do catering for weddings."
+    ]
+    founded = _say(client, conversation_id, "Could you hold our table for an hour?")
+    assert founded["reply"] == "No, we don't hold tables longer than 15 minutes."

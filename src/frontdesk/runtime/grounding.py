@@ -29,6 +29,7 @@ from livekit.agents.types import FlushSentinel
 
 from frontdesk.runtime.claims import Claim, find_claims
 from frontdesk.runtime.evidence import Evidence
+from frontdesk.runtime.knowledge_note import is_reference
 from frontdesk.runtime.prompt import facts_lines
 from frontdesk.runtime.proper_names import ABBREVIATIONS, name_claims
 from frontdesk.runtime.spec import AgentSpec
@@ -219,6 +220,18 @@ def context_texts(chat_ctx: llm.ChatContext) -> list[str]:
     texts = []
     for item in chat_ctx.items:
         if item.type == "message" and item.role in ("user", "assistant"):
+            texts.append(item.text_content or "")
+        elif item.type == "function_call_output":
+            texts.append(str(item.output or ""))
+    return texts
+
+
+def shown_texts(spec: AgentSpec, chat_ctx: llm.ChatContext) -> list[str]:
+    """What the business has told the receptionist by this turn: the owner's settings, the
+    knowledge notes and the tool results; not the caller's words nor its own replies."""
+    texts = spec_texts(spec)
+    for item in chat_ctx.items:
+        if item.type == "message" and item.role == "user" and is_reference(item):
             texts.append(item.text_content or "")
         elif item.type == "function_call_output":
             texts.append(str(item.output or ""))

@@ -15,6 +15,7 @@ from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
+from frontdesk.runtime.denials import unfounded_denial
 from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
@@ -30,6 +31,7 @@ from frontdesk.runtime.grounding import (
     SentenceGate,
     honest_sentence,
     persona_check,
+    shown_texts,
     turn_evidence,
     unsupported,
 )
@@ -137,6 +139,7 @@ class ReceptionAgent(Agent):
         blank = turn is not None and self._nothing_on_file(turn)
         unseen = self._unseen.get(turn or "", frozenset())
         persona = persona_check(self.spec, chat_ctx)
+        shown = shown_texts(self.spec, chat_ctx)
 
         def check(sentence: str) -> list[Claim]:
             missing = unsupported(sentence, evidence) + persona(sentence)
@@ -144,6 +147,8 @@ class ReceptionAgent(Agent):
             # page mentions ("No corkage fee"): a yes or a no is made up too.
             made_up = blank or bool(unseen & set(terms(sentence)))
             if not missing and made_up and answers_from_nothing(sentence):
+                missing = [Claim("verdict", sentence, None)]
+            if not missing and unfounded_denial(sentence, shown, self.spec.name):
                 missing = [Claim("verdict", sentence, None)]
             return missing
 

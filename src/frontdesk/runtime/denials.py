@@ -1,0 +1,73 @@
+"""A "no" is a claim too: the business does not do what no text it gave mentions.
+
+Asked "Do you do house calls?" of a vet whose pages never mention them, a small model
+answers "No, we don't do house calls", as sure as if the site said so. The claim checks
+(claims.py) look for numbers, times and names; a denial has none. So a denial is checked
+for its object: what it says the business does not do ("house calls") must appear in what
+the receptionist was shown this turn (the owner's facts and instructions, the knowledge
+note, tool results), not only in the caller's question. When a word of it appears in none
+of them, the "no" was made up, and the caller hears the honest sentence instead.
+
+The object only needs to be mentioned, not denied: "No, you don't need an appointment for
+an oil change" rests on "Walk-ins are welcome for oil changes", which names each thing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from frontdesk.knowledge.passage_pieces import stems_of
+from frontdesk.knowledge.stemming import stem
+
+# The business denying something, and what, to the end of the clause: "we don't [do house
+# calls]", "there is no [parking]", "our studio isn't [available for rent]". Only the
+# business as subject: "I can't see a free time" is the desk speaking, not a denial.
+_DENIAL = re.compile(
+    r"\b(?:we(?:'re| are)?|there|our \w+)\s+(?:do not|don'?t|does not|doesn'?t|can ?not|can'?t|"
+    r"won'?t|will not|is not|isn'?t|are not|aren'?t|have no|has no|'s no|is no|are no|"
+    r"no longer|never|not)\s+([^,.;!?]+)",
+    re.IGNORECASE,
+)
+# Saying one does not know is no denial.
+_ADMITS = re.compile(
+    r"\b(?:know|sure|have that|have any information|information on|find)\b", re.IGNORECASE
+)
+# Words of offering, the business speaking of itself, and words of degree and time that
+# say how much of a thing is denied, not which ("longer than 15 minutes", "any more"):
+# none is what is denied.
+_OFFERING_WORDS = (
+    "do does offer offers provide provides sell sells have has make makes take takes "
+    "accept accepts allow allows any anything currently really usually at all here we "
+    "us our you your it that this there longer shorter more less fewer than other else "
+    "anymore today tonight now yet still also too very much many extra same different "
+    "right usual normally unfortunately able possible available"
+)
+_OFFERING = frozenset(stem(w) or w for w in _OFFERING_WORDS.split())
+_PRICED = re.compile(r"\bfree\b|[$£€¥₹]\s?\d|\d\s?(?:€|eur|euros?|dollars|pounds)\b", re.IGNORECASE)
+_PRICE_WORDS = frozenset(stems_of("price cost fee charge rate"))
+
+
+def denied(sentence: str, business_name: str = "") -> set[str]:
+    """The stems of what `sentence` says the business does not do or have (empty when it
+    denies nothing, or only says it does not know)."""
+    if _ADMITS.search(sentence):
+        return set()
+    found: set[str] = set()
+    for match in _DENIAL.finditer(sentence):
+        found |= stems_of(match.group(1))
+    return found - _OFFERING - stems_of(business_name)
+
+
+def unfounded_denial(sentence: str, shown: list[str], business_name: str = "") -> bool:
+    """Whether `sentence` denies something no text in `shown` mentions."""
+    wanted = denied(sentence, business_name)
+    if not wanted:
+        return False
+    seen: set[str] = set()
+    for text in shown:
+        seen |= stems_of(text)
+        if _PRICED.search(text):
+            # "Free parking" or "$110" speaks of what a thing costs: "there is no charge
+            # for parking" rests on it.
+            seen |= _PRICE_WORDS
+    return bool(wanted - seen)

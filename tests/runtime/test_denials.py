@@ -1,0 +1,33 @@
+"""A denial is checked for its object: what it says the business does not do must appear
+in what the receptionist was shown, not only in the caller's question."""
+
+from __future__ import annotations
+
+from frontdesk.runtime.denials import denied, unfounded_denial
+
+SHOWN = [
+    "Opening hours: Mon–Fri 8am–7pm; Sat 9am–4pm; Sunday closed",
+    "Dog vaccination (C5) — $110",
+    "Free customer parking behind the clinic. Call us on (03) 9123 4567.",
+    "Tables are held for 15 minutes.",
+]
+
+
+def test_a_denial_of_what_nothing_mentions_is_unfounded() -> None:
+    assert unfounded_denial("No, we don't do house calls.", SHOWN)
+    assert unfounded_denial("Sorry, but we don't offer weekend workshops.", SHOWN)
+    assert unfounded_denial("There is no wheelchair access, sorry.", SHOWN)
+
+
+def test_a_denial_resting_on_what_was_shown_stands() -> None:
+    assert not unfounded_denial("No, we don't vaccinate dogs on Sundays.", SHOWN)
+    assert not unfounded_denial("We don't hold tables longer than 15 minutes.", SHOWN)
+    assert not unfounded_denial("There is no charge for parking behind the clinic.", SHOWN)
+
+
+def test_only_the_business_denying_counts() -> None:
+    # Not knowing, the desk's own words, and the caller's side are no denial.
+    assert denied("I don't know that, but I can take a message.") == set()
+    assert denied("I can't see a free time on Sunday.") == set()
+    assert denied("No, you don't need a referral.") == set()
+    assert denied("Our clinic doesn't do house calls at Paws Vet.", "Paws Vet") == {"hous", "call"}
