@@ -3,7 +3,7 @@ in what the receptionist was shown, not only in the caller's question."""
 
 from __future__ import annotations
 
-from frontdesk.runtime.denials import denied, unfounded_denial
+from frontdesk.runtime.denials import denied, echoes_unshown, unfounded_denial
 
 SHOWN = [
     "Opening hours: Mon–Fri 8am–7pm; Sat 9am–4pm; Sunday closed",
@@ -31,3 +31,14 @@ def test_only_the_business_denying_counts() -> None:
     assert denied("I can't see a free time on Sunday.") == set()
     assert denied("No, you don't need a referral.") == set()
     assert denied("Our clinic doesn't do house calls at Paws Vet.", "Paws Vet") == {"hous", "call"}
+
+
+def test_a_yes_that_only_restates_an_unshown_question_is_made_up() -> None:
+    question = "Is the dining room wheelchair accessible?"
+    assert echoes_unshown("The dining room is wheelchair accessible.", question, SHOWN)
+    assert echoes_unshown("Yes, it is wheelchair accessible!", question, SHOWN)
+    # Shown, it stands; an answer that says more than the question is for the other checks.
+    shown = [*SHOWN, "The dining room is step-free and wheelchair accessible."]
+    assert not echoes_unshown("Yes, the dining room is wheelchair accessible.", question, shown)
+    assert not echoes_unshown("We have a step-free entrance at the side door.", question, SHOWN)
+    assert not echoes_unshown("I don't know if it is wheelchair accessible.", question, SHOWN)

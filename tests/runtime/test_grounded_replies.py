@@ -252,7 +252,7 @@ def test_the_receptionist_names_only_itself_with_its_own_name(  # type: ignore[n
     assert itself["reply"] == "Hi, I'm Rosie. The smoked brisket is $24 a plate."
 
 
-def test_a_no_about_what_nothing_mentions_is_withheld(  # type: ignore[no-untyped-def]
+def test_a_yes_or_no_about_what_nothing_mentions_is_withheld(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:
     """Asked about something no text of the business mentions, "No, we don't" is made up
@@ -262,6 +262,7 @@ def test_a_no_about_what_nothing_mentions_is_withheld(  # type: ignore[no-untype
     fake_llm.script(
         Say("No, we don't do catering for weddings."),
         Say("No, we don't hold tables longer than 15 minutes."),
+        Say("The patio is heated."),
     )
     conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
 
@@ -272,3 +273,5 @@ def test_a_no_about_what_nothing_mentions_is_withheld(  # type: ignore[no-untype
     ]
     founded = _say(client, conversation_id, "Could you hold our table for an hour?")
     assert founded["reply"] == "No, we don't hold tables longer than 15 minutes."
+    # A "yes" that only restates the question about what nothing mentions is made up too.
+    assert _say(client, conversation_id, "Is the patio heated?")["reply"] == HONEST

@@ -32,15 +32,16 @@ _DENIAL = re.compile(
 _ADMITS = re.compile(
     r"\b(?:know|sure|have that|have any information|information on|find)\b", re.IGNORECASE
 )
-# Words of offering, the business speaking of itself, and words of degree and time that
-# say how much of a thing is denied, not which ("longer than 15 minutes", "any more"):
-# none is what is denied.
+# Words of offering, the business speaking of itself, words of degree and time that say
+# how much of a thing is denied, not which ("longer than 15 minutes", "any more"), and the
+# yes itself: none is what is denied or affirmed.
 _OFFERING_WORDS = (
     "do does offer offers provide provides sell sells have has make makes take takes "
     "accept accepts allow allows any anything currently really usually at all here we "
     "us our you your it that this there longer shorter more less fewer than other else "
     "anymore today tonight now yet still also too very much many extra same different "
-    "right usual normally unfortunately able possible available"
+    "right usual normally unfortunately able possible available yes yeah yep absolutely "
+    "definitely certainly sure course indeed"
 )
 _OFFERING = frozenset(stem(w) or w for w in _OFFERING_WORDS.split())
 _PRICED = re.compile(r"\bfree\b|[$£€¥₹]\s?\d|\d\s?(?:€|eur|euros?|dollars|pounds)\b", re.IGNORECASE)
@@ -63,6 +64,26 @@ def unfounded_denial(sentence: str, shown: list[str], business_name: str = "") -
     wanted = denied(sentence, business_name)
     if not wanted:
         return False
+    return bool(wanted - _seen(shown))
+
+
+def echoes_unshown(sentence: str, question: str, shown: list[str], business_name: str = "") -> bool:
+    """Whether `sentence` only turns the caller's question into a statement ("Is the dining
+    room wheelchair accessible?" → "The dining room is wheelchair accessible.") about
+    something no text in `shown` mentions: a "yes" as made up as an unfounded "no". A
+    sentence that adds words of its own ("we service electric cars like the Leaf") says
+    more than the question and is left to the other checks."""
+    if _ADMITS.search(sentence):
+        return False
+    ignored = _OFFERING | stems_of(business_name)
+    said = stems_of(sentence) - ignored
+    asked = stems_of(question) - ignored
+    if not said or not said <= asked:
+        return False
+    return bool(said - _seen(shown))
+
+
+def _seen(shown: list[str]) -> set[str]:
     seen: set[str] = set()
     for text in shown:
         seen |= stems_of(text)
@@ -70,4 +91,4 @@ def unfounded_denial(sentence: str, shown: list[str], business_name: str = "") -
             # "Free parking" or "$110" speaks of what a thing costs: "there is no charge
             # for parking" rests on it.
             seen |= _PRICE_WORDS
-    return bool(wanted - seen)
+    return seen

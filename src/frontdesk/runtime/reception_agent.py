@@ -15,7 +15,7 @@ from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
-from frontdesk.runtime.denials import unfounded_denial
+from frontdesk.runtime.denials import echoes_unshown, unfounded_denial
 from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
@@ -140,6 +140,8 @@ class ReceptionAgent(Agent):
         unseen = self._unseen.get(turn or "", frozenset())
         persona = persona_check(self.spec, chat_ctx)
         shown = shown_texts(self.spec, chat_ctx)
+        question = _caller_text(chat_ctx)
+        asked = question if asks_about_business(question) else ""
 
         def check(sentence: str) -> list[Claim]:
             missing = unsupported(sentence, evidence) + persona(sentence)
@@ -148,7 +150,10 @@ class ReceptionAgent(Agent):
             made_up = blank or bool(unseen & set(terms(sentence)))
             if not missing and made_up and answers_from_nothing(sentence):
                 missing = [Claim("verdict", sentence, None)]
-            if not missing and unfounded_denial(sentence, shown, self.spec.name):
+            if not missing and (
+                unfounded_denial(sentence, shown, self.spec.name)
+                or (asked and echoes_unshown(sentence, asked, shown, self.spec.name))
+            ):
                 missing = [Claim("verdict", sentence, None)]
             return missing
 
@@ -271,6 +276,14 @@ def _tool_call(call: Call) -> llm.ChatChunk:
             ],
         ),
     )
+
+
+def _caller_text(chat_ctx: llm.ChatContext) -> str:
+    """The caller's latest message (empty before the caller has said anything)."""
+    for item in reversed(chat_ctx.items):
+        if item.type == "message" and item.role == "user" and not is_reference(item):
+            return item.text_content or ""
+    return ""
 
 
 def _caller_turn(chat_ctx: llm.ChatContext) -> str | None:
