@@ -23,13 +23,13 @@ def test_a_message_in_flight_holds_no_database_connection(
     client, agent = chat
     conversation = client.post(f"/api/agents/{agent['id']}/conversations").json()
     pool = chat_resources.engine.pool
-    fake_llm.script(Say("We see rabbits too.", delay_s=1.5))
+    fake_llm.script(Say("We see cats and dogs.", delay_s=1.5))
     answers: list[httpx.Response] = []
     sending = threading.Thread(
         target=lambda: answers.append(
             client.post(
                 f"/api/conversations/{conversation['id']}/messages",
-                json={"text": "Do you see rabbits?"},
+                json={"text": "Do you see cats?"},
             )
         )
     )
@@ -42,7 +42,7 @@ def test_a_message_in_flight_holds_no_database_connection(
         time.sleep(0.05)
     sending.join(timeout=30)
     assert answers and answers[0].status_code == 200, answers
-    assert answers[0].json()["reply"] == "We see rabbits too."
+    assert answers[0].json()["reply"] == "We see cats and dogs."
     assert max(held[5:]) == 0, held
 
 
