@@ -3,14 +3,15 @@ in what the receptionist was shown, not only in the caller's question."""
 
 from __future__ import annotations
 
-from frontdesk.runtime.denials import denied, echoes_unshown, unfounded_denial
+from frontdesk.runtime.denials import denied, echoes_unshown, seen_in, unfounded_denial
 
-SHOWN = [
+SHOWN_TEXTS = [
     "Opening hours: Mon–Fri 8am–7pm; Sat 9am–4pm; Sunday closed",
     "Dog vaccination (C5) — $110",
     "Free customer parking behind the clinic. Call us on (03) 9123 4567.",
     "Tables are held for 15 minutes.",
 ]
+SHOWN = seen_in(SHOWN_TEXTS)
 
 
 def test_a_denial_of_what_nothing_mentions_is_unfounded() -> None:
@@ -38,7 +39,7 @@ def test_a_yes_that_only_restates_an_unshown_question_is_made_up() -> None:
     assert echoes_unshown("The dining room is wheelchair accessible.", question, SHOWN)
     assert echoes_unshown("Yes, it is wheelchair accessible!", question, SHOWN)
     # Shown, it stands; an answer that says more than the question is for the other checks.
-    shown = [*SHOWN, "The dining room is step-free and wheelchair accessible."]
+    shown = seen_in([*SHOWN_TEXTS, "The dining room is step-free and wheelchair accessible."])
     assert not echoes_unshown("Yes, the dining room is wheelchair accessible.", question, shown)
     assert not echoes_unshown("We have a step-free entrance at the side door.", question, SHOWN)
     assert not echoes_unshown("I don't know if it is wheelchair accessible.", question, SHOWN)

@@ -59,18 +59,16 @@ def denied(sentence: str, business_name: str = "") -> set[str]:
     return found - _OFFERING - stems_of(business_name)
 
 
-def unfounded_denial(sentence: str, shown: list[str], business_name: str = "") -> bool:
-    """Whether `sentence` denies something no text in `shown` mentions."""
+def unfounded_denial(sentence: str, seen: set[str], business_name: str = "") -> bool:
+    """Whether `sentence` denies something none of the `seen` words (`seen_in`) names."""
     wanted = denied(sentence, business_name)
-    if not wanted:
-        return False
-    return bool(wanted - _seen(shown))
+    return bool(wanted - seen)
 
 
-def echoes_unshown(sentence: str, question: str, shown: list[str], business_name: str = "") -> bool:
+def echoes_unshown(sentence: str, question: str, seen: set[str], business_name: str = "") -> bool:
     """Whether `sentence` only turns the caller's question into a statement ("Is the dining
     room wheelchair accessible?" → "The dining room is wheelchair accessible.") about
-    something no text in `shown` mentions: a "yes" as made up as an unfounded "no". A
+    something none of the `seen` words (`seen_in`) names: a "yes" as made up as an unfounded "no". A
     sentence that adds words of its own ("we service electric cars like the Leaf") says
     more than the question and is left to the other checks."""
     if _ADMITS.search(sentence):
@@ -80,10 +78,11 @@ def echoes_unshown(sentence: str, question: str, shown: list[str], business_name
     asked = stems_of(question) - ignored
     if not said or not said <= asked:
         return False
-    return bool(said - _seen(shown))
+    return bool(said - seen)
 
 
-def _seen(shown: list[str]) -> set[str]:
+def seen_in(shown: list[str]) -> set[str]:
+    """The words (stemmed, as concepts) of the texts the receptionist was shown."""
     seen: set[str] = set()
     for text in shown:
         seen |= stems_of(text)

@@ -15,7 +15,7 @@ from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
-from frontdesk.runtime.denials import echoes_unshown, unfounded_denial
+from frontdesk.runtime.denials import echoes_unshown, seen_in, unfounded_denial
 from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
@@ -139,7 +139,7 @@ class ReceptionAgent(Agent):
         blank = turn is not None and self._nothing_on_file(turn)
         unseen = self._unseen.get(turn or "", frozenset())
         persona = persona_check(self.spec, chat_ctx)
-        shown = shown_texts(self.spec, chat_ctx)
+        seen = seen_in(shown_texts(self.spec, chat_ctx))
         question = _caller_text(chat_ctx)
         asked = question if asks_about_business(question) else ""
 
@@ -151,8 +151,8 @@ class ReceptionAgent(Agent):
             if not missing and made_up and answers_from_nothing(sentence):
                 missing = [Claim("verdict", sentence, None)]
             if not missing and (
-                unfounded_denial(sentence, shown, self.spec.name)
-                or (asked and echoes_unshown(sentence, asked, shown, self.spec.name))
+                unfounded_denial(sentence, seen, self.spec.name)
+                or (asked and echoes_unshown(sentence, asked, seen, self.spec.name))
             ):
                 missing = [Claim("verdict", sentence, None)]
             return missing
@@ -278,20 +278,23 @@ def _tool_call(call: Call) -> llm.ChatChunk:
     )
 
 
-def _caller_text(chat_ctx: llm.ChatContext) -> str:
-    """The caller's latest message (empty before the caller has said anything)."""
+def _caller_message(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:
+    """The caller's latest message (not a knowledge note shown on their side)."""
     for item in reversed(chat_ctx.items):
         if item.type == "message" and item.role == "user" and not is_reference(item):
-            return item.text_content or ""
-    return ""
+            return item
+    return None
+
+
+def _caller_text(chat_ctx: llm.ChatContext) -> str:
+    message = _caller_message(chat_ctx)
+    return (message.text_content or "") if message is not None else ""
 
 
 def _caller_turn(chat_ctx: llm.ChatContext) -> str | None:
     """The id of the caller's latest message: one reply may span several generations."""
-    for item in reversed(chat_ctx.items):
-        if item.type == "message" and item.role == "user" and not is_reference(item):
-            return item.id
-    return None
+    message = _caller_message(chat_ctx)
+    return message.id if message is not None else None
 
 
 def build_agent(
