@@ -18,6 +18,7 @@ import re
 
 from frontdesk.knowledge.passage_pieces import stems_of
 from frontdesk.knowledge.stemming import stem
+from frontdesk.runtime.knowledge_note import PRICE_SHAPE
 
 # The business denying something, and what, to the end of the clause: "we don't [do house
 # calls]", "there is no [parking]", "our studio isn't [available for rent]". Only the
@@ -44,7 +45,6 @@ _OFFERING_WORDS = (
     "definitely certainly sure course indeed"
 )
 _OFFERING = frozenset(stem(w) or w for w in _OFFERING_WORDS.split())
-_PRICED = re.compile(r"\bfree\b|[$£€¥₹]\s?\d|\d\s?(?:€|eur|euros?|dollars|pounds)\b", re.IGNORECASE)
 _PRICE_WORDS = frozenset(stems_of("price cost fee charge rate"))
 
 
@@ -86,7 +86,7 @@ def seen_in(shown: list[str]) -> set[str]:
     seen: set[str] = set()
     for text in shown:
         seen |= stems_of(text)
-        if _PRICED.search(text):
+        if PRICE_SHAPE.search(text):
             # "Free parking" or "$110" speaks of what a thing costs: "there is no charge
             # for parking" rests on it.
             seen |= _PRICE_WORDS

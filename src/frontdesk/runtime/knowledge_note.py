@@ -35,6 +35,11 @@ _ASKS_WHO = re.compile(r"\b(who|whom|whose|who's|name of)\b", re.IGNORECASE)
 _PERSON = re.compile(r"\b(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-zà-ÿ'’]+ [A-Z][a-zà-ÿ'’-]+\b")
 # (what the question asks, what a sentence answering it holds), for the kinds of facts
 # callers ask a receptionist for.
+# A sentence that states what something costs: "$34", "90 €", "12 euros", "free".
+PRICE_SHAPE = re.compile(
+    r"[$£€¥₹]\s?\d|\d\s?(?:€|dollars|euros?|pounds|usd|eur|gbp|cad|aud|%)|\bfree\b",
+    re.IGNORECASE,
+)
 _ANSWER_SHAPES = [
     (
         re.compile(
@@ -44,10 +49,7 @@ _ANSWER_SHAPES = [
             r"pay)\b",
             re.IGNORECASE,
         ),
-        re.compile(
-            r"[$£€¥₹]\s?\d|\d\s?(?:dollars|euros?|pounds|usd|eur|gbp|cad|aud|%)|\bfree\b",
-            re.IGNORECASE,
-        ),
+        PRICE_SHAPE,
     ),
     (
         re.compile(
