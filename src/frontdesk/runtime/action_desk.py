@@ -21,14 +21,14 @@ from typing import Any
 
 from livekit.agents import llm
 
-from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.booking_checks import kind_label, party_refusal, say_clocks
+from frontdesk.runtime.booking_limits import booking_limits
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.direct_answers import day_hours
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in, says_when
 from frontdesk.runtime.follow_through import asks_about_business, caller_details
-from frontdesk.runtime.knowledge_note import focus, is_reference
-from frontdesk.runtime.tools import ReceptionTools, is_relevant
+from frontdesk.runtime.knowledge_note import is_reference
+from frontdesk.runtime.tools import ReceptionTools
 
 ASK_WHEN = "Of course. Which day would you like, and at what time?"
 PICK_A_TIME = "Which time would suit you?"
@@ -47,26 +47,6 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 _FREE = re.compile(r"^(\d{2}:\d{2}) on (.+?) is free\.")
-# Sentences that limit a booking: who and when ("only on Tuesdays"), ages, notice, numbers,
-# what is not done. Kept short: they are read out before the booking.
-_CONDITION = re.compile(
-    r"\b(only|must|minimum|maximum|at least|up to|no more than|not|no|don't|do not|doesn't|"
-    r"does not|cannot|can't|won't|never|under|over|aged?|years? old|require[sd]?|"
-    r"need(s)? to|notice|in advance|ahead|weekdays?|weekends?|mornings?|afternoons?|"
-    r"drop[- ]?off|closed|except|unless|limit(ed)?|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday)s?\b|\d+\s*\+",
-    re.IGNORECASE,
-)
-CONDITIONS_BUDGET = 200
-_BOOKING_TERMS = frozenset(
-    terms(
-        "book booking booked appointment appointments reserve reservation table tables slot "
-        "time day today tonight tomorrow week morning afternoon evening name phone number "
-        "email please like want need would could can get come monday tuesday wednesday "
-        "thursday friday saturday sunday next this people person party group consultation "
-        "session visit"
-    )
-)
 # A contact detail is asked for at most this often before the errand is stored without it:
 # a caller who will not give a number still leaves their message.
 ASKS_FOR_CONTACT = 2
@@ -347,33 +327,16 @@ class ActionDesk:
         return step
 
     async def _conditions(self, request: str) -> str:
-        """The sentences of the knowledge about this request that limit it (who, when, ages,
-        notice, what is not done), or "" when none."""
+        """The sentences of the knowledge that limit this request (who, when, ages, notice,
+        what is not done), or "" when none (booking_limits)."""
         if not self.tools.spec.tool_enabled("search_knowledge"):
             return ""
         try:
             snippets = await self.tools.services.search_knowledge(request, 3)
         except Exception:  # noqa: BLE001 - the booking goes on without the reminder
             return ""
-        relevant = [s.text for s in snippets if is_relevant(s, request)]
-        if not relevant:
-            return ""
-        # About what this caller asked (Hannah, a custom cake, an NHS check-up, a DUI), not
-        # about booking in general: every request shares "book" and a day with the hours,
-        # and sentences about those would crowd out the one about the caller's matter.
-        general = _BOOKING_TERMS | {
-            t for kind in self.tools.spec.appointment_types for t in terms(str(kind.get("name")))
-        }
-        subject = " ".join(
-            word
-            for word in re.findall(r"[\w'’-]+", request)
-            if not {t for t in terms(word) if not t[0].isdigit()} <= general
-        )
-        note = focus(subject or request, relevant, CONDITIONS_BUDGET)
-        lines = [re.sub(r"^- ", "", line) for line in note.splitlines()]
-        asked = {t for t in terms(request) if not t[0].isdigit()} - _BOOKING_TERMS
-        kept = [line for line in lines if _CONDITION.search(line) and asked & set(terms(line))]
-        return " ".join(line if line.endswith((".", "!", "?")) else line + "." for line in kept)
+        kinds = [str(kind.get("name")) for kind in self.tools.spec.appointment_types]
+        return booking_limits(request, snippets, kinds)
 
 
 def _latest_caller(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:

@@ -1,0 +1,113 @@
+"""What a business's pages say limits the booking a caller asks for.
+
+"Can I book my NHS check-up for Saturday?" of a practice whose page says "Saturday clinics
+are for private patients only"; "a DUI consultation" of a firm that "does not take criminal
+defense (including DUI)"; "my Tesla" of a garage that "does not work on fully electric
+vehicles (Tesla, Nissan Leaf…)". Such a sentence shares one or two words with the request
+(the caller's matter, or the day) and says what is not done, who only, how much notice;
+it is seldom the passage most like the request as a whole, so it is looked for among the
+pieces of the passages found, not only in the note a question would get.
+
+The desk reads the sentences found to the caller before booking; the caller decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from frontdesk.knowledge.passage_pieces import Piece, pieces, stems_of
+from frontdesk.runtime.knowledge_note import PRICE_SHAPE
+from frontdesk.runtime.services import Snippet
+
+# Sentences that limit a booking: what is not done, who or when only, ages, notice, numbers.
+# Not a bare "no": "no hot water" is a service, not a rule.
+_LIMIT = re.compile(
+    r"\b(only|must|minimum|maximum|at least|up to|no more than|not|don't|do not|doesn't|"
+    r"does not|cannot|can't|won't|never|under|over|aged?|years? old|require[sd]?|"
+    r"need(s)? to|notice|in advance|ahead|drop[- ]?off|closed|except|unless|limit(ed)?)s?\b|"
+    r"\d+\s*\+|\bneeds? \d",
+    re.IGNORECASE,
+)
+_DAY_NAMES = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweekdays?\b|\bweekends?\b",
+    re.IGNORECASE,
+)
+# A line of a price list ("Kids' Cut (12 & under) — $30") names an item, not a rule.
+_ITEM_MAX_WORDS = 8
+# Sentences sharing this share of their words say the same thing (a banner and the page).
+_SAME = 0.5
+BUDGET_CHARS = 200
+LINES = 2
+# Words every booking request shares (and the day names, weighed apart below): a sentence
+# sharing only these with the request is about booking in general, not this caller's matter.
+_GENERAL_WORDS = (
+    "book booking booked appointment appointments reserve reservation table tables slot "
+    "time day today tonight tomorrow week name phone number email please like want need "
+    "would could can get come next this people person party group consultation session "
+    "visit bring someone"
+)
+GENERAL = frozenset(stems_of(_GENERAL_WORDS))
+_DAY_STEMS = frozenset(
+    stems_of(
+        "monday tuesday wednesday thursday friday saturday sunday weekday weekend morning "
+        "afternoon evening"
+    )
+)
+
+
+def booking_limits(request: str, snippets: Sequence[Snippet], kind_names: Sequence[str]) -> str:
+    """The one or two sentences of the found passages that limit this request, or "".
+
+    A sentence counts when it says a limit and shares with the request a word of the
+    caller's own matter ("DUI", "Hannah", "custom cake"), or names the day asked for with a
+    limit ("Saturday clinics are … only"); the more such words, the better. The words every
+    booking shares, and the appointment kinds' own names, do not count: every request would
+    find the sentences about booking in general."""
+    general = GENERAL | {t for name in kind_names for t in stems_of(name)}
+    asked = {t for t in stems_of(request) if not t[0].isdigit()}
+    matter = asked - general - _DAY_STEMS
+    days = asked & _DAY_STEMS
+    if not matter and not days:
+        return ""
+    scored: list[tuple[float, int, int, Piece]] = []
+    for rank, snippet in enumerate(snippets):
+        for piece in pieces(rank, snippet.text):
+            if piece.is_label or not _LIMIT.search(piece.text):
+                continue
+            own = len(matter & piece.stems)
+            through_label = len((matter & piece.label_stems) - piece.stems)
+            if PRICE_SHAPE.search(piece.text) and len(piece.text.split()) <= _ITEM_MAX_WORDS:
+                continue
+            # The day asked for counts in a sentence about that day alone ("Saturday clinics
+            # are for private patients only"), not in opening times ("Thursday to Saturday").
+            on_day = len(days & piece.stems) if len(_DAY_NAMES.findall(piece.text)) == 1 else 0
+            if not own and not on_day:
+                continue  # a label's word alone ("Surgery") is not this sentence's subject
+            scored.append((own + 0.5 * through_label + 0.5 * on_day, rank, piece.position, piece))
+    if not scored:
+        return ""
+    best = max(s[0] for s in scored)
+    kept: list[Piece] = []
+    used = 0
+    for score, *_, piece in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if score * 2 < best or len(kept) == LINES:
+            break
+        if any(_same(piece, other) for other in kept):
+            continue  # one rule said twice (a banner and its page, a footer on two pages)
+        if kept and used + len(piece.text) > BUDGET_CHARS:
+            continue
+        kept.append(piece)
+        used += len(piece.text)
+    kept.sort(key=lambda p: (p.rank, p.position))
+    return " ".join(_sentence(p.text) for p in kept)
+
+
+def _same(piece: Piece, other: Piece) -> bool:
+    shared = len(piece.stems & other.stems)
+    return shared >= _SAME * min(len(piece.stems), len(other.stems))
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."

@@ -1,0 +1,70 @@
+"""The sentences of a business's pages that limit the booking a caller asks for."""
+
+from __future__ import annotations
+
+from frontdesk.runtime.booking_limits import booking_limits
+from frontdesk.runtime.services import Snippet
+
+
+def _found(*texts: str) -> list[Snippet]:
+    return [Snippet(text, "", 0.3) for text in texts]
+
+
+GARAGE = (
+    "Services\n\nBrakes & Suspension\nPads, rotors and shocks for most makes.\n\n"
+    "We service petrol, diesel and hybrid cars. At this time we do not work on fully electric "
+    "vehicles (Polestar, Renault Zoe, Kia e-Niro, etc.)."
+)
+CLINIC = (
+    "Fees\n\nCheck-up — NHS: £27.40 — Private: £60\n\nEvening and Saturday clinics are for "
+    "private patients only. Emergency slots open at 8am each weekday."
+)
+SALON = (
+    "Prices\n\nMen's Cut — $45\nKids' Cut (10 & under) — $25\nColour from $95\n\n"
+    "We're open Tuesday to Saturday, 10 am – 7 pm."
+)
+
+
+def test_the_callers_matter_finds_the_rule_that_names_it() -> None:
+    said = booking_limits(
+        "Can I bring my Renault Zoe in for new brake pads on Friday at 9am?",
+        _found(GARAGE),
+        ["Brake service"],
+    )
+    assert said == (
+        "At this time we do not work on fully electric vehicles (Polestar, Renault Zoe, "
+        "Kia e-Niro, etc.)."
+    )
+
+
+def test_a_rule_about_the_day_asked_for_counts() -> None:
+    said = booking_limits("Could I book my NHS check-up for Saturday at 11am?", _found(CLINIC), [])
+    assert said == "Evening and Saturday clinics are for private patients only."
+
+
+def test_opening_times_and_price_lists_are_not_rules() -> None:
+    # "Tuesday to Saturday" names the day asked for but is the hours; "Kids' Cut (10 &
+    # under)" shares "cut" and says "under" but is a line of the price list.
+    assert booking_limits("Can I book a men's cut this Saturday at 3pm?", _found(SALON), []) == ""
+
+
+def test_words_every_booking_shares_find_nothing() -> None:
+    rules = _found("Reservations are held for 15 minutes. Tables must be booked by phone.")
+    assert booking_limits("Could I book a table for this Friday at 7pm please?", rules, []) == ""
+
+
+def test_one_rule_said_twice_is_read_once() -> None:
+    banner = "Home\n\nOrder now! Remember, wedding cakes need 3 weeks' notice."
+    page = (
+        "Wedding Cakes\n\nEvery wedding cake is made to order, so we need at least 3 weeks' "
+        "notice. Tastings run on Saturdays."
+    )
+    said = booking_limits("I'd like a wedding cake for next Saturday", _found(page, banner), [])
+    assert said == ("Every wedding cake is made to order, so we need at least 3 weeks' notice.")
+
+
+def test_the_kinds_own_names_are_not_the_callers_matter() -> None:
+    rules = _found("Physio\n\nInitial assessments must be booked at least 24 hours ahead.")
+    request = "Could I book an initial assessment on Tuesday at 3pm?"
+    assert booking_limits(request, rules, ["Initial assessment"]) == ""
+    assert "24 hours ahead" in booking_limits(request, rules, [])
