@@ -40,17 +40,16 @@ PRICE_SHAPE = re.compile(
     r"[$£€¥₹]\s?\d|\d\s?(?:€|dollars|euros?|pounds|usd|eur|gbp|cad|aud|%)|\bfree\b",
     re.IGNORECASE,
 )
+# A question that asks what something costs. "How much notice…" asks how long.
+PRICE_ASKED = re.compile(
+    r"\b(how much(?!\s+(?:notice|time|longer|warning|advance|in advance))|costs?|"
+    r"price[sd]?|pricing|charges?|fees?|rates?|expensive|cheap\w*|pay)\b",
+    re.IGNORECASE,
+)
+# A sentence that states how long something lasts or how far ahead: "45 min", "24 hours".
+DURATION_SHAPE = re.compile(r"\d\s?(?:min|hour|hr|day|week|month|night|year)", re.IGNORECASE)
 _ANSWER_SHAPES = [
-    (
-        re.compile(
-            # "How much notice…" asks how long, not what it costs.
-            r"\b(how much(?!\s+(?:notice|time|longer|warning|advance|in advance))|costs?|"
-            r"price[sd]?|pricing|charges?|fees?|rates?|expensive|cheap\w*|"
-            r"pay)\b",
-            re.IGNORECASE,
-        ),
-        PRICE_SHAPE,
-    ),
+    (PRICE_ASKED, PRICE_SHAPE),
     (
         re.compile(
             r"\b(when|what time|hours|open\w*|clos\w*|until|till|late|early|days?)\b",
@@ -62,10 +61,7 @@ _ANSWER_SHAPES = [
             re.IGNORECASE,
         ),
     ),
-    (
-        re.compile(r"\bhow long|how many|notice|in advance|ahead\b", re.IGNORECASE),
-        re.compile(r"\d\s?(?:min|hour|hr|day|week|month|night|year)", re.IGNORECASE),
-    ),
+    (re.compile(r"\bhow long|how many|notice|in advance|ahead\b", re.IGNORECASE), DURATION_SHAPE),
     (
         re.compile(r"\b(phone|number|call|ring|text|telephone|reach)\b", re.IGNORECASE),
         re.compile(r"\d[\d\s().-]{6,}\d"),
@@ -89,7 +85,7 @@ _BUSINESS_WORDS = (
     "place company business firm practice clinic studio salon shop store restaurant "
     "bakery cafe gym garage exactly there"
 )
-_THE_BUSINESS = frozenset(stem(w) or w for w in _BUSINESS_WORDS.split())
+THE_BUSINESS = frozenset(stem(w) or w for w in _BUSINESS_WORDS.split())
 
 
 def answered_in(question: str, text: str) -> bool:
@@ -99,7 +95,7 @@ def answered_in(question: str, text: str) -> bool:
     fact of that kind. A long chunk that answers a short question in one line ("Dave
     Kowalski: Owner & Master Plumber" for "Who owns the company?") scores low as a whole
     against the question, so the chunk-level signals alone would drop it."""
-    core = stems_of(question) - _THE_BUSINESS
+    core = stems_of(question) - THE_BUSINESS
     # Per kind of fact asked for: its shape, and the words left once the words that ask for
     # it are taken out ("phone", "number" in "What's your phone number?").
     kinds = [

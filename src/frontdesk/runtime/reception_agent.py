@@ -44,6 +44,7 @@ from frontdesk.runtime.knowledge_note import (
 )
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
+from frontdesk.runtime.quoted_answers import quoted_answer
 from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
@@ -79,6 +80,12 @@ class ReceptionAgent(Agent):
         # what the model saw before and llama.cpp's cache covers it.
         self._notes: dict[str, llm.ChatMessage] = {}
         self._fact_lines = facts_lines(spec)
+        # The owner's services with their prices, as a passage quoted_answer can read.
+        self._services = "Services\n\n" + "\n".join(
+            line.strip().removeprefix("- ") for line in self._fact_lines if line.startswith("  - ")
+        )
+        # The passages found for a caller message, until its turn has used them.
+        self._found: dict[str, list[str]] = {}
         # Spoken when text-to-speech itself fails mid-turn: synthesized at the start of a
         # call, while the voice still worked (voice channels fill it in).
         self.apology_audio: list[rtc.AudioFrame] = []
@@ -122,9 +129,16 @@ class ReceptionAgent(Agent):
             and last.role == "user"
             and last.id not in self._notes
         ):
-            note = await self._knowledge_note(last.id, last.text_content or "")
+            question = last.text_content or ""
+            note = await self._knowledge_note(last.id, question)
             if note:
                 self._notes[last.id] = note
+            found = self._found.pop(last.id, [])
+            if self._guided():
+                quoted = quoted_answer(question, [*found, self._services])
+                if quoted is not None:
+                    yield quoted  # the business's own line: nothing to withhold
+                    return
         if self._notes:
             chat_ctx = chat_ctx.copy()
             items: list[llm.ChatItem] = []
@@ -257,6 +271,7 @@ class ReceptionAgent(Agent):
         if not relevant:
             # Said outright, or a small model answers "No, we don't" from nothing.
             return reference_message(NOTHING_ON_FILE) if asks_about_business(question) else None
+        self._found[turn] = [s.text for s in relevant]
         text = focus(question, [s.text for s in relevant])
         log.debug("knowledge note for %r: %s", question, text)
         # Quoted, outside the system role: a page's author does not instruct the agent.

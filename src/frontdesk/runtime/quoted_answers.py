@@ -1,0 +1,90 @@
+"""A price or a length of time asked for, answered by quoting the one line that states it.
+
+Given a note holding "Cat vaccination (F3) — $95" and "Dog vaccination (C5) — $110", the
+embedded 1.5B model answered "How much to vaccinate my cat?" with the dog's price about as
+often as with the cat's, and a price list with NHS and private columns gave the private
+price to an NHS patient. When exactly one line of the passages found holds every word the
+caller asked about and a value of the kind asked for, that line is the answer: read out as
+the business wrote it, nothing can be invented or swapped, and the turn costs no generation.
+Lines that state different values (a check-up on the NHS and privately, when the caller
+said neither) are the model's to choose between, with the note.
+
+Measured on the answer corpus's 95 questions asking a price or how long (with the search's
+top 3, as the agent has them): 31 answered this way, all 31 with the wanted value; the rest
+went on to the model. Opening hours are left out: "How late are you open on weekdays?" met
+one line, about when the reception is staffed, that was not the answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from frontdesk.knowledge.passage_pieces import Piece, pieces, stems_of
+from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
+from frontdesk.runtime.knowledge_note import (
+    DURATION_SHAPE,
+    PRICE_ASKED,
+    PRICE_SHAPE,
+    THE_BUSINESS,
+)
+
+# (what the question asks, what the line that answers it holds).
+_KINDS = (
+    (PRICE_ASKED, PRICE_SHAPE),
+    (
+        re.compile(r"\bhow long\b|\bnotice\b|\bin advance\b|\bahead\b", re.IGNORECASE),
+        DURATION_SHAPE,
+    ),
+)
+
+_NUMBER = frozenset("0123456789.,")
+
+
+def quoted_answer(question: str, texts: list[str]) -> str | None:
+    """The one line of `texts` (passages, best first) that answers the question, led by its
+    label when the label holds a word asked about ("Seared Duck Breast: Cherry jus… — $34"),
+    or None."""
+    asked = [(words, shape) for words, shape in _KINDS if words.search(question)]
+    if not asked:
+        return None
+    about = stems_of(question) - THE_BUSINESS
+    for words, _ in asked:
+        about -= {s for m in words.finditer(question) for s in stems_of(m.group())}
+    if not about:
+        return None  # "And how much is that?": what "that" is lies in an earlier turn
+    shapes = [shape for _, shape in asked]
+    # Lines that state the same values say the same thing (the price list and the owner's
+    # services, a footer on two pages): the first, from the best passage, is said.
+    found: dict[tuple[str, ...], str] = {}
+    for rank, text in enumerate(texts):
+        for piece in pieces(rank, text):
+            if piece.is_label or not about <= piece.stems | piece.label_stems:
+                continue
+            values = [_value(piece.text, m) for shape in shapes for m in shape.finditer(piece.text)]
+            if all(shape.search(piece.text) for shape in shapes):
+                found.setdefault(tuple(sorted(values)), _said(piece, about, shapes))
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _value(text: str, match: re.Match[str]) -> str:
+    """The whole value a shape matched part of: "$102" of "$1", "90 €" of "0 €"."""
+    start, end = match.span()
+    while start > 0 and text[start - 1] in _NUMBER:
+        start -= 1
+    while end < len(text) and text[end] in _NUMBER:
+        end += 1
+    return text[start:end].rstrip(".,").lower()
+
+
+def _said(piece: Piece, about: set[str], shapes: list[re.Pattern[str]]) -> str:
+    """The line as said: an FAQ's answer without its question ("What is your cancellation
+    policy? Please give us 24 hours' notice" is said from "Please"), a label without the
+    page's section path ("Mains › Seared Duck Breast")."""
+    text = piece.text.strip()
+    _, asked, answer = text.rpartition("? ")
+    if asked and all(shape.search(answer) for shape in shapes):
+        text = answer
+    if not text.endswith((".", "!", "?", "…")):
+        text += "."
+    label = piece.label.rpartition(HEADING_SEPARATOR.strip())[2].strip()
+    return text if about <= piece.stems or not label else f"{label}: {text}"

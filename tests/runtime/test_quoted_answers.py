@@ -1,0 +1,83 @@
+"""A price or a length of time asked for is answered by quoting the one line that states it."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from frontdesk.runtime.quoted_answers import quoted_answer
+from tests.factories import make_receptionist
+from tests.fake_llm import Say, ScriptedLLM
+from tests.knowledge.waiting import wait_for_agent
+from tests.runtime.test_booking_actions import _say, _start
+
+VET_FEES = (
+    "Our Fees › Common fees\n\n"
+    "Consultation (15 min) — $79\nCat vaccination (F4) — $102\nDog vaccination (C7) — $118\n"
+    "Microchipping — $55\nDental scale and polish — from $420"
+)
+MENU = (
+    "Dinner Menu › Mains\n\n"
+    "Braised Lamb Shoulder\nRosemary jus, white beans, salsa verde\n$36\n"
+    "Market Fish\nBrown butter, capers, new potatoes\n$33"
+)
+FAQ = (
+    "FAQ\n\nWhat is your cancellation policy? We ask for 48 hours' notice to cancel or move a "
+    "visit. Is there parking? Yes, behind the building."
+)
+
+
+def test_the_line_with_the_asked_items_price_is_said() -> None:
+    assert quoted_answer("How much to vaccinate my cat?", [VET_FEES]) == (
+        "Cat vaccination (F4) — $102."
+    )
+    # The dish's name is its label: the price line alone would be a price of nothing.
+    assert quoted_answer("What does the lamb cost?", [MENU]) == (
+        "Braised Lamb Shoulder: Rosemary jus, white beans, salsa verde — $36."
+    )
+
+
+def test_an_faq_answer_is_said_without_its_question() -> None:
+    assert quoted_answer("How much notice do you need if I cancel?", [FAQ]) == (
+        "We ask for 48 hours' notice to cancel or move a visit."
+    )
+
+
+def test_lines_that_agree_are_one_answer_and_lines_that_differ_none() -> None:
+    services = "Services\n\nCat vaccination — $102"
+    assert quoted_answer("How much is a cat vaccination?", [VET_FEES, services]) == (
+        "Cat vaccination (F4) — $102."
+    )
+    # Cat or dog: the caller said neither, so there is no one line to read.
+    assert quoted_answer("How much are vaccinations?", [VET_FEES]) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much is it?",  # what "it" is was said in an earlier turn
+        "Do you have parking?",  # not a price or a length of time
+        "How much is a nail trim?",  # no line names it
+        "What are your opening hours?",  # hours are answered from the owner's facts
+    ],
+)
+def test_no_line_no_quote(question: str) -> None:
+    assert quoted_answer(question, [VET_FEES, MENU, FAQ]) is None
+
+
+def test_the_embedded_model_is_not_asked_what_a_line_states(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    fake_llm.guided_actions = True  # type: ignore[attr-defined]
+    fake_llm.script(Say("We're a friendly clinic."))
+    client: TestClient = chat[0]
+    agent = make_receptionist(client, name="Northside Vets", knowledge=VET_FEES)
+    wait_for_agent(client, agent["id"])
+    conversation_id = _start(client, agent)
+    out = _say(client, conversation_id, "How much does it cost to vaccinate my dog?")
+    assert out["reply"] == "Dog vaccination (C7) — $118."
+    assert fake_llm.seen == []  # the model never generated this turn
+    # A question no one line answers still goes to the model.
+    assert _say(client, conversation_id, "Tell me about the clinic")["reply"] == (
+        "We're a friendly clinic."
+    )
