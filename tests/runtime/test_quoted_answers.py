@@ -31,6 +31,10 @@ def test_the_line_with_the_asked_items_price_is_said() -> None:
     assert quoted_answer("How much to vaccinate my cat?", [VET_FEES]) == (
         "Cat vaccination (F4) — $102."
     )
+    # Whether they offer it at all is answered by the line that prices it.
+    assert quoted_answer("Do you offer microchipping? What does it cost?", [VET_FEES]) == (
+        "Microchipping — $55."
+    )
     # The dish's name is its label: the price line alone would be a price of nothing.
     assert quoted_answer("What does the lamb cost?", [MENU]) == (
         "Braised Lamb Shoulder: Rosemary jus, white beans, salsa verde — $36."
