@@ -70,8 +70,20 @@ def test_intent_gate() -> None:
     ]
     for said in actions:
         assert wants_action(said), said
-    for said in ["How much is a rabies vaccination?", "What are your hours?", "Where are you?"]:
+    questions = [
+        "How much is a rabies vaccination?",
+        "What are your hours?",
+        "Where are you?",
+        # Action words inside a question about the business: the caller wants an answer.
+        "What happens if I have to cancel last minute?",
+        "Who do I talk to about a court date or a question on my bill?",
+        "Hi, how far ahead can I book?",
+    ]
+    for said in questions:
         assert not wants_action(said), said
+    # A question that gives details, or a request phrased with "how", still acts.
+    assert wants_action("How do I book? I'm Ann, 07700 900123.")
+    assert wants_action("Who can I speak to? Please call me back.")
 
 
 def _ctx(*caller: str) -> llm.ChatContext:

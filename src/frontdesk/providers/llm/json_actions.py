@@ -160,10 +160,22 @@ ACTION_WORDS = re.compile(
 )
 
 
+# A question asking what, who, how…: "What happens if I have to cancel last minute?" and
+# "Who do I talk to about my bill?" hold action words but want an answer. Offered tools, the
+# model called one with made-up details and the caller heard a request for their number.
+_WH_QUESTION = re.compile(
+    r"^(?:(?:hi|hello|hey|ok|okay|so|and|but|oh|um)\b[,\s]*)*"
+    r"(?:what|who|whom|whose|which|when|where|why|how)\b[^.!]*\?\s*$",
+    re.IGNORECASE,
+)
+
+
 def wants_action(text: str) -> bool:
     """Whether the caller's words ask for something to be done (or give contact details)."""
     digits = re.sub(r"\D", "", text)
-    return bool(ACTION_WORDS.search(text)) or "@" in text or len(digits) >= 7
+    if "@" in text or len(digits) >= 7:
+        return True
+    return bool(ACTION_WORDS.search(text)) and not _WH_QUESTION.match(text.strip())
 
 
 def _last_caller_text(chat_ctx: llm.ChatContext) -> str:
