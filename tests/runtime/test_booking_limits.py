@@ -1,9 +1,16 @@
-"""The sentences of a business's pages that limit the booking a caller asks for."""
+"""The sentences of a business's pages that limit the booking (or order) a caller asks for."""
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+
 from frontdesk.runtime.booking_limits import booking_limits
+from frontdesk.runtime.knowledge_note import reference_text
 from frontdesk.runtime.services import Snippet
+from tests.factories import make_receptionist
+from tests.fake_llm import Say, ScriptedLLM
+from tests.knowledge.waiting import wait_for_agent
+from tests.runtime.test_booking_actions import _say, _start
 
 
 def _found(*texts: str) -> list[Snippet]:
@@ -68,3 +75,27 @@ def test_the_kinds_own_names_are_not_the_callers_matter() -> None:
     request = "Could I book an initial assessment on Tuesday at 3pm?"
     assert booking_limits(request, rules, ["Initial assessment"]) == ""
     assert "24 hours ahead" in booking_limits(request, rules, [])
+
+
+def test_an_order_for_a_day_is_shown_the_rule_that_limits_it(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    # Not a booking (a cake is an order): the model answers, with the rule in its note,
+    # though the note's own choice is the sentences sharing the most words with the request.
+    client: TestClient = chat[0]
+    fake_llm.script(Say("Let me see."))
+    agent = make_receptionist(
+        client, name="Crumb & Co",
+        knowledge=(
+            "Unicorn cakes\n\nOur unicorn cake is a custom cake with a golden horn and rainbow "
+            "mane, $65. Custom unicorn cakes come in pink, lilac or mint, with an edible unicorn "
+            "name plaque and glitter stars. Unicorn cupcakes with a custom unicorn topper are $4 "
+            "each. Every unicorn cake can be made gluten-free.\n\nOrdering\n\nWe bake "
+            "everything to order, so custom work needs 4 days' notice."
+        ),
+    )  # fmt: skip
+    wait_for_agent(client, agent["id"])
+    conversation_id = _start(client, agent)
+    _say(client, conversation_id, "Could I get a custom unicorn cake for Friday?")
+    [note] = [reference_text(i) for i in fake_llm.seen[0].items if reference_text(i)]
+    assert "custom work needs 4 days' notice." in (note or ""), note

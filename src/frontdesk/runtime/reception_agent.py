@@ -13,10 +13,12 @@ from livekit.agents.types import FlushSentinel
 
 from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
+from frontdesk.runtime.booking_limits import booking_limits
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
 from frontdesk.runtime.denials import echoes_unshown, seen_in, unfounded_denial
 from frontdesk.runtime.direct_answers import direct_answer
+from frontdesk.runtime.errands import says_when
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
     answers_from_nothing,
@@ -84,6 +86,7 @@ class ReceptionAgent(Agent):
         self._services = "Services\n\n" + "\n".join(
             line.strip().removeprefix("- ") for line in self._fact_lines if line.startswith("  - ")
         )
+        self._kinds = [str(kind.get("name")) for kind in spec.appointment_types]
         # The passages found for a caller message, until its turn has used them.
         self._found: dict[str, list[str]] = {}
         # Spoken when text-to-speech itself fails mid-turn: synthesized at the start of a
@@ -268,11 +271,16 @@ class ReceptionAgent(Agent):
         if snippets:
             self._unseen[turn] = frozenset(snippets[0].unseen_terms) - self._known_words
         relevant = [s for s in snippets if is_relevant(s, question)]
-        if not relevant:
+        # An order or visit for a day ("a custom cake for tomorrow afternoon") meets the
+        # rules that limit it (72 hours' notice), as a booking at the desk does.
+        limits = booking_limits(question, snippets, self._kinds) if says_when(question) else ""
+        if not relevant and not limits:
             # Said outright, or a small model answers "No, we don't" from nothing.
             return reference_message(NOTHING_ON_FILE) if asks_about_business(question) else None
         self._found[turn] = [s.text for s in relevant]
-        text = focus(question, [s.text for s in relevant])
+        text = focus(question, [s.text for s in relevant]) if relevant else ""
+        if limits and limits not in text:
+            text = f"{text}\n- {limits}".strip()
         log.debug("knowledge note for %r: %s", question, text)
         # Quoted, outside the system role: a page's author does not instruct the agent.
         return reference_message(text)
