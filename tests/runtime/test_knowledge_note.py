@@ -212,3 +212,20 @@ def test_a_street_before_its_number_is_an_address() -> None:
         "Kastanienallee 12 (second courtyard)\n10435 Berlin"
     )
     assert "Kastanienallee 12" in focus("Where exactly is the studio?", [contact])
+
+
+def test_an_age_or_a_consequence_asked_about_finds_its_line() -> None:
+    clinic = (
+        "About us\n\nOur physiotherapists treat sports injuries, back pain and arthritis. We "
+        "see patients aged 14 and up. Free parking is behind the clinic on Oak Lane."
+    )
+    # The age asked about is answered by an age limit, whatever words the caller used.
+    assert answered_in("Can you see my nine-year-old son?", clinic)
+    assert not answered_in("Can you see my nine-year-old son?", "Visits\n\nWe see adults.")
+    # "What happens if…" asks for a consequence: a fee, or how long.
+    policy = (
+        "Policies\n\nPlease arrive a few minutes early to fill in forms. Cancellations with "
+        "less than 24 hours' notice are charged $40. We text a reminder the day before."
+    )
+    assert answered_in("What happens if I cancel?", policy)
+    assert "charged $40" in focus("What happens if I cancel?", [policy])

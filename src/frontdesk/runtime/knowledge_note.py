@@ -67,6 +67,25 @@ _ANSWER_SHAPES = [
         re.compile(r"\d[\d\s().-]{6,}\d"),
     ),
     (re.compile(r"\be-?mail\b", re.IGNORECASE), re.compile(r"\S@\S")),
+    # "Can you see my eight-year-old daughter?": "We see patients aged 12 and up".
+    (
+        re.compile(
+            r"\b\w+[- ]years?[- ]olds?\b(?:\s+(?:daughter|son|kids?|child|children|boy|girl|"
+            r"teen\w*))?|\bhow old\b|\b(?:minimum |age )?age(?: limit)?\b",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            r"\baged?\s+\d|\d+\s*(?:\+|and (?:up|over|older|above)|or (?:older|over))|"
+            r"\b(?:under|over)\s*-?\s*\d+(?!\s*(?:years|yrs|months|minutes|hours|days))|"
+            r"\d+\s*(?:years?|yrs?)[- ]olds?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    # "What happens if I cancel last minute?": a fee, or how long.
+    (
+        re.compile(r"\bwhat happens\b|\bwhat if\b|\bwhat do (?:i|you) do if\b", re.IGNORECASE),
+        re.compile(f"{PRICE_SHAPE.pattern}|{DURATION_SHAPE.pattern}", re.IGNORECASE),
+    ),
     (
         re.compile(r"\b(where|address|located|location|directions|find you)\b", re.IGNORECASE),
         # "318 Greenwich Street", and the street-then-number of most of Europe
