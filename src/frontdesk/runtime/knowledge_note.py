@@ -40,10 +40,12 @@ PRICE_SHAPE = re.compile(
     r"[$£€¥₹]\s?\d|\d\s?(?:€|dollars|euros?|pounds|usd|eur|gbp|cad|aud|%)|\bfree\b",
     re.IGNORECASE,
 )
-# A question that asks what something costs. "How much notice…" asks how long.
+# A question that asks what something costs ("What's the halibut going for?", "What will a
+# new water heater run me?"). "How much notice…" asks how long.
 PRICE_ASKED = re.compile(
     r"\b(how much(?!\s+(?:notice|time|longer|warning|advance|in advance))|costs?|"
-    r"price[sd]?|pricing|charges?|fees?|rates?|expensive|cheap\w*|pay)\b",
+    r"price[sd]?|pricing|charges?|fees?|rates?|expensive|cheap\w*|pay|going for|"
+    r"run (?:me|us)|set (?:me|us) back)\b",
     re.IGNORECASE,
 )
 # A sentence that states how long something lasts or how far ahead: "45 min", "24 hours".

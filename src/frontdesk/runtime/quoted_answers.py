@@ -9,7 +9,7 @@ the business wrote it, nothing can be invented or swapped, and the turn costs no
 Lines that state different values (a check-up on the NHS and privately, when the caller
 said neither) are the model's to choose between, with the note.
 
-Measured on the answer corpus's 95 questions asking a price or how long (with the search's
+Measured on the answer corpus's 99 questions asking a price or how long (with the search's
 top 3, as the agent has them): 32 answered this way, all 32 with the wanted value; the rest
 went on to the model. Opening hours are left out: "How late are you open on weekdays?" met
 one line, about when the reception is staffed, that was not the answer.
