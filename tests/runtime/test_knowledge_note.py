@@ -229,10 +229,3 @@ def test_an_age_or_a_consequence_asked_about_finds_its_line() -> None:
     )
     assert answered_in("What happens if I cancel?", policy)
     assert "charged $40" in focus("What happens if I cancel?", [policy])
-
-
-def test_a_price_asked_the_way_callers_say_it() -> None:
-    for question in ("What's the market fish going for?", "What will a new boiler run me?"):
-        assert "$" in focus(
-            question, [PRICES + "\nMarket fish \u2014 $31\nNew boiler \u2014 $2,400"]
-        )

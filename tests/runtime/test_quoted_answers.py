@@ -41,6 +41,15 @@ def test_the_line_with_the_asked_items_price_is_said() -> None:
     )
 
 
+def test_a_price_asked_the_way_callers_say_it() -> None:
+    assert quoted_answer("What's the market fish going for?", [MENU]) == (
+        "Market Fish: Brown butter, capers, new potatoes — $33."
+    )
+    assert quoted_answer("What will a dental scale and polish run me?", [VET_FEES]) == (
+        "Dental scale and polish — from $420."
+    )
+
+
 def test_an_faq_answer_is_said_without_its_question() -> None:
     assert quoted_answer("How much notice do you need if I cancel?", [FAQ]) == (
         "We ask for 48 hours' notice to cancel or move a visit."
