@@ -35,6 +35,7 @@ SATURDAY = date(2026, 12, 5)
         ("Where are you located?", "We're at 1 Main St, Springfield."),
         ("Whereabouts are you?", "We're at 1 Main St, Springfield."),
         ("Where's the restaurant?", "We're at 1 Main St, Springfield."),
+        ("Where exactly is your office?", "We're at 1 Main St, Springfield."),
         ("Can I get your phone number?", "You can call us on (555) 014-2398."),
         ("What's the phone number there?", "You can call us on (555) 014-2398."),
         ("Are you open late on Sundays?", "On Sundays we're open 5 pm to 11 pm."),

@@ -26,7 +26,8 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"\b(e-?mail)( address)?\b", re.IGNORECASE)
 _ADDRESS = re.compile(
-    r"\b(?:your|the) address\b|\bwhere are you(?: located| based)?\b|\bwhere(?:'s| is) "
+    r"\b(?:your|the) address\b|\bwhere are you(?: located| based)?\b|"
+    r"\bwhere(?: exactly)?(?:'s| is)(?: exactly)? "
     r"(?:your|the) (?:clinic|office|shop|store|salon|studio|restaurant|practice|place|"
     r"location|gym|bakery)\b|\bwhere (?:can|do) i find you\b|\bwhereabouts are you\b",
     re.IGNORECASE,
