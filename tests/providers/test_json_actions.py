@@ -78,12 +78,14 @@ def test_intent_gate() -> None:
         "What happens if I have to cancel last minute?",
         "Who do I talk to about a court date or a question on my bill?",
         "Hi, how far ahead can I book?",
+        "Is there someone there who speaks Spanish?",
     ]
     for said in questions:
         assert not wants_action(said), said
     # A question that gives details, or a request phrased with "how", still acts.
     assert wants_action("How do I book? I'm Ann, 07700 900123.")
     assert wants_action("Who can I speak to? Please call me back.")
+    assert wants_action("Can someone call me back?") and wants_action("I want a real person")
 
 
 def _ctx(*caller: str) -> llm.ChatContext:

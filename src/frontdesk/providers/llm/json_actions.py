@@ -151,11 +151,14 @@ def fit_context(messages: list[Any], context_tokens: int, reply_tokens: int) -> 
 # What a caller says when they want something done rather than answered. A 1.5B model reaches
 # for tools on plain questions ("how much is X?" becomes a booking), so a turn that says none
 # of this may only be answered. Misses cost little: the answer can ask "shall I book that?"
+# Not "someone" or "person" alone: "Is there someone there who speaks Spanish?" is a question
+# (the embedded model answered it by checking Sunday's free times); "can someone call me"
+# and "speak to a person" are requests by their other words.
 ACTION_WORDS = re.compile(
     r"\b(book|booking|appointment|schedule|reschedul\w*|move|change|cancel\w*|availab\w*|"
     r"free (time|slot)s?|slot|message|call (me|back)|contact me|reach me|get back to me|"
-    r"my (name|number|phone|email)|speak (to|with)|talk (to|with)|person|human|manager|"
-    r"someone|bye|goodbye|that's all|yes|yeah|sure|please do|go ahead|confirm)\b",
+    r"my (name|number|phone|email)|speak (to|with)|talk (to|with)|real person|human|manager|"
+    r"bye|goodbye|that's all|yes|yeah|sure|please do|go ahead|confirm)\b",
     re.IGNORECASE,
 )
 
