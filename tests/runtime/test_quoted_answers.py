@@ -42,7 +42,7 @@ def test_the_line_with_the_asked_items_price_is_said() -> None:
 
 
 def test_a_price_asked_the_way_callers_say_it() -> None:
-    assert quoted_answer("What's the market fish going for?", [MENU]) == (
+    assert quoted_answer("What's the market fish going for these days?", [MENU]) == (
         "Market Fish: Brown butter, capers, new potatoes — $33."
     )
     assert quoted_answer("What will a dental scale and polish run me?", [VET_FEES]) == (
