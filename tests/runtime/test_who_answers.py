@@ -69,3 +69,21 @@ def test_the_embedded_model_is_not_asked_who_a_card_names(  # type: ignore[no-un
     out = _say(client, conversation_id, "Who designs your wedding cakes?")
     assert out["reply"] == "That would be Tomasz Wójcik, our Cake Designer."
     assert fake_llm.seen == []
+
+
+def test_a_question_the_owners_facts_cover_is_still_answered_from_the_card(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    # A line of the owner's services holds every word asked ("Wedding cakes" for "who
+    # designs your wedding cakes"), so no note is shown: the card is still read.
+    fake_llm.guided_actions = True  # type: ignore[attr-defined]
+    client: TestClient = chat[0]
+    agent = make_receptionist(client, name="Rise Bakery", knowledge=TEAM)
+    facts = {"services": [{"name": "Wedding cakes designed to order", "price": "from $300"}]}
+    patched = client.patch(f"/api/agents/{agent['id']}", json={"business_facts": facts})
+    assert patched.is_success, patched.text
+    wait_for_agent(client, agent["id"])
+    conversation_id = _start(client, agent)
+    out = _say(client, conversation_id, "Who designs your wedding cakes?")
+    assert out["reply"] == "That would be Tomasz Wójcik, our Cake Designer."
+    assert fake_llm.seen == []

@@ -45,6 +45,11 @@ _NOW = re.compile(r"\b(?:these days|nowadays|currently|right now|at the moment|a
 _NUMBER = frozenset("0123456789.,")
 
 
+def asks_quotable(question: str) -> bool:
+    """Whether the question asks a kind of fact a quoted line can answer."""
+    return any(words.search(question) for words, _ in _KINDS)
+
+
 def quoted_answer(question: str, texts: list[str]) -> str | None:
     """The one line of `texts` (passages, best first) that answers the question, led by its
     label when the label holds a word asked about ("Seared Duck Breast: Cherry jus… — $34"),

@@ -46,11 +46,11 @@ from frontdesk.runtime.knowledge_note import (
 )
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
-from frontdesk.runtime.quoted_answers import quoted_answer
+from frontdesk.runtime.quoted_answers import asks_quotable, quoted_answer
 from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
-from frontdesk.runtime.who_answers import who_answer
+from frontdesk.runtime.who_answers import asks_who, who_answer
 
 log = logging.getLogger(__name__)
 MODEL_APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again?"
@@ -264,12 +264,20 @@ class ReceptionAgent(Agent):
     async def _knowledge_note(self, turn: str, question: str) -> llm.ChatMessage | None:
         if not question.strip() or not self.spec.tool_enabled("search_knowledge"):
             return None
-        if covered_by(question, self._fact_lines):
+        covered = covered_by(question, self._fact_lines)
+        quotable = self._guided() and (asks_quotable(question) or asks_who(question))
+        if covered and not quotable:
             return None
         try:
             snippets = await self.reception.services.search_knowledge(question, 3)
         except Exception:  # noqa: BLE001 - a failed lookup must not cost the caller the turn
             log.warning("knowledge lookup failed", exc_info=True)
+            return None
+        if covered:
+            # The facts in the prompt cover it, so no note; the passages are kept for the
+            # quoted answers, which read the business's own line ("Who does your desserts?"
+            # met a line of the owner's services and the model answered with the desserts).
+            self._found[turn] = [s.text for s in snippets if is_relevant(s, question)]
             return None
         if snippets:
             self._unseen[turn] = frozenset(snippets[0].unseen_terms) - self._known_words

@@ -62,6 +62,10 @@ _TITLE_MAX_WORDS = 6
 _LABEL_PARTS = re.compile(rf"{re.escape(HEADING_SEPARATOR)}| — ")
 
 
+def asks_who(question: str) -> bool:
+    return _ASKS_WHO.search(question) is not None
+
+
 def who_answer(question: str, texts: list[str], business_name: str = "") -> str | None:
     """ "That would be Priya Raman, our Pastry Chef." when the passages name exactly one
     person for what the question asks; None otherwise."""
