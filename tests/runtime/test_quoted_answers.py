@@ -45,7 +45,7 @@ def test_a_price_asked_the_way_callers_say_it() -> None:
     assert quoted_answer("What's the market fish going for these days?", [MENU]) == (
         "Market Fish: Brown butter, capers, new potatoes — $33."
     )
-    assert quoted_answer("What will a dental scale and polish run me?", [VET_FEES]) == (
+    assert quoted_answer("What's a dental scale and polish going to run me?", [VET_FEES]) == (
         "Dental scale and polish — from $420."
     )
 

@@ -10,7 +10,7 @@ Lines that state different values (a check-up on the NHS and privately, when the
 said neither) are the model's to choose between, with the note.
 
 Measured on the answer corpus's 99 questions asking a price or how long (with the search's
-top 3, as the agent has them): 33 answered this way, all 33 with the wanted value; the rest
+top 3, as the agent has them): 34 answered this way, all 34 with the wanted value; the rest
 went on to the model. Opening hours are left out: "How late are you open on weekdays?" met
 one line, about when the reception is staffed, that was not the answer.
 """
@@ -39,8 +39,12 @@ _KINDS = (
 # Verbs of asking whether the business has a thing at all ("Do you sell lemon bars? How
 # much?"): the price list names the thing, never the selling.
 _HAVING = stems_of("sell sells offer offers serve serves carry carries stock make makes do does")
-# "What's the halibut going for these days?": when, said in passing, is not what is asked.
-_NOW = re.compile(r"\b(?:these days|nowadays|currently|right now|at the moment|at present)\b", re.I)
+# "What's the halibut going for these days?": when, said in passing, is not what is asked,
+# nor the "going to" of "What's a crown going to set me back?".
+_NOW = re.compile(
+    r"\b(?:these days|nowadays|currently|right now|at the moment|at present|going to|gonna)\b",
+    re.IGNORECASE,
+)
 
 _NUMBER = frozenset("0123456789.,")
 
