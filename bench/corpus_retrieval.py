@@ -15,9 +15,15 @@ its `must` groups (`tests.corpus.sites.contains`). A miss is an extraction loss 
 stored chunk holds the whole answer (the reader or chunker lost or split it), and a ranking
 loss when one does but it is not in the top 3. `unanswerable_noted` is the share of the
 questions a site does not answer that still get a note (passages deemed relevant): each is a
-chance for the model to improvise. Prints one JSON line last:
+chance for the model to improvise. `in_code` is the share of questions the embedded model's
+agent answers in code (`quoted_answers`, `who_answers`), `in_code_right` the share of those
+holding the answer, `unanswerable_in_code` how many unanswerable questions got one (each a
+wrong answer); `refusal_rules_read` the share of the sites' requests against a stated rule
+("refused" actions) whose rule `booking_limits` reads out before booking. Prints one JSON
+line last:
 {"hit_at_3", "note_hit", "unanswerable_noted", "keyword_hit_at_3", "vector_hit_at_3",
- "questions", "sites": {...}, "misses": [...]}
+ "in_code", "in_code_right", "unanswerable_in_code", "refusal_rules_read", "questions",
+ "sites": {...}, "misses": [...]}
 
     .venv/bin/python bench/corpus_retrieval.py             # every corpus site
     .venv/bin/python bench/corpus_retrieval.py --quick     # the first 3 sites
@@ -37,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus_agents import SiteAgent, corpus_resources, ingest  # noqa: E402
-from tests.corpus.sites import Question, load_site, load_sites  # noqa: E402
+from tests.corpus.sites import Question, contains, load_site, load_sites  # noqa: E402
 
 from frontdesk.db import transaction  # noqa: E402
 from frontdesk.knowledge.keyword_index import KeywordIndex  # noqa: E402
@@ -45,9 +51,12 @@ from frontdesk.knowledge.search import SearchHit  # noqa: E402
 from frontdesk.knowledge.service import KnowledgeService  # noqa: E402
 from frontdesk.models import Agent  # noqa: E402
 from frontdesk.resources import Resources  # noqa: E402
+from frontdesk.runtime.booking_limits import booking_limits  # noqa: E402
 from frontdesk.runtime.knowledge_note import focus  # noqa: E402
+from frontdesk.runtime.quoted_answers import quoted_answer  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
 from frontdesk.runtime.tools import is_relevant  # noqa: E402
+from frontdesk.runtime.who_answers import who_answer  # noqa: E402
 
 TOP = 3
 QUICK_SITES = 3
@@ -63,6 +72,14 @@ class Tally:
     # Questions the site does not answer, and how many of them still got a note.
     unanswerable: int = 0
     noted: int = 0
+    # Questions answered in code (a quoted line or the person a card names) and how many of
+    # those hold the answer; unanswerable questions answered in code (each one a wrong
+    # answer); requests to book against a stated rule, and how many had that rule read out.
+    in_code: int = 0
+    in_code_right: int = 0
+    unanswerable_in_code: int = 0
+    refusals: int = 0
+    refusals_read: int = 0
     misses: list[dict[str, object]] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -73,6 +90,11 @@ class Tally:
         self.vector += other.vector
         self.unanswerable += other.unanswerable
         self.noted += other.noted
+        self.in_code += other.in_code
+        self.in_code_right += other.in_code_right
+        self.unanswerable_in_code += other.unanswerable_in_code
+        self.refusals += other.refusals
+        self.refusals_read += other.refusals_read
         self.misses.extend(other.misses)
 
     def share(self, count: int) -> float:
@@ -80,6 +102,22 @@ class Tally:
 
     def noted_share(self) -> float:
         return round(self.noted / self.unanswerable, 3) if self.unanswerable else 0.0
+
+    def figures(self) -> dict[str, object]:
+        return {
+            "hit_at_3": self.share(self.hybrid),
+            "note_hit": self.share(self.note),
+            "unanswerable_noted": self.noted_share(),
+            "keyword_hit_at_3": self.share(self.keyword),
+            "vector_hit_at_3": self.share(self.vector),
+            "in_code": self.share(self.in_code),
+            "in_code_right": round(self.in_code_right / self.in_code, 3) if self.in_code else 0.0,
+            "unanswerable_in_code": self.unanswerable_in_code,
+            "refusal_rules_read": (
+                round(self.refusals_read / self.refusals, 3) if self.refusals else 0.0
+            ),
+            "questions": self.questions,
+        }
 
 
 def _vector_top(resources: Resources, built: SiteAgent, question: str) -> list[str]:
@@ -90,13 +128,40 @@ def _vector_top(resources: Resources, built: SiteAgent, question: str) -> list[s
     return [by_id[i] for i, _ in nearest if i in live][:TOP]
 
 
-def _relevant(resources: Resources, built: SiteAgent, question: str) -> list[str]:
-    """The passages the agent keeps for its note (`tools.is_relevant`)."""
+def _hits(resources: Resources, built: SiteAgent, question: str) -> list[SearchHit]:
     with transaction(resources.sessionmaker) as db:
         agent = db.get(Agent, built.agent_id)
         assert agent is not None
-        hits = KnowledgeService(db, resources).search(agent, question, TOP)
+        return KnowledgeService(db, resources).search(agent, question, TOP)
+
+
+def _relevant(resources: Resources, built: SiteAgent, question: str) -> list[str]:
+    """The passages the agent keeps for its note (`tools.is_relevant`)."""
+    hits = _hits(resources, built, question)
     return [h.text for h in hits if is_relevant(_snippet(h), question)]
+
+
+def _in_code(question: str, relevant: list[str]) -> str | None:
+    """The answer the embedded model's agent gives in code, as `ReceptionAgent` does (here
+    without the owner's services, which only the built agent has)."""
+    if not relevant:
+        return None
+    return quoted_answer(question, relevant) or who_answer(question, relevant)
+
+
+def _refusals(resources: Resources, built: SiteAgent, tally: Tally) -> None:
+    """Requests to book against a rule the site states: is the rule read before booking
+    (`booking_limits` on the search's top 3, as the action desk has them)?"""
+    for action in built.site.actions:
+        if action.kind != "refused":
+            continue
+        request = action.turns[0]
+        snippets = [_snippet(h) for h in _hits(resources, built, request)]
+        said = booking_limits(request, snippets, [])
+        tally.refusals += 1
+        tally.refusals_read += all(
+            any(contains(said, alt) for alt in group) for group in action.expect["reply_has"]
+        )
 
 
 def _snippet(hit: SearchHit) -> Snippet:
@@ -114,7 +179,10 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
     tally = Tally()
     for text in built.site.unanswerable:
         tally.unanswerable += 1
-        tally.noted += bool(_relevant(resources, built, text))
+        relevant = _relevant(resources, built, text)
+        tally.noted += bool(relevant)
+        tally.unanswerable_in_code += _in_code(text, relevant) is not None
+    _refusals(resources, built, tally)
     keyword = KeywordIndex([(c.id, c.text) for c in built.chunks])
     by_id = {c.id: c.text for c in built.chunks}
     for question in built.site.questions:
@@ -125,6 +193,9 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
         hybrid = [h.text for h in hits]
         relevant = [h.text for h in hits if is_relevant(_snippet(h), question.text)]
         note = focus(question.text, relevant) if relevant else ""
+        said = _in_code(question.text, relevant)
+        tally.in_code += said is not None
+        tally.in_code_right += said is not None and question.answered_by(said)
         keyword_top = [by_id[i] for i, _ in keyword.search(question.text, TOP)]
         vector_top = _vector_top(resources, built, question.text)
 
@@ -141,7 +212,7 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
         tally.vector += found["vector"]
         if not (found["hybrid"] and found["note"]):
             stored = _answered(question, list(by_id.values()))
-            miss = {
+            miss: dict[str, object] = {
                 "site": built.site.slug,
                 "q": question.text,
                 "lost_in": "note" if found["hybrid"] else ("ranking" if stored else "extraction"),
@@ -194,12 +265,7 @@ def main() -> None:
             tally = judge(res, built, args.verbose)
             total.add(tally)
             per_site[site.slug] = {
-                "hit_at_3": tally.share(tally.hybrid),
-                "note_hit": tally.share(tally.note),
-                "unanswerable_noted": tally.noted_share(),
-                "keyword_hit_at_3": tally.share(tally.keyword),
-                "vector_hit_at_3": tally.share(tally.vector),
-                "questions": tally.questions,
+                **tally.figures(),
                 "pages": built.pages,
                 "chunks": len(built.chunks),
                 "ingest_s": round(built.seconds, 1),
@@ -208,12 +274,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "hit_at_3": total.share(total.hybrid),
-                "note_hit": total.share(total.note),
-                "unanswerable_noted": total.noted_share(),
-                "keyword_hit_at_3": total.share(total.keyword),
-                "vector_hit_at_3": total.share(total.vector),
-                "questions": total.questions,
+                **total.figures(),
                 "sites": per_site,
                 "misses": total.misses,
             }
