@@ -36,7 +36,7 @@ def test_the_callers_matter_finds_the_rule_that_names_it() -> None:
     said = booking_limits(
         "Can I bring my Renault Zoe in for new brake pads on Friday at 9am?",
         _found(GARAGE),
-        ["Brake service"],
+        [{"key": "brakes", "name": "Brake service"}],
     )
     assert said == (
         "At this time we do not work on fully electric vehicles (Polestar, Renault Zoe, "
@@ -73,7 +73,7 @@ def test_one_rule_said_twice_is_read_once() -> None:
 def test_the_kinds_own_names_are_not_the_callers_matter() -> None:
     rules = _found("Physio\n\nInitial assessments must be booked at least 24 hours ahead.")
     request = "Could I book an initial assessment on Tuesday at 3pm?"
-    assert booking_limits(request, rules, ["Initial assessment"]) == ""
+    assert booking_limits(request, rules, [{"key": "initial", "name": "Initial assessment"}]) == ""
     assert "24 hours ahead" in booking_limits(request, rules, [])
 
 

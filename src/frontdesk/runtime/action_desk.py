@@ -335,8 +335,7 @@ class ActionDesk:
             snippets = await self.tools.services.search_knowledge(request, 3)
         except Exception:  # noqa: BLE001 - the booking goes on without the reminder
             return ""
-        kinds = [str(kind.get("name")) for kind in self.tools.spec.appointment_types]
-        return booking_limits(request, snippets, kinds)
+        return booking_limits(request, snippets, self.tools.spec.appointment_types)
 
 
 def _latest_caller(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:

@@ -14,7 +14,8 @@ The desk reads the sentences found to the caller before booking; the caller deci
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from frontdesk.knowledge.passage_pieces import Piece, pieces, stems_of
 from frontdesk.runtime.knowledge_note import PRICE_SHAPE
@@ -56,7 +57,9 @@ _DAY_STEMS = frozenset(
 )
 
 
-def booking_limits(request: str, snippets: Sequence[Snippet], kind_names: Sequence[str]) -> str:
+def booking_limits(
+    request: str, snippets: Sequence[Snippet], appointment_types: Sequence[Mapping[str, Any]]
+) -> str:
     """The one or two sentences of the found passages that limit this request, or "".
 
     A sentence counts when it says a limit and shares with the request a word of the
@@ -64,7 +67,7 @@ def booking_limits(request: str, snippets: Sequence[Snippet], kind_names: Sequen
     limit ("Saturday clinics are … only"); the more such words, the better. The words every
     booking shares, and the appointment kinds' own names, do not count: every request would
     find the sentences about booking in general."""
-    general = GENERAL | {t for name in kind_names for t in stems_of(name)}
+    general = GENERAL | {t for kind in appointment_types for t in stems_of(str(kind.get("name")))}
     asked = {t for t in stems_of(request) if not t[0].isdigit()}
     matter = asked - general - _DAY_STEMS
     days = asked & _DAY_STEMS

@@ -87,7 +87,6 @@ class ReceptionAgent(Agent):
         self._services = "Services\n\n" + "\n".join(
             line.strip().removeprefix("- ") for line in self._fact_lines if line.startswith("  - ")
         )
-        self._kinds = [str(kind.get("name")) for kind in spec.appointment_types]
         # The passages found for a caller message, until its turn has used them.
         self._found: dict[str, list[str]] = {}
         # Spoken when text-to-speech itself fails mid-turn: synthesized at the start of a
@@ -284,7 +283,11 @@ class ReceptionAgent(Agent):
         relevant = [s for s in snippets if is_relevant(s, question)]
         # An order or visit for a day ("a custom cake for tomorrow afternoon") meets the
         # rules that limit it (72 hours' notice), as a booking at the desk does.
-        limits = booking_limits(question, snippets, self._kinds) if says_when(question) else ""
+        limits = (
+            booking_limits(question, snippets, self.spec.appointment_types)
+            if says_when(question)
+            else ""
+        )
         if not relevant and not limits:
             # Said outright, or a small model answers "No, we don't" from nothing.
             return reference_message(NOTHING_ON_FILE) if asks_about_business(question) else None
