@@ -94,3 +94,19 @@ def test_the_embedded_model_is_not_asked_what_a_line_states(  # type: ignore[no-
     assert _say(client, conversation_id, "Tell me about the clinic")["reply"] == (
         "We're a friendly clinic."
     )
+
+
+def test_the_owners_services_are_quoted_too(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    # The price is only in the owner's confirmed services, not on any page.
+    fake_llm.guided_actions = True  # type: ignore[attr-defined]
+    client: TestClient = chat[0]
+    agent = make_receptionist(client, name="Northside Vets", knowledge=MENU)
+    facts = {"services": [{"name": "Nail trim", "price": "$18", "description": "any size"}]}
+    patched = client.patch(f"/api/agents/{agent['id']}", json={"business_facts": facts})
+    assert patched.is_success, patched.text
+    wait_for_agent(client, agent["id"])
+    out = _say(client, _start(client, agent), "How much is a nail trim?")
+    assert out["reply"] == "Nail trim — $18 — any size."
+    assert fake_llm.seen == []

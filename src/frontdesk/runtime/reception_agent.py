@@ -83,9 +83,11 @@ class ReceptionAgent(Agent):
         # what the model saw before and llama.cpp's cache covers it.
         self._notes: dict[str, llm.ChatMessage] = {}
         self._fact_lines = facts_lines(spec)
-        # The owner's services with their prices, as a passage quoted_answer can read.
+        # The owner's services with their prices, as a passage quoted_answer can read (from
+        # the facts themselves, not parsed back out of the prompt's wording).
         self._services = "Services\n\n" + "\n".join(
-            line.strip().removeprefix("- ") for line in self._fact_lines if line.startswith("  - ")
+            " — ".join(str(s[key]) for key in ("name", "price", "description") if s.get(key))
+            for s in spec.business_facts.get("services") or []
         )
         # The passages found for a caller message, until its turn has used them.
         self._found: dict[str, list[str]] = {}
