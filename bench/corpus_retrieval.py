@@ -16,7 +16,7 @@ stored chunk holds the whole answer (the reader or chunker lost or split it), an
 loss when one does but it is not in the top 3. `unanswerable_noted` is the share of the
 questions a site does not answer that still get a note (passages deemed relevant): each is a
 chance for the model to improvise. `in_code` is the share of questions the embedded model's
-agent answers in code (`quoted_answers`, `who_answers`), `in_code_right` the share of those
+agent answers in code (`quoted_answers`, `who_answers`, `faq_answers`), `in_code_right` the share of those
 holding the answer, `unanswerable_in_code` how many unanswerable questions got one (each a
 wrong answer); `refusal_rules_read` the share of the sites' requests against a stated rule
 ("refused" actions) whose rule `booking_limits` reads out before booking. Prints one JSON
@@ -52,6 +52,7 @@ from frontdesk.knowledge.service import KnowledgeService  # noqa: E402
 from frontdesk.models import Agent  # noqa: E402
 from frontdesk.resources import Resources  # noqa: E402
 from frontdesk.runtime.booking_limits import booking_limits  # noqa: E402
+from frontdesk.runtime.faq_answers import faq_answer  # noqa: E402
 from frontdesk.runtime.knowledge_note import focus  # noqa: E402
 from frontdesk.runtime.quoted_answers import quoted_answer  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
@@ -146,7 +147,11 @@ def _in_code(question: str, relevant: list[str]) -> str | None:
     without the owner's services, which only the built agent has)."""
     if not relevant:
         return None
-    return quoted_answer(question, relevant) or who_answer(question, relevant)
+    return (
+        quoted_answer(question, relevant)
+        or who_answer(question, relevant)
+        or faq_answer(question, relevant)
+    )
 
 
 def _refusals(resources: Resources, built: SiteAgent, tally: Tally) -> None:

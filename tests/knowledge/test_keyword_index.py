@@ -119,7 +119,7 @@ def test_inflections_meet(asked: str, written: str) -> None:
         ("from 9:30 a.m.", {"9", "30", "9am"}),
         ("until 10.30 PM", {"10", "30", "10pm"}),
         ("room12", {"12"}),
-        ("an eight inch cake", {"8", "inch", "cake"}),  # said as a word, written as digits
+        ("an eight inch cake", {"8inch", "cake"}),  # said as a word, written as digits
         ("seven courses, twelve tables", {"7", "12"}),
     ],
 )

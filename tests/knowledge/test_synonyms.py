@@ -19,3 +19,10 @@ def test_words_with_a_common_second_sense_stay_apart() -> None:
     for left, right in [("junior", "kid"), ("training", "station"), ("based", "vegan"),
                         ("garage", "parking"), ("free", "wheelchair")]:  # fmt: skip
         assert concepts(terms(left)) != concepts(terms(right))
+
+
+def test_a_size_in_inches_is_one_term_however_written() -> None:
+    # Apart, the "8" of an eight-inch cake would meet "Serves 8–10" on the 6" cake's row.
+    for written in ['8" round', "8″ round", "8-inch", "an eight inch", "8 inches across"]:
+        assert "8inch" in terms(written), written
+    assert "8inch" not in terms('6" round, serves 8–10')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frontdesk.onboarding import answers
-from frontdesk.onboarding.generation import weekly_hours
+from frontdesk.onboarding.generation import owner_interview_text, weekly_hours
 from frontdesk.onboarding.phrasing import acceptable
 
 LANGUAGES = {
@@ -71,3 +71,25 @@ def test_model_wording_is_checked() -> None:
     confirm = {"id": "hours.hours.confirm", "text": 'Your site says "Mon 8-6". Still right?',
                "quote": "Mon 8-6"}  # fmt: skip
     assert not acceptable(confirm, "Are your opening hours still right?", None)  # quote dropped
+
+
+def test_the_owners_answers_are_searched_without_the_interviews_words() -> None:
+    questions = [
+        {"topic": "booking", "kind": "ask", "answer": "Cuts 1 hour, colour 2 hours, kids 30 min",
+         "text": "Which kinds of appointments can callers book, and how long does each take "
+                 "(for example: check-up, 30 minutes)?"},
+        {"topic": "booking", "kind": "follow_up", "answer": "45 minutes",
+         "text": "How long should the calendar block for: blow-dry?"},
+        {"topic": "location", "kind": "confirm", "answer": "Yes, that's right.",
+         "text": 'Your site gives your address as "1 Mill Lane". Is that right?'},
+        {"topic": "boundaries", "kind": "ask", "answer": "Never quote a price for colour.",
+         "text": "Is there anything the receptionist must never say?"},
+    ]  # fmt: skip
+    text = owner_interview_text(questions, {"booking": "Booking rules"})
+    # A long answer stands alone; a short one keeps its question, without our examples.
+    assert text == (
+        "# Booking rules\n\nCuts 1 hour, colour 2 hours, kids 30 min\n\n"
+        "How long should the calendar block for: blow-dry?\n45 minutes"
+    )
+    # (A bare yes to what the site says adds nothing; what never to say is for the
+    # receptionist, not an answer for callers.)

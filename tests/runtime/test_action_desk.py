@@ -351,6 +351,30 @@ def test_the_kind_the_caller_means_and_one_question_at_most(  # type: ignore[no-
     assert _say(client, other, "Whatever you have.")["reply"].startswith("1 pm on Friday")
 
 
+def test_a_closed_day_is_said_before_the_kind_is_asked(  # type: ignore[no-untyped-def]
+    restaurant, guided: ScriptedLLM
+) -> None:
+    client, agent = restaurant
+    scheduling = client.get(f"/api/agents/{agent['id']}").json()["scheduling"]
+    hours = {**scheduling["hours"], "mon": []}
+    kinds = [
+        {"key": "dinner", "name": "Dinner tables", "duration_minutes": 90},
+        {"key": "tasting", "name": "Tasting menu tables", "duration_minutes": 150},
+    ]
+    patched = client.patch(
+        f"/api/agents/{agent['id']}",
+        json={"scheduling": {**scheduling, "hours": hours, "appointment_types": kinds}},
+    )
+    assert patched.status_code == 200, patched.text
+    conversation = _start(client, agent)
+    closed = _say(client, conversation, "Could I book something for Monday at 1pm?")
+    assert closed["reply"] == "I'm sorry, we're closed on Mondays. Would another day suit you?"
+    assert closed["tool_calls"] == [] and guided.seen == []
+    # Another day goes on to the choice of kind.
+    asked = _say(client, conversation, "Tuesday at 1pm then.")
+    assert "Which would you like: Dinner tables or Tasting menu tables?" in asked["reply"]
+
+
 def test_what_a_business_sells_is_no_request_to_book_it() -> None:
     spec = AgentSpec(
         agent_id="a", workspace_id="w", name="Golden Crust", persona_name="", instructions="",

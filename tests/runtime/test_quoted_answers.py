@@ -50,6 +50,27 @@ def test_a_price_asked_the_way_callers_say_it() -> None:
     )
 
 
+def test_a_table_under_a_heading_of_columns_is_about_the_pages_subject() -> None:
+    cakes = (
+        "Celebration Cakes\n\nEvery cake is baked to order; tastings run 1 and 3 p.m. and "
+        "cost $30 each.\n\nSizes & prices\n"
+        '6" round — Serves: 8–10 — Price: $52\n8" round — Serves: 12–16 — Price: $70'
+    )
+    assert quoted_answer("What does an eight inch cake cost?", [cakes]) == (
+        'Sizes & prices: 8" round — Serves: 12–16 — Price: $70.'
+    )
+    # A sentence goes on after "p.m." when the next word is lower case.
+    assert quoted_answer("How much is a tasting?", [cakes]) == (
+        "Every cake is baked to order; tastings run 1 and 3 p.m. and cost $30 each."
+    )
+    # A site's title lists everything it does: its words are not what a line is about.
+    plumber = (
+        "Rapid Plumbing | Drains, Water Heaters › Services\n\n"
+        "Toilet Repair\nfrom $125 — Leaks at the base, new fill valves."
+    )
+    assert quoted_answer("What does a new water heater cost?", [plumber]) is None
+
+
 def test_an_faq_answer_is_said_without_its_question() -> None:
     assert quoted_answer("How much notice do you need if I cancel?", [FAQ]) == (
         "We ask for 48 hours' notice to cancel or move a visit."

@@ -39,6 +39,23 @@ def test_a_doctor_named_in_a_sentence_is_a_person() -> None:
     )
 
 
+def test_a_card_written_on_one_line_names_its_person_and_title() -> None:
+    team = (
+        "Meet the Team\n\nOur dentists, hygienist and support staff are here for you.\n\n"
+        "Jonah Reyes — Dental Hygienist — Dip DH · GDC 208765 — Jonah's gentle scale & "
+        "polish wins over the nervous.\n\n"
+        "Aoife O’Sullivan — Practice Manager — Aoife is the person to speak to about "
+        "payment plans and complaints."
+    )
+    assert who_answer("Who's the hygienist there?", [team]) == (
+        "That would be Jonah Reyes, our Dental Hygienist."
+    )
+    # A family name with an apostrophe is still a name.
+    assert who_answer("Who do I talk to about payment plans?", [team]) == (
+        "That would be Aoife O’Sullivan, our Practice Manager."
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -20,8 +20,10 @@ from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
 
 __all__ = ["FILLER", "Piece", "SENTENCE_END", "in_context", "pieces", "stems_of"]
 
-# Split after sentence ends and at line breaks (price lists and hours are written as lines).
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Split after sentence ends and at line breaks (price lists and hours are written as lines);
+# not before a lower-case word, which goes on the sentence of "between 1 and 3 p.m. and
+# cost $30" or "e.g. a crown".
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?![a-z])|\n+")
 
 # Question words beyond the index's stopwords: they say how to ask, not what about.
 FILLER = ASKING | frozenset(

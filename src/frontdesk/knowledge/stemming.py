@@ -91,6 +91,9 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _PIECE = re.compile(r"\d+|[^\W\d_]+")
 # An hour, optional minutes, then am/pm however written: "9am", "9 am", "9:30 a.m.", "9.30pm".
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?")
+# A size in inches, however written ('8" round', "8″", "8-inch", "an eight inch cake"),
+# is one term, "8inch": apart, the "8" would also meet "Serves 8–10" on the 6" cake's row.
+_INCH_MARK = re.compile(r"(?<=\d)\s?(?:[\"″”]|′′)")  # (folding writes ″ as two primes)
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -133,8 +136,13 @@ def clock_terms(folded: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """The matching terms of `text` in order, then its clock times: folded, possessives
     dropped, stopwords out, words stemmed, numbers kept as written digits."""
-    folded = _POSSESSIVE.sub("", fold(text))
-    found = [t for t in map(stem, _PIECE.findall(folded)) if t is not None]
+    folded = _INCH_MARK.sub(" inch ", _POSSESSIVE.sub("", fold(text)))
+    found: list[str] = []
+    for term in map(stem, _PIECE.findall(folded)):
+        if term == "inch" and found and found[-1].isdigit():
+            found[-1] += term
+        elif term is not None:
+            found.append(term)
     found.extend(clock_terms(folded))
     return found
 

@@ -256,13 +256,43 @@ def generate(
     }
 
 
+# The interview's own examples ("(for example: check-up, 30 minutes)") are no fact of the
+# business: searched with the answers, they were read back to callers as if they were.
+_EXAMPLES = re.compile(r"\s*\([^()]*\b(?:for example|e\.g\.)[^()]*\)", re.IGNORECASE)
+# Topics that instruct the receptionist (what never to say, its name and tone): no caller's
+# question is answered by them.
+_NOT_FOR_CALLERS = frozenset({"boundaries", "persona"})
+# A longer answer says what it is about ("Closed on public holidays except emergencies");
+# a shorter one ("45 minutes", "Toronto") needs its question.
+_STANDS_ALONE_WORDS = 6
+
+
 def owner_interview_text(questions: list[Question], labels: dict[str, str]) -> str:
     """The answers as a knowledge source (markdown): one top-level heading per topic, so
-    each topic is its own chunk and a caller's question finds the answer that fits."""
+    each topic is its own chunk and a caller's question finds the answer that fits.
+
+    The answers, not the interview's questions: those were searched with them, and being
+    long and about the business in general ("What languages should the receptionist speak
+    with callers to ensure a smooth service?"), they outranked the pages that answer a
+    caller ("Who owns the company?" met three interview passages, not the team page), and a
+    "Q: … A: …" in the note was copied into replies. A short answer keeps its question; a
+    bare yes or no to what the site states adds nothing to the site's pages."""
     topics: dict[str, list[str]] = {}
     for q in questions:
-        if q.get("answer"):
-            topics.setdefault(q["topic"], []).append(f"Q: {q['text']}\nA: {q['answer']}")
+        answer = (q.get("answer") or "").strip()
+        if not answer or q["topic"] in _NOT_FOR_CALLERS:
+            continue
+        short = len(answer.split()) <= _STANDS_ALONE_WORDS
+        if short and q.get("kind") == "confirm" and _bare_verdict(answer):
+            continue
+        said = f"{_EXAMPLES.sub('', q['text'])}\n{answer}" if short else answer
+        topics.setdefault(q["topic"], []).append(said)
     return "\n\n".join(
         f"# {labels.get(topic, topic)}\n\n" + "\n\n".join(pairs) for topic, pairs in topics.items()
     )
+
+
+def _bare_verdict(answer: str) -> bool:
+    """ "Yes, that's right." or "No." and nothing more."""
+    words = answer.split()
+    return (answers.says_yes(answer) or answers.says_no(answer)) and len(words) <= 4

@@ -214,9 +214,18 @@ class ActionDesk:
             )
         kind = self._kind(chat_ctx)
         if kind is False:
+            # A day the business is closed, or a rule that limits the booking, is said
+            # before the caller is asked to choose between kinds it may not matter for.
+            closed = self._closed_day()
+            if closed:
+                return f"I'm sorry, {closed} {ANOTHER_DAY}"
             errand.kind_asked = True
             names = [str(k["name"]) for k in spec.appointment_types]
-            return "Certainly. Which would you like: " + _or(names) + "?"
+            note = ""
+            if errand.conditions and not errand.told:
+                errand.told = True
+                note = f" Please note: {errand.conditions}"
+            return f"Certainly.{note} Which would you like: " + _or(names) + "?"
         asked = self.tools.caller_words.asked_when(self.tools.today(), self.tools.month_first)
         if not asked.days:
             return ASK_WHEN
@@ -300,6 +309,14 @@ class ActionDesk:
         if errand.kind == "callback":
             return thanks + "I've passed your request on, and someone will get back to you soon."
         return thanks + "I've passed your message on, and the team will get back to you."
+
+    def _closed_day(self) -> str:
+        """ "we're closed on Sundays." when the caller asked for a day the business is shut."""
+        asked = self.tools.caller_words.asked_when(self.tools.today(), self.tools.month_first)
+        if not asked.days:
+            return ""
+        day = asked.days[0].strftime("%A")
+        return f"we're closed on {day}s." if day_hours(self.tools.spec).get(day) == "closed" else ""
 
     def _closed(self, said: str) -> str:
         """ " We're closed on Mondays." when the day with nothing free is a closed day."""

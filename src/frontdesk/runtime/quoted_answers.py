@@ -47,6 +47,17 @@ _NOW = re.compile(
 )
 
 _NUMBER = frozenset("0123456789.,")
+# Headings that name a table's columns, not what it is about.
+_TABLE_WORDS = stems_of(
+    "size sizes price prices pricing rate rates fee fees cost costs option options"
+)
+
+
+def _page_heading(text: str) -> set[str]:
+    """The words of a passage's own heading (the last of its path), if it has one."""
+    if "\n\n" not in text:
+        return set()
+    return stems_of(text.partition("\n\n")[0].split(HEADING_SEPARATOR.strip())[-1])
 
 
 def asks_quotable(question: str) -> bool:
@@ -71,8 +82,14 @@ def quoted_answer(question: str, texts: list[str]) -> str | None:
     # services, a footer on two pages): the first, from the best passage, is said.
     found: dict[tuple[str, ...], str] = {}
     for rank, text in enumerate(texts):
+        page = _page_heading(text)
         for piece in pieces(rank, text):
-            if piece.is_label or not about <= piece.stems | piece.label_stems:
+            # A table under a heading that only says what the columns are ("Sizes &
+            # prices") is about the page's subject: its row '8" round — $65' on the
+            # "Custom Cakes" page is the eight-inch cake's price. (Not any heading: a site's
+            # title lists every service, a card's label says what its lines are about.)
+            heading = page if piece.label_stems <= _TABLE_WORDS else set()
+            if piece.is_label or not about <= piece.stems | piece.label_stems | heading:
                 continue
             values = [_value(piece.text, m) for shape in shapes for m in shape.finditer(piece.text)]
             if all(shape.search(piece.text) for shape in shapes):

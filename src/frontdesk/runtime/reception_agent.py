@@ -19,6 +19,7 @@ from frontdesk.runtime.claims import Claim
 from frontdesk.runtime.denials import echoes_unshown, seen_in, unfounded_denial
 from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.errands import says_when
+from frontdesk.runtime.faq_answers import faq_answer
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
     answers_from_nothing,
@@ -140,8 +141,10 @@ class ReceptionAgent(Agent):
                 self._notes[last.id] = note
             found = self._found.pop(last.id, [])
             if self._guided():
-                quoted = quoted_answer(question, [*found, self._services]) or who_answer(
-                    question, found, self.spec.name
+                quoted = (
+                    quoted_answer(question, [*found, self._services])
+                    or who_answer(question, found, self.spec.name)
+                    or faq_answer(question, found)
                 )
                 if quoted is not None:
                     yield quoted  # the business's own line: nothing to withhold

@@ -42,7 +42,11 @@ _ROLE = re.compile(
 )
 # A card's text that opens with its job title: "Owner & Head Coach — Former hurler."
 _LEADING_ROLE = re.compile(r"^((?:[A-Z][\w'&,.-]*\s+|&\s+){0,3}(?i:" + _ROLE.pattern + r"))")
-_NAME = re.compile(r"\b(?:Dr\.? )?([A-Z][a-zà-ÿ'’]+)(?: [A-Z][a-zà-ÿ'’-]+){1,2}\b")
+# A family name may join a capital after an apostrophe or hyphen: O’Brien, Smith-Jones.
+# (Each part starts at an apostrophe, hyphen or capital, so a failed match cannot backtrack
+# through the ways of cutting one word.)
+_FAMILY_NAME = r"[A-Z](?:[a-zà-ÿ]+(?:(?:['’-][A-Z]?|[A-Z])[a-zà-ÿ]+)*|['’][A-Z][a-zà-ÿ]+)"
+_NAME = re.compile(rf"\b(?:Dr\.? )?([A-Z][a-zà-ÿ'’]+)(?: {_FAMILY_NAME}){{1,2}}\b")
 # Titles written after a name on one line ("Dr Sarah Mitchell Principal Veterinarian").
 _TITLE_WORDS = frozenset(
     [
@@ -91,8 +95,14 @@ def who_answer(question: str, texts: list[str], business_name: str = "") -> str 
 def _people(piece: Piece, chunk: str) -> list[tuple[str, str]]:
     """The people a piece is about, each with their job title when the card gives one."""
     people = []
-    parts = [part.strip() for part in _LABEL_PARTS.split(piece.label)]
-    leading = _LEADING_ROLE.match(piece.text)
+    label, text = piece.label, piece.text
+    inline = [part.strip() for part in _LABEL_PARTS.split(text, maxsplit=2)]
+    if len(inline) > 1 and _as_name(inline[0]) and _ROLE.search(inline[1]):
+        # A card written on one line under the page's heading ("Sophie Clarke — Dental
+        # Hygienist — Sophie's gentle scale…"): its name and title are the card's label.
+        label, text = " — ".join(inline[:2]), inline[2] if len(inline) > 2 else ""
+    parts = [part.strip() for part in _LABEL_PARTS.split(label)]
+    leading = _LEADING_ROLE.match(text)
     for index, part in enumerate(parts):
         name = _as_name(part)
         if name is None:
@@ -101,7 +111,7 @@ def _people(piece: Piece, chunk: str) -> list[tuple[str, str]]:
         if leading and not roles:
             # The whole title, up to where the card's text goes on ("Owner & ASE Master
             # Technician — Mike opened…").
-            title = re.split(r" — |[.,;:!?]\s", piece.text, maxsplit=1)[0].strip(" .,")
+            title = re.split(r" — |[.,;:!?]\s", text, maxsplit=1)[0].strip(" .,")
             roles = [title if len(title.split()) <= _TITLE_MAX_WORDS else leading.group(1)]
         first = name.removeprefix("Dr. ").removeprefix("Dr ").split()[0]
         # Called by the first name alone ("Maria grew up…", "Priya's oven"), not as the start
