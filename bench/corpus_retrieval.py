@@ -16,8 +16,8 @@ stored chunk holds the whole answer (the reader or chunker lost or split it), an
 loss when one does but it is not in the top 3. `unanswerable_noted` is the share of the
 questions a site does not answer that still get a note (passages deemed relevant): each is a
 chance for the model to improvise. `in_code` is the share of questions the embedded model's
-agent answers in code (`quoted_answers`, `who_answers`, `faq_answers`), `in_code_right` the share of those
-holding the answer, `unanswerable_in_code` how many unanswerable questions got one (each a
+agent answers in code (`quoted_answers`, `who_answers`, `faq_answers`), `in_code_right`
+the share of those holding the answer, `unanswerable_in_code` how many unanswerable questions got one (each a
 wrong answer); `refusal_rules_read` the share of the sites' requests against a stated rule
 ("refused" actions) whose rule `booking_limits` reads out before booking. Prints one JSON
 line last:
