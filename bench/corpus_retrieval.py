@@ -17,9 +17,10 @@ loss when one does but it is not in the top 3. `unanswerable_noted` is the share
 questions a site does not answer that still get a note (passages deemed relevant): each is a
 chance for the model to improvise. `in_code` is the share of questions the embedded model's
 agent answers in code (`quoted_answers`, `who_answers`, `faq_answers`), `in_code_right`
-the share of those holding the answer, `unanswerable_in_code` how many unanswerable questions got one (each a
-wrong answer); `refusal_rules_read` the share of the sites' requests against a stated rule
-("refused" actions) whose rule `booking_limits` reads out before booking. Prints one JSON
+the share of those holding the answer, `unanswerable_in_code` how many unanswerable
+questions got one (each a wrong answer); `refusal_rules_read` the share of the sites'
+requests against a stated rule ("refused" actions) whose rule `booking_limits` reads out
+before booking. Prints one JSON
 line last:
 {"hit_at_3", "note_hit", "unanswerable_noted", "keyword_hit_at_3", "vector_hit_at_3",
  "in_code", "in_code_right", "unanswerable_in_code", "refusal_rules_read", "questions",
