@@ -229,3 +229,13 @@ def test_an_age_or_a_consequence_asked_about_finds_its_line() -> None:
     )
     assert answered_in("What happens if I cancel?", policy)
     assert "charged $40" in focus("What happens if I cancel?", [policy])
+
+
+def test_a_listed_item_is_said_with_the_sentence_that_introduces_the_list() -> None:
+    areas = (
+        "Plumbing › Areas We Serve\n\nWe serve Travis and Williamson County, including:\n"
+        "Austin\nRound Rock\nPflugerville\nGeorgetown\n\nLicensed in Texas for 20 years."
+    )
+    assert focus("Do you come out to Pflugerville?", [areas]) == (
+        "- We serve Travis and Williamson County, including: Pflugerville"
+    )

@@ -77,6 +77,8 @@ class Piece:
     is_label: bool
     stems: frozenset[str]
     label_stems: frozenset[str]
+    # An item of a list a sentence introduced: never said without that sentence.
+    listed: bool = False
 
     def needs_label(self, wanted: set[str], names: bool = False) -> bool:
         """Whether its label holds a word of the question that the sentence lacks: "$34"
@@ -85,6 +87,8 @@ class Piece:
         grew up…"), whatever words it shares."""
         if self.is_label or not self.label:
             return False
+        if self.listed:
+            return True
         if names and self.label_stems - self.stems:
             return True
         if _PRICE_FIRST.match(self.text):
@@ -148,19 +152,32 @@ def pieces(rank: int, text: str) -> list[Piece]:
     run: list[str] = []
     in_run = False
     found: list[Piece] = []
+    # A sentence that introduces a list ("We serve Travis County, including:") is the label
+    # of the short lines after it: "Pflugerville" alone says nothing of being served.
+    intro: str | None = None
+    outer = label
     for line, is_label in _body_lines(body):
-        if is_label:
+        listed = intro is not None and _is_label(line)
+        if listed:
+            is_label, label = False, str(intro)
+        elif intro is not None:
+            intro, label = None, outer
+        elif is_label:
             if not in_run:
                 run = []
             run.append(line.rstrip(":").strip())
             label = _LABEL_JOIN.join(run)
         in_run = is_label
+        if not is_label and intro is None and line.endswith(":"):
+            intro, outer = line.rstrip(":").strip(), label
         label_stems = frozenset(stems_of(label))
         for sentence in SENTENCE_END.split(line):
             sentence = sentence.strip()
             if len(sentence) > 2:
                 stems = frozenset(stems_of(sentence))
-                found.append(Piece(rank, len(found), sentence, label, is_label, stems, label_stems))
+                found.append(
+                    Piece(rank, len(found), sentence, label, is_label, stems, label_stems, listed)
+                )
     return _with_answers(found)
 
 
