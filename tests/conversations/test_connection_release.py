@@ -15,12 +15,16 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from frontdesk.app import install_error_handlers
 from frontdesk.resources import Resources
 from tests.fake_llm import Say, ScriptedLLM
+from tests.knowledge.waiting import wait_for_agent
 
 
 def test_a_message_in_flight_holds_no_database_connection(
     chat: tuple[TestClient, dict], chat_resources: Resources, fake_llm: ScriptedLLM
 ) -> None:
     client, agent = chat
+    # The agent's knowledge is indexed first: the ingest job's own connections are not the
+    # message's (counted, they made this test fail now and then).
+    wait_for_agent(client, agent["id"])
     conversation = client.post(f"/api/agents/{agent['id']}/conversations").json()
     pool = chat_resources.engine.pool
     fake_llm.script(Say("We see cats and dogs.", delay_s=1.5))

@@ -102,21 +102,30 @@ class DatabaseReceptionServices:
         return await asyncio.to_thread(call)
 
     async def search_knowledge(self, query: str, k: int) -> list[Snippet]:
-        def work(db: Session, agent: Agent) -> list[Snippet]:
-            hits = KnowledgeService(db, self.resources).search(agent, query, k)
-            return [
-                Snippet(
-                    text=h.text,
-                    source=h.url or h.file_name or h.title or "knowledge",
-                    score=h.similarity if h.similarity is not None else 0.0,
-                    keyword_coverage=h.keyword_coverage,
-                    unseen_terms=h.unseen_terms,
-                    sentence_score=h.sentence_similarity,
-                )
-                for h in hits
-            ]
+        def scope(db: Session, agent: Agent) -> tuple[str, int, list[str]]:
+            return (
+                agent.id,
+                agent.kb_version,
+                KnowledgeService(db, self.resources).live_generations(agent),
+            )
 
-        return await self._run(work)
+        # The search itself (embedding the question, ranking) runs with no database
+        # connection held: under load it takes long enough to starve the pool.
+        agent_id, version, gens = await self._run(scope)
+        hits = await asyncio.to_thread(
+            self.resources.searcher.search, agent_id, version, gens, query, k
+        )
+        return [
+            Snippet(
+                text=h.text,
+                source=h.url or h.file_name or h.title or "knowledge",
+                score=h.similarity if h.similarity is not None else 0.0,
+                keyword_coverage=h.keyword_coverage,
+                unseen_terms=h.unseen_terms,
+                sentence_score=h.sentence_similarity,
+            )
+            for h in hits
+        ]
 
     async def capture_lead(
         self, *, name: str, phone: str | None, email: str | None, interest: str | None,

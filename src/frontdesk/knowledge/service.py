@@ -148,8 +148,13 @@ class KnowledgeService:
         )
 
     def search(self, agent: Agent, query: str, k: int) -> list[SearchHit]:
-        gens = [source_gen(sid, gen) for sid, gen in self.repo.live_source_gens(agent.id)]
-        return self.resources.searcher.search(agent.id, agent.kb_version, gens, query, k)
+        return self.resources.searcher.search(
+            agent.id, agent.kb_version, self.live_generations(agent), query, k
+        )
+
+    def live_generations(self, agent: Agent) -> list[str]:
+        """The stored generations a search of the agent's knowledge reads."""
+        return [source_gen(sid, gen) for sid, gen in self.repo.live_source_gens(agent.id)]
 
     # -- changing ------------------------------------------------------------------------
     def recrawl(self, agent: Agent, source_id: str) -> KnowledgeSource:
