@@ -45,6 +45,7 @@ _GROUPS = """
     discount concession
     trial intro introductory taster
     gift voucher
+    guarantee warranty
 """
 
 
