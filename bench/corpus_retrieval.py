@@ -7,7 +7,7 @@ agent per site. Then every question of the site's truth is searched three ways, 
 - hybrid: the product's `KnowledgeService.search` (vectors + BM25, fused), the lookup the
   agent makes before each caller turn;
 - keyword / vector: each side alone, to see which one carries a hit;
-- note: the knowledge note the model is shown, built from the hybrid top 3 exactly as the
+- note: the knowledge note the model is shown, built from the hybrid top 5 exactly as the
   agent builds it (`tools.is_relevant`, then `knowledge_note.focus`).
 
 A question is hit when one text (a chunk, or the note) holds an alternative of every one of
@@ -56,11 +56,14 @@ from frontdesk.runtime.booking_limits import booking_limits  # noqa: E402
 from frontdesk.runtime.faq_answers import faq_answer  # noqa: E402
 from frontdesk.runtime.knowledge_note import focus  # noqa: E402
 from frontdesk.runtime.quoted_answers import quoted_answer  # noqa: E402
+from frontdesk.runtime.reception_agent import NOTE_PASSAGES  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
 from frontdesk.runtime.tools import is_relevant  # noqa: E402
 from frontdesk.runtime.who_answers import who_answer  # noqa: E402
 
 TOP = 3
+# The passages the agent searches for its note (and reads its answers in code from).
+NOTED = NOTE_PASSAGES
 QUICK_SITES = 3
 
 
@@ -130,11 +133,11 @@ def _vector_top(resources: Resources, built: SiteAgent, question: str) -> list[s
     return [by_id[i] for i, _ in nearest if i in live][:TOP]
 
 
-def _hits(resources: Resources, built: SiteAgent, question: str) -> list[SearchHit]:
+def _hits(resources: Resources, built: SiteAgent, question: str, k: int = NOTED) -> list[SearchHit]:
     with transaction(resources.sessionmaker) as db:
         agent = db.get(Agent, built.agent_id)
         assert agent is not None
-        return KnowledgeService(db, resources).search(agent, question, TOP)
+        return KnowledgeService(db, resources).search(agent, question, k)
 
 
 def _relevant(resources: Resources, built: SiteAgent, question: str) -> list[str]:
@@ -162,7 +165,7 @@ def _refusals(resources: Resources, built: SiteAgent, tally: Tally) -> None:
         if action.kind != "refused":
             continue
         request = action.turns[0]
-        snippets = [_snippet(h) for h in _hits(resources, built, request)]
+        snippets = [_snippet(h) for h in _hits(resources, built, request, TOP)]  # as the desk
         said = booking_limits(request, snippets, [])
         tally.refusals += 1
         tally.refusals_read += all(
@@ -195,8 +198,8 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
         with transaction(resources.sessionmaker) as db:
             agent = db.get(Agent, built.agent_id)
             assert agent is not None
-            hits = KnowledgeService(db, resources).search(agent, question.text, TOP)
-        hybrid = [h.text for h in hits]
+            hits = KnowledgeService(db, resources).search(agent, question.text, NOTED)
+        hybrid = [h.text for h in hits[:TOP]]
         relevant = [h.text for h in hits if is_relevant(_snippet(h), question.text)]
         note = focus(question.text, relevant) if relevant else ""
         said = _in_code(question.text, relevant)
