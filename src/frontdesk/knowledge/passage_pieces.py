@@ -18,7 +18,7 @@ from frontdesk.knowledge.stemming import ASKING, stem, terms
 from frontdesk.knowledge.synonyms import concepts
 from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
 
-__all__ = ["FILLER", "Piece", "SENTENCE_END", "in_context", "pieces", "stems_of"]
+__all__ = ["FILLER", "Piece", "SENTENCE_END", "in_context", "own_heading", "pieces", "stems_of"]
 
 # Split after sentence ends and at line breaks (price lists and hours are written as lines);
 # not before a lower-case word, which goes on the sentence of "between 1 and 3 p.m. and
@@ -139,6 +139,12 @@ def _body_lines(body: str) -> list[tuple[str, bool]]:
     return list(zip(lines, labels, strict=True))
 
 
+def own_heading(text: str) -> str:
+    """A chunk's own heading: the last of its "title › heading" path ("" when it has none)."""
+    head = text.partition("\n\n")[0] if "\n\n" in text else ""
+    return head.split(HEADING_SEPARATOR.strip())[-1].strip()
+
+
 def pieces(rank: int, text: str) -> list[Piece]:
     """The sentences of a chunk, each labelled with what it is about.
 
@@ -147,8 +153,8 @@ def pieces(rank: int, text: str) -> list[Piece]:
     Santos", "Executive Chef" then her story) that lasts until the next label after other
     text; lines before the first label belong to the chunk's last heading.
     """
-    head, _, body = text.partition("\n\n") if "\n\n" in text else ("", "", text)
-    label = head.split(HEADING_SEPARATOR.strip())[-1].strip()
+    body = text.partition("\n\n")[2] if "\n\n" in text else text
+    label = own_heading(text)
     run: list[str] = []
     in_run = False
     found: list[Piece] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from frontdesk.knowledge.passage_pieces import Piece, pieces, stems_of
+from frontdesk.knowledge.passage_pieces import Piece, own_heading, pieces, stems_of
 from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
 from frontdesk.runtime.knowledge_note import (
     DURATION_SHAPE,
@@ -53,13 +53,6 @@ _TABLE_WORDS = stems_of(
 )
 
 
-def _page_heading(text: str) -> set[str]:
-    """The words of a passage's own heading (the last of its path), if it has one."""
-    if "\n\n" not in text:
-        return set()
-    return stems_of(text.partition("\n\n")[0].split(HEADING_SEPARATOR.strip())[-1])
-
-
 def asks_quotable(question: str) -> bool:
     """Whether the question asks a kind of fact a quoted line can answer."""
     return any(words.search(question) for words, _ in _KINDS)
@@ -82,7 +75,7 @@ def quoted_answer(question: str, texts: list[str]) -> str | None:
     # services, a footer on two pages): the first, from the best passage, is said.
     found: dict[tuple[str, ...], str] = {}
     for rank, text in enumerate(texts):
-        page = _page_heading(text)
+        page = stems_of(own_heading(text))
         for piece in pieces(rank, text):
             # A table under a heading that only says what the columns are ("Sizes &
             # prices") is about the page's subject: its row '8" round — $65' on the
