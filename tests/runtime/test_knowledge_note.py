@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from frontdesk.knowledge.passage_pieces import pieces
 from frontdesk.runtime.knowledge_note import NOTE_BUDGET_CHARS, answered_in, covered_by, focus
 
 PRICES = (
@@ -239,3 +240,82 @@ def test_a_listed_item_is_said_with_the_sentence_that_introduces_the_list() -> N
     assert focus("Do you come out to Pflugerville?", [areas]) == (
         "- We serve Travis and Williamson County, including: Pflugerville"
     )
+
+
+def test_words_that_only_ask_for_a_price_match_no_line() -> None:
+    # "run me" asks what it costs; as a word, "run" met "Running toilets" and the toilet's
+    # price took the place of the water heater's.
+    prices = (
+        "Services & Pricing\n\nToilet Repair\nfrom $125 — Running toilets, leaks at the base.\n\n"
+        "Water Heater Replacement\nfrom $1,450 — 40-gallon gas tank heater supplied, "
+        "installed and hauled away, with permit."
+    )
+    note = focus("What's a new water heater going to run me?", [prices])
+    assert note.startswith("- Water Heater Replacement: from $1,450")
+    assert "Toilet" not in note
+
+
+def test_a_price_row_asked_for_its_price_keeps_the_price_and_lets_its_neighbours_in() -> None:
+    rows = "\n".join(
+        f"{name}\nfrom ${price} — {words}, all parts and labour included, with a warranty."
+        for name, price, words in [
+            ("Water Heater Repair", 189, "Gas and electric tank heaters, pilot issues"),
+            ("Water Heater Replacement", "1,450", "A 40-gallon gas tank heater"),
+            ("Water Heater Flush", 99, "Sediment drained from the tank"),
+        ]
+    )
+    note = focus("How much is water heater work?", [f"Pricing\n\n{rows}"])
+    assert "Water Heater Repair: from $189\n" in note
+    assert "Water Heater Replacement: from $1,450\n" in note
+    assert "Water Heater Flush: from $99" in note
+    # Asked how long as well, the words after the price are kept: they say it.
+    passes = "Prices\n\n10-Class Pass\n€150 — Valid for 6 months."
+    assert "Valid for 6 months" in focus("What does the 10 class pass cost and how long?", [passes])
+
+
+def test_a_timetable_row_keeps_the_cells_the_question_names() -> None:
+    timetable = (
+        "Class Timetable\n\n"
+        "06:30 — Monday: HIIT — Tuesday: Spin — Wednesday: HIIT — Thursday: Spin\n"
+        "10:15 — Monday: – — Tuesday: – — Wednesday: – — Thursday: –\n"
+        "18:00 — Monday: Strength Club — Tuesday: Boxfit — Wednesday: Spin — Thursday: Boxfit"
+    )
+    note = focus("What time is spin on a Wednesday?", [timetable])
+    assert "- 18:00 — Wednesday: Spin" in note.splitlines()
+    assert "Boxfit" not in note and "10:15" not in note
+
+
+def test_an_initial_or_a_title_does_not_end_a_sentence() -> None:
+    about = (
+        "About the Firm\n\nVisiting our office\nOur office is on the 16th floor of 311 W. "
+        "Monroe St. Check in with building security in the lobby."
+    )
+    said = [piece.text for piece in pieces(0, about)]
+    assert said[-1] == (
+        "Our office is on the 16th floor of 311 W. Monroe St. Check in with building security "
+        "in the lobby."
+    )
+    assert [piece.text for piece in pieces(0, "Team\n\nSee Dr. Patel. She is great.")] == [
+        "See Dr. Patel.",
+        "She is great.",
+    ]
+
+
+def test_asked_which_the_card_heading_is_the_answer() -> None:
+    # A room's card: its name as the heading, a price, then what the room has.
+    rooms = [
+        "Rooms › Honeysuckle\n\n£135 per night\n\nSuper-king or twin beds\n"
+        "Roll-top bath and separate shower\nView over the River Windrush",
+        "Rooms › Little Wren\n\n£95 per night\n\nSingle room with a small double bed\n"
+        "Shower room\nPerfect for solo walkers",
+    ]
+    note = focus("Which room has the roll-top bath?", rooms)
+    assert note.startswith("- Honeysuckle: Roll-top bath and separate shower\n")
+
+
+def test_a_name_the_question_capitalises_weighs_more() -> None:
+    texts = [
+        "Reviews\n\nCame out at 11pm for a burst pipe. Told me the fee up front.",
+        "Areas We Serve\n\nWe serve Travis County, including:\nAustin\nPflugerville\nManor",
+    ]
+    assert "Pflugerville" in focus("Do you guys come out to Pflugerville?", texts)

@@ -22,8 +22,12 @@ __all__ = ["FILLER", "Piece", "SENTENCE_END", "in_context", "own_heading", "piec
 
 # Split after sentence ends and at line breaks (price lists and hours are written as lines);
 # not before a lower-case word, which goes on the sentence of "between 1 and 3 p.m. and
-# cost $30" or "e.g. a crown".
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?![a-z])|\n+")
+# cost $30" or "e.g. a crown"; not after an initial or a title ("311 W. Monroe St.",
+# "Dr. Patel", "J. Okoye"), where a split leaves "We're at 311 W." for the model to say.
+SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b(?:Dr|Mr|Ms|Mt|Jr|Sr|St|No)\.)(?<!\b(?:Mrs|Ave|Ste)\.)"
+    r"\s+(?![a-z])|\n+"
+)
 
 # Question words beyond the index's stopwords: they say how to ask, not what about.
 FILLER = ASKING | frozenset(
@@ -134,7 +138,15 @@ def _body_lines(body: str) -> list[tuple[str, bool]]:
         while end < len(lines) and shaped[end]:
             end += 1
         if end - start > _LABEL_RUN:
-            labels[start + 1 : end] = [False] * (end - start - 1)
+            # After the value a card opens with ("£135 per night" under a room's name) the
+            # run is what the card's heading offers: none of its lines is the subject.
+            card = (
+                start == 1
+                and len(lines[0]) <= _LABEL_MAX_CHARS
+                and _LABEL_VALUE.search(lines[0]) is not None
+            )
+            first = end if card else start
+            labels[start:end] = [i == first for i in range(start, end)]
         start = end + 1
     return list(zip(lines, labels, strict=True))
 

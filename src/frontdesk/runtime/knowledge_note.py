@@ -16,6 +16,7 @@ instruction, and marked so that nothing takes it for the caller's own words.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from livekit.agents import llm
 
@@ -29,8 +30,9 @@ _FACTUAL = re.compile(
     r"december|free|closed|open)s?\b",
     re.IGNORECASE,
 )  # not "may": far more often "we may" than the month, which comes with a date's digits
-# A question whose answer is a name: the label of the sentence that answers it is the name.
-_ASKS_WHO = re.compile(r"\b(who|whom|whose|who's|name of)\b", re.IGNORECASE)
+# A question whose answer is a name (who, which room): the label of the sentence that
+# answers it is the name.
+_ASKS_WHO = re.compile(r"\b(who|whom|whose|who.s|name of|which)\b", re.IGNORECASE)
 # A person's name as sites write it: "Dr Amelia Hughes", "Sophie Clarke", "Ciarán Byrne".
 _PERSON = re.compile(r"\b(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-zà-ÿ'’]+ [A-Z][a-zà-ÿ'’-]+\b")
 # (what the question asks, what a sentence answering it holds), for the kinds of facts
@@ -146,18 +148,58 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(body) if len(s.strip()) > 2]
 
 
+# Phrases that only ask for a kind of fact and never name what it is about ("charge", "late"
+# and "open" can: "Can I charge my car?", "running late").
+_ASKING_ONLY = re.compile(
+    r"\b(?:going (?:for|to)|gonna|go for|run (?:me|us|you)|set (?:me|us) back|how much|what time|"
+    r"how long|how many)\b",
+    re.IGNORECASE,
+)
+
+
+def _topic_stems(question: str) -> set[str]:
+    """The question's words less those that only ask for a kind of fact ("run me" in "What
+    will a new water heater run me?", "cost", "what time"): the shape of the fact stands
+    for them (`_score`), and as words they match the wrong lines ("Running toilets")."""
+    words = stems_of(question)
+    asking = {s for m in _ASKING_ONLY.finditer(question) for s in stems_of(m.group())}
+    return (words - asking) or words
+
+
+_NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
+
+
+def _named_stems(question: str) -> frozenset[str]:
+    """The words a question capitalises past its start, names of places, makes and brands
+    ("Pflugerville", "Civic", "Amex"): a line holding one counts it twice."""
+    return frozenset(s for m in _NAMED.finditer(question.strip()) for s in stems_of(m.group()))
+
+
 def _answer_shapes(question: str) -> list[re.Pattern[str]]:
     """What an answer to `question` looks like: a price for "how much", a time for "when"."""
     return [answer for asked, answer in _ANSWER_SHAPES if asked.search(question)]
 
 
+def _names_one(text: str, asked: str) -> bool:
+    """Whether `text` names a person the question does not: "Who runs Rose Cottage?" is
+    not answered by "Rose Cottage Bed & Breakfast is a lodging business"."""
+    return any(m.group().lower() not in asked for m in _PERSON.finditer(text))
+
+
 def _score(
-    wanted: set[str], shapes: list[re.Pattern[str]], piece: Piece, names: bool = False
+    wanted: set[str],
+    shapes: list[re.Pattern[str]],
+    piece: Piece,
+    names: bool = False,
+    asked: str = "",
+    named: frozenset[str] = frozenset(),
 ) -> float:
-    own = len(wanted & piece.stems)
+    own = len(wanted & piece.stems) + len(named & piece.stems)
     # Words matched only through the label count a little less than the sentence's own, so
     # that of a dish's lines its price (a fact, below) comes first, and its name next.
-    through_label = len((wanted & piece.label_stems) - piece.stems)
+    through_label = len((wanted & piece.label_stems) - piece.stems) + len(
+        (named & piece.label_stems) - piece.stems
+    )
     overlap = own + 0.75 * through_label
     # Callers ask for facts (days, times, prices, numbers): a sentence that states one is
     # worth more than prose around the same words, and one of the kind asked for more still,
@@ -166,7 +208,7 @@ def _score(
     # (bench/corpus_retrieval.py); the cost is a neighbouring price, which keeps its name.
     if any(shape.search(piece.text) for shape in shapes):
         return overlap + 1.0
-    if names and overlap and (_PERSON.search(piece.label) or _PERSON.search(piece.text)):
+    if names and overlap and (_names_one(piece.label, asked) or _names_one(piece.text, asked)):
         # Asked who, a line about the role that names a person answers; one that names
         # the role only ("Scale & polish (hygienist) — £75") does not.
         return overlap + 1.0
@@ -177,13 +219,18 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     """The sentences of `texts` (most relevant chunk first) that best match the question,
     each bare value ("$34") or label-matched sentence led by its label ("Seared Duck
     Breast: $34"), in reading order, within `budget` characters."""
-    wanted = stems_of(question)
+    wanted = _topic_stems(question)
     names = _ASKS_WHO.search(question) is not None
-    found = [piece for rank, text in enumerate(texts) for piece in pieces(rank, text)]
+    found = [
+        _row_cells(piece, wanted) for rank, text in enumerate(texts) for piece in pieces(rank, text)
+    ]
     # (-score, length, rank, position): best first, shorter (denser) first
     shapes = _answer_shapes(question)
+    asked = question.lower()
+    named = _named_stems(question) & wanted
     scored = [
-        (-_score(wanted, shapes, p, names), len(p.text), p.rank, p.position, p) for p in found
+        (-_score(wanted, shapes, p, names, asked, named), len(p.text), p.rank, p.position, p)
+        for p in found
     ]
     scored = [s for s in scored if s[0] < 0]
     if scored:
@@ -195,6 +242,7 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
         first = [p for p in found if p.rank == 0 and not p.is_label][:2]
         scored = [(0.0, 0, p.rank, p.position, p) for p in first]
 
+    scored = [(*s[:4], _trimmed(s[4], wanted, shapes)) for s in scored]
     chosen: list[Piece] = []
     labelled: set[tuple[int, str]] = set()
     used = 0
@@ -214,6 +262,48 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
         if used >= budget:
             break
     return "\n".join(f"- {line}" for line in _note_lines(chosen, labelled, budget))
+
+
+# A table row as the reader writes it: its first cell, then "column: value" cells.
+_CELL = " — "
+_ROW_MIN_CELLS = 4
+_EMPTY_CELL = re.compile(r":\s*[-–—]?\s*$")
+
+
+def _row_cells(piece: Piece, wanted: set[str]) -> Piece:
+    """A wide table row cut to its first cell and the cells that hold the most of the
+    question's words: "18:00 — Wednesday: Spin" of a week's timetable row for "What time is
+    spin on a Wednesday?". Whole, two such rows overrun the note, and the model reads the
+    spin of another day off the row."""
+    cells = piece.text.split(_CELL)
+    if piece.is_label or len(cells) < _ROW_MIN_CELLS:
+        return piece
+    # An empty cell ("Wednesday: –") holds its column's name only: nothing is on then.
+    held = [0 if _EMPTY_CELL.search(cell) else len(stems_of(cell) & wanted) for cell in cells[1:]]
+    most = max(held)
+    kept = [cell for cell, n in zip(cells[1:], held, strict=True) if most and n == most]
+    text = _CELL.join([cells[0], *kept])
+    return replace(piece, text=text, stems=frozenset(stems_of(text)))
+
+
+# "from $189 — Gas and electric tank heaters, pilot and thermocouple issues": a price, then
+# what it covers, as price lists write a row.
+_VALUE_THEN_WORDS = re.compile(r"^(?P<value>[^—–]{1,40}?)\s+[—–]\s+(?P<rest>.+)$")
+
+
+def _trimmed(piece: Piece, wanted: set[str], shapes: list[re.Pattern[str]]) -> Piece:
+    """A price row cut to its price when a price is asked for and the words after the
+    price add none of the question's to its label's, nor another fact asked for: the label
+    says what the price is for, and the room saved lets the neighbouring rows in ("Water
+    Heater Repair: from $189", "Water Heater Replacement: from $1,450")."""
+    m = _VALUE_THEN_WORDS.match(piece.text)
+    if m is None or piece.is_label or not PRICE_SHAPE.search(m["value"]):
+        return piece
+    if PRICE_SHAPE not in shapes or (wanted & stems_of(m["rest"])) - piece.label_stems:
+        return piece
+    if any(shape.search(m["rest"]) for shape in shapes if shape is not PRICE_SHAPE):
+        return piece  # "€150 — Valid for 6 months." asked how long, too
+    return replace(piece, text=m["value"])
 
 
 def _note_lines(chosen: list[Piece], labelled: set[tuple[int, str]], budget: int) -> list[str]:
