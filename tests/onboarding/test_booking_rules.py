@@ -33,6 +33,7 @@ LONDON = ZoneInfo("Europe/London")
         ("Groups of 8 or more must call us to book.", 7, None, None, None, None),
         ("Parties of 6+ please phone ahead.", 5, None, None, None, None),
         ("We take tables for up to 6 guests.", 6, None, None, None, None),
+        ("Tables seat up to 6; for larger groups please ring us.", 6, None, None, None, None),
         ("Reservations are held for 15 minutes.", None, None, None, 15, None),
         ("We hold your table for 10 minutes.", None, None, None, 10, None),
         ("72 hours' notice for custom cakes.", None, 72 * 60, "custom cakes", None, None),

@@ -32,6 +32,9 @@ _UP_TO = [
         rf"(?:\s+{_PEOPLE})?"
     ),  # fmt: skip
     re.compile(rf"\b(?:parties|groups|tables)\s+(?:for|of)\s+up to\s+{_N}"),
+    # "Tables seat up to 6": what is booked holds that many. (A room that "seats up to 24
+    # guests" is a room for private parties, not the size of a booking.)
+    re.compile(rf"\btables?\s+(?:seat|sit|take|hold)s?\s+up to\s+{_N}"),
 ]
 # "72 hours' notice for custom cakes", "book at least 24 hours ahead", "2 days in advance".
 _NOTICE = re.compile(
@@ -161,6 +164,7 @@ RULE_PATTERN = (
     r"\b(?:groups?|parties|party)\s+of\s+\w+\s*(?:\+|or more)"
     r"|\b\w+\s*(?:\+|or more)\s+(?:people|guests)"
     r"|\bup to\s+\w+\s+(?:people|guests)"
+    r"|\btables?\s+(?:seat|sit|take|hold)s?\s+up to\s+\w+"
     r"|\bmax(?:imum)?\s+(?:party|group)"
     r"|\b\w+\s*(?:hours?|days?|weeks?)['’]?s?\s+(?:notice|in advance|ahead)"
     r"|\bheld\s+(?:for\s+)?\w+\s*min"
