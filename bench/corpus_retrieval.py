@@ -16,12 +16,11 @@ stored chunk holds the whole answer (the reader or chunker lost or split it), an
 loss when one does but it is not in the top 3. `unanswerable_noted` is the share of the
 questions a site does not answer that still get a note (passages deemed relevant): each is a
 chance for the model to improvise. `in_code` is the share of questions the embedded model's
-agent answers in code (`quoted_answers`, `who_answers`, `faq_answers`), `in_code_right`
-the share of those holding the answer, `unanswerable_in_code` how many unanswerable
-questions got one (each a wrong answer); `refusal_rules_read` the share of the sites'
-requests against a stated rule ("refused" actions) whose rule `booking_limits` reads out
-before booking. Prints one JSON
-line last:
+agent answers in code (`quoted_answers`, `who_answers`, `faq_answers`, `timetable_answers`),
+`in_code_right` the share of those holding the answer, `unanswerable_in_code` how many
+unanswerable questions got one (each a wrong answer); `refusal_rules_read` the share of the
+sites' requests against a stated rule ("refused" actions) whose rule `booking_limits` reads
+out before booking. Prints one JSON line last:
 {"hit_at_3", "note_hit", "unanswerable_noted", "keyword_hit_at_3", "vector_hit_at_3",
  "in_code", "in_code_right", "unanswerable_in_code", "refusal_rules_read", "questions",
  "sites": {...}, "misses": [...]}
@@ -58,6 +57,7 @@ from frontdesk.runtime.knowledge_note import focus  # noqa: E402
 from frontdesk.runtime.quoted_answers import quoted_answer  # noqa: E402
 from frontdesk.runtime.reception_agent import NOTE_PASSAGES  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
+from frontdesk.runtime.timetable_answers import timetable_answer  # noqa: E402
 from frontdesk.runtime.tools import is_relevant  # noqa: E402
 from frontdesk.runtime.who_answers import who_answer  # noqa: E402
 
@@ -155,6 +155,7 @@ def _in_code(question: str, relevant: list[str]) -> str | None:
         quoted_answer(question, relevant)
         or who_answer(question, relevant)
         or faq_answer(question, relevant)
+        or timetable_answer(question, relevant)
     )
 
 

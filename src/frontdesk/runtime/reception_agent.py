@@ -50,6 +50,7 @@ from frontdesk.runtime.prompt import facts_lines, system_prompt
 from frontdesk.runtime.quoted_answers import asks_quotable, quoted_answer
 from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
+from frontdesk.runtime.timetable_answers import timetable_answer
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
 from frontdesk.runtime.who_answers import asks_who, who_answer
 
@@ -151,6 +152,7 @@ class ReceptionAgent(Agent):
                     quoted_answer(question, [*found, self._services])
                     or who_answer(question, found, self.spec.name)
                     or faq_answer(question, found)
+                    or timetable_answer(question, found)
                 )
                 if quoted is not None:
                     yield quoted  # the business's own line: nothing to withhold

@@ -1,0 +1,122 @@
+"""'What time is spin on a Wednesday?': the class, on the day asked, read off the timetable.
+
+Gyms, yoga studios and dance schools publish a week's classes as a table: a row per start
+time, a column per day ("18:00 — Monday: Strength Club — Tuesday: Boxfit — Wednesday: Spin —
+…", as the reader writes a row), or a row per day and a column per time. Given two such rows
+in its note, the embedded 1.5B model read the spin of another day off the row ("The spin class
+is scheduled for 10:15 on Wednesday") or gave up. When the caller names a day and a class,
+and the timetable's cells for that day hold the class, the desk says when, quoting the cell
+and the time as the business wrote them; "in the evening", "in the morning" narrow the times.
+Anything else (no day named, the class not on that day, a table that is not a timetable)
+stays with the model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from frontdesk.knowledge.passage_pieces import pieces, stems_of
+from frontdesk.runtime.knowledge_note import THE_BUSINESS
+
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE)
+# What a question asks when it asks about a class's time.
+_ASKS_WHEN = re.compile(
+    r"\b(?:what time|when|is there|are there|do you (?:have|run|do)|any|what's on|what is on|"
+    r"what classes|which classes)\b",
+    re.IGNORECASE,
+)
+_YES_NO = re.compile(r"^\s*(?:is|are|do|does|can|could|any)\b", re.IGNORECASE)
+# Part of a day → (from, until) in minutes after midnight.
+_PARTS = {
+    "morning": (0, 12 * 60),
+    "lunchtime": (11 * 60 + 30, 14 * 60),
+    "afternoon": (12 * 60, 17 * 60),
+    "evening": (17 * 60, 24 * 60),
+    "night": (18 * 60, 24 * 60),
+}
+_PART = re.compile(r"\b(morning|lunchtime|afternoon|evening|night)s?\b", re.IGNORECASE)
+# Words of the question that name neither the class nor the day.
+_NOT_THE_CLASS = stems_of(
+    "class classes session sessions lesson lessons course time week there today tonight on "
+    "morning mornings lunchtime afternoon afternoons evening evenings night nights start "
+    "starts schedule timetable"
+) | frozenset(stems_of(" ".join(_DAYS)))
+_CLOCK = re.compile(
+    r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE
+)
+_CELL = " — "
+# "Wednesday: Spin", "7:00 am: Sunrise Vinyasa": the column's name, then the cell.
+_COLUMN_VALUE = re.compile(r"^\s*(?P<column>.+?):\s+(?P<value>.*)$")
+_ROW_MIN_CELLS = 4
+_EMPTY = re.compile(r"^[\s\-–—]*$")
+# Times one class is on in a day that are worth saying in one answer.
+_MOST_TIMES = 4
+
+
+def timetable_answer(question: str, texts: list[str]) -> str | None:
+    """When the class asked about runs on the day asked, per the timetable in `texts`."""
+    day_match = _DAY.search(question)
+    if day_match is None or not _ASKS_WHEN.search(question):
+        return None
+    day = day_match.group(1).lower()
+    part = _PART.search(question)
+    window = _PARTS[part.group(1).lower()] if part else (0, 24 * 60)
+    wanted = stems_of(question) - _NOT_THE_CLASS - THE_BUSINESS
+    if not wanted:
+        return None
+    found: list[tuple[int, str, str]] = []  # (minutes, time as written, the class's cell)
+    for rank, text in enumerate(texts):
+        for piece in pieces(rank, text):
+            for minutes, written, value in _cells_on(piece.text, day):
+                if window[0] <= minutes < window[1] and wanted <= stems_of(value):
+                    found.append((minutes, written, value))
+    if not found or len({v for _, _, v in found}) > 1 or len(found) > _MOST_TIMES:
+        return None  # nothing, or classes the caller may need to choose between
+    found.sort()
+    times = [written for _, written, _ in found]
+    when = times[0] if len(times) == 1 else ", ".join(times[:-1]) + f" and {times[-1]}"
+    said = f"On {_DAYS[_day_index(day)].capitalize()}s, {found[0][2]} is at {when}."
+    return f"Yes. {said}" if _YES_NO.search(question) else said
+
+
+def _day_index(stem: str) -> int:
+    return next(i for i, d in enumerate(_DAYS) if d.startswith(stem))
+
+
+def _cells_on(row: str, day: str) -> list[tuple[int, str, str]]:
+    """The (minutes, time as written, value) of a timetable row's cells on `day`: a row per
+    time with a cell per day, or a row per day with a cell per time."""
+    cells = row.split(_CELL)
+    if len(cells) < _ROW_MIN_CELLS:
+        return []
+    head = cells[0].strip()
+    out: list[tuple[int, str, str]] = []
+    head_time = _minutes(head)
+    head_day = _DAY.fullmatch(head.rstrip(":"))
+    for cell in cells[1:]:
+        m = _COLUMN_VALUE.match(cell)
+        if m is None or _EMPTY.match(m["value"]):
+            continue
+        column, value = m["column"], m["value"].strip()
+        if head_time is not None:
+            column_day = _DAY.fullmatch(column.strip())
+            if column_day and column_day.group(1).lower() == day:
+                out.append((head_time, head, value))
+        elif head_day and head_day.group(1).lower() == day:
+            column_time = _minutes(column)
+            if column_time is not None:
+                out.append((column_time, column.strip(), value))
+    return out
+
+
+def _minutes(text: str) -> int | None:
+    """Minutes after midnight of a clock time as timetables write one ("18:00", "6:30 pm",
+    "7am"), or None."""
+    m = _CLOCK.match(text)
+    if m is None or (m.group(2) is None and m.group(3) is None):
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(3):
+        hour = hour % 12 + (12 if m.group(3).lower() == "p" else 0)
+    return hour * 60 + minute if hour < 24 and minute < 60 else None

@@ -1,0 +1,79 @@
+"""A class's time on the day asked, read off the timetable in the passages found."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from frontdesk.runtime.timetable_answers import timetable_answer
+from tests.factories import make_receptionist
+from tests.fake_llm import Say, ScriptedLLM
+from tests.knowledge.waiting import wait_for_agent
+from tests.runtime.test_booking_actions import _say, _start
+
+# A row per start time, a cell per day, as the reader writes a timetable's rows.
+BY_TIME = (
+    "Classes › Class Timetable\n\n"
+    "06:30 — Monday: HIIT — Tuesday: Spin — Wednesday: HIIT — Thursday: Spin\n"
+    "12:30 — Monday: Boxfit — Tuesday: – — Wednesday: Boxfit — Thursday: –\n"
+    "18:00 — Monday: Strength Club — Tuesday: Boxfit — Wednesday: Spin — Thursday: Boxfit\n"
+    "19:15 — Monday: Yoga Flow — Tuesday: HIIT — Wednesday: Yoga Flow — Thursday: Boxfit"
+)
+# A row per day, a cell per time.
+BY_DAY = (
+    "Schedule\n\n"
+    "Monday — 7:00 am: Sunrise Flow — 12:15 pm: Lunch Flow — 6:00 pm: Yin Yoga\n"
+    "Saturday — 9:30 am: Ashtanga Led Primary — 11:00 am: – — 5:00 pm: Yin Yoga"
+)
+
+
+def test_the_class_on_the_day_asked_is_said_with_its_time() -> None:
+    assert timetable_answer("What time is spin on a Wednesday?", [BY_TIME]) == (
+        "On Wednesdays, Spin is at 18:00."
+    )
+    assert timetable_answer("When is Ashtanga on Saturday?", [BY_DAY]) == (
+        "On Saturdays, Ashtanga Led Primary is at 9:30 am."
+    )
+    # A class on twice that day: both times.
+    assert timetable_answer("What time is spin on Tuesdays?", [BY_TIME]) == (
+        "On Tuesdays, Spin is at 06:30."
+    )
+    assert timetable_answer("When is Boxfit on a Thursday?", [BY_TIME]) == (
+        "On Thursdays, Boxfit is at 18:00 and 19:15."
+    )
+
+
+def test_a_part_of_the_day_narrows_the_times_and_a_yes_no_question_gets_a_yes() -> None:
+    assert timetable_answer("Is there yoga on Monday evenings?", [BY_TIME]) == (
+        "Yes. On Mondays, Yoga Flow is at 19:15."
+    )
+    assert timetable_answer("Any yin yoga on Monday evening?", [BY_DAY]) == (
+        "Yes. On Mondays, Yin Yoga is at 6:00 pm."
+    )
+    # HIIT on Monday is at 06:30: nothing in the evening, so the model says what it can.
+    assert timetable_answer("Is there HIIT on Monday evenings?", [BY_TIME]) is None
+
+
+def test_what_the_timetable_does_not_settle_stays_with_the_model() -> None:
+    # No day named, a class not on that day, a day with nothing asked about, no timetable.
+    assert timetable_answer("What time is spin?", [BY_TIME]) is None
+    assert timetable_answer("What time is spin on Monday?", [BY_TIME]) is None
+    assert timetable_answer("What classes are on Monday?", [BY_TIME]) is None
+    assert timetable_answer("Is there pilates on Wednesday?", [BY_TIME]) is None
+    prices = "Prices\n\nDrop-in — €18 — One class — valid for 1 month"
+    assert timetable_answer("What time is the drop-in class on Monday?", [prices]) is None
+    # Two different classes hold the caller's word that day: the caller chooses.
+    assert timetable_answer("When is the flow class on Monday?", [BY_DAY]) is None
+
+
+def test_the_embedded_model_is_not_asked_what_the_timetable_says(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    fake_llm.guided_actions = True  # type: ignore[attr-defined]
+    fake_llm.script(Say("The spin class is scheduled for 10:15 on Wednesday."))
+    client: TestClient = chat[0]
+    agent = make_receptionist(client, name="Iron Works Gym", knowledge=BY_TIME)
+    wait_for_agent(client, agent["id"])
+    conversation_id = _start(client, agent)
+    out = _say(client, conversation_id, "What time is spin on a Wednesday?")
+    assert out["reply"] == "On Wednesdays, Spin is at 18:00."
+    assert fake_llm.seen == []  # the model's misreading of the row is never asked for
