@@ -42,9 +42,7 @@ _NOT_THE_CLASS = stems_of(
     "morning mornings lunchtime afternoon afternoons evening evenings night nights start "
     "starts schedule timetable"
 ) | frozenset(stems_of(" ".join(_DAYS)))
-_CLOCK = re.compile(
-    r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE
-)
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE)
 _CELL = " — "
 # "Wednesday: Spin", "7:00 am: Sunrise Vinyasa": the column's name, then the cell.
 _COLUMN_VALUE = re.compile(r"^\s*(?P<column>.+?):\s+(?P<value>.*)$")
