@@ -319,3 +319,22 @@ def test_a_name_the_question_capitalises_weighs_more() -> None:
         "Areas We Serve\n\nWe serve Travis County, including:\nAustin\nPflugerville\nManor",
     ]
     assert "Pflugerville" in focus("Do you guys come out to Pflugerville?", texts)
+
+
+def test_cancelling_late_is_asked_in_idioms() -> None:
+    faq = (
+        "FAQ › Frequently Asked Questions\n\n"
+        "How long is my first visit? Your initial assessment is 60 minutes.\n"
+        "Appointments cancelled with less than 24 hours’ notice are charged a $50 late "
+        "cancellation fee."
+    )
+    # The "minute" of "last minute" is not the 60 minutes of a first visit.
+    note = focus("What happens if I have to cancel last minute?", [faq])
+    assert note.startswith("- Appointments cancelled with less than 24 hours’ notice")
+    policy = (
+        "Policies\n\nLate cancellations and no-shows are charged 50% of the booked service.\n"
+        "If you arrive more than 15 minutes late we may need to shorten your service.\n"
+        "We require 24 hours’ notice to cancel or reschedule."
+    )
+    # "How late can I cancel?" asks how long before: the notice, not a clock time.
+    assert "24 hours’ notice" in focus("How late can I cancel without being charged?", [policy])

@@ -65,7 +65,15 @@ _ANSWER_SHAPES = [
             re.IGNORECASE,
         ),
     ),
-    (re.compile(r"\bhow long|how many|notice|in advance|ahead\b", re.IGNORECASE), DURATION_SHAPE),
+    (
+        # "How late can I cancel?" asks how long before, not a clock time.
+        re.compile(
+            r"\bhow long|how many|notice|in advance|ahead\b|"
+            r"\bhow late can (?:i|we|you) (?:cancel|change|reschedule|move)\b",
+            re.IGNORECASE,
+        ),
+        DURATION_SHAPE,
+    ),
     (
         re.compile(r"\b(phone|number|call|ring|text|telephone|reach)\b", re.IGNORECASE),
         re.compile(r"\d[\d\s().-]{6,}\d"),
@@ -152,8 +160,14 @@ def sentences(text: str) -> list[str]:
 # and "open" can: "Can I charge my car?", "running late").
 _ASKING_ONLY = re.compile(
     r"\b(?:going (?:for|to)|gonna|go for|run (?:me|us|you)|set (?:me|us) back|how much|what time|"
-    r"how long|how many)\b",
+    r"how long|how many|how late)\b",
     re.IGNORECASE,
+)
+
+
+# "Cancel last minute" is cancelling late: the "minute" of the idiom met "60 minutes".
+_LATE = re.compile(
+    r"\b(?:(?:at (?:the|short) )?last[- ]minute|at short notice|short notice)\b", re.IGNORECASE
 )
 
 
@@ -161,7 +175,7 @@ def _topic_stems(question: str) -> set[str]:
     """The question's words less those that only ask for a kind of fact ("run me" in "What
     will a new water heater run me?", "cost", "what time"): the shape of the fact stands
     for them (`_score`), and as words they match the wrong lines ("Running toilets")."""
-    words = stems_of(question)
+    words = stems_of(_LATE.sub("late", question))
     asking = {s for m in _ASKING_ONLY.finditer(question) for s in stems_of(m.group())}
     return (words - asking) or words
 
