@@ -99,6 +99,26 @@ def test_no_line_no_quote(question: str) -> None:
     assert quoted_answer(question, [VET_FEES, MENU, FAQ]) is None
 
 
+def test_in_a_list_of_things_with_values_the_value_belongs_to_its_own_thing() -> None:
+    # The owner's interview, indexed: "Free" is the trials', not a price of training.
+    lengths = (
+        "Owner interview › Appointments\n\n"
+        "Free trials are 1 hour, personal training sessions 1 hour, inductions 30 minutes."
+    )
+    prices = "Membership › Personal Training\n\nPersonal training sessions: €50 each."
+    question = "What's the price of a personal training session?"
+    assert quoted_answer(question, [lengths]) is None
+    assert quoted_answer(question, [lengths, prices]) == (
+        "Personal training sessions: €50 each."
+    )
+    # A description's commas make no list; nor does a price standing alone at the end.
+    tea = (
+        "Cream teas\n\nFrom Wednesday to Sunday, 2 pm – 5 pm, we serve cream teas in the "
+        "garden: two warm scones, clotted cream, jam and a pot of tea, £12.50 per person."
+    )
+    assert quoted_answer("How much is a cream tea?", [tea]) == tea.split("\n\n")[1]
+
+
 def test_the_embedded_model_is_not_asked_what_a_line_states(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:

@@ -85,9 +85,41 @@ def quoted_answer(question: str, texts: list[str]) -> str | None:
             if piece.is_label or not about <= piece.stems | piece.label_stems | heading:
                 continue
             values = [_value(piece.text, m) for shape in shapes for m in shape.finditer(piece.text)]
-            if all(shape.search(piece.text) for shape in shapes):
+            if all(shape.search(piece.text) for shape in shapes) and _in_its_clause(
+                piece.text, about, shapes
+            ):
                 found.setdefault(tuple(sorted(values)), _said(piece, about, shapes))
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+# A line that lists several things with a value each, one clause each: "Free trials are 1
+# hour, personal training sessions 1 hour, inductions 30 minutes".
+_CLAUSE = re.compile(r"[,;]\s+")
+_LIST_MIN_CLAUSES = 3
+_DIGIT = re.compile(r"\d")
+# Words that go with a value and say nothing of what it is for ("£12.50 per person").
+_UNIT_WORDS = stems_of(
+    "per person people each night hour minute day week month year session guest adult child"
+)
+
+
+def _in_its_clause(text: str, about: set[str], shapes: list[re.Pattern[str]]) -> bool:
+    """Whether, in a line listing several things with a value each, the value asked for
+    stands in a clause about what was asked, or in one that is only a value ("£12.50 per
+    person"): the "Free" of "Free trials are 1 hour" is no price of "personal training
+    sessions 1 hour" (asked "What's the price of a personal training session?")."""
+    clauses = _CLAUSE.split(text)
+    if len(clauses) < _LIST_MIN_CLAUSES or sum(bool(_DIGIT.search(c)) for c in clauses) < 2:
+        return True  # a description ("Cherry jus, farro, charred endive — $34"), not a list
+    return any(
+        all(shape.search(clause) for shape in shapes)
+        and (about & stems_of(clause) or not _words_of(clause) - _UNIT_WORDS)
+        for clause in clauses
+    )
+
+
+def _words_of(text: str) -> set[str]:
+    return {w for w in stems_of(text) if not w[0].isdigit()}
 
 
 def _value(text: str, match: re.Match[str]) -> str:
