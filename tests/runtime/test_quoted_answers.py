@@ -108,9 +108,7 @@ def test_in_a_list_of_things_with_values_the_value_belongs_to_its_own_thing() ->
     prices = "Membership › Personal Training\n\nPersonal training sessions: €50 each."
     question = "What's the price of a personal training session?"
     assert quoted_answer(question, [lengths]) is None
-    assert quoted_answer(question, [lengths, prices]) == (
-        "Personal training sessions: €50 each."
-    )
+    assert quoted_answer(question, [lengths, prices]) == ("Personal training sessions: €50 each.")
     # A description's commas make no list; nor does a price standing alone at the end.
     tea = (
         "Cream teas\n\nFrom Wednesday to Sunday, 2 pm – 5 pm, we serve cream teas in the "
