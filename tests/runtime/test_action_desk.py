@@ -296,6 +296,8 @@ def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-un
         ("Let me know your hours.", None),
         ("Do I need an appointment for a nail trim?", None),
         ("Can I come in without an appointment?", None),
+        ("What days can I bring my cockatiel in?", None),
+        ("Which day can we come in for the tasting?", None),
     ],
 )
 def test_what_a_turn_asks_for(text: str, kind: str | None) -> None:

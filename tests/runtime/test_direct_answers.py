@@ -40,6 +40,7 @@ SATURDAY = date(2026, 12, 5)
         ("What's the phone number there?", "You can call us on (555) 014-2398."),
         ("Are you open late on Sundays?", "On Sundays we're open 5 pm to 11 pm."),
         ("Are you open on Monday?", "We're closed on Mondays."),
+        ("What are your Saturday hours?", "On Saturdays we're open 10 am to 2:30 pm."),
         ("What time do you close today?", "On Saturdays we're open 10 am to 2:30 pm."),
         (
             "How late are you open on weekdays?",

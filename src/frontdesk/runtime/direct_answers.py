@@ -35,7 +35,8 @@ _ADDRESS = re.compile(
 _HOURS = re.compile(
     r"\b(?:opening|business|office) hours\b|\byour hours\b|\bwhat (?:are )?(?:your |the )?"
     r"hours\b|\bwhen are you open\b|\bwhat time do you (?:open|close)\b|\bare you open\b|"
-    r"\bwhen do you (?:open|close)\b|\bhow late are you open\b|\bopen (?:late|early)\b",
+    r"\bwhen do you (?:open|close)\b|\bhow late are you open\b|\bopen (?:late|early)\b|"
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekday|weekend)s?(?: opening)? hours\b",
     re.IGNORECASE,
 )
 # Words a plain question of each kind may hold beside what the patterns match: anything

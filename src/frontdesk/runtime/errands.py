@@ -59,7 +59,9 @@ _ABOUT_BOOKING = re.compile(
     r"(?:do|will|would) (?:i|we) (?:need|have) to|required|requirements?|take reservations|"
     r"accept reservations|"
     r"do you (take|accept|do)|do (i|we|you) need|without|know|open|closed?|hours|price|"
-    r"cost|fee)\b",
+    r"cost|fee|"
+    # "What days can I bring my cockatiel in?" asks when the business does it.
+    r"(?:what|which) days?|on what days?)\b",
     re.IGNORECASE,
 )
 _DECLINES = re.compile(
