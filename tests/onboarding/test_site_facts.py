@@ -130,6 +130,14 @@ def test_london_salon_tables_and_postcode() -> None:
     assert kinds["Men's cut"] == 30 and kinds["Full head colour"] == 90
 
 
+def test_a_street_with_an_initial_keeps_its_number() -> None:
+    # A footer's two lines: "311 W. Monroe St., Suite 1600" over "Chicago, IL 60606".
+    chunks = [("Contact\n\n311 W. Monroe St., Suite 1600\nChicago, IL 60606", "https://x.example")]
+    site = read_site(chunks)
+    assert site.address is not None
+    assert site.address.text == "311 W. Monroe St., Suite 1600, Chicago, IL 60606"
+
+
 def test_berlin_physio_continental_shapes() -> None:
     site = read_site(_chunks(BERLIN_PHYSIO, "https://physio-pberg.example"))
     assert site.address is not None and site.address.text == "Kastanienallee 12, 10435 Berlin"
@@ -260,3 +268,9 @@ def test_the_address_is_the_address_sentence_of_the_answer() -> None:
         business="B", questions=answered, found={}, chunks=chunks, scheduling={}, site=site
     )
     assert generated["business_facts"]["address"] == "3318 SE Division St"
+    # An initial ends no sentence: the street keeps its number.
+    answered = [{**asked, "answer": "311 W. Monroe St., Suite 1600. We validate parking."}]
+    generated = generate(
+        business="B", questions=answered, found={}, chunks=chunks, scheduling={}, site=site
+    )
+    assert generated["business_facts"]["address"] == "311 W. Monroe St., Suite 1600"

@@ -38,9 +38,12 @@ SATURDAY = date(2026, 12, 5)
         ("Where exactly is your office?", "We're at 1 Main St, Springfield."),
         ("Can I get your phone number?", "You can call us on (555) 014-2398."),
         ("What's the phone number there?", "You can call us on (555) 014-2398."),
+        ("What number can I call to reach the office?", "You can call us on (555) 014-2398."),
+        ("What email should I send documents to?", "Our email address is hi@harbor.example."),
         ("Are you open late on Sundays?", "On Sundays we're open 5 pm to 11 pm."),
         ("Are you open on Monday?", "We're closed on Mondays."),
         ("What are your Saturday hours?", "On Saturdays we're open 10 am to 2:30 pm."),
+        ("What time do you open on Saturday morning?", "On Saturdays we're open 10 am to 2:30 pm."),
         ("What time do you close today?", "On Saturdays we're open 10 am to 2:30 pm."),
         (
             "How late are you open on weekdays?",

@@ -101,7 +101,8 @@ def _street_start(prefix: str) -> int:
     label = _LABEL.match(prefix, start)
     if label:
         start = label.end()
-    for sentence_end in re.finditer(r"(?<=[.!?])\s+(?=[A-Z])", prefix):
+    # Not after an initial: "311 W. Monroe St." is one street.
+    for sentence_end in re.finditer(r"(?<=[.!?])(?<!\b[A-Z]\.)\s+(?=[A-Z])", prefix):
         if sentence_end.end() > start:
             start = sentence_end.end()
     parts = [(m.start(), m.group(0)) for m in re.finditer(r"[^,]+", prefix[start:])]

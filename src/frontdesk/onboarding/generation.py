@@ -79,8 +79,10 @@ def _said(questions: list[Question], question_id: str, found: dict[str, Any], ke
 
 def _address_part(said: str) -> str:
     """The sentence of an answer that is the address: "3318 SE Division St. Street parking
-    only." is told to callers who ask where the bakery is as "3318 SE Division St"."""
-    parts = [p.strip() for p in re.split(r"(?<=\.)\s+(?=[A-Z])", said) if p.strip()]
+    only." is told to callers who ask where the bakery is as "3318 SE Division St" (and
+    "311 W. Monroe St., Suite 1600. We validate parking…" as "311 W. Monroe St., Suite 1600":
+    no sentence ends at an initial)."""
+    parts = [p.strip() for p in re.split(r"(?<=\.)(?<!\b[A-Z]\.)\s+(?=[A-Z])", said) if p.strip()]
     numbered = [p for p in parts if re.search(r"\d", p)]
     return numbered[0].rstrip(".") if len(parts) > 1 and numbered else said
 

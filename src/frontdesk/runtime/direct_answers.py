@@ -21,7 +21,8 @@ _SHORT = tuple(d[:3] for d in _DAYS)
 
 _PHONE = re.compile(
     r"\b(phone|telephone|contact) number\b|\bwhat(?:'s| is) (?:your|the) number\b|"
-    r"\bnumber (?:to|for) (?:call|ring|reach)|\bhow (?:can|do) i (?:call|phone|ring) you\b",
+    r"\bnumber (?:to|for) (?:call|ring|reach)|\bhow (?:can|do) i (?:call|phone|ring) you\b|"
+    r"\bwhat number (?:can|do|should) (?:i|we) (?:call|ring|use)\b",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\b(e-?mail)( address)?\b", re.IGNORECASE)
@@ -48,7 +49,8 @@ _PLAIN = """what what's whats where's wheres is are your you the a an please can
     salon studio restaurant practice place location gym bakery opening business hours open
     close closing when time late early how today tomorrow tonight this on at on what's
     guys folks call ring reach to for us of there here main general front desk have got get
-    give need know whereabouts weekday weekdays weekend weekends during week"""
+    give need know whereabouts weekday weekdays weekend weekends during week morning
+    afternoon evening should send write documents forms paperwork"""
 _PLAIN_WORDS = (
     frozenset(_PLAIN.split()) | {d.lower() for d in _DAYS} | {d.lower() + "s" for d in _DAYS}
 )
