@@ -80,6 +80,10 @@ def test_the_owners_answers_are_searched_without_the_interviews_words() -> None:
                  "(for example: check-up, 30 minutes)?"},
         {"topic": "booking", "kind": "follow_up", "answer": "45 minutes",
          "text": "How long should the calendar block for: blow-dry?"},
+        # Rephrased by the interview's model, the example is a sentence of its own.
+        {"topic": "booking", "kind": "ask", "answer": "Cake tasting 45 minutes.",
+         "text": "What can callers book, and for how long? For example, check-ups, 30 "
+                 "minutes, or other services?"},
         {"topic": "location", "kind": "confirm", "answer": "Yes, that's right.",
          "text": 'Your site gives your address as "1 Mill Lane". Is that right?'},
         {"topic": "boundaries", "kind": "ask", "answer": "Never quote a price for colour.",
@@ -89,7 +93,8 @@ def test_the_owners_answers_are_searched_without_the_interviews_words() -> None:
     # A long answer stands alone; a short one keeps its question, without our examples.
     assert text == (
         "# Booking rules\n\nCuts 1 hour, colour 2 hours, kids 30 min\n\n"
-        "How long should the calendar block for: blow-dry?\n45 minutes"
+        "How long should the calendar block for: blow-dry?\n45 minutes\n\n"
+        "What can callers book, and for how long?\nCake tasting 45 minutes."
     )
     # (A bare yes to what the site says adds nothing; what never to say is for the
     # receptionist, not an answer for callers.)

@@ -261,6 +261,7 @@ def generate(
 # The interview's own examples ("(for example: check-up, 30 minutes)") are no fact of the
 # business: searched with the answers, they were read back to callers as if they were.
 _EXAMPLES = re.compile(r"\s*\([^()]*\b(?:for example|e\.g\.)[^()]*\)", re.IGNORECASE)
+_EXAMPLE_WORDS = re.compile(r"\b(?:for example|for instance|e\.g\.|such as)", re.IGNORECASE)
 # Topics that instruct the receptionist (what never to say, its name and tone): no caller's
 # question is answered by them.
 _NOT_FOR_CALLERS = frozenset({"boundaries", "persona"})
@@ -287,11 +288,23 @@ def owner_interview_text(questions: list[Question], labels: dict[str, str]) -> s
         short = len(answer.split()) <= _STANDS_ALONE_WORDS
         if short and q.get("kind") == "confirm" and _bare_verdict(answer):
             continue
-        said = f"{_EXAMPLES.sub('', q['text'])}\n{answer}" if short else answer
+        said = f"{_without_examples(q['text'])}\n{answer}" if short else answer
         topics.setdefault(q["topic"], []).append(said)
     return "\n\n".join(
         f"# {labels.get(topic, topic)}\n\n" + "\n\n".join(pairs) for topic, pairs in topics.items()
     )
+
+
+def _without_examples(question: str) -> str:
+    """The question without its examples, in brackets or in a sentence of their own ("…how
+    long does each take? For example, check-ups, 30 minutes, or other services?"), as the
+    interview's model rephrases it."""
+    kept = [
+        sentence
+        for sentence in re.split(r"(?<=[.?!])\s+", _EXAMPLES.sub("", question))
+        if not _EXAMPLE_WORDS.search(sentence)
+    ]
+    return " ".join(kept) or question
 
 
 def _bare_verdict(answer: str) -> bool:
