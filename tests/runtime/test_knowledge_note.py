@@ -283,6 +283,14 @@ def test_a_timetable_row_keeps_the_cells_the_question_names() -> None:
     note = focus("What time is spin on a Wednesday?", [timetable])
     assert "- 18:00 — Wednesday: Spin" in note.splitlines()
     assert "Boxfit" not in note and "10:15" not in note
+    # A row asked about by its first cell is kept whole.
+    fees = (
+        "Fees\n\nDeep clean — Length: 60 min — Price: $120 — Booking: online\n"
+        "Check-up — Length: 30 min — Price: $65 — Booking: by phone"
+    )
+    assert focus("How much is a deep clean?", [fees]) == (
+        "- Deep clean — Length: 60 min — Price: $120 — Booking: online"
+    )
 
 
 def test_an_initial_or_a_title_does_not_end_a_sentence() -> None:

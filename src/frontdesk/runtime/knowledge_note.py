@@ -290,8 +290,8 @@ def _row_cells(piece: Piece, wanted: set[str]) -> Piece:
     spin on a Wednesday?". Whole, two such rows overrun the note, and the model reads the
     spin of another day off the row."""
     cells = piece.text.split(_CELL)
-    if piece.is_label or len(cells) < _ROW_MIN_CELLS:
-        return piece
+    if piece.is_label or len(cells) < _ROW_MIN_CELLS or stems_of(cells[0]) & wanted:
+        return piece  # a row the question names by its first cell is wanted whole
     # An empty cell ("Wednesday: –") holds its column's name only: nothing is on then.
     held = [0 if _EMPTY_CELL.search(cell) else len(stems_of(cell) & wanted) for cell in cells[1:]]
     most = max(held)
