@@ -278,9 +278,10 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     return "\n".join(f"- {line}" for line in _note_lines(chosen, labelled, budget))
 
 
-# A table row as the reader writes it: its first cell, then "column: value" cells.
-_CELL = " — "
-_ROW_MIN_CELLS = 4
+# A table row as the reader writes it (knowledge.html_flow): its first cell, then "column:
+# value" cells; a row of this many cells or more is a wide table's.
+ROW_CELL = " — "
+ROW_MIN_CELLS = 4
 _EMPTY_CELL = re.compile(r":\s*[-–—]?\s*$")
 
 
@@ -289,14 +290,14 @@ def _row_cells(piece: Piece, wanted: set[str]) -> Piece:
     question's words: "18:00 — Wednesday: Spin" of a week's timetable row for "What time is
     spin on a Wednesday?". Whole, two such rows overrun the note, and the model reads the
     spin of another day off the row."""
-    cells = piece.text.split(_CELL)
-    if piece.is_label or len(cells) < _ROW_MIN_CELLS or stems_of(cells[0]) & wanted:
+    cells = piece.text.split(ROW_CELL)
+    if piece.is_label or len(cells) < ROW_MIN_CELLS or stems_of(cells[0]) & wanted:
         return piece  # a row the question names by its first cell is wanted whole
     # An empty cell ("Wednesday: –") holds its column's name only: nothing is on then.
     held = [0 if _EMPTY_CELL.search(cell) else len(stems_of(cell) & wanted) for cell in cells[1:]]
     most = max(held)
     kept = [cell for cell, n in zip(cells[1:], held, strict=True) if most and n == most]
-    text = _CELL.join([cells[0], *kept])
+    text = ROW_CELL.join([cells[0], *kept])
     return replace(piece, text=text, stems=frozenset(stems_of(text)))
 
 

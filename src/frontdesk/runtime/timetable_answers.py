@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from frontdesk.knowledge.passage_pieces import pieces, stems_of
-from frontdesk.runtime.knowledge_note import THE_BUSINESS
+from frontdesk.runtime.knowledge_note import ROW_CELL, ROW_MIN_CELLS, THE_BUSINESS
 
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE)
@@ -43,10 +43,8 @@ _NOT_THE_CLASS = stems_of(
     "starts schedule timetable"
 ) | frozenset(stems_of(" ".join(_DAYS)))
 _CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE)
-_CELL = " — "
 # "Wednesday: Spin", "7:00 am: Sunrise Vinyasa": the column's name, then the cell.
 _COLUMN_VALUE = re.compile(r"^\s*(?P<column>.+?):\s+(?P<value>.*)$")
-_ROW_MIN_CELLS = 4
 _EMPTY = re.compile(r"^[\s\-–—]*$")
 # Times one class is on in a day that are worth saying in one answer.
 _MOST_TIMES = 4
@@ -85,8 +83,8 @@ def _day_index(stem: str) -> int:
 def _cells_on(row: str, day: str) -> list[tuple[int, str, str]]:
     """The (minutes, time as written, value) of a timetable row's cells on `day`: a row per
     time with a cell per day, or a row per day with a cell per time."""
-    cells = row.split(_CELL)
-    if len(cells) < _ROW_MIN_CELLS:
+    cells = row.split(ROW_CELL)
+    if len(cells) < ROW_MIN_CELLS:
         return []
     head = cells[0].strip()
     out: list[tuple[int, str, str]] = []
