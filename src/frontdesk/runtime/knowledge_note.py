@@ -32,7 +32,7 @@ _FACTUAL = re.compile(
 )  # not "may": far more often "we may" than the month, which comes with a date's digits
 # A question whose answer is a name (who, which room): the label of the sentence that
 # answers it is the name.
-_ASKS_WHO = re.compile(r"\b(who|whom|whose|who.s|name of|which)\b", re.IGNORECASE)
+_ASKS_NAME = re.compile(r"\b(who|whom|whose|who.s|name of|which)\b", re.IGNORECASE)
 # A person's name as sites write it: "Dr Amelia Hughes", "Sophie Clarke", "Ciarán Byrne".
 _PERSON = re.compile(r"\b(?:Dr\.? |Mr\.? |Mrs\.? |Ms\.? )?[A-Z][a-zà-ÿ'’]+ [A-Z][a-zà-ÿ'’-]+\b")
 # (what the question asks, what a sentence answering it holds), for the kinds of facts
@@ -234,7 +234,7 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     each bare value ("$34") or label-matched sentence led by its label ("Seared Duck
     Breast: $34"), in reading order, within `budget` characters."""
     wanted = _topic_stems(question)
-    names = _ASKS_WHO.search(question) is not None
+    names = _ASKS_NAME.search(question) is not None
     found = [
         _row_cells(piece, wanted) for rank, text in enumerate(texts) for piece in pieces(rank, text)
     ]

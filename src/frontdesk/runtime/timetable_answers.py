@@ -17,8 +17,8 @@ import re
 
 from frontdesk.knowledge.passage_pieces import pieces, stems_of
 from frontdesk.runtime.knowledge_note import ROW_CELL, ROW_MIN_CELLS, THE_BUSINESS
+from frontdesk.runtime.when import WEEKDAYS
 
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE)
 # What a question asks when it asks about a class's time.
 _ASKS_WHEN = re.compile(
@@ -41,7 +41,7 @@ _NOT_THE_CLASS = stems_of(
     "class classes session sessions lesson lessons course time week there today tonight on "
     "morning mornings lunchtime afternoon afternoons evening evenings night nights start "
     "starts schedule timetable"
-) | frozenset(stems_of(" ".join(_DAYS)))
+) | frozenset(stems_of(" ".join(WEEKDAYS)))
 _CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?\s*m?\.?\s*$", re.IGNORECASE)
 # "Wednesday: Spin", "7:00 am: Sunrise Vinyasa": the column's name, then the cell.
 _COLUMN_VALUE = re.compile(r"^\s*(?P<column>.+?):\s+(?P<value>.*)$")
@@ -72,12 +72,12 @@ def timetable_answer(question: str, texts: list[str]) -> str | None:
     found.sort()
     times = [written for _, written, _ in found]
     when = times[0] if len(times) == 1 else ", ".join(times[:-1]) + f" and {times[-1]}"
-    said = f"On {_DAYS[_day_index(day)].capitalize()}s, {found[0][2]} is at {when}."
+    said = f"On {WEEKDAYS[_day_index(day)].capitalize()}s, {found[0][2]} is at {when}."
     return f"Yes. {said}" if _YES_NO.search(question) else said
 
 
 def _day_index(stem: str) -> int:
-    return next(i for i, d in enumerate(_DAYS) if d.startswith(stem))
+    return next(i for i, d in enumerate(WEEKDAYS) if d.startswith(stem))
 
 
 def _cells_on(row: str, day: str) -> list[tuple[int, str, str]]:
