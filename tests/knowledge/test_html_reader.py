@@ -263,3 +263,33 @@ def test_wordpress_content_bold_headings_skip_links_and_script_shown_banners() -
     ]
     # The header's menu is not knowledge; its phone number is.
     assert [s.text for s in doc.site_sections] == ["020 7946 0123"]
+
+
+def test_a_featured_card_with_classes_of_its_own_is_still_a_card_of_the_grid() -> None:
+    # Pricing grids colour and ring their "Most popular" plan: its classes differ from its
+    # siblings', and it was read as loose text whose price lost its plan.
+    plan = (
+        "<div class='{cls}'>{badge}<h3>{name}</h3><p><span>{price}</span><span>/month</span></p>"
+        "<ul><li>Unlimited classes</li><li>Free induction</li></ul><a href='/join'>Join</a></div>"
+    )
+    doc = extract_html(
+        "<body><main><h1>Membership</h1><div class='grid gap-6'>"
+        + plan.format(cls="flex rounded-3xl bg-zinc-900 p-8", badge="", name="Off-Peak", price="€9")
+        + plan.format(
+            cls="flex rounded-3xl bg-lime-400 ring-4 ring-lime-300 p-8",
+            badge="<span class='badge'>Most popular</span>",
+            name="Full Access",
+            price="€55",
+        )
+        + plan.format(cls="flex rounded-3xl bg-zinc-900 p-8", badge="", name="Student", price="€35")
+        + "</div></main></body>"
+    )
+    full = next(s for s in doc.sections if "€55" in s.text)
+    assert full.headings == ["Membership", "Full Access"]
+    assert "Most popular" in full.text and "Unlimited classes" in full.text
+    # Classes shared by chance do not make twins: a row and a container are not one set.
+    doc = extract_html(
+        "<body><div class='container wide'><h2>About</h2><p>Family run since 1998.</p></div>"
+        "<div class='row'><p>Open daily.</p></div></body>"
+    )
+    assert [s.headings for s in doc.sections if "Open daily" in s.text] == [["About"]]

@@ -75,6 +75,31 @@ def test_a_table_row_split_over_lines_stays_one_line() -> None:
     assert "- Cat vaccination (F3) — $95" in focus("How much to vaccinate my cat?", [prices])
 
 
+PLANS = (
+    "Membership\n\nNo long contracts. A one-off joining fee of €29 applies to monthly plans.\n\n"
+    "Off-Peak\n€39/month\nGym floor 9am–4pm weekdays\nClasses €8 each\nFree induction\n"
+    "Choose Off-Peak\n\n"
+    "Full Access\nMost popular — €55/month\nGym floor any time we’re open\nUnlimited classes\n"
+    "Choose Full Access\n\n"
+    "Day Pass\n€12\nOne visit to the gym floor\nClasses not included\n\n"
+    "Personal Training\nOne-to-one sessions with Aoife.\n\nSingle session — €50"
+)
+
+
+def test_a_pricing_card_is_labelled_by_its_plan_not_by_a_line_of_what_it_offers() -> None:
+    # "Free induction" and "Choose Off-Peak" are short, label-shaped lines: they once became
+    # the label of the next plan's price ("Free induction: €55/month").
+    labels = {p.text: p.label for p in pieces(0, PLANS)}
+    assert labels["Most popular — €55/month"] == "Full Access"
+    assert labels["Free induction"] == "Off-Peak"
+    assert labels["€12"] == "Day Pass"
+    assert labels["Classes not included"] == "Day Pass"
+    assert labels["One-to-one sessions with Aoife."] == "Personal Training"
+    note = focus("How much is full access a month?", [PLANS])
+    line = next(line for line in note.split("\n") if "€55" in line)
+    assert line.startswith("- Full Access: Most popular — €55/month"), note
+
+
 def test_a_person_is_named_with_their_role() -> None:
     note = focus("Who is your wine director?", [TEAM])
     assert note.startswith("- Lucia Ferraro — Wine Director")

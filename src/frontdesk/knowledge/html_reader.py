@@ -126,15 +126,29 @@ def _is_chrome(element: Any) -> bool:
 
 
 def _has_twin(element: Any) -> bool:
-    """Whether a sibling has the same tag and classes: `element` is one of a repeated set."""
+    """Whether a sibling has the same tag and classes, or most of them: `element` is one of
+    a repeated set. A pricing grid's featured plan ("Most popular") carries colour and ring
+    classes its siblings lack, and is still one of the plans."""
     parent = element.getparent()
     if parent is None:
         return False
-    own = signature(element)
+    tag, own = signature(element)
+    classes = set(own.split())
     for index, sibling in enumerate(parent):
         if index > 200:
             break
-        if sibling is not element and signature(sibling) == own:
+        if sibling is element:
+            continue
+        other_tag, other = signature(sibling)
+        if other_tag != tag:
+            continue
+        if other == own:
+            return True
+        theirs = set(other.split())
+        # Half the smaller set in common: "card" and "card featured" are twins, as are
+        # "col-md-6 text-center" and "col-md-6 bg-dark"; "row" and "container" are not.
+        shared = len(classes & theirs)
+        if shared and shared * 2 >= min(len(classes), len(theirs)):
             return True
     return False
 

@@ -11,6 +11,7 @@ piece in its context rather than with the whole, long chunk.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -54,6 +55,11 @@ _PRICE_FIRST = re.compile(
     r"dollars\b|pounds\b))",
     re.IGNORECASE,
 )
+# A price written with its currency ("€12", "$1,450", "90 €"), and how long a line that
+# states a card's price may be ("Most popular — €55/month", "from £135 per night").
+_PRICED = re.compile(r"[$£€¥₹]\s?\d|\d\s?[$£€¥₹]")
+_CARD_PRICE_MAX_CHARS = 40
+_PARAGRAPH = re.compile(r"\n\s*\n")
 _LABEL_JOIN = " — "
 _LABEL_RUN = 2
 _BARE_MAX_CHARS = 30
@@ -122,14 +128,39 @@ def _body_lines(body: str) -> list[tuple[str, bool]]:
     line is a label. A run of more than two label-shaped lines is a list (an address, a set
     of services), not a name and its role: only its first line labels what follows."""
     lines: list[str] = []
-    for raw in body.split("\n"):
-        line = raw.strip().lstrip("-•*· ").strip()
-        if not line:
-            continue
-        if lines and _is_bare(line):
-            lines[-1] = f"{lines[-1]}{_VALUE_JOIN}{line}"
-        else:
-            lines.append(line)
+    opens: list[bool] = []  # whether the line opens a paragraph
+    for paragraph in _PARAGRAPH.split(body):
+        own: list[str] = []
+        joined: list[tuple[str, str] | None] = []  # (name, value) of a line joined so
+        for raw in paragraph.split("\n"):
+            line = raw.strip().lstrip("-•*· ").strip()
+            if not line:
+                continue
+            if (own or lines) and _is_bare(line):
+                if own:
+                    joined[-1] = (own[-1], line) if joined[-1] is None else None
+                    own[-1] = f"{own[-1]}{_VALUE_JOIN}{line}"
+                else:
+                    lines[-1] = f"{lines[-1]}{_VALUE_JOIN}{line}"
+            else:
+                own.append(line)
+                joined.append(None)
+        # A card's name and price on two lines ("Day Pass", "€12"), then what the pass
+        # gives: the name stays a line of its own, to label the whole card. (Rows of a
+        # table split over lines, "Dog vaccination" "$110" "Cat vaccination" "$95", pair
+        # up more than once and stay joined.)
+        head = joined[0] if joined else None
+        if (
+            head is not None
+            and len(own) > 1
+            and sum(j is not None for j in joined) == 1
+            and _is_label(head[0])
+            and _PRICED.search(head[1])
+        ):
+            own[0:1] = list(head)
+            joined.insert(0, None)
+        lines.extend(own)
+        opens.extend(i == 0 for i in range(len(own)))
     shaped = [_is_label(line) for line in lines]
     labels = list(shaped)
     start = 0
@@ -148,7 +179,33 @@ def _body_lines(body: str) -> list[tuple[str, bool]]:
             first = end if card else start
             labels[start:end] = [i == first for i in range(start, end)]
         start = end + 1
+    _card_labels(lines, opens, shaped, labels)
     return list(zip(lines, labels, strict=True))
+
+
+def _card_labels(lines: list[str], opens: list[bool], shaped: list[bool], labels: list[bool]):
+    """A paragraph that opens with a name (or a name and a badge) and then a price is a
+    card of a pricing grid ("Full Access", "€55/month", "Unlimited classes", "Free
+    induction"): the name labels every line of it, and the short lines after the price are
+    what the plan offers, not names of their own. A body that opens with a price is the card
+    of the chunk's own heading ("Student" over "€35/month", "Valid student card required")."""
+    starts = [i for i, opened in enumerate(opens) if opened] + [len(lines)]
+    for index, (start, end) in enumerate(itertools.pairwise(starts)):
+        named = 0
+        while named < _LABEL_RUN and start + named < end and shaped[start + named]:
+            named += 1
+        price = start + named
+        if price >= end or not _is_card_price(lines[price]):
+            continue
+        if named == 0 and index > 0:
+            continue  # a price opening a later paragraph: its name is not known here
+        labels[start:end] = [i < price for i in range(start, end)]
+        if named and end < len(lines) and shaped[end]:
+            labels[end] = True  # the next card's name, or the next section's heading
+
+
+def _is_card_price(line: str) -> bool:
+    return len(line) <= _CARD_PRICE_MAX_CHARS and _PRICED.search(line) is not None
 
 
 def own_heading(text: str) -> str:
