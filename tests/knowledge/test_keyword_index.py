@@ -160,3 +160,17 @@ def test_words_callers_and_sites_use_for_one_thing_find_each_other(index: Keywor
     assert top(index, "dental team") == "team"
     assert index.coverage("Is it free for kids?", ["kids"])["kids"] == 1.0
     assert index.unseen("Is it free for kids?") == ()
+
+
+def test_being_is_no_word_the_site_never_says_and_percent_off_is_found_as_a_discount() -> None:
+    index = KeywordIndex(
+        [
+            ("cancel", "Salon\n\nCancel without a fee a day ahead; late, be charged 50%."),
+            ("students", "Yoga › Prices\n\nStudents get 15% off all passes."),
+        ]
+    )
+    # "being" stemmed to "be", which no page holds: the caller's question seemed to be about
+    # something unknown, and a right answer quoting 24 hours was withheld.
+    assert index.unseen("How late can I cancel without being charged?") == ()
+    assert index.unseen("Is there a student discount?") == ()
+    assert index.search("Do you have a discount?", 1)[0][0] == "students"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frontdesk.knowledge.stemming import terms
-from frontdesk.knowledge.synonyms import concept, concepts
+from frontdesk.knowledge.synonyms import concept, concepts, implied
 
 
 def test_a_group_is_one_concept_in_every_form() -> None:
@@ -26,3 +26,12 @@ def test_a_size_in_inches_is_one_term_however_written() -> None:
     for written in ['8" round', "8″ round", "8-inch", "an eight inch", "8 inches across"]:
         assert "8inch" in terms(written), written
     assert "8inch" not in terms('6" round, serves 8–10')
+
+
+def test_a_lawyer_is_an_attorney_and_ten_percent_off_is_a_discount() -> None:
+    # "Is the first meeting with a lawyer free?" of "Your first meeting with an attorney is
+    # free": the yes was withheld as being about something no page mentions.
+    assert concepts(terms("lawyers")) == concepts(terms("attorney")) == concepts(terms("solicitor"))
+    assert implied("Students get 15% off all passes") == concepts(terms("discount"))
+    assert implied("15 % OFF for veterans") == concepts(terms("discounts"))
+    assert implied("Take 15% of the booking as a deposit") == set()

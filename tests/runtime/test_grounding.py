@@ -384,3 +384,13 @@ HOLIDAYS = Evidence(
 )
 def test_holidays_day_lists_and_list_numbering(sentence: str, claims: list[str]) -> None:
     assert [c.text for c in unsupported(sentence, HOLIDAYS)] == claims
+
+
+def test_each_is_the_price_of_one_thing_not_of_a_pack_or_a_rate() -> None:
+    # "They cost €50 each" of a single session's €50 was withheld as invented.
+    gym = Evidence(
+        ["Single session — €50", "5-session pack — €225", "Room with a view — €90 per night"]
+    )
+    assert unsupported("PT sessions cost €50 each.", gym) == []
+    assert [c.text for c in unsupported("Sessions are €225 each.", gym)] == ["€225 each"]
+    assert [c.text for c in unsupported("Rooms are €90 each.", gym)] == ["€90 each"]

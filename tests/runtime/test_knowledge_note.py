@@ -371,3 +371,13 @@ def test_cancelling_late_is_asked_in_idioms() -> None:
     )
     # "How late can I cancel?" asks how long before: the notice, not a clock time.
     assert "24 hours’ notice" in focus("How late can I cancel without being charged?", [policy])
+
+
+def test_a_second_question_of_a_kind_keeps_its_value_from_the_same_block() -> None:
+    fees = (
+        "Fees › Free 30-minute consultation\n\nYour first meeting with an attorney is free. "
+        "It lasts 30 minutes and can be held in our office or by phone.\n\n"
+        "Our first priority is a clear quote for every matter."
+    )
+    note = focus("Is the first meeting with a lawyer free, and how long is it?", [fees])
+    assert "30 minutes" in note and "attorney is free" in note, note

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from frontdesk.knowledge.stemming import ASKING, asked_terms, fold, terms
-from frontdesk.knowledge.synonyms import concept
+from frontdesk.knowledge.synonyms import concept, implied
 
 __all__ = ["KeywordIndex", "tokenize"]
 
@@ -71,6 +71,7 @@ def tokenize(text: str) -> list[str]:
     """
     tokens = [concept(t) for t in terms(text)]
     tokens.extend(_number_tokens(fold(text)))
+    tokens.extend(implied(text))
     return tokens
 
 

@@ -25,7 +25,7 @@ _STOPWORD_LIST = """
     a about am an and any are as at be been but by can could did do does for from had has
     have how i if in into is it its me my of on or our please pm so than that the their them
     then there these they this those to us was we were what when where which who whom why
-    will with would you your yours
+    will with would you your yours being doing having
     re ll ve don doesn didn isn aren wasn weren won couldn wouldn shouldn haven hasn
 """
 STOPWORDS = frozenset(_STOPWORD_LIST.split())

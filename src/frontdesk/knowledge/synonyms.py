@@ -16,10 +16,11 @@ is one concept: matching counts it once, whichever of its words is said.
 from __future__ import annotations
 
 import functools
+import re
 
 from frontdesk.knowledge.stemming import terms
 
-__all__ = ["concept", "concepts"]
+__all__ = ["concept", "concepts", "implied"]
 
 # Each line is one group; its first word's stem stands for the group.
 _GROUPS = """
@@ -46,6 +47,7 @@ _GROUPS = """
     trial intro introductory taster
     gift voucher
     guarantee warranty
+    lawyer attorney solicitor
 """
 
 
@@ -69,3 +71,13 @@ def concepts(stems: set[str] | frozenset[str] | list[str]) -> set[str]:
     """A set of stems with each word of a group read as the group."""
     same = _same()
     return {same.get(stem, stem) for stem in stems}
+
+
+# "15% off all passes" is a discount whether or not the page says the word, and a caller
+# asks "Is there a student discount?".
+_PERCENT_OFF = re.compile(r"\d\s?%\s*off\b", re.IGNORECASE)
+
+
+def implied(text: str) -> set[str]:
+    """The concepts `text` speaks of without naming them ("10% off": a discount)."""
+    return {concept(t) for t in terms("discount")} if _PERCENT_OFF.search(text) else set()

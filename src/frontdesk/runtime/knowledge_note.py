@@ -250,7 +250,19 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
     if scored:
         # Sentences sharing far fewer words than the best one are noise that costs time.
         best = -min(s[0] for s in scored)
-        scored = [s for s in scored if -s[0] * 2 >= best]
+        leaders = [s[4] for s in scored if -s[0] == best]
+        top = {(p.rank, p.label) for p in leaders}
+        # Except, in the best sentence's own block, a value of a kind asked for that it
+        # lacks: "Is the first meeting free, and how long is it?" wants "It lasts 30
+        # minutes" after "Your first meeting with an attorney is free", though the second
+        # sentence shares none of the question's words.
+        lacking = [x for x in shapes if not any(x.search(p.text) for p in leaders)]
+        scored = [
+            s
+            for s in scored
+            if -s[0] * 2 >= best
+            or ((s[4].rank, s[4].label) in top and any(x.search(s[4].text) for x in lacking))
+        ]
     else:
         # No shared word (a paraphrase): the start of the best chunk is the best guess.
         first = [p for p in found if p.rank == 0 and not p.is_label][:2]

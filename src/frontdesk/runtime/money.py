@@ -120,10 +120,20 @@ def same_family(a: str | None, b: str | None) -> bool:
     return {a, b} in ({"cent", "dollar"}, {"cent", "euro"})
 
 
+_EACH = frozenset(_UNIT_ALIASES[-1])
+_OTHER_RATES = RATE_WORDS - _EACH
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+
+
 def unit_matches(unit: str, context: str) -> bool:
     """Whether a price's unit ("pound") is named in the evidence around its amount."""
     words = set(re.findall(r"[a-z]+", context.lower()))
     unit = unit.lower()
+    if unit in _EACH and not words & _EACH:
+        # "They cost €50 each" of "Single session — €50": the price of one thing is each
+        # one's price, unless the evidence gives it by a rate ("€50 per hour") or for a
+        # number of things ("5-session pack — €225" is no price of each session).
+        return not words & _OTHER_RATES and len(_DIGITS.findall(context)) <= 1
     for aliases in _UNIT_ALIASES:
         if unit in aliases:
             return bool(words & aliases)
