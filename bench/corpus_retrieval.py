@@ -54,7 +54,7 @@ from frontdesk.resources import Resources  # noqa: E402
 from frontdesk.runtime.booking_limits import booking_limits  # noqa: E402
 from frontdesk.runtime.faq_answers import faq_answer  # noqa: E402
 from frontdesk.runtime.knowledge_note import focus  # noqa: E402
-from frontdesk.runtime.quoted_answers import quoted_answer  # noqa: E402
+from frontdesk.runtime.quoted_answers import closest_price, quoted_answer  # noqa: E402
 from frontdesk.runtime.reception_agent import NOTE_PASSAGES  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
 from frontdesk.runtime.timetable_answers import timetable_answer  # noqa: E402
@@ -156,6 +156,7 @@ def _in_code(question: str, relevant: list[str]) -> str | None:
         or who_answer(question, relevant)
         or faq_answer(question, relevant)
         or timetable_answer(question, relevant)
+        or closest_price(question, relevant)
     )
 
 

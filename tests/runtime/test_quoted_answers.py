@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from frontdesk.runtime.quoted_answers import quoted_answer
+from frontdesk.runtime.quoted_answers import closest_price, quoted_answer
 from tests.factories import make_receptionist
 from tests.fake_llm import Say, ScriptedLLM
 from tests.knowledge.waiting import wait_for_agent
@@ -149,3 +149,53 @@ def test_the_owners_services_are_quoted_too(  # type: ignore[no-untyped-def]
     out = _say(client, _start(client, agent), "How much is a nail trim?")
     assert out["reply"] == "Nail trim — $18 — any size."
     assert fake_llm.seen == []
+
+
+PLUMBING = (
+    "Services & Pricing\n\n"
+    "Toilet Repair\nfrom $125 — Running toilets, leaks at the base, new fill valves.\n\n"
+    "Sewer Camera Inspection\n$299 — Video inspection with a recording you keep.\n\n"
+    "Water Heater Repair\nfrom $189 — Gas and electric tank heaters, pilot issues."
+)
+GARAGE = (
+    "Diagnostics and Inspections\n\nCheck engine light diagnostic (up to 1 hour): $129\n"
+    "A/C performance check: $89\nA/C recharge, R-134a: $189\nA/C recharge, R-1234yf: $349"
+)
+SALON = (
+    "Services & Prices\n\nCUTS & STYLING\nWomen’s Cut & Style — $85\nMen’s Cut — $45\n"
+    "Blow-Dry & Style — $55\n\nNAILS\nGel polish — $25\nClassic manicure — $30"
+)
+YOGA = (
+    "Prices\n\n10-Class Pass\n€150 — Valid for 6 months.\n\nGood to know\n"
+    "Later cancellations count as a used class; no-shows cost €10."
+)
+
+
+def test_the_price_line_sharing_clearly_the_most_words_answers() -> None:
+    said = closest_price("My toilet keeps running, how much to fix that?", [PLUMBING])
+    assert said is not None and "$125" in said and "$299" not in said
+    said = closest_price(
+        "My check engine light came on. What do you charge just to find out what it is?", [GARAGE]
+    )
+    assert said is not None and "$129" in said and "$89" not in said
+    said = closest_price("My Accord takes the new 1234yf stuff. How much for a recharge?", [GARAGE])
+    assert said is not None and "$349" in said and "$189" not in said
+
+
+def test_two_lines_that_come_close_are_left_to_the_model() -> None:
+    # "Women's cut" or "blow-dry": each line has two of the words; the section heading's
+    # "cut" counts for every row, so it decides nothing.
+    assert closest_price("How much for a women's cut and blow-dry?", [SALON]) is None
+    # One word in common is no answer: "gel manicure" is neither the polish nor the manicure.
+    assert closest_price("How much is a gel manicure?", [SALON]) is None
+    # A question the prices do not answer.
+    assert closest_price("How much is a sewer line replacement?", [PLUMBING]) is None
+
+
+def test_words_of_another_question_and_the_callers_own_value_do_not_count() -> None:
+    # "how long can I use it" is a second question: its "use" would pick the no-show line.
+    said = closest_price("What does the ten class pass cost, and how long can I use it?", [YOGA])
+    assert said is not None and "€150" in said
+    meeting = "Consultations\n\nYour first meeting with us is free.\nLonger meetings: $250."
+    said = closest_price("If the first meeting runs long, is it free? What's the cost?", [meeting])
+    assert said is None or "$250" in said

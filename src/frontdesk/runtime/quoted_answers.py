@@ -92,9 +92,70 @@ def quoted_answer(question: str, texts: list[str]) -> str | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+# The parts of a question, and the parts that ask something other than a price ("…, and
+# how long can I use it?"): their words are not what the price is of.
+_CLAUSE = re.compile(r"[?.!;]\s*|,\s*(?=(?:and|but|or|also)\b)", re.IGNORECASE)
+_OTHER_KIND = re.compile(r"\bhow long\b|\bwhen\b|\bwhat time\b|\bwhere\b|\bwho\b", re.I)
+# A closest line shares at least this many of the question's words, and one more than any
+# line stating another price: "My check engine light came on, what do you charge to find
+# out?" has "Check engine light diagnostic: $129" (three words) over "A/C performance
+# check: $89" (one).
+_CLOSEST_MIN = 2
+_CLOSEST_MARGIN = 1
+
+
+def closest_price(question: str, texts: list[str]) -> str | None:
+    """The price line of `texts` that shares clearly the most words with a price question
+    when no line holds them all (quoted_answer), read out as the business wrote it; None
+    when two lines with different prices come close.
+
+    The caller's words often go beyond the price list's ("My toilet keeps running, how
+    much to fix that?" of "Toilet Repair: from $125 — Running toilets, leaks at the base"),
+    and the embedded model, given the rows, said the price of a neighbouring one about one
+    time in three. Words of the line itself count whole; words only its label or heading
+    has count half (unless with the line's they are all the question's words), since a
+    section heading ("Cuts & Styling") is every row's. On the
+    answer corpus's questions that no other answer in code took: 14 answered, all 14 with
+    the wanted price, none of the questions the sites do not answer.
+    """
+    clauses = [
+        c for c in _CLAUSE.split(question) if PRICE_ASKED.search(c) or not _OTHER_KIND.search(c)
+    ]
+    if not any(PRICE_ASKED.search(c) for c in clauses):
+        return None
+    asked = " ".join(clauses)
+    about = stems_of(_NOW.sub(" ", asked)) - THE_BUSINESS - _HAVING
+    about -= {s for m in PRICE_ASKED.finditer(asked) for s in stems_of(m.group())}
+    if len(about) < _CLOSEST_MIN:
+        return None
+    said = question.lower()
+    best: dict[tuple[str, ...], tuple[float, Piece]] = {}
+    for rank, text in enumerate(texts):
+        page = stems_of(own_heading(text))
+        for piece in pieces(rank, text):
+            if piece.is_label or not PRICE_SHAPE.search(piece.text):
+                continue
+            values = tuple(sorted(_value(piece.text, m) for m in PRICE_SHAPE.finditer(piece.text)))
+            if all(value in said for value in values):
+                continue  # "free" of "Is the first meeting free?" is the caller's word
+            own = about & (piece.stems - stems_of(" ".join(values)))
+            heading = page if piece.label_stems <= _TABLE_WORDS else set()
+            label = (about & (piece.label_stems | heading)) - own
+            # Every word asked, the label's too, is as good a match as the line can be.
+            score = len(about) if own | label == about else len(own) + len(label) / 2
+            if score > best.get(values, (0.0, piece))[0]:
+                best[values] = (score, piece)
+    ranked = sorted(best.values(), key=lambda found: -found[0])
+    if not ranked or ranked[0][0] < _CLOSEST_MIN:
+        return None
+    if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - _CLOSEST_MARGIN:
+        return None
+    return _said(ranked[0][1], about, [PRICE_SHAPE])
+
+
 # A line that lists several things with a value each, one clause each: "Free trials are 1
 # hour, personal training sessions 1 hour, inductions 30 minutes".
-_CLAUSE = re.compile(r"[,;]\s+")
+_LIST_CLAUSE = re.compile(r"[,;]\s+")
 _LIST_MIN_CLAUSES = 3
 _DIGIT = re.compile(r"\d")
 # Words that go with a value and say nothing of what it is for ("£12.50 per person").
@@ -108,7 +169,7 @@ def _in_its_clause(text: str, about: set[str], shapes: list[re.Pattern[str]]) ->
     stands in a clause about what was asked, or in one that is only a value ("£12.50 per
     person"): the "Free" of "Free trials are 1 hour" is no price of "personal training
     sessions 1 hour" (asked "What's the price of a personal training session?")."""
-    clauses = _CLAUSE.split(text)
+    clauses = _LIST_CLAUSE.split(text)
     if len(clauses) < _LIST_MIN_CLAUSES or sum(bool(_DIGIT.search(c)) for c in clauses) < 2:
         return True  # a description ("Cherry jus, farro, charred endive — $34"), not a list
     return any(

@@ -47,7 +47,7 @@ from frontdesk.runtime.knowledge_note import (
 )
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
-from frontdesk.runtime.quoted_answers import asks_quotable, quoted_answer
+from frontdesk.runtime.quoted_answers import asks_quotable, closest_price, quoted_answer
 from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.timetable_answers import timetable_answer
@@ -153,6 +153,7 @@ class ReceptionAgent(Agent):
                     or who_answer(question, found, self.spec.name)
                     or faq_answer(question, found)
                     or timetable_answer(question, found)
+                    or closest_price(question, [*found, self._services])
                 )
                 if quoted is not None:
                     yield quoted  # the business's own line: nothing to withhold
