@@ -108,7 +108,7 @@ def test_a_passage_that_gives_no_question_does_not_cost_the_exam_its_question() 
 
 def test_questions_put_to_the_owner_are_no_exam_questions() -> None:
     interview = (
-        "Owner interview › Persona\n\nQ: What should your receptionist be called, and how should "
+        "Interview answers › Persona\n\nQ: What should your receptionist be called, and how should "
         "it sound?\nA: Call her Robin. Upbeat and friendly.\n\nQ: Your site gives your address as "
         "1184 Queen Street West. Is that where callers should come?\nA: Yes, 1184 Queen "
         "Street West."

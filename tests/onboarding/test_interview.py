@@ -122,7 +122,7 @@ def test_interview_asks_what_the_site_leaves_out(owner) -> None:  # type: ignore
 
     # The answers are knowledge now: only the interview said who handles emergencies.
     detail = wait_for_agent(client, agent_id)
-    assert "Owner interview" in [s["title"] for s in detail["sources"]], detail["sources"]
+    assert "Interview answers" in [s["title"] for s in detail["sources"]], detail["sources"]
     print([(s["title"], s["status"], s["chunk_count"], s.get("error")) for s in detail["sources"]])
     assert detail["status"] == "ready"
     hits = client.get(
@@ -273,4 +273,24 @@ def test_regenerating_keeps_the_owners_edits_and_the_agent_takes_its_exam(  # ty
     ).json()
     assert forced["greeting"] == first["greeting"]
     titles = [s["title"] for s in wait_for_agent(client, agent_id)["sources"]]
-    assert titles.count("Owner interview") == 1
+    assert titles.count("Interview answers") == 1
+
+
+def test_answers_stored_under_their_first_name_are_replaced_not_kept_twice(  # type: ignore[no-untyped-def]
+    owner,
+) -> None:
+    # Interviews before the answers were renamed stored them as "Owner interview": a new
+    # interview replaces those too, so the answers never stand twice (nor contradict).
+    client, agent_id = owner
+    earlier = client.post(
+        f"/api/agents/{agent_id}/knowledge/sources",
+        json={"kind": "text", "title": "Owner interview", "text": "Persona\n\nQ: Name?\nA: Bob"},
+    )
+    assert earlier.status_code == 201, earlier.text
+    wait_for_agent(client, agent_id)
+    started = client.post(f"/api/agents/{agent_id}/onboarding")
+    assert started.status_code in (200, 201), started.text
+    _run(client, agent_id)
+    client.post(f"/api/agents/{agent_id}/onboarding/complete")
+    titles = [s["title"] for s in wait_for_agent(client, agent_id)["sources"]]
+    assert "Owner interview" not in titles and titles.count("Interview answers") == 1, titles

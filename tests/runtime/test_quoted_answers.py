@@ -102,7 +102,7 @@ def test_no_line_no_quote(question: str) -> None:
 def test_in_a_list_of_things_with_values_the_value_belongs_to_its_own_thing() -> None:
     # The owner's interview, indexed: "Free" is the trials', not a price of training.
     lengths = (
-        "Owner interview › Appointments\n\n"
+        "Interview answers › Appointments\n\n"
         "Free trials are 1 hour, personal training sessions 1 hour, inductions 30 minutes."
     )
     prices = "Membership › Personal Training\n\nPersonal training sessions: €50 each."

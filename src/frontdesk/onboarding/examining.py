@@ -1,4 +1,4 @@
-"""The generated agent takes its exam on its own: once the "Owner interview" source (and
+"""The generated agent takes its exam on its own: once the "Interview answers" source (and
 anything else still being read) is searchable, the exam runs and its score lands on the
 agent. It runs in the background: the owner can talk to the agent meanwhile."""
 

@@ -3,7 +3,7 @@
 Every move is written to the `interviews` row before the response goes out, so the owner
 can close the browser and resume anywhere. Finishing generates the agent's settings (see
 `generation`), keeps fields the owner edited since the last generation unless asked to
-overwrite them, stores the answers as an "Owner interview" knowledge source, and marks the
+overwrite them, stores the answers as an "Interview answers" knowledge source, and marks the
 agent onboarded (its status becomes "ready" once that source is searchable).
 """
 
@@ -33,7 +33,11 @@ from frontdesk.resources import Resources
 from frontdesk.scheduling.config import SchedulingConfig
 from frontdesk.workspace.service import Principal
 
-OWNER_SOURCE_TITLE = "Owner interview"
+# The answers' knowledge source. Its first name, "Owner interview", headed every answer's
+# chunk with "owner": "Who owns the place?" found the answers about parking and holidays
+# before the team page. Sources of that name are still the answers, and replaced as such.
+OWNER_SOURCE_TITLE = "Interview answers"
+_ANSWER_TITLES = (OWNER_SOURCE_TITLE, "Owner interview")
 # (chunks, what the rules read) -> the same with what a language model found filled in
 SiteReader = Callable[[list[tuple[str, str]], SiteFacts], SiteFacts]
 
@@ -46,7 +50,7 @@ def site_chunks(resources: Resources, db: Session, agent_id: str) -> list[tuple[
             select(KnowledgeSource.id).where(
                 KnowledgeSource.agent_id == agent_id,
                 KnowledgeSource.kind == "text",
-                KnowledgeSource.title == OWNER_SOURCE_TITLE,
+                KnowledgeSource.title.in_(_ANSWER_TITLES),
             )
         )
     )
@@ -219,7 +223,7 @@ class OnboardingService:
             select(KnowledgeSource).where(
                 KnowledgeSource.agent_id == agent.id,
                 KnowledgeSource.kind == "text",
-                KnowledgeSource.title == OWNER_SOURCE_TITLE,
+                KnowledgeSource.title.in_(_ANSWER_TITLES),
             )
         ).all()
         for source in old:
