@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from frontdesk.db import transaction
+from frontdesk.knowledge_gaps.collecting import NOT_KNOWING
 from frontdesk.models import CallerMessage
 from frontdesk.resources import Resources
 from frontdesk.runtime.follow_through import (
@@ -16,7 +17,7 @@ from frontdesk.runtime.follow_through import (
     asks_about_business,
     promises_follow_up,
 )
-from frontdesk.runtime.grounding import HONEST
+from frontdesk.runtime.grounding import HONEST, UNKNOWN
 from frontdesk.runtime.knowledge_note import reference_text
 from tests.factories import make_receptionist
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
@@ -185,3 +186,22 @@ def test_a_yes_or_no_about_what_no_page_mentions_is_withheld(  # type: ignore[no
 )
 def test_what_counts_as_a_yes_or_a_no(sentence: str, verdict: bool) -> None:
     assert answers_from_nothing(sentence) is verdict
+
+
+def test_with_the_embedded_model_nothing_on_file_is_said_in_code(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    # The model could only say it does not know (or invent); three seconds of generation
+    # for that sentence went to every question the site never touches.
+    fake_llm.guided_actions = True  # type: ignore[attr-defined]
+    client, agent = chat
+    wait_for_agent(client, agent["id"])
+    fake_llm.script(Say("Yes, we see cats."))
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+    out = _say(client, conversation_id, "Do you offer shockwave therapy?")
+    assert out["reply"] == UNKNOWN and fake_llm.seen == []
+    # The knowledge-gap list reads it as not knowing.
+    assert NOT_KNOWING.search(UNKNOWN)
+    # A question the knowledge touches still goes to the model.
+    assert _say(client, conversation_id, "Do you see cats?")["reply"] == "Yes, we see cats."
+    assert len(fake_llm.seen) == 1

@@ -44,7 +44,7 @@ _OFFERING_WORDS = (
     "right usual normally unfortunately able possible available yes yeah yep absolutely "
     "definitely certainly sure course indeed"
 )
-_OFFERING = frozenset(stem(w) or w for w in _OFFERING_WORDS.split())
+OFFERING = frozenset(stem(w) or w for w in _OFFERING_WORDS.split())
 _PRICE_WORDS = frozenset(stems_of("price cost fee charge rate"))
 
 
@@ -56,7 +56,7 @@ def denied(sentence: str, business_name: str = "") -> set[str]:
     found: set[str] = set()
     for match in _DENIAL.finditer(sentence):
         found |= stems_of(match.group(1))
-    return found - _OFFERING - stems_of(business_name)
+    return found - OFFERING - stems_of(business_name)
 
 
 def unfounded_denial(sentence: str, seen: set[str], business_name: str = "") -> bool:
@@ -73,7 +73,7 @@ def echoes_unshown(sentence: str, question: str, seen: set[str], business_name: 
     more than the question and is left to the other checks."""
     if _ADMITS.search(sentence):
         return False
-    ignored = _OFFERING | stems_of(business_name)
+    ignored = OFFERING | stems_of(business_name)
     said = stems_of(sentence) - ignored
     asked = stems_of(question) - ignored
     if not said or not said <= asked:

@@ -39,6 +39,11 @@ log = logging.getLogger(__name__)
 HONEST = "I don't have that in front of me; I can take a message and have someone call you back."
 # When the owner turned message taking off, the agent must not offer it.
 HONEST_NO_MESSAGE = "I'm sorry, I don't have that in front of me."
+# Said in code when nothing on file answers a question at all (the search found nothing
+# relevant): what the embedded model said there anyway, without three seconds of
+# generation. Worded so that the knowledge-gap collector reads it as not knowing.
+UNKNOWN = "I don't know that, I'm afraid; I can take a message and have someone call you back."
+UNKNOWN_NO_MESSAGE = "I'm sorry, I don't know that."
 # The name of the record a withheld sentence leaves among the turn's tool calls.
 CHECK_NAME = "grounding_check"
 
@@ -281,3 +286,7 @@ def persona_check(spec: AgentSpec, chat_ctx: llm.ChatContext) -> Callable[[str],
 
 def honest_sentence(spec: AgentSpec) -> str:
     return HONEST if spec.tool_enabled("take_message") else HONEST_NO_MESSAGE
+
+
+def unknown_sentence(spec: AgentSpec) -> str:
+    return UNKNOWN if spec.tool_enabled("take_message") else UNKNOWN_NO_MESSAGE

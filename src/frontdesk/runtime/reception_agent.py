@@ -11,12 +11,13 @@ from livekit import rtc
 from livekit.agents import Agent, ModelSettings, llm
 from livekit.agents.types import FlushSentinel
 
+from frontdesk.knowledge.passage_pieces import stems_of
 from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
 from frontdesk.runtime.booking_limits import booking_limits
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
-from frontdesk.runtime.denials import echoes_unshown, seen_in, unfounded_denial
+from frontdesk.runtime.denials import OFFERING, echoes_unshown, seen_in, unfounded_denial
 from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.errands import says_when
 from frontdesk.runtime.faq_answers import faq_answer
@@ -36,6 +37,7 @@ from frontdesk.runtime.grounding import (
     persona_check,
     shown_texts,
     turn_evidence,
+    unknown_sentence,
     unsupported,
 )
 from frontdesk.runtime.knowledge_note import (
@@ -107,6 +109,7 @@ class ReceptionAgent(Agent):
         # The caller's words that nothing on file holds, by message id (see _knowledge_note).
         self._unseen: dict[str, frozenset[str]] = {}
         self._known_words = frozenset(terms(" ".join([*self._fact_lines, spec.instructions])))
+        self._known_concepts = frozenset(stems_of(" ".join([*self._fact_lines, spec.instructions])))
         # The caller message whose reply already said the honest sentence: said once a turn.
         self._honest_for: str | None = None
         # Bookings, callbacks and messages carried out in code, for models that ask for it.
@@ -147,6 +150,11 @@ class ReceptionAgent(Agent):
             if note:
                 self._notes[last.id] = note
             found = self._found.pop(last.id, [])
+            if self._guided() and self._unknown(question, note):
+                # Nothing on file touches the question: the model could only say it does
+                # not know, or make something up.
+                yield unknown_sentence(self.spec)
+                return
             if self._guided():
                 quoted = (
                     quoted_answer(question, [*found, self._services])
@@ -233,6 +241,15 @@ class ReceptionAgent(Agent):
         except RuntimeError:  # not running in a session (a direct call in a test)
             return False
         return bool(getattr(model, "guided_actions", False))
+
+    def _unknown(self, question: str, note: llm.ChatMessage | None) -> bool:
+        """Whether neither the knowledge nor the owner's settings speak of what the caller
+        asked: the search found nothing relevant, and no word of the question (past words of
+        offering: "do you have", "do you take") is in the instructions or facts ("Do you take
+        reservations?" of a restaurant whose instructions say how to book a table)."""
+        if note is None or reference_text(note) != NOTHING_ON_FILE:
+            return False
+        return not (stems_of(question) - OFFERING) & self._known_concepts
 
     def _nothing_on_file(self, turn: str) -> bool:
         note = self._notes.get(turn)
