@@ -43,3 +43,12 @@ def test_a_yes_that_only_restates_an_unshown_question_is_made_up() -> None:
     assert not echoes_unshown("Yes, the dining room is wheelchair accessible.", question, shown)
     assert not echoes_unshown("We have a step-free entrance at the side door.", question, SHOWN)
     assert not echoes_unshown("I don't know if it is wheelchair accessible.", question, SHOWN)
+
+
+def test_a_thing_said_to_be_not_allowed_is_denied_by_its_own_name() -> None:
+    # "What days can I bring my cockatiel in?" of a vet whose pages never name cockatiels:
+    # the model answered "Cockatiels are not allowed in the clinic", and the gate let it by.
+    assert denied("Cockatiels are not allowed in the clinic.") == {"cockatiel"}
+    assert unfounded_denial("Sorry, cockatiels aren't permitted here.", SHOWN)
+    # Resting on what was shown, it stands.
+    assert not unfounded_denial("Dogs are not allowed on the grooming table.", seen_in(["Dogs"]))

@@ -29,6 +29,13 @@ _DENIAL = re.compile(
     r"no longer|never|not)\s+([^,.;!?]+)",
     re.IGNORECASE,
 )
+# A thing refused entry, by its own name: "Cockatiels are not allowed in the clinic",
+# "Dogs aren't permitted". What is refused is the subject, up to three words before it.
+_NOT_ALLOWED = re.compile(
+    r"\b((?:[A-Za-z-]+\s+){0,2}[A-Za-z-]+)\s+(?:are|is)(?:\s+not|n't)\s+"
+    r"(?:allowed|permitted|accepted|welcome)\b",
+    re.IGNORECASE,
+)
 # Saying one does not know is no denial.
 _ADMITS = re.compile(
     r"\b(?:know|sure|have that|have any information|information on|find)\b", re.IGNORECASE
@@ -55,6 +62,8 @@ def denied(sentence: str, business_name: str = "") -> set[str]:
         return set()
     found: set[str] = set()
     for match in _DENIAL.finditer(sentence):
+        found |= stems_of(match.group(1))
+    for match in _NOT_ALLOWED.finditer(sentence):
         found |= stems_of(match.group(1))
     return found - OFFERING - stems_of(business_name)
 
