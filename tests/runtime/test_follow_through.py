@@ -196,7 +196,7 @@ def test_with_the_embedded_model_nothing_on_file_is_said_in_code(  # type: ignor
     fake_llm.guided_actions = True  # type: ignore[attr-defined]
     client, agent = chat
     wait_for_agent(client, agent["id"])
-    fake_llm.script(Say("Yes, we see cats."))
+    fake_llm.script(Say("Yes, we see cats."), Say("We're two minutes from the station."))
     conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
     out = _say(client, conversation_id, "Do you offer shockwave therapy?")
     assert out["reply"] == UNKNOWN and fake_llm.seen == []
@@ -205,3 +205,6 @@ def test_with_the_embedded_model_nothing_on_file_is_said_in_code(  # type: ignor
     # A question the knowledge touches still goes to the model.
     assert _say(client, conversation_id, "Do you see cats?")["reply"] == "Yes, we see cats."
     assert len(fake_llm.seen) == 1
+    # So does a question of where: the address in the facts answers it in other words.
+    _say(client, conversation_id, "Which U-Bahn station should I get off at?")
+    assert len(fake_llm.seen) == 2

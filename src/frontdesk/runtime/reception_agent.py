@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterable
 from datetime import UTC, datetime
 
@@ -63,6 +64,14 @@ log = logging.getLogger(__name__)
 # places ("Who owns the company?" found the team page fifth). On the answer corpus: the
 # answer among them 0.968 -> 0.988, in the note 0.814 -> 0.822 (bench/corpus_retrieval.py).
 NOTE_PASSAGES = 5
+# A question of where or how to get there rests on the address in the facts, whose words it
+# never shares ("Which U-Bahn station should I get off at?" of "Kastanienallee 12, near
+# Eberswalder Straße"): the model reads it off the address.
+_ASKS_WHERE = re.compile(
+    r"\bwhere|\bclosest\b|\bnearest\b|\bstation\b|\bstop\b|\bget off\b|\bdirections?\b|"
+    r"\bfind you\b|\bget (?:there|to you)\b",
+    re.IGNORECASE,
+)
 MODEL_APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again?"
 VOICE_APOLOGY = "Sorry, something went wrong on my side. Could you say that again?"
 
@@ -247,7 +256,7 @@ class ReceptionAgent(Agent):
         asked: the search found nothing relevant, and no word of the question (past words of
         offering: "do you have", "do you take") is in the instructions or facts ("Do you take
         reservations?" of a restaurant whose instructions say how to book a table)."""
-        if note is None or reference_text(note) != NOTHING_ON_FILE:
+        if note is None or reference_text(note) != NOTHING_ON_FILE or _ASKS_WHERE.search(question):
             return False
         return not (stems_of(question) - OFFERING) & self._known_concepts
 
