@@ -253,8 +253,8 @@ def test_questions_stay_with_the_model_even_mid_errand(  # type: ignore[no-untyp
         "Happy to help with that."
     )
     assert "Which day" in _say(client, conversation_id, "I'd like to book a table please.")["reply"]
-    # Nothing on file says where: not known, said in code, and the errand waits.
-    assert _say(client, conversation_id, "Where are you exactly?")["reply"] == UNKNOWN
+    # Nothing on file speaks of it: not known, said in code, and the errand waits.
+    assert _say(client, conversation_id, "Do you have a jukebox?")["reply"] == UNKNOWN
     assert len(guided.seen) == 1
     # The errand waited: the day and time continue it.
     assert _say(client, conversation_id, "Saturday at 7pm for two")["reply"].startswith("7 pm on")
