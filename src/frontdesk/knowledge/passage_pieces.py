@@ -126,7 +126,8 @@ def _is_bare(line: str) -> bool:
 def _body_lines(body: str) -> list[tuple[str, bool]]:
     """The body's lines, each bare value joined to the line before it, with whether the
     line is a label. A run of more than two label-shaped lines is a list (an address, a set
-    of services), not a name and its role: only its first line labels what follows."""
+    of services), not a name and its role: only its first line labels what follows. Blank
+    lines part paragraphs, which tell a pricing card from the next (`_card_labels`)."""
     lines: list[str] = []
     opens: list[bool] = []  # whether the line opens a paragraph
     for paragraph in _PARAGRAPH.split(body):
@@ -183,7 +184,9 @@ def _body_lines(body: str) -> list[tuple[str, bool]]:
     return list(zip(lines, labels, strict=True))
 
 
-def _card_labels(lines: list[str], opens: list[bool], shaped: list[bool], labels: list[bool]):
+def _card_labels(
+    lines: list[str], opens: list[bool], shaped: list[bool], labels: list[bool]
+) -> None:
     """A paragraph that opens with a name (or a name and a badge) and then a price is a
     card of a pricing grid ("Full Access", "€55/month", "Unlimited classes", "Free
     induction"): the name labels every line of it, and the short lines after the price are
