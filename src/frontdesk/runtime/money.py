@@ -64,6 +64,8 @@ PRICE = re.compile(
 PRICE_UNIT = re.compile(
     r"^\s*(?:(?P<conn>per|/|an?)\s*(?P<unit>[a-z]+)|(?P<each>each|apiece|pp)\b)", re.IGNORECASE
 )
+# A price of one thing: "€50 each" (see unit_matches).
+_EACH = frozenset({"each", "apiece", "item", "piece"})
 _UNIT_ALIASES = [
     {"pound", "pounds", "lb", "lbs"},
     {"kilo", "kilos", "kg", "kilogram", "kilograms"},
@@ -74,7 +76,7 @@ _UNIT_ALIASES = [
     {"week", "weeks", "wk", "weekly"},
     {"month", "months", "mo", "monthly"},
     {"year", "years", "yr", "annual", "annually", "yearly"},
-    {"each", "apiece", "item", "piece"},
+    set(_EACH),
 ]
 # "a"/"an" before these is a rate ("$20 an hour"); before other words it is not.
 RATE_WORDS = frozenset().union(*_UNIT_ALIASES)
@@ -120,7 +122,6 @@ def same_family(a: str | None, b: str | None) -> bool:
     return {a, b} in ({"cent", "dollar"}, {"cent", "euro"})
 
 
-_EACH = frozenset(_UNIT_ALIASES[-1])
 _OTHER_RATES = RATE_WORDS - _EACH
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 

@@ -65,9 +65,7 @@ def quoted_answer(question: str, texts: list[str]) -> str | None:
     asked = [(words, shape) for words, shape in _KINDS if words.search(question)]
     if not asked:
         return None
-    about = stems_of(_NOW.sub(" ", question)) - THE_BUSINESS - _HAVING
-    for words, _ in asked:
-        about -= {s for m in words.finditer(question) for s in stems_of(m.group())}
+    about = _about(question, [words for words, _ in asked])
     if not about:
         return None  # "And how much is that?": what "that" is lies in an earlier turn
     shapes = [shape for _, shape in asked]
@@ -90,6 +88,15 @@ def quoted_answer(question: str, texts: list[str]) -> str | None:
             ):
                 found.setdefault(tuple(sorted(values)), _said(piece, about, shapes))
     return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _about(question: str, asking: list[re.Pattern[str]]) -> set[str]:
+    """The words of what the question asks about: not the business, not "do you sell", not
+    "these days", nor the words that ask for the kind of fact ("how much")."""
+    about = stems_of(_NOW.sub(" ", question)) - THE_BUSINESS - _HAVING
+    for words in asking:
+        about -= {s for m in words.finditer(question) for s in stems_of(m.group())}
+    return about
 
 
 # The parts of a question, and the parts that ask something other than a price ("…, and
@@ -124,8 +131,7 @@ def closest_price(question: str, texts: list[str]) -> str | None:
     if not any(PRICE_ASKED.search(c) for c in clauses):
         return None
     asked = " ".join(clauses)
-    about = stems_of(_NOW.sub(" ", asked)) - THE_BUSINESS - _HAVING
-    about -= {s for m in PRICE_ASKED.finditer(asked) for s in stems_of(m.group())}
+    about = _about(asked, [PRICE_ASKED])
     if len(about) < _CLOSEST_MIN:
         return None
     said = question.lower()
