@@ -159,7 +159,6 @@ def _body_lines(body: str) -> list[tuple[str, bool]]:
             and _PRICED.search(head[1])
         ):
             own[0:1] = list(head)
-            joined.insert(0, None)
         lines.extend(own)
         opens.extend(i == 0 for i in range(len(own)))
     shaped = [_is_label(line) for line in lines]
