@@ -183,6 +183,7 @@ def _snippet(hit: SearchHit) -> Snippet:
         hit.similarity or 0.0,
         hit.keyword_coverage,
         sentence_score=hit.sentence_similarity,
+        piece_scores=hit.piece_similarities,
     )
 
 
@@ -202,8 +203,10 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
             assert agent is not None
             hits = KnowledgeService(db, resources).search(agent, question.text, NOTED)
         hybrid = [h.text for h in hits[:TOP]]
-        relevant = [h.text for h in hits if is_relevant(_snippet(h), question.text)]
-        note = focus(question.text, relevant) if relevant else ""
+        kept = [h for h in hits if is_relevant(_snippet(h), question.text)]
+        relevant = [h.text for h in kept]
+        closeness = [h.piece_similarities for h in kept]
+        note = focus(question.text, relevant, closeness=closeness) if relevant else ""
         said = _in_code(question.text, relevant)
         tally.in_code += said is not None
         tally.in_code_right += said is not None and question.answered_by(said)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from frontdesk.knowledge.passage_pieces import pieces
 from frontdesk.knowledge.search import HybridSearcher
 from frontdesk.knowledge.vector_store import VectorStore, connect_chroma, source_gen
 from frontdesk.resources import Resources
@@ -190,6 +191,13 @@ def test_a_chunk_that_answers_in_one_line_scores_that_line(resources: Resources)
     )
     assert hit.similarity is not None
     assert hit.sentence_similarity > hit.similarity + 0.1
+    # One similarity per piece of the chunk, in the order the knowledge note reads them:
+    # the owner's line is the closest to "who owns".
+    parts = pieces(0, team)
+    assert len(hit.piece_similarities) == len(parts)
+    assert max(hit.piece_similarities) == hit.sentence_similarity
+    closest = parts[hit.piece_similarities.index(hit.sentence_similarity)]
+    assert "Owner" in closest.text or "Owner" in closest.label
     embedded = counting.passages
     assert embedded > 0
     searcher.search("bakery", 1, gens, "Who owns the company?", 3)

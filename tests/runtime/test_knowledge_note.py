@@ -381,3 +381,39 @@ def test_a_second_question_of_a_kind_keeps_its_value_from_the_same_block() -> No
     )
     note = focus("Is the first meeting with a lawyer free, and how long is it?", [fees])
     assert "30 minutes" in note and "attorney is free" in note, note
+
+
+FEES = (
+    "Services & Fees\n\nVaccinations\nC5 for dogs, F3 for cats. We send a reminder when "
+    "boosters are due.\n\nSurgery\nDesexing and lump removals with modern monitoring. "
+    "Admissions are between 8:00 and 8:30am; please don't feed your pet after 10pm the night "
+    "before.\n\nFees\n\nDog vaccination (C5) \u2014 $110\n\nDog desexing \u2014 from $390"
+)
+
+
+def test_the_line_closest_in_meaning_joins_the_note_after_the_best_by_words() -> None:
+    question = "Can my dog have breakfast on the morning of his operation?"
+    parts = pieces(0, FEES)
+    fasting = next(i for i, p in enumerate(parts) if "feed" in p.text)
+    # As the search measures them: the fasting rule is closest in meaning, though only the
+    # lines about dogs share a word with the question.
+    closeness = tuple(0.55 if i == fasting else 0.3 for i in range(len(parts)))
+    without = focus(question, [FEES])
+    assert "10pm" not in without and "C5 for dogs" in without
+    note = focus(question, [FEES], closeness=[closeness])
+    assert "after 10pm the night before" in note and "C5 for dogs" in note
+    # Not close enough: the note is as the words choose it.
+    far = tuple(0.35 if i == fasting else 0.3 for i in range(len(parts)))
+    assert focus(question, [FEES], closeness=[far]) == without
+
+
+def test_with_no_word_shared_the_closest_line_is_the_note() -> None:
+    question = "Could you do us sandwiches to take on a walk?"
+    text = (
+        "Breakfast\n\nBreakfast is served from 8 to 10. Heading out for the day? We make "
+        "packed lunches for £9.50 per person; please order the evening before."
+    )
+    parts = pieces(0, text)
+    lunches = next(i for i, p in enumerate(parts) if "packed lunches" in p.text)
+    closeness = tuple(0.45 if i == lunches else 0.1 for i in range(len(parts)))
+    assert "£9.50" in focus(question, [text], closeness=[closeness])

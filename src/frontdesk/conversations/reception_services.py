@@ -123,6 +123,7 @@ class DatabaseReceptionServices:
                 keyword_coverage=h.keyword_coverage,
                 unseen_terms=h.unseen_terms,
                 sentence_score=h.sentence_similarity,
+                piece_scores=h.piece_similarities,
             )
             for h in hits
         ]

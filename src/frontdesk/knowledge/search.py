@@ -62,6 +62,10 @@ class SearchHit:
     # or line, led by its label: passage_pieces): a chunk that answers in one line of many
     # scores low as a whole, but that line scores high on its own.
     sentence_similarity: float = 0.0
+    # The similarity of each of those pieces, in the order `passage_pieces.pieces` gives
+    # them: the line a question paraphrases ("be out of the room" of "Check-out is by
+    # 10:30 am") scores high though it shares no word with it.
+    piece_similarities: tuple[float, ...] = ()
 
 
 @dataclass
@@ -115,7 +119,7 @@ class HybridSearcher:
         best = sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
         coverage = cached.index.coverage(query, [chunk_id for chunk_id, _ in best])
         unseen = cached.index.unseen(query)
-        closest = self._closest_pieces(
+        closeness = self._piece_similarities(
             cached, [chunks[chunk_id] for chunk_id, _ in best], embedding
         )
         # Normalised so that a chunk ranked first by both lists scores 1.0.
@@ -142,15 +146,16 @@ class HybridSearcher:
                     ),
                     keyword_coverage=round(coverage[chunk_id], 4),
                     unseen_terms=unseen,
-                    sentence_similarity=closest[chunk_id],
+                    sentence_similarity=max(closeness[chunk_id], default=0.0),
+                    piece_similarities=closeness[chunk_id],
                 )
             )
         return hits
 
-    def _closest_pieces(
+    def _piece_similarities(
         self, cached: _CachedIndex, chunks: list[StoredChunk], embedding: np.ndarray
-    ) -> dict[str, float]:
-        """Each chunk's highest piece similarity to the query. A chunk's pieces are embedded
+    ) -> dict[str, tuple[float, ...]]:
+        """Each chunk's pieces' similarities to the query. A chunk's pieces are embedded
         once per cached index (a few dozen short lines, ~0.1 s on two cores), so a
         conversation pays for each chunk the first time it is found."""
         missing = [c for c in chunks if c.id not in cached.piece_vectors]
@@ -162,7 +167,8 @@ class HybridSearcher:
                 cached.piece_vectors[chunk.id] = vectors[start : start + len(group)]
                 start += len(group)
         return {
-            c.id: round(float(np.max(cached.piece_vectors[c.id] @ embedding)), 4) for c in chunks
+            c.id: tuple(round(float(x), 4) for x in cached.piece_vectors[c.id] @ embedding)
+            for c in chunks
         }
 
     def _vector_candidates(

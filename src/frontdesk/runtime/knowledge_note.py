@@ -229,10 +229,16 @@ def _score(
     return overlap + 0.5 * bool(overlap and _FACTUAL.search(piece.text))
 
 
-def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> str:
+def focus(
+    question: str,
+    texts: list[str],
+    budget: int = NOTE_BUDGET_CHARS,
+    closeness: list[tuple[float, ...]] | None = None,
+) -> str:
     """The sentences of `texts` (most relevant chunk first) that best match the question,
     each bare value ("$34") or label-matched sentence led by its label ("Seared Duck
-    Breast: $34"), in reading order, within `budget` characters."""
+    Breast: $34"), in reading order, within `budget` characters. `closeness` holds each
+    text's pieces' similarities to the question, as the search measured them (or none)."""
     wanted = _topic_stems(question)
     names = _ASKS_NAME.search(question) is not None
     found = [
@@ -247,6 +253,17 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
         for p in found
     ]
     scored = [s for s in scored if s[0] < 0]
+    closest = _closest(found, closeness)
+    if closest is not None:
+        # The line closest in meaning comes right after the best by words: a paraphrase
+        # ("be out of the room on the last day" of "Check-out is by 10:30 am") shares too
+        # few words to lead, and the words' leaders may be about something else.
+        lead = max((-s[0] for s in scored), default=0.0)
+        behind = max(lead, _CLOSE_ALONE) - _CLOSE_BEHIND
+        own = next((-s[0] for s in scored if s[4] is closest), 0.0)
+        if own < behind:
+            scored = [s for s in scored if s[4] is not closest]
+            scored.append((-behind, len(closest.text), closest.rank, closest.position, closest))
     if scored:
         # Sentences sharing far fewer words than the best one are noise that costs time.
         best = -min(s[0] for s in scored)
@@ -288,6 +305,32 @@ def focus(question: str, texts: list[str], budget: int = NOTE_BUDGET_CHARS) -> s
         if used >= budget:
             break
     return "\n".join(f"- {line}" for line in _note_lines(chosen, labelled, budget))
+
+
+# A line is close in meaning to a question from this cosine similarity on (the embedder's,
+# MiniLM's): on the answer corpus, of the note misses whose answer was in a relevant passage,
+# the closest line held it in 5 of 12, and below 0.40 it was noise.
+CLOSE_FLOOR = 0.40
+_CLOSE_BEHIND = 0.001
+# With no line sharing a word with the question, the closest line alone scores this.
+_CLOSE_ALONE = 0.5
+
+
+def _closest(found: list[Piece], closeness: list[tuple[float, ...]] | None) -> Piece | None:
+    """The piece closest in meaning to the question, if close enough: the search measured
+    each text's pieces in `pieces` order (a table row's cells cut later keep its place)."""
+    if not closeness:
+        return None
+    best: tuple[float, Piece] | None = None
+    for piece in found:
+        scores = closeness[piece.rank] if piece.rank < len(closeness) else ()
+        if piece.is_label or piece.position >= len(scores):
+            continue
+        if scores[piece.position] >= CLOSE_FLOOR and (
+            best is None or scores[piece.position] > best[0]
+        ):
+            best = (scores[piece.position], piece)
+    return best[1] if best else None
 
 
 # A table row as the reader writes it (knowledge.html_flow): its first cell, then "column:

@@ -332,7 +332,13 @@ class ReceptionAgent(Agent):
             # Said outright, or a small model answers "No, we don't" from nothing.
             return reference_message(NOTHING_ON_FILE) if asks_about_business(question) else None
         self._found[turn] = [s.text for s in relevant]
-        text = focus(question, [s.text for s in relevant]) if relevant else ""
+        text = (
+            focus(
+                question, [s.text for s in relevant], closeness=[s.piece_scores for s in relevant]
+            )
+            if relevant
+            else ""
+        )
         if limits and limits not in text:
             text = f"{text}\n- {limits}".strip()
         log.debug("knowledge note for %r: %s", question, text)

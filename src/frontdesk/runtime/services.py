@@ -27,6 +27,8 @@ class Snippet:
     unseen_terms: tuple[str, ...] = ()
     # Cosine similarity of the question and the passage's closest sentence or line.
     sentence_score: float = 0.0
+    # The same for each sentence or line, in `passage_pieces.pieces` order (or empty).
+    piece_scores: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
