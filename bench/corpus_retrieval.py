@@ -51,6 +51,7 @@ from frontdesk.knowledge.search import SearchHit  # noqa: E402
 from frontdesk.knowledge.service import KnowledgeService  # noqa: E402
 from frontdesk.models import Agent  # noqa: E402
 from frontdesk.resources import Resources  # noqa: E402
+from frontdesk.runtime.age_answers import age_answer  # noqa: E402
 from frontdesk.runtime.booking_limits import booking_limits  # noqa: E402
 from frontdesk.runtime.faq_answers import faq_answer  # noqa: E402
 from frontdesk.runtime.knowledge_note import focus  # noqa: E402
@@ -157,6 +158,7 @@ def _in_code(question: str, relevant: list[str]) -> str | None:
         or faq_answer(question, relevant)
         or timetable_answer(question, relevant)
         or closest_price(question, relevant)
+        or age_answer(question, relevant)
     )
 
 

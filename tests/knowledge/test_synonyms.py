@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from frontdesk.knowledge.keyword_index import tokenize
+from frontdesk.knowledge.passage_pieces import stems_of
 from frontdesk.knowledge.stemming import terms
-from frontdesk.knowledge.synonyms import concept, concepts, implied
+from frontdesk.knowledge.synonyms import concept, concepts, implied, plain
 
 
 def test_a_group_is_one_concept_in_every_form() -> None:
@@ -35,3 +37,13 @@ def test_a_lawyer_is_an_attorney_and_ten_percent_off_is_a_discount() -> None:
     assert implied("Students get 15% off all passes") == concepts(terms("discount"))
     assert implied("15 % OFF for veterans") == concepts(terms("discounts"))
     assert implied("Take 15% of the booking as a deposit") == set()
+
+
+def test_running_late_is_late_and_a_veteran_is_military() -> None:
+    # "Do you give a discount for veterans?" of "10% off for seniors and military".
+    assert concepts(terms("veterans")) == concepts(terms("military"))
+    assert plain("We're running a bit late") == "We're late"
+    assert plain("Sorry, running behind!") == "Sorry, late!"
+    assert plain("My toilet keeps running") == "My toilet keeps running"
+    assert "run" not in stems_of("What if I'm running late?")
+    assert "late" in tokenize("running quite late")

@@ -199,3 +199,16 @@ def test_words_of_another_question_and_the_callers_own_value_do_not_count() -> N
     meeting = "Consultations\n\nYour first meeting with us is free.\nLonger meetings: $250."
     said = closest_price("If the first meeting runs long, is it free? What's the cost?", [meeting])
     assert said is None or "$250" in said
+
+
+def test_a_discount_asked_for_is_the_line_that_gives_one() -> None:
+    prices = (
+        "Prices\n\nIntro Offer\nNew students — €35 — 2 weeks unlimited classes.\n\n"
+        "Discounts\nStudents and trainees get 15% off all passes (please bring valid ID).\n"
+        "Seniors: 10% off class cards."
+    )
+    said = quoted_answer("Is there a student discount?", [prices])
+    assert said is not None and "15% off" in said and "€35" not in said
+    assert "10%" in str(quoted_answer("Do seniors get a discount?", [prices]))
+    # No line gives veterans a discount.
+    assert quoted_answer("Do you give a discount to veterans?", [prices]) is None

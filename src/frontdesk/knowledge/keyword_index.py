@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from frontdesk.knowledge.stemming import ASKING, asked_terms, fold, terms
-from frontdesk.knowledge.synonyms import concept, implied
+from frontdesk.knowledge.synonyms import concept, implied, plain
 
 __all__ = ["KeywordIndex", "tokenize"]
 
@@ -69,7 +69,7 @@ def tokenize(text: str) -> list[str]:
     "$35.00" gives "35" (and "00" is dropped as a zero cents part); "(555) 014-2398" gives
     "555", "014", "2398" and the joined runs "555014", "0142398", "5550142398".
     """
-    tokens = [concept(t) for t in terms(text)]
+    tokens = [concept(t) for t in terms(plain(text))]
     tokens.extend(_number_tokens(fold(text)))
     tokens.extend(implied(text))
     return tokens

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 
 from frontdesk.knowledge.stemming import ASKING, stem, terms
-from frontdesk.knowledge.synonyms import concepts, implied
+from frontdesk.knowledge.synonyms import concepts, implied, plain
 from frontdesk.knowledge.text_chunks import HEADING_SEPARATOR
 
 __all__ = ["FILLER", "Piece", "SENTENCE_END", "in_context", "own_heading", "pieces", "stems_of"]
@@ -73,7 +73,7 @@ _CLOCK_WORDS = re.compile(r"(?<=\d)\s?[ap]\.?m\b\.?|\b(?:from|to|per|each)\b", r
 def stems_of(text: str) -> set[str]:
     # The keyword index's stemmer: "held"/"hold", "vaccinations"/"vaccination",
     # "cleaning"/"clean" meet; numbers stay whole; "head chef" meets "Executive Chef".
-    return (concepts(terms(text)) | implied(text)) - FILLER
+    return (concepts(terms(plain(text))) | implied(text)) - FILLER
 
 
 @dataclass(frozen=True)

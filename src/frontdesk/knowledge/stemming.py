@@ -102,7 +102,7 @@ _stemmer = snowballstemmer.stemmer("english")
 # in, "guys", which no page says, would count as a word the site never mentions.
 _ASKING_LIST = """
     guy guys folk folks hey hi hello please thank thanks just actually really wonder
-    wondering curious anyone quick question ask asking tell know
+    wondering curious anyone quick question ask asking tell know happen happens
 """
 
 

@@ -20,7 +20,7 @@ import re
 
 from frontdesk.knowledge.stemming import terms
 
-__all__ = ["concept", "concepts", "implied"]
+__all__ = ["concept", "concepts", "implied", "plain"]
 
 # Each line is one group; its first word's stem stands for the group.
 _GROUPS = """
@@ -48,6 +48,7 @@ _GROUPS = """
     gift voucher
     guarantee warranty
     lawyer attorney solicitor
+    military veteran
 """
 
 
@@ -81,3 +82,15 @@ _PERCENT_OFF = re.compile(r"\d\s?%\s*off\b", re.IGNORECASE)
 def implied(text: str) -> set[str]:
     """The concepts `text` speaks of without naming them ("10% off": a discount)."""
     return {concept(t) for t in terms("discount")} if _PERCENT_OFF.search(text) else set()
+
+
+# "We're running a bit late" is late: "running" is no word of the question ("running
+# toilets" is), and a site's FAQ asks "What happens if I'm late?".
+_RUNNING_LATE = re.compile(
+    r"\brunning\s+(?:a\s+(?:bit|little)\s+|quite\s+|very\s+)?(late|behind)\b", re.IGNORECASE
+)
+
+
+def plain(text: str) -> str:
+    """`text` with the idioms that say a plain word put as that word."""
+    return _RUNNING_LATE.sub("late", text)

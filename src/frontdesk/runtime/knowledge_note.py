@@ -50,6 +50,19 @@ PRICE_ASKED = re.compile(
     r"run (?:me|us)|set (?:me|us) back)\b",
     re.IGNORECASE,
 )
+# A question about a person's age: "Can you see my eight-year-old daughter?", and a line
+# that states an age limit: "We see patients aged 12 and up", "Members must be 16 or over".
+AGE_ASKED = re.compile(
+    r"\b\w+[- ]years?[- ]olds?\b(?:\s+(?:daughter|son|kids?|child|children|boy|girl|"
+    r"teen\w*))?|\bhow old\b|\b(?:minimum |age )?age(?: limit)?\b",
+    re.IGNORECASE,
+)
+AGE_SHAPE = re.compile(
+    r"\baged?\s+\d|\d+\s*(?:\+|and (?:up|over|older|above)|or (?:older|over))|"
+    r"\b(?:under|over)\s*-?\s*\d+(?!\s*(?:years|yrs|months|minutes|hours|days))|"
+    r"\d+\s*(?:years?|yrs?)[- ]olds?\b",
+    re.IGNORECASE,
+)
 # A sentence that states how long something lasts or how far ahead: "45 min", "24 hours".
 DURATION_SHAPE = re.compile(r"\d\s?(?:min|hour|hr|day|week|month|night|year)", re.IGNORECASE)
 _ANSWER_SHAPES = [
@@ -79,20 +92,7 @@ _ANSWER_SHAPES = [
         re.compile(r"\d[\d\s().-]{6,}\d"),
     ),
     (re.compile(r"\be-?mail\b", re.IGNORECASE), re.compile(r"\S@\S")),
-    # "Can you see my eight-year-old daughter?": "We see patients aged 12 and up".
-    (
-        re.compile(
-            r"\b\w+[- ]years?[- ]olds?\b(?:\s+(?:daughter|son|kids?|child|children|boy|girl|"
-            r"teen\w*))?|\bhow old\b|\b(?:minimum |age )?age(?: limit)?\b",
-            re.IGNORECASE,
-        ),
-        re.compile(
-            r"\baged?\s+\d|\d+\s*(?:\+|and (?:up|over|older|above)|or (?:older|over))|"
-            r"\b(?:under|over)\s*-?\s*\d+(?!\s*(?:years|yrs|months|minutes|hours|days))|"
-            r"\d+\s*(?:years?|yrs?)[- ]olds?\b",
-            re.IGNORECASE,
-        ),
-    ),
+    (AGE_ASKED, AGE_SHAPE),
     # "What happens if I cancel last minute?": a fee, or how long.
     (
         re.compile(r"\bwhat happens\b|\bwhat if\b|\bwhat do (?:i|you) do if\b", re.IGNORECASE),

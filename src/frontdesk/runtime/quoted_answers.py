@@ -28,6 +28,10 @@ from frontdesk.runtime.knowledge_note import (
     THE_BUSINESS,
 )
 
+# "Is there a student discount?": a line that gives one ("Students get 15% off all passes").
+# The word stays one of what is asked about (unlike "how much"): "New students — €35" is a
+# price for students, not a discount.
+_DISCOUNT_ASKED = re.compile(r"\b(?:discount(?:s|ed)?|concessions?)\b", re.IGNORECASE)
 # (what the question asks, what the line that answers it holds).
 _KINDS = (
     (PRICE_ASKED, PRICE_SHAPE),
@@ -35,6 +39,7 @@ _KINDS = (
         re.compile(r"\bhow long\b|\bnotice\b|\bin advance\b|\bahead\b", re.IGNORECASE),
         DURATION_SHAPE,
     ),
+    (_DISCOUNT_ASKED, PRICE_SHAPE),
 )
 # Verbs of asking whether the business has a thing at all ("Do you sell lemon bars? How
 # much?"): the price list names the thing, never the selling.
@@ -65,7 +70,7 @@ def quoted_answer(question: str, texts: list[str]) -> str | None:
     asked = [(words, shape) for words, shape in _KINDS if words.search(question)]
     if not asked:
         return None
-    about = _about(question, [words for words, _ in asked])
+    about = _about(question, [words for words, _ in asked if words is not _DISCOUNT_ASKED])
     if not about:
         return None  # "And how much is that?": what "that" is lies in an earlier turn
     shapes = [shape for _, shape in asked]

@@ -15,6 +15,7 @@ from livekit.agents.types import FlushSentinel
 from frontdesk.knowledge.passage_pieces import stems_of
 from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
+from frontdesk.runtime.age_answers import age_answer
 from frontdesk.runtime.booking_limits import booking_limits
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
@@ -171,6 +172,7 @@ class ReceptionAgent(Agent):
                     or faq_answer(question, found)
                     or timetable_answer(question, found)
                     or closest_price(question, [*found, self._services])
+                    or age_answer(question, found)
                 )
                 if quoted is not None:
                     yield quoted  # the business's own line: nothing to withhold
