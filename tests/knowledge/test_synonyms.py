@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdesk.knowledge.keyword_index import tokenize
+from frontdesk.knowledge.keyword_index import KeywordIndex, tokenize
 from frontdesk.knowledge.passage_pieces import stems_of
 from frontdesk.knowledge.stemming import terms
 from frontdesk.knowledge.synonyms import concept, concepts, implied, plain
@@ -47,3 +47,9 @@ def test_running_late_is_late_and_a_veteran_is_military() -> None:
     assert plain("My toilet keeps running") == "My toilet keeps running"
     assert "run" not in stems_of("What if I'm running late?")
     assert "late" in tokenize("running quite late")
+
+
+def test_running_late_leaves_no_unseen_word() -> None:
+    # Unseen words make a yes or a no "about something no page mentions".
+    index = KeywordIndex([("c1", "If you arrive more than 15 minutes late we may reschedule.")])
+    assert index.unseen("What if I'm running late?") == ()

@@ -155,7 +155,7 @@ class KeywordIndex:
         return tuple(
             sorted(
                 t
-                for t in set(asked_terms(query))
+                for t in set(asked_terms(plain(query)))
                 if concept(t) not in self._vocabulary and not t.isdigit()
             )
         )
