@@ -42,6 +42,7 @@ def test_a_lawyer_is_an_attorney_and_ten_percent_off_is_a_discount() -> None:
 def test_running_late_is_late_and_a_veteran_is_military() -> None:
     # "Do you give a discount for veterans?" of "10% off for seniors and military".
     assert concepts(terms("veterans")) == concepts(terms("military"))
+    assert concepts(terms("lunchtime")) == concepts(terms("lunch"))
     assert plain("We're running a bit late") == "We're late"
     assert plain("Sorry, running behind!") == "Sorry, late!"
     assert plain("My toilet keeps running") == "My toilet keeps running"

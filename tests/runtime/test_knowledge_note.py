@@ -417,3 +417,16 @@ def test_with_no_word_shared_the_closest_line_is_the_note() -> None:
     lunches = next(i for i, p in enumerate(parts) if "packed lunches" in p.text)
     closeness = tuple(0.45 if i == lunches else 0.1 for i in range(len(parts)))
     assert "£9.50" in focus(question, [text], closeness=[closeness])
+
+
+def test_of_equal_lines_the_one_sharing_a_rarer_word_comes_first() -> None:
+    # "class" is in every line, "lunch" (a lunchtime class) in one timetable row only: the
+    # row is the answer, though the shorter lines state a length of time too.
+    schedule = (
+        "Weekly Schedule\n\nClasses are 75 minutes unless noted otherwise.\n"
+        "07:00 — Monday: Morning Vinyasa 60 min — Wednesday: Morning Vinyasa 60 min\n"
+        "12:15 — Monday: Lunch Flow 45 min — Wednesday: Lunch Flow 45 min\n"
+        "Intro offer: 2 weeks of classes for €35.\nDrop-in: one class, valid for 1 month."
+    )
+    note = focus("How long does the lunchtime class go?", [schedule], budget=120)
+    assert "Lunch Flow 45 min" in note

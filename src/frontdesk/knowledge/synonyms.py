@@ -49,6 +49,7 @@ _GROUPS = """
     guarantee warranty
     lawyer attorney solicitor
     military veteran
+    lunch lunchtime
 """
 
 

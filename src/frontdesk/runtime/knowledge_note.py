@@ -16,6 +16,8 @@ instruction, and marked so that nothing takes it for the caller's own words.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 from livekit.agents import llm
@@ -244,12 +246,21 @@ def focus(
     found = [
         _row_cells(piece, wanted) for rank, text in enumerate(texts) for piece in pieces(rank, text)
     ]
-    # (-score, length, rank, position): best first, shorter (denser) first
+    # (-score, (-rarity, length), rank, position): best first; of equals, the one whose
+    # shared words are rarer among the lines found ("lunch" of one timetable row over
+    # "class" of every line), then the shorter (denser)
     shapes = _answer_shapes(question)
     asked = question.lower()
     named = _named_stems(question) & wanted
+    rarity = _rarity(wanted, shapes, found)
     scored = [
-        (-_score(wanted, shapes, p, names, asked, named), len(p.text), p.rank, p.position, p)
+        (
+            -_score(wanted, shapes, p, names, asked, named),
+            (-rarity(p), len(p.text)),
+            p.rank,
+            p.position,
+            p,
+        )
         for p in found
     ]
     scored = [s for s in scored if s[0] < 0]
@@ -263,7 +274,9 @@ def focus(
         own = next((-s[0] for s in scored if s[4] is closest), 0.0)
         if own < behind:
             scored = [s for s in scored if s[4] is not closest]
-            scored.append((-behind, len(closest.text), closest.rank, closest.position, closest))
+            scored.append(
+                (-behind, (0.0, len(closest.text)), closest.rank, closest.position, closest)
+            )
     if scored:
         # Sentences sharing far fewer words than the best one are noise that costs time.
         best = -min(s[0] for s in scored)
@@ -283,7 +296,7 @@ def focus(
     else:
         # No shared word (a paraphrase): the start of the best chunk is the best guess.
         first = [p for p in found if p.rank == 0 and not p.is_label][:2]
-        scored = [(0.0, 0, p.rank, p.position, p) for p in first]
+        scored = [(0.0, (0.0, 0), p.rank, p.position, p) for p in first]
 
     scored = [(*s[:4], _trimmed(s[4], wanted, shapes)) for s in scored]
     chosen: list[Piece] = []
@@ -331,6 +344,22 @@ def _closest(found: list[Piece], closeness: list[tuple[float, ...]] | None) -> P
         ):
             best = (scores[piece.position], piece)
     return best[1] if best else None
+
+
+def _rarity(
+    wanted: set[str], shapes: list[re.Pattern[str]], found: list[Piece]
+) -> Callable[[Piece], float]:
+    """How rare, among the lines found, the question's words a line holds are: the sum of
+    one over the number of lines holding each; a value of the kind asked for counts one
+    (the street address of "What's the address of the clinic?" over a review that says
+    "clinic")."""
+    held = Counter(w for p in found if not p.is_label for w in wanted & (p.stems | p.label_stems))
+
+    def rarity(piece: Piece) -> float:
+        words = sum(1 / held[w] for w in wanted & (piece.stems | piece.label_stems) if held[w])
+        return words + any(shape.search(piece.text) for shape in shapes)
+
+    return rarity
 
 
 # A table row as the reader writes it (knowledge.html_flow): its first cell, then "column:
