@@ -60,6 +60,7 @@ from frontdesk.runtime.reception_agent import NOTE_PASSAGES  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
 from frontdesk.runtime.timetable_answers import timetable_answer  # noqa: E402
 from frontdesk.runtime.tools import is_relevant  # noqa: E402
+from frontdesk.runtime.which_answers import which_answer  # noqa: E402
 from frontdesk.runtime.who_answers import who_answer  # noqa: E402
 
 TOP = 3
@@ -159,6 +160,7 @@ def _in_code(question: str, relevant: list[str]) -> str | None:
         or timetable_answer(question, relevant)
         or closest_price(question, relevant)
         or age_answer(question, relevant)
+        or which_answer(question, relevant)
     )
 
 

@@ -56,6 +56,7 @@ from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.timetable_answers import timetable_answer
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
+from frontdesk.runtime.which_answers import which_answer
 from frontdesk.runtime.who_answers import asks_who, who_answer
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,7 @@ class ReceptionAgent(Agent):
                     or timetable_answer(question, found)
                     or closest_price(question, [*found, self._services])
                     or age_answer(question, found)
+                    or which_answer(question, found)
                 )
                 if quoted is not None:
                     yield quoted  # the business's own line: nothing to withhold
