@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from frontdesk.runtime.age_answers import age_answer
-from tests.factories import make_receptionist
-from tests.fake_llm import Say, ScriptedLLM
-from tests.knowledge.waiting import wait_for_agent
-from tests.runtime.test_booking_actions import _say, _start
+from tests.fake_llm import ScriptedLLM
+from tests.runtime.guided_talk import guided_conversation
+from tests.runtime.test_booking_actions import _say
 
 MEMBERSHIP = (
     "Membership › Good to know\n\n"
@@ -54,12 +52,10 @@ def test_no_single_age_limit_is_left_to_the_model(question: str, texts: list[str
 def test_the_embedded_model_is_not_asked_the_age_limit(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:
-    fake_llm.guided_actions = True  # type: ignore[attr-defined]
-    fake_llm.script(Say("Sorry, you need to sign our consent form."))
-    client: TestClient = chat[0]
-    agent = make_receptionist(client, name="Iron Works Gym", knowledge=MEMBERSHIP)
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
+    client, conversation_id = guided_conversation(
+        chat, fake_llm, name="Iron Works Gym", knowledge=MEMBERSHIP,
+        model_says=("Sorry, you need to sign our consent form.",),
+    )  # fmt: skip
     out = _say(client, conversation_id, "Can my 15-year-old join?")
     assert "Members must be 16 or over." in out["reply"]
     assert fake_llm.seen == []  # the model is never asked

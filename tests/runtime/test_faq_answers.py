@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from frontdesk.runtime.faq_answers import faq_answer
-from tests.factories import make_receptionist
-from tests.fake_llm import Say, ScriptedLLM
-from tests.knowledge.waiting import wait_for_agent
-from tests.runtime.test_booking_actions import _say, _start
+from tests.fake_llm import ScriptedLLM
+from tests.runtime.guided_talk import guided_conversation
+from tests.runtime.test_booking_actions import _say
 
 FAQ = (
     "Help › Frequently Asked Questions\n\n"
@@ -54,12 +52,10 @@ def test_two_faqs_that_fit_are_left_to_the_model() -> None:
 def test_the_embedded_model_is_not_asked_what_the_faq_answers(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:
-    fake_llm.guided_actions = True  # type: ignore[attr-defined]
-    fake_llm.script(Say("Yes, there is parking nearby."))
-    client: TestClient = chat[0]
-    agent = make_receptionist(client, name="Mill Lane Dental", knowledge=FAQ)
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
+    client, conversation_id = guided_conversation(
+        chat, fake_llm, name="Mill Lane Dental", knowledge=FAQ,
+        model_says=("Yes, there is parking nearby.",),
+    )  # fmt: skip
     out = _say(client, conversation_id, "Is there anywhere to park near you?")
     assert out["reply"].startswith("There is pay & display parking on Mill Lane.")
     assert fake_llm.seen == []  # the model's retelling is never asked for

@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 
 from frontdesk.runtime.quoted_answers import closest_price, quoted_answer
 from tests.factories import make_receptionist
-from tests.fake_llm import Say, ScriptedLLM
+from tests.fake_llm import ScriptedLLM
 from tests.knowledge.waiting import wait_for_agent
+from tests.runtime.guided_talk import guided_conversation
 from tests.runtime.test_booking_actions import _say, _start
 
 VET_FEES = (
@@ -120,12 +121,10 @@ def test_in_a_list_of_things_with_values_the_value_belongs_to_its_own_thing() ->
 def test_the_embedded_model_is_not_asked_what_a_line_states(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:
-    fake_llm.guided_actions = True  # type: ignore[attr-defined]
-    fake_llm.script(Say("We're a friendly clinic."))
-    client: TestClient = chat[0]
-    agent = make_receptionist(client, name="Northside Vets", knowledge=VET_FEES)
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
+    client, conversation_id = guided_conversation(
+        chat, fake_llm, name="Northside Vets", knowledge=VET_FEES,
+        model_says=("We're a friendly clinic.",),
+    )  # fmt: skip
     out = _say(client, conversation_id, "How much does it cost to vaccinate my dog?")
     assert out["reply"] == "Dog vaccination (C7) — $118."
     assert fake_llm.seen == []  # the model never generated this turn

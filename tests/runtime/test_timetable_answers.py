@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
 from frontdesk.runtime.timetable_answers import timetable_answer
-from tests.factories import make_receptionist
-from tests.fake_llm import Say, ScriptedLLM
-from tests.knowledge.waiting import wait_for_agent
-from tests.runtime.test_booking_actions import _say, _start
+from tests.fake_llm import ScriptedLLM
+from tests.runtime.guided_talk import guided_conversation
+from tests.runtime.test_booking_actions import _say
 
 # A row per start time, a cell per day, as the reader writes a timetable's rows.
 BY_TIME = (
@@ -68,12 +65,10 @@ def test_what_the_timetable_does_not_settle_stays_with_the_model() -> None:
 def test_the_embedded_model_is_not_asked_what_the_timetable_says(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:
-    fake_llm.guided_actions = True  # type: ignore[attr-defined]
-    fake_llm.script(Say("The spin class is scheduled for 10:15 on Wednesday."))
-    client: TestClient = chat[0]
-    agent = make_receptionist(client, name="Iron Works Gym", knowledge=BY_TIME)
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
+    client, conversation_id = guided_conversation(
+        chat, fake_llm, name="Iron Works Gym", knowledge=BY_TIME,
+        model_says=("The spin class is scheduled for 10:15 on Wednesday.",),
+    )  # fmt: skip
     out = _say(client, conversation_id, "What time is spin on a Wednesday?")
     assert out["reply"] == "On Wednesdays, Spin is at 18:00."
     assert fake_llm.seen == []  # the model's misreading of the row is never asked for

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from frontdesk.runtime.which_answers import which_answer
-from tests.factories import make_receptionist
-from tests.fake_llm import Say, ScriptedLLM
-from tests.knowledge.waiting import wait_for_agent
-from tests.runtime.test_booking_actions import _say, _start
+from tests.fake_llm import ScriptedLLM
+from tests.runtime.guided_talk import guided_conversation
+from tests.runtime.test_booking_actions import _say
 
 # Each room a card of its own (a chunk per heading), as a rooms page is read.
 ORCHARD = "Our Rooms › Orchard\n\n£135 per night\nSuper-king bed\nRoll-top bath and shower"
@@ -48,16 +46,14 @@ def test_no_single_card_is_left_to_the_model(question: str, texts: list[str]) ->
 def test_the_embedded_model_is_not_asked_which_card(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:
-    fake_llm.guided_actions = True  # type: ignore[attr-defined]
-    fake_llm.script(Say("The room with the roll-top bath is Wren."))
-    client: TestClient = chat[0]
     rooms = (
         "Our Rooms\n\nOrchard\n£135 per night\nSuper-king bed\nRoll-top bath and shower\n\n"
         "Wren\n£95 per night\nSmall double bed\nShower room"
     )
-    agent = make_receptionist(client, name="Orchard House B&B", knowledge=rooms)
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
+    client, conversation_id = guided_conversation(
+        chat, fake_llm, name="Orchard House B&B", knowledge=rooms,
+        model_says=("The room with the roll-top bath is Wren.",),
+    )  # fmt: skip
     out = _say(client, conversation_id, "Which room has the roll-top bath?")
     assert out["reply"] == "That would be Orchard: Roll-top bath and shower.", out["reply"]
     assert fake_llm.seen == []  # the model is never asked

@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 
 from frontdesk.runtime.who_answers import who_answer
 from tests.factories import make_receptionist
-from tests.fake_llm import Say, ScriptedLLM
+from tests.fake_llm import ScriptedLLM
 from tests.knowledge.waiting import wait_for_agent
+from tests.runtime.guided_talk import guided_conversation
 from tests.runtime.test_booking_actions import _say, _start
 
 TEAM = (
@@ -77,12 +78,9 @@ def test_two_people_for_one_question_are_left_to_the_model() -> None:
 def test_the_embedded_model_is_not_asked_who_a_card_names(  # type: ignore[no-untyped-def]
     chat, fake_llm: ScriptedLLM
 ) -> None:
-    fake_llm.guided_actions = True  # type: ignore[attr-defined]
-    fake_llm.script(Say("We bake every morning."))
-    client: TestClient = chat[0]
-    agent = make_receptionist(client, name="Rise Bakery", knowledge=TEAM)
-    wait_for_agent(client, agent["id"])
-    conversation_id = _start(client, agent)
+    client, conversation_id = guided_conversation(
+        chat, fake_llm, name="Rise Bakery", knowledge=TEAM, model_says=("We bake every morning.",)
+    )
     out = _say(client, conversation_id, "Who designs your wedding cakes?")
     assert out["reply"] == "That would be Tomasz Wójcik, our Cake Designer."
     assert fake_llm.seen == []
