@@ -48,6 +48,7 @@ def test_running_late_is_late_and_a_veteran_is_military() -> None:
     assert plain("My toilet keeps running") == "My toilet keeps running"
     assert "run" not in stems_of("What if I'm running late?")
     assert "late" in tokenize("running quite late")
+    assert concepts(terms("amex")) & set(tokenize("We accept Visa and American Express."))
 
 
 def test_running_late_leaves_no_unseen_word() -> None:

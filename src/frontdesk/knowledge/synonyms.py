@@ -92,6 +92,10 @@ _RUNNING_LATE = re.compile(
 )
 
 
+# Callers say "Amex" of the card a payments line writes out in full.
+_AMERICAN_EXPRESS = re.compile(r"\bamerican\s+express\b", re.IGNORECASE)
+
+
 def plain(text: str) -> str:
     """`text` with the idioms that say a plain word put as that word."""
-    return _RUNNING_LATE.sub("late", text)
+    return _AMERICAN_EXPRESS.sub("Amex", _RUNNING_LATE.sub("late", text))
