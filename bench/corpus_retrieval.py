@@ -58,7 +58,7 @@ from frontdesk.runtime.knowledge_note import focus  # noqa: E402
 from frontdesk.runtime.quoted_answers import closest_price, quoted_answer  # noqa: E402
 from frontdesk.runtime.reception_agent import NOTE_PASSAGES  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
-from frontdesk.runtime.timetable_answers import timetable_answer  # noqa: E402
+from frontdesk.runtime.timetable_answers import extreme_answer, timetable_answer  # noqa: E402
 from frontdesk.runtime.tools import is_relevant  # noqa: E402
 from frontdesk.runtime.which_answers import which_answer  # noqa: E402
 from frontdesk.runtime.who_answers import who_answer  # noqa: E402
@@ -158,6 +158,7 @@ def _in_code(question: str, relevant: list[str]) -> str | None:
         or who_answer(question, relevant)
         or faq_answer(question, relevant)
         or timetable_answer(question, relevant)
+        or extreme_answer(question, relevant)
         or closest_price(question, relevant)
         or age_answer(question, relevant)
         or which_answer(question, relevant)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdesk.runtime.timetable_answers import timetable_answer
+from frontdesk.runtime.timetable_answers import extreme_answer, timetable_answer
 from tests.fake_llm import ScriptedLLM
 from tests.runtime.guided_talk import guided_conversation
 from tests.runtime.test_booking_actions import _say
@@ -72,3 +72,22 @@ def test_the_embedded_model_is_not_asked_what_the_timetable_says(  # type: ignor
     out = _say(client, conversation_id, "What time is spin on a Wednesday?")
     assert out["reply"] == "On Wednesdays, Spin is at 18:00."
     assert fake_llm.seen == []  # the model's misreading of the row is never asked for
+
+
+def test_the_earliest_or_latest_class_of_the_day_or_the_week() -> None:
+    assert extreme_answer("What's the earliest class I can take before work?", [BY_TIME]) == (
+        "The earliest class starts at 06:30 (Mondays: HIIT; Tuesdays: Spin; Wednesdays: HIIT; "
+        "Thursdays: Spin)."
+    )
+    assert extreme_answer("What's your latest class on a Saturday?", [BY_DAY]) == (
+        "The latest class starts at 5:00 pm (Saturdays: Yin Yoga)."
+    )
+    # An empty cell is no class: 11:00 on Saturday is not the first after 9:30.
+    assert extreme_answer("When is the first session on Saturday?", [BY_DAY]) == (
+        "The earliest class starts at 9:30 am (Saturdays: Ashtanga Led Primary)."
+    )
+    # "First" or "last" asks a time only with "when" or "what time".
+    assert extreme_answer("Is the first class free?", [BY_TIME]) is None
+    # No timetable, or no earliest asked for.
+    assert extreme_answer("What's the earliest class?", ["Classes\n\nBook in the app."]) is None
+    assert extreme_answer("What time is spin on a Wednesday?", [BY_TIME]) is None

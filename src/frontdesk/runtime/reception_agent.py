@@ -54,7 +54,7 @@ from frontdesk.runtime.prompt import facts_lines, system_prompt
 from frontdesk.runtime.quoted_answers import asks_quotable, closest_price, quoted_answer
 from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.timetable_answers import timetable_answer
+from frontdesk.runtime.timetable_answers import extreme_answer, timetable_answer
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
 from frontdesk.runtime.which_answers import which_answer
 from frontdesk.runtime.who_answers import asks_who, who_answer
@@ -172,6 +172,7 @@ class ReceptionAgent(Agent):
                     or who_answer(question, found, self.spec.name)
                     or faq_answer(question, found)
                     or timetable_answer(question, found)
+                    or extreme_answer(question, found)
                     or closest_price(question, [*found, self._services])
                     or age_answer(question, found)
                     or which_answer(question, found)

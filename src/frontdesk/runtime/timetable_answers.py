@@ -7,8 +7,10 @@ in its note, the embedded 1.5B model read the spin of another day off the row ("
 is scheduled for 10:15 on Wednesday") or gave up. When the caller names a day and a class,
 and the timetable's cells for that day hold the class, the desk says when, quoting the cell
 and the time as the business wrote them; "in the evening", "in the morning" narrow the times.
-Anything else (no day named, the class not on that day, a table that is not a timetable)
-stays with the model.
+Asked for the earliest or the latest class ("What's the earliest class I can take before
+work?"), the desk says the first or last start time of the day named, or of the week, with
+what is on then. Anything else (no day named, the class not on that day, a table that is not
+a timetable) stays with the model.
 """
 
 from __future__ import annotations
@@ -74,6 +76,41 @@ def timetable_answer(question: str, texts: list[str]) -> str | None:
     when = times[0] if len(times) == 1 else ", ".join(times[:-1]) + f" and {times[-1]}"
     said = f"On {WEEKDAYS[_day_index(day)].capitalize()}s, {found[0][2]} is at {when}."
     return f"Yes. {said}" if _YES_NO.search(question) else said
+
+
+# "the earliest class", "your first session on Saturday", "the latest yoga".
+_EXTREME = re.compile(
+    r"\b(?P<which>earliest|first|latest|last)\s+(?:\w+\s+)?(?:class|classes|session|sessions|"
+    r"lesson|lessons)\b",
+    re.IGNORECASE,
+)
+_EARLY = ("earliest", "first")
+_ASKS_TIME = re.compile(r"\b(?:what time|when|how early|how late)\b", re.IGNORECASE)
+
+
+def extreme_answer(question: str, texts: list[str]) -> str | None:
+    """The earliest or latest start of the timetable in `texts`, on the day named or over
+    the week, with what is on then; None when nothing of a timetable was found."""
+    asked = _EXTREME.search(question)
+    if asked is None:
+        return None
+    early = asked["which"].lower() in _EARLY
+    if asked["which"].lower() in ("first", "last") and not _ASKS_TIME.search(question):
+        return None  # "Is the first class free?" asks no time
+    day_match = _DAY.search(question)
+    days = [day_match.group(1).lower()] if day_match else [d[:-3] for d in WEEKDAYS]
+    found: list[tuple[int, str, str, str]] = []  # (minutes, time as written, day, cell)
+    for rank, text in enumerate(texts):
+        for piece in pieces(rank, text):
+            for day in days:
+                found.extend((m, w, day, v) for m, w, v in _cells_on(piece.text, day))
+    if not found:
+        return None
+    edge = min(m for m, *_ in found) if early else max(m for m, *_ in found)
+    at = [(d, w, v) for m, w, d, v in found if m == edge]
+    on = "; ".join(f"{WEEKDAYS[_day_index(d)].capitalize()}s: {v}" for d, _, v in at)
+    word = "earliest" if early else "latest"
+    return f"The {word} class starts at {at[0][1]} ({on})."
 
 
 def _day_index(stem: str) -> int:
