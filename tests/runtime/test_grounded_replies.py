@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from frontdesk.config import Settings
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
-from frontdesk.runtime.grounding import CHECK_NAME, HONEST
+from frontdesk.runtime.grounding import CHECK_NAME, HONEST, ON_FILE_LEAD, ON_FILE_OFFER
 from frontdesk.runtime.knowledge_note import reference_text
 from tests.factories import make_receptionist
 from tests.fake_llm import Say, ScriptedLLM, Stream
@@ -31,6 +31,8 @@ pytestmark = pytest.mark.timeout(240)
 MENU = "Smoked brisket is $24 a plate, slow-smoked for fourteen hours."
 QUESTION = "How much is the smoked brisket?"
 INVENTED = "The smoked brisket is $50 per pound."
+# What replaces the invented price: the line of the knowledge that states one, as written.
+ON_FILE = f"{ON_FILE_LEAD} {MENU} {ON_FILE_OFFER}"
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def test_an_invented_price_never_reaches_the_caller_and_a_known_one_does(  # typ
     conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
 
     invented = _say(client, conversation_id, QUESTION)
-    assert invented["reply"] == HONEST
+    assert invented["reply"] == ON_FILE
     # The model was shown the knowledge: the price it stated was not in it.
     note = next(reference_text(i) for i in fake_llm.seen[0].items if reference_text(i))
     assert "$24" in note
@@ -93,7 +95,7 @@ def test_an_invented_price_never_reaches_the_caller_and_a_known_one_does(  # typ
 
     mixed = _say(client, conversation_id, "What does a whole brisket cost?")
     # Supported sentences stay; the first invented one is replaced, the next one dropped.
-    assert mixed["reply"] == f"Hi! It is $24. {HONEST}"
+    assert mixed["reply"] == f"Hi! It is $24. {ON_FILE}"
     assert [c["arguments"]["unsupported"] for c in _checks(mixed)] == [["$180"], ["$19"]]
     assert [c["result"] for c in _checks(mixed)] == ["replaced with an honest answer", "dropped"]
 
@@ -112,7 +114,7 @@ def test_the_question_behind_a_withheld_answer_becomes_a_knowledge_gap(  # type:
     agent = _smokehouse(client)
     fake_llm.script(Say(INVENTED))
     conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
-    assert _say(client, conversation_id, QUESTION)["reply"] == HONEST
+    assert _say(client, conversation_id, QUESTION)["reply"] == ON_FILE
     assert client.post(f"/api/conversations/{conversation_id}/end").status_code == 204
     deadline = time.monotonic() + 60
     while not client.get(f"/api/conversations/{conversation_id}").json()["analyzed_at"]:
@@ -143,7 +145,7 @@ def test_the_widget_caller_gets_the_honest_answer_and_no_detail(  # type: ignore
         )
         assert response.status_code == 200, response.text
         body = response.json()
-        assert body["reply"] == HONEST
+        assert body["reply"] == ON_FILE
         public = json.dumps(body)
         assert "$50" not in public and CHECK_NAME not in public and "unsupported" not in public
         owner_view = widget.owner.get(f"/api/conversations/{chat.conversation_id}").json()

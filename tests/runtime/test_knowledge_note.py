@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from frontdesk.knowledge.passage_pieces import pieces
-from frontdesk.runtime.knowledge_note import NOTE_BUDGET_CHARS, answered_in, covered_by, focus
+from frontdesk.runtime.knowledge_note import (
+    NOTE_BUDGET_CHARS,
+    answered_in,
+    covered_by,
+    focus,
+    on_file,
+)
 
 PRICES = (
     "Prices\n\nAnnual wellness exam \u2014 $68\nRabies vaccination \u2014 $32\n"
@@ -430,3 +436,16 @@ def test_of_equal_lines_the_one_sharing_a_rarer_word_comes_first() -> None:
     )
     note = focus("How long does the lunchtime class go?", [schedule], budget=120)
     assert "Lunch Flow 45 min" in note
+
+
+def test_the_line_on_file_is_the_one_with_a_value_of_the_kind_asked() -> None:
+    note = (
+        "- Reservations are held for 15 minutes.\n"
+        "- After that we may give the table to guests who are waiting.\n"
+        "- Parties of 8 or more, please call us."
+    )
+    question = "Do you hold tables if we're running a bit late?"
+    assert on_file(question, note) == "Reservations are held for 15 minutes."
+    # A price is asked for and none is on file; a question asking no kind of value.
+    assert on_file("How much is a table for two?", note) is None
+    assert on_file("Tell me about the restaurant", note) is None

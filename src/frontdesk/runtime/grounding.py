@@ -37,6 +37,12 @@ from frontdesk.runtime.spec import AgentSpec
 log = logging.getLogger(__name__)
 
 HONEST = "I don't have that in front of me; I can take a message and have someone call you back."
+# A withheld sentence whose turn had a line of the kind of fact asked for: the line is read
+# out, as what is on file, not as the answer (it may not be).
+ON_FILE_LEAD = "I'm not sure about that; what I have on file says:"
+ON_FILE_OFFER = "I can take a message and have someone call you back."
+# A reply that states no value of the kind asked for, when the note has a line that does.
+ON_FILE_SAYS = "What I have on file says:"
 # When the owner turned message taking off, the agent must not offer it.
 HONEST_NO_MESSAGE = "I'm sorry, I don't have that in front of me."
 # Said in code when nothing on file answers a question at all (the search found nothing
@@ -284,7 +290,19 @@ def persona_check(spec: AgentSpec, chat_ctx: llm.ChatContext) -> Callable[[str],
     return check
 
 
-def honest_sentence(spec: AgentSpec) -> str:
+def full_sentence(line: str) -> str:
+    """A line of a page said as a sentence: "Check-out by 10:30 am" ends with a full stop."""
+    line = line.strip()
+    return line if line.endswith((".", "!", "?", "…")) else f"{line}."
+
+
+def honest_sentence(spec: AgentSpec, on_file: str | None = None) -> str:
+    """What replaces a withheld sentence: that the agent does not have it, and, when the
+    turn's knowledge has a line of the kind of fact asked for (`knowledge_note.on_file`),
+    that line as written, so the caller hears what the business did say."""
+    if on_file:
+        said = f"{ON_FILE_LEAD} {full_sentence(on_file)}"
+        return f"{said} {ON_FILE_OFFER}" if spec.tool_enabled("take_message") else said
     return HONEST if spec.tool_enabled("take_message") else HONEST_NO_MESSAGE
 
 

@@ -81,10 +81,13 @@ _ANSWER_SHAPES = [
         ),
     ),
     (
-        # "How late can I cancel?" asks how long before, not a clock time.
+        # "How late can I cancel?" asks how long before, not a clock time; "if we're
+        # running late?" asks how long a table or a slot is held.
         re.compile(
             r"\bhow long|how many|notice|in advance|ahead\b|"
-            r"\bhow late can (?:i|we|you) (?:cancel|change|reschedule|move)\b",
+            r"\bhow late can (?:i|we|you) (?:cancel|change|reschedule|move)\b|"
+            r"\b(?:i['’]m|i am|we['’]re|we are|you['’]re|be|being|running|arrive|get there)\s+"
+            r"(?:a\s+(?:bit|little)\s+|very\s+)?late\b",
             re.IGNORECASE,
         ),
         DURATION_SHAPE,
@@ -318,6 +321,30 @@ def focus(
         if used >= budget:
             break
     return "\n".join(f"- {line}" for line in _note_lines(chosen, labelled, budget))
+
+
+def states_asked_value(question: str, text: str) -> bool:
+    """Whether `text` states a value of a kind the question asks for (a price for "how
+    much", a time for "when")."""
+    return any(shape.search(text) for shape in _answer_shapes(question))
+
+
+def on_file(question: str, note: str) -> str | None:
+    """The note's line that best answers the question with a value of the kind asked for
+    (a price, a time, a length of time…) and shares a word with it, or None: what is read
+    out when the model's own sentence cannot be (grounding.honest_sentence)."""
+    shapes = _answer_shapes(question)
+    if not shapes:
+        return None
+    wanted = _topic_stems(question)
+    best: tuple[int, str] | None = None
+    for raw in note.splitlines():
+        line = raw.removeprefix("- ").strip()
+        shared = len(wanted & stems_of(line))
+        fits = shared and any(shape.search(line) for shape in shapes)
+        if fits and (best is None or shared > best[0]):
+            best = (shared, line)
+    return best[1] if best else None
 
 
 # A line is close in meaning to a question from this cosine similarity on (the embedder's,

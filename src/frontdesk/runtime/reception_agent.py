@@ -33,8 +33,10 @@ from frontdesk.runtime.follow_through import (
     stored_this_turn,
 )
 from frontdesk.runtime.grounding import (
+    ON_FILE_SAYS,
     GroundingLog,
     SentenceGate,
+    full_sentence,
     honest_sentence,
     persona_check,
     shown_texts,
@@ -46,8 +48,10 @@ from frontdesk.runtime.knowledge_note import (
     covered_by,
     focus,
     is_reference,
+    on_file,
     reference_message,
     reference_text,
+    states_asked_value,
 )
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
@@ -215,14 +219,16 @@ class ReceptionAgent(Agent):
         gate = SentenceGate(
             check,
             log=self.grounding,
-            honest=honest_sentence(self.spec),
+            honest=honest_sentence(self.spec, self._on_file(turn, question)),
             replaced=turn is not None and turn == self._honest_for,
         )
-        produced = False
+        produced = called = False
         said: list[str] = []
+        answering = bool(chat_ctx.items) and _caller_message(chat_ctx) is chat_ctx.items[-1]
         try:
             async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
                 produced = True
+                called = called or _calls_a_tool(chunk)
                 for out in gate.chunk(chunk):
                     if isinstance(out, str):
                         said.append(out)
@@ -231,6 +237,15 @@ class ReceptionAgent(Agent):
                 if isinstance(out, str):
                     said.append(out)
                 yield out
+            if answering and not called:
+                # Asked for a price, a time or how long, the reply states none though the
+                # note has one: the caller hears the line on file.
+                line = self._on_file(turn, question)
+                reply = "".join(said)
+                if line and reply.strip() and not states_asked_value(question, reply):
+                    extra = f" {ON_FILE_SAYS} {full_sentence(line)}"
+                    said.append(extra)
+                    yield extra
             await self._keep_promise(chat_ctx, "".join(said))
         except Exception:  # noqa: BLE001 - a failing model must not end the call
             log.exception("the language model failed during a turn")
@@ -264,6 +279,12 @@ class ReceptionAgent(Agent):
         if note is None or reference_text(note) != NOTHING_ON_FILE or _ASKS_WHERE.search(question):
             return False
         return not (stems_of(question) - OFFERING) & self._known_concepts
+
+    def _on_file(self, turn: str | None, question: str) -> str | None:
+        """The line of this turn's note that a withheld sentence gives way to, if any."""
+        note = self._notes.get(turn) if turn is not None else None
+        text = reference_text(note) if note is not None else None
+        return on_file(question, text) if text else None
 
     def _nothing_on_file(self, turn: str) -> bool:
         note = self._notes.get(turn)
@@ -364,6 +385,10 @@ def _tool_call(call: Call) -> llm.ChatChunk:
             ],
         ),
     )
+
+
+def _calls_a_tool(chunk: llm.ChatChunk | str | FlushSentinel) -> bool:
+    return isinstance(chunk, llm.ChatChunk) and bool(chunk.delta and chunk.delta.tool_calls)
 
 
 def _caller_message(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:
