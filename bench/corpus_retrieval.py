@@ -51,17 +51,12 @@ from frontdesk.knowledge.search import SearchHit  # noqa: E402
 from frontdesk.knowledge.service import KnowledgeService  # noqa: E402
 from frontdesk.models import Agent  # noqa: E402
 from frontdesk.resources import Resources  # noqa: E402
-from frontdesk.runtime.age_answers import age_answer  # noqa: E402
 from frontdesk.runtime.booking_limits import booking_limits  # noqa: E402
-from frontdesk.runtime.faq_answers import faq_answer  # noqa: E402
+from frontdesk.runtime.code_answers import answer_in_code  # noqa: E402
 from frontdesk.runtime.knowledge_note import focus  # noqa: E402
-from frontdesk.runtime.quoted_answers import closest_price, quoted_answer  # noqa: E402
 from frontdesk.runtime.reception_agent import NOTE_PASSAGES  # noqa: E402
 from frontdesk.runtime.services import Snippet  # noqa: E402
-from frontdesk.runtime.timetable_answers import extreme_answer, timetable_answer  # noqa: E402
 from frontdesk.runtime.tools import is_relevant  # noqa: E402
-from frontdesk.runtime.which_answers import which_answer  # noqa: E402
-from frontdesk.runtime.who_answers import who_answer  # noqa: E402
 
 TOP = 3
 # The passages the agent searches for its note (and reads its answers in code from).
@@ -153,16 +148,7 @@ def _in_code(question: str, relevant: list[str]) -> str | None:
     without the owner's services, which only the built agent has)."""
     if not relevant:
         return None
-    return (
-        quoted_answer(question, relevant)
-        or who_answer(question, relevant)
-        or faq_answer(question, relevant)
-        or timetable_answer(question, relevant)
-        or extreme_answer(question, relevant)
-        or closest_price(question, relevant)
-        or age_answer(question, relevant)
-        or which_answer(question, relevant)
-    )
+    return answer_in_code(question, relevant)
 
 
 def _refusals(resources: Resources, built: SiteAgent, tally: Tally) -> None:

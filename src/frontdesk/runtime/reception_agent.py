@@ -15,14 +15,13 @@ from livekit.agents.types import FlushSentinel
 from frontdesk.knowledge.passage_pieces import stems_of
 from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
-from frontdesk.runtime.age_answers import age_answer
 from frontdesk.runtime.booking_limits import booking_limits
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
+from frontdesk.runtime.code_answers import answer_in_code
 from frontdesk.runtime.denials import OFFERING, echoes_unshown, seen_in, unfounded_denial
 from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.errands import says_when
-from frontdesk.runtime.faq_answers import faq_answer
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
     answers_from_nothing,
@@ -55,13 +54,11 @@ from frontdesk.runtime.knowledge_note import (
 )
 from frontdesk.runtime.mcp_tools import mcp_toolsets
 from frontdesk.runtime.prompt import facts_lines, system_prompt
-from frontdesk.runtime.quoted_answers import asks_quotable, closest_price, quoted_answer
+from frontdesk.runtime.quoted_answers import asks_quotable
 from frontdesk.runtime.services import ReceptionServices, ServiceRefusal
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.runtime.timetable_answers import extreme_answer, timetable_answer
 from frontdesk.runtime.tools import Clock, ReceptionTools, build_tools, is_relevant
-from frontdesk.runtime.which_answers import which_answer
-from frontdesk.runtime.who_answers import asks_who, who_answer
+from frontdesk.runtime.who_answers import asks_who
 
 log = logging.getLogger(__name__)
 
@@ -171,16 +168,7 @@ class ReceptionAgent(Agent):
                 yield unknown_sentence(self.spec)
                 return
             if self._guided():
-                quoted = (
-                    quoted_answer(question, [*found, self._services])
-                    or who_answer(question, found, self.spec.name)
-                    or faq_answer(question, found)
-                    or timetable_answer(question, found)
-                    or extreme_answer(question, found)
-                    or closest_price(question, [*found, self._services])
-                    or age_answer(question, found)
-                    or which_answer(question, found)
-                )
+                quoted = answer_in_code(question, found, self._services, self.spec.name)
                 if quoted is not None:
                     yield quoted  # the business's own line: nothing to withhold
                     return
