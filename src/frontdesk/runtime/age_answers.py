@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from frontdesk.knowledge.passage_pieces import Piece, pieces
+from frontdesk.runtime.grounding import full_sentence
 from frontdesk.runtime.knowledge_note import AGE_ASKED, AGE_SHAPE
 
 # "Parties of 8+", "10+ guests": a number of people, not an age.
@@ -58,5 +59,4 @@ def _sentence(text: str) -> str:
     asked, mark, answer = text.strip().rpartition("? ")
     if mark and AGE_SHAPE.search(answer):
         text = answer
-    text = text.strip()
-    return text if text.endswith((".", "!", "?")) else f"{text}."
+    return full_sentence(text)

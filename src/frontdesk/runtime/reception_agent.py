@@ -204,10 +204,13 @@ class ReceptionAgent(Agent):
                 missing = [Claim("verdict", sentence, None)]
             return missing
 
+        # The note's line with a value of the kind asked: what a withheld sentence gives way
+        # to, and what follows a reply that states no such value.
+        line = self._on_file(turn, question)
         gate = SentenceGate(
             check,
             log=self.grounding,
-            honest=honest_sentence(self.spec, self._on_file(turn, question)),
+            honest=honest_sentence(self.spec, line),
             replaced=turn is not None and turn == self._honest_for,
         )
         produced = called = False
@@ -228,7 +231,6 @@ class ReceptionAgent(Agent):
             if answering and not called:
                 # Asked for a price, a time or how long, the reply states none though the
                 # note has one: the caller hears the line on file.
-                line = self._on_file(turn, question)
                 reply = "".join(said)
                 if line and reply.strip() and not states_asked_value(question, reply):
                     extra = f" {ON_FILE_SAYS} {full_sentence(line)}"
