@@ -143,12 +143,12 @@ def _relevant(resources: Resources, built: SiteAgent, question: str) -> list[str
     return [h.text for h in hits if is_relevant(_snippet(h), question)]
 
 
-def _in_code(question: str, relevant: list[str]) -> str | None:
+def _in_code(question: str, relevant: list[str], business_name: str) -> str | None:
     """The answer the embedded model's agent gives in code, as `ReceptionAgent` does (here
     without the owner's services, which only the built agent has)."""
     if not relevant:
         return None
-    return answer_in_code(question, relevant)
+    return answer_in_code(question, relevant, business_name=business_name)
 
 
 def _refusals(resources: Resources, built: SiteAgent, tally: Tally) -> None:
@@ -184,7 +184,7 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
         tally.unanswerable += 1
         relevant = _relevant(resources, built, text)
         tally.noted += bool(relevant)
-        tally.unanswerable_in_code += _in_code(text, relevant) is not None
+        tally.unanswerable_in_code += _in_code(text, relevant, built.site.name) is not None
     _refusals(resources, built, tally)
     keyword = KeywordIndex([(c.id, c.text) for c in built.chunks])
     by_id = {c.id: c.text for c in built.chunks}
@@ -198,7 +198,7 @@ def judge(resources: Resources, built: SiteAgent, verbose: bool = False) -> Tall
         relevant = [h.text for h in kept]
         closeness = [h.piece_similarities for h in kept]
         note = focus(question.text, relevant, closeness=closeness) if relevant else ""
-        said = _in_code(question.text, relevant)
+        said = _in_code(question.text, relevant, built.site.name)
         tally.in_code += said is not None
         tally.in_code_right += said is not None and question.answered_by(said)
         keyword_top = [by_id[i] for i, _ in keyword.search(question.text, TOP)]

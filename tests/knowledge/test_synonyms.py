@@ -55,3 +55,33 @@ def test_running_late_leaves_no_unseen_word() -> None:
     # Unseen words make a yes or a no "about something no page mentions".
     index = KeywordIndex([("c1", "If you arrive more than 15 minutes late we may reschedule.")])
     assert index.unseen("What if I'm running late?") == ()
+
+
+def test_a_breed_is_a_dog_a_young_one_a_child_and_being_welcome_is_being_allowed() -> None:
+    # "We've got a spaniel. Can he come with us?" of "Dogs welcome (£15 per dog per night)";
+    # "Can we bring our six-year-old?" of "Children aged 8 and over are welcome".
+    assert stems_of("We've got a spaniel. Can he come with us?") == stems_of("dogs welcome")
+    assert stems_of("Can we bring our six-year-old?") == stems_of("children welcome")
+    assert {"6", "kid"} <= stems_of("for 6-year-olds and up")  # a page's age is kept
+    assert "kid" not in stems_of("a 30-year-old building")
+    assert concepts(terms("allowed")) == concepts(terms("welcome"))
+    assert concepts(terms("buy")) == concepts(terms("purchase"))  # "Pre-purchase inspection"
+    assert concepts(terms("cockatiel")) == concepts(terms("birds"))
+    assert concepts(terms("operation")) == concepts(terms("surgery"))
+    assert concepts(terms("fix")) == concepts(terms("repair"))  # "Waived if we do the repair"
+
+
+def test_leaving_the_room_is_checking_out() -> None:
+    check_out = stems_of("Check-out is by 10:30 am")
+    assert {"check", "out"} <= check_out
+    assert stems_of("When do we have to be out of the room?") & check_out >= {"check", "out"}
+    assert stems_of("What time is checkout?") >= {"check", "out"}
+
+
+def test_bringing_it_to_our_house_is_delivery_and_who_it_is_for_is_no_topic() -> None:
+    # "We don't offer delivery" answers "Can you bring the cake to our house?".
+    assert stems_of("Can you bring the cake to our house?") == stems_of("cake delivery")
+    assert stems_of("Do you deliver?") <= stems_of("We don't offer delivery.")
+    # Who the caller asks for says nothing about what is asked: a site never says "sister".
+    index = KeywordIndex([("c1", "Gluten-Free Almond Cake (slice) — $5.50")])
+    assert index.unseen("My sister can't eat gluten. Is there anything she could have?") == ("eat",)

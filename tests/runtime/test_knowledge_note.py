@@ -106,6 +106,23 @@ def test_a_pricing_card_is_labelled_by_its_plan_not_by_a_line_of_what_it_offers(
     assert line.startswith("- Full Access: Most popular — €55/month"), note
 
 
+def test_a_grid_of_name_and_title_cards_labels_each_title_with_its_own_name() -> None:
+    # Each card a paragraph: the name, then a title (the last with a comma no label has).
+    # As one run of label-shaped lines it had been a list, the first name labelling all.
+    crew = (
+        "About Us › About Precision Auto Care\n\nMike Delgado opened the shop in 2009.\n\n"
+        "Meet the crew › Mike Delgado\nOwner & ASE Master Technician\n\n"
+        "Meet the crew › Jenna Park\nService Advisor\n\n"
+        "Meet the crew › Luis Romero\nLead Technician, Subaru & Toyota specialist"
+    )
+    labels = {p.text: p.label for p in pieces(0, crew) if not p.is_label}
+    assert labels["Service Advisor"] == "Meet the crew › Jenna Park"
+    assert labels["Lead Technician, Subaru & Toyota specialist"] == "Meet the crew › Luis Romero"
+    # A list of services a paragraph apiece is still one list under its first line.
+    services = "Services\n\nWhat we do\n\nCuts\n\nColour\n\nStyling"
+    assert {p.label for p in pieces(0, services) if not p.is_label} == {"What we do"}
+
+
 def test_a_person_is_named_with_their_role() -> None:
     note = focus("Who is your wine director?", [TEAM])
     assert note.startswith("- Lucia Ferraro — Wine Director")

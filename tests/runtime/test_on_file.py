@@ -13,7 +13,7 @@ from tests.runtime.test_booking_actions import _say, _start
 
 POLICY = (
     "Reservations are held for 15 minutes. After that we may give the table to guests who "
-    "are waiting, so please call if you're running late."
+    "are waiting, so please call if you're running late. Our number is (416) 555-0163."
 )
 LATE = "Do you hold tables if we're running a bit late?"
 HELD = "Reservations are held for 15 minutes."
@@ -31,10 +31,14 @@ def test_a_reply_without_the_value_asked_is_followed_by_the_line_on_file(  # typ
     client: TestClient = chat[0]
     agent = _agent(client)
     fake_llm.script(
+        Say("Please call us at (416) 555-0163 if you're running late."),
         Say("Yes, we hold tables if you're running late."),
         Say("We hold your table for 15 minutes."),
         Say("Tables are held for 45 minutes."),
     )
+    # A phone number is no length of time (its "555-0163" is no range either).
+    phoned = _say(client, _start(client, agent), LATE)["reply"]
+    assert phoned.endswith(f"{ON_FILE_SAYS} {HELD}")
     conversation_id = _start(client, agent)
     vague = _say(client, conversation_id, LATE)["reply"]
     assert vague == f"Yes, we hold tables if you're running late. {ON_FILE_SAYS} {HELD}"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from frontdesk.runtime.timetable_answers import extreme_answer, timetable_answer
+from frontdesk.runtime.timetable_answers import (
+    day_hours_answer,
+    extreme_answer,
+    timetable_answer,
+)
 from tests.fake_llm import ScriptedLLM
 from tests.runtime.guided_talk import guided_conversation
 from tests.runtime.test_booking_actions import _say
@@ -91,3 +95,56 @@ def test_the_earliest_or_latest_class_of_the_day_or_the_week() -> None:
     # No timetable, or no earliest asked for.
     assert extreme_answer("What's the earliest class?", ["Classes\n\nBook in the app."]) is None
     assert extreme_answer("What time is spin on a Wednesday?", [BY_TIME]) is None
+
+
+# A service's hours by day, as the reader writes a two-column table under its heading, and
+# another service of the same page on some of the same days.
+SERVED = (
+    "Your Stay › Breakfast\n\nBreakfast is served in the dining room.\n\nBreakfast served\n"
+    "Monday – Friday — Times: 7:30 – 9:30\nSaturday & Sunday — Times: 8:00 – 10:00"
+)
+TEAS = (
+    "Home › Cream teas in the garden\n\nFrom Wednesday to Sunday, 2 pm – 5 pm, we serve "
+    "cream teas in our walled garden, £12.50 per person."
+)
+
+
+def test_a_service_s_hours_on_the_day_asked_are_read_from_its_own_line() -> None:
+    assert day_hours_answer("What time is breakfast on a Sunday?", [TEAS, SERVED]) == (
+        "On Sundays: Breakfast served: Saturday & Sunday — Times: 8:00 – 10:00."
+    )
+    assert day_hours_answer("When is breakfast served on Tuesdays?", [SERVED, TEAS]) == (
+        "On Tuesdays: Breakfast served: Monday – Friday — Times: 7:30 – 9:30."
+    )
+    assert day_hours_answer("What time are cream teas on Saturday?", [SERVED, TEAS]) == (
+        "On Saturdays: Cream teas in the garden: From Wednesday to Sunday, 2 pm – 5 pm, we "
+        "serve cream teas in our walled garden, £12.50 per person."
+    )
+
+
+def test_hours_no_one_line_gives_stay_with_the_model() -> None:
+    # No day; the business's own hours (the business facts answer those); no tea on Monday;
+    # nothing asked beyond the hours.
+    assert day_hours_answer("What time is breakfast?", [SERVED]) is None
+    assert day_hours_answer("What time do you open on Sunday?", [SERVED]) is None
+    assert day_hours_answer("What time are cream teas on Monday?", [TEAS]) is None
+    assert day_hours_answer("Is breakfast included on Sunday?", [SERVED]) is None
+    # Two lines for the day: the caller may mean either.
+    twice = SERVED + "\nSunday brunch — Times: 11:00 – 14:00"
+    assert (
+        day_hours_answer("When is breakfast on Sunday?", [twice.replace("brunch", "breakfast")])
+        is None
+    )
+
+
+def test_asked_what_hours_with_no_day_the_one_line_of_hours_is_said() -> None:
+    plans = (
+        "Membership\n\nA one-off joining fee of €29 applies to monthly plans.\n\nOff-Peak\n"
+        "€39/month\nGym floor 9am–4pm weekdays, plus all weekend\nClasses €8 each\n\n"
+        "Full Access\n€55/month\nGym floor 6am–10pm every day"
+    )
+    assert day_hours_answer("What hours can I use the gym on the off-peak plan?", [plans]) == (
+        "Off-Peak: Gym floor 9am–4pm weekdays, plus all weekend."
+    )
+    # Two lines of breakfast hours: the model says both.
+    assert day_hours_answer("When can we have breakfast?", [SERVED]) is None

@@ -70,6 +70,49 @@ def test_no_one_person_no_answer(question: str) -> None:
     assert who_answer(question, [TEAM, CLINIC]) is None
 
 
+def test_the_hosts_who_introduce_themselves_run_the_place() -> None:
+    about = (
+        "Home › Welcome to Rose Cottage\n\n"
+        "We’re Sarah and Tom Whitaker, and since 2011 we’ve been welcoming guests to our "
+        "17th-century home.\n"
+        "“I'm Jane and we loved every minute.” – Google review"
+    )
+    for question in ["Who runs Rose Cottage?", "Who owns the place?", "Who's behind it?"]:
+        assert who_answer(question, [about], "Rose Cottage B&B") == (
+            "That would be Sarah and Tom Whitaker."
+        ), question
+    # Without an introduction, the owner's card answers who runs it.
+    assert who_answer("Who runs the bakery?", [TEAM]) == (
+        "That would be Grace Okoye, our Head Baker & Owner."
+    )
+    # "We're a neighbourhood bakery" introduces no one.
+    assert (
+        who_answer("Who runs it?", ["About\n\nWe’re a neighbourhood bakery on Division."]) is None
+    )
+
+
+def test_the_trade_in_the_business_name_is_still_asked_about() -> None:
+    # "vet" of "Paws Vet Brunswick" is what the caller asks for, not the business's name:
+    # without it, "head" met the head nurse as well as the principal vet.
+    team = (
+        "Our Team\n\nDr Sarah Mitchell Principal Veterinarian — Sarah opened Paws in 2012.\n"
+        "Emma Walsh Head Nurse — Emma runs our hospital."
+    )
+    assert who_answer("Who's the head vet there?", [team], "Paws Vet Brunswick") == (
+        "That would be Dr Sarah Mitchell."
+    )
+
+
+def test_a_plural_the_stemmer_keeps_whole_meets_the_card_s_singular() -> None:
+    crew = (
+        "Meet the crew › Jenna Park\nService Advisor\n\n"
+        "Meet the crew › Luis Romero\nLead Technician, Subaru & Toyota specialist"
+    )
+    assert who_answer("Who's the best person there for Subarus?", [crew]) == (
+        "That would be Luis Romero, our Lead Technician."
+    )
+
+
 def test_two_people_for_one_question_are_left_to_the_model() -> None:
     vets = CLINIC + " Dr Ana Ruiz is also a Principal Veterinarian."
     assert who_answer("Who's the principal vet there?", [vets]) is None

@@ -178,9 +178,25 @@ def _body_lines(body: str) -> list[tuple[str, bool]]:
             )
             first = end if card else start
             labels[start:end] = [i == first for i in range(start, end)]
+            if _paired(opens, start, end):
+                # Cards of a name and a title each ("Luis Romero" / "Lead Technician,
+                # Subaru & Toyota specialist", a paragraph apiece): each name labels its
+                # own title, not the first name every line of the grid.
+                labels[start:end] = opens[start:end]
         start = end + 1
     _card_labels(lines, opens, shaped, labels)
     return list(zip(lines, labels, strict=True))
+
+
+def _paired(opens: list[bool], start: int, end: int) -> bool:
+    """Whether the run of lines start…end is paragraphs of exactly two lines each (the
+    last one's second line may be past the run: "Lead Technician, Subaru & Toyota
+    specialist" has a comma no label has)."""
+    if end < len(opens) and not opens[end]:
+        end += 1  # the run's last paragraph goes on
+    if not opens[start] or (end < len(opens) and not opens[end]) or (end - start) % 2:
+        return False
+    return all(opens[i] != opens[i + 1] for i in range(start, end - 1))
 
 
 def _card_labels(

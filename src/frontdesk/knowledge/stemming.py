@@ -25,7 +25,7 @@ _STOPWORD_LIST = """
     a about am an and any are as at be been but by can could did do does for from had has
     have how i if in into is it its me my of on or our please pm so than that the their them
     then there these they this those to us was we were what when where which who whom why
-    will with would you your yours being doing having
+    will with would you your yours being doing having he she him her his hers
     re ll ve don doesn didn isn aren wasn weren won couldn wouldn shouldn haven hasn
 """
 STOPWORDS = frozenset(_STOPWORD_LIST.split())
@@ -102,7 +102,8 @@ _stemmer = snowballstemmer.stemmer("english")
 # in, "guys", which no page says, would count as a word the site never mentions.
 _ASKING_LIST = """
     guy guys folk folks hey hi hello please thank thanks just actually really wonder
-    wondering curious anyone quick question ask asking tell know happen happens
+    wondering curious anyone quick question ask asking tell know happen happens got
+    anything something sister brother wife husband partner mum mom dad mother father friend
 """
 
 

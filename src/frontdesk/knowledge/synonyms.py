@@ -22,7 +22,8 @@ from frontdesk.knowledge.stemming import terms
 
 __all__ = ["concept", "concepts", "implied", "plain"]
 
-# Each line is one group; its first word's stem stands for the group.
+# Each line is one group; its first word's stem stands for the group (a long group goes on
+# over lines that start with that same word).
 _GROUPS = """
     head executive chief principal
     owner own owns owned founder proprietor
@@ -44,12 +45,22 @@ _GROUPS = """
     gluten coeliac celiac
     booking reservation appointment
     discount concession
-    trial intro introductory taster
+    trial intro introductory taster newcomer
     gift voucher
     guarantee warranty
     lawyer attorney solicitor
     military veteran
     lunch lunchtime
+    dog puppy spaniel labrador retriever terrier poodle beagle collie dachshund greyhound
+    dog whippet schnauzer pug labradoodle cockapoo
+    cat kitten
+    bird cockatiel parrot budgie budgerigar canary cockatoo parakeet
+    rabbit bunny
+    surgery operation
+    repair fix
+    deliver delivery deliveries delivering delivered
+    welcome allow allowed permit permitted bring come
+    buy purchase
 """
 
 
@@ -96,6 +107,35 @@ _RUNNING_LATE = re.compile(
 _AMERICAN_EXPRESS = re.compile(r"\bamerican\s+express\b", re.IGNORECASE)
 
 
+# "When do we have to be out of the room?" asks the check-out time; "checkout" is the
+# "Check-out" a page writes.
+_LEAVING_THE_ROOM = re.compile(
+    r"\b(?:(?:be|get)\s+out\s+of|vacate|leave)\s+(?:the|our|my|your)\s+rooms?\b",
+    re.IGNORECASE,
+)
+# "Can we bring our six-year-old?" asks about a child (said as one: a caller's "our
+# six-year-old" shares no other word with "Children aged 8 and over"); a page's "for
+# 6-year-olds and up" keeps its age and gains the word.
+_UNDER_AGE = (
+    r"(?:[1-9]|1[0-7]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen)"
+)
+_YOUNG_ONE = re.compile(rf"\b{_UNDER_AGE}[- ]year[- ]olds?\b", re.IGNORECASE)
+_OUR_YOUNG_ONE = re.compile(
+    rf"\b(our|my|his|her|their)\s+{_UNDER_AGE}[- ]year[- ]olds?\b", re.IGNORECASE
+)
+# "Can you bring the cake to our house?" asks for delivery.
+_TO_OUR_DOOR = re.compile(
+    r"\b(?:bring|drop|send|take|get)\s+(?P<what>it|them|(?:the|my|our|a|an)\s+[\w-]+)\s+(?:over\s+)?"
+    r"to\s+(?:our|my|the)\s+(?:house|home|place|office|door|work|flat|apartment)\b",
+    re.IGNORECASE,
+)
+_CHECK_ONE_WORD = re.compile(r"\bcheck(in|out)s?\b", re.IGNORECASE)
+
+
 def plain(text: str) -> str:
     """`text` with the idioms that say a plain word put as that word."""
+    text = _LEAVING_THE_ROOM.sub("check out", _CHECK_ONE_WORD.sub(r"check \1", text))
+    text = _TO_OUR_DOOR.sub(r"deliver \g<what>", text)
+    text = _YOUNG_ONE.sub(r"\g<0> child", _OUR_YOUNG_ONE.sub(r"\1 child", text))
     return _AMERICAN_EXPRESS.sub("Amex", _RUNNING_LATE.sub("late", text))

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from frontdesk.runtime.age_answers import age_answer
 from frontdesk.runtime.faq_answers import faq_answer
+from frontdesk.runtime.headcount_answers import headcount_answer
+from frontdesk.runtime.not_offered_answers import not_offered_answer
+from frontdesk.runtime.payment_answers import payment_answer
 from frontdesk.runtime.quoted_answers import closest_price, quoted_answer
-from frontdesk.runtime.timetable_answers import extreme_answer, timetable_answer
+from frontdesk.runtime.timetable_answers import (
+    day_hours_answer,
+    extreme_answer,
+    timetable_answer,
+)
 from frontdesk.runtime.which_answers import which_answer
 from frontdesk.runtime.who_answers import who_answer
 
@@ -28,7 +35,11 @@ def answer_in_code(
         or faq_answer(question, found)
         or timetable_answer(question, found)
         or extreme_answer(question, found)
+        or day_hours_answer(question, found)
+        or headcount_answer(question, found)
         or closest_price(question, priced)
         or age_answer(question, found)
+        or payment_answer(question, found)
+        or not_offered_answer(question, found)
         or which_answer(question, found)
     )

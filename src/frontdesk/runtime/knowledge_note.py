@@ -67,6 +67,7 @@ AGE_SHAPE = re.compile(
 )
 # A sentence that states how long something lasts or how far ahead: "45 min", "24 hours".
 DURATION_SHAPE = re.compile(r"\d\s?(?:min|hour|hr|day|week|month|night|year)", re.IGNORECASE)
+_PHONE_SHAPE = re.compile(r"\d[\d\s().-]{6,}\d")
 _ANSWER_SHAPES = [
     (PRICE_ASKED, PRICE_SHAPE),
     (
@@ -94,7 +95,7 @@ _ANSWER_SHAPES = [
     ),
     (
         re.compile(r"\b(phone|number|call|ring|text|telephone|reach)\b", re.IGNORECASE),
-        re.compile(r"\d[\d\s().-]{6,}\d"),
+        _PHONE_SHAPE,
     ),
     (re.compile(r"\be-?mail\b", re.IGNORECASE), re.compile(r"\S@\S")),
     (AGE_ASKED, AGE_SHAPE),
@@ -188,7 +189,7 @@ def _topic_stems(question: str) -> set[str]:
 _NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’-]+")
 
 
-def _named_stems(question: str) -> frozenset[str]:
+def named_stems(question: str) -> frozenset[str]:
     """The words a question capitalises past its start, names of places, makes and brands
     ("Pflugerville", "Civic", "Amex"): a line holding one counts it twice."""
     return frozenset(s for m in _NAMED.finditer(question.strip()) for s in stems_of(m.group()))
@@ -254,7 +255,7 @@ def focus(
     # "class" of every line), then the shorter (denser)
     shapes = _answer_shapes(question)
     asked = question.lower()
-    named = _named_stems(question) & wanted
+    named = named_stems(question) & wanted
     rarity = _rarity(wanted, shapes, found)
     scored = [
         (
@@ -326,7 +327,11 @@ def focus(
 def states_asked_value(question: str, text: str) -> bool:
     """Whether `text` states a value of a kind the question asks for (a price for "how
     much", a time for "when")."""
-    return any(shape.search(text) for shape in _answer_shapes(question))
+    shapes = _answer_shapes(question)
+    if _PHONE_SHAPE not in shapes:
+        # A phone number is no time range ("call us at (416) 555-0163" says no time).
+        text = _PHONE_SHAPE.sub(" ", text)
+    return any(shape.search(text) for shape in shapes)
 
 
 def on_file(question: str, note: str) -> str | None:

@@ -11,13 +11,21 @@ Asked for the earliest or the latest class ("What's the earliest class I can tak
 work?"), the desk says the first or last start time of the day named, or of the week, with
 what is on then. Anything else (no day named, the class not on that day, a table that is not
 a timetable) stays with the model.
+
+Hours of one service by day ("Breakfast served / Monday – Friday — Times: 7:30 – 9:30 /
+Saturday & Sunday — Times: 8:00 – 10:00") are read the same way: asked "What time is
+breakfast on a Sunday?", the model had answered with the afternoon cream tea that the same
+page serves "From Wednesday to Sunday, 2 pm – 5 pm". The line whose day range covers the
+day asked, and whose words or label name what was asked, is said as written.
 """
 
 from __future__ import annotations
 
 import re
 
-from frontdesk.knowledge.passage_pieces import pieces, stems_of
+from frontdesk.knowledge.passage_pieces import in_context, pieces, stems_of
+from frontdesk.onboarding.opening_hours import read_line
+from frontdesk.onboarding.site_lines import Line
 from frontdesk.runtime.knowledge_note import ROW_CELL, ROW_MIN_CELLS, THE_BUSINESS
 from frontdesk.runtime.when import WEEKDAYS
 
@@ -111,6 +119,59 @@ def extreme_answer(question: str, texts: list[str]) -> str | None:
     on = "; ".join(f"{WEEKDAYS[_day_index(d)].capitalize()}s: {v}" for d, _, v in at)
     word = "earliest" if early else "latest"
     return f"The {word} class starts at {at[0][1]} ({on})."
+
+
+# Words of asking about hours: what is left names the service ("breakfast", "the kitchen").
+_HOURS_ASKING = stems_of(
+    "what time times when how early late until till hour hours open opens opening close "
+    "closes closing serve served serving start starts finish finishes end ends available "
+    "use can come go visit plan membership pass option"
+)
+# "What hours can I use the gym on the off-peak plan?": all the hours of one thing.
+_WHICH_HOURS = re.compile(
+    r"\b(?:what|which) (?:hours|times)\b|\bwhen can (?:i|we|you)\b", re.IGNORECASE
+)
+# "9am–4pm", "7:30 – 9:30": a clock range (a bare "8–10" may be a number of people).
+_CLOCK_RANGE = re.compile(
+    r"\d(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*[-–—]\s*\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|"
+    r"\d{1,2}:\d{2}\s*[-–—]\s*\d{1,2}:\d{2}",
+    re.IGNORECASE,
+)
+_ASKS_HOURS = re.compile(
+    r"\b(?:what time|when|how early|how late|until what time|what hours|what are the hours)\b",
+    re.IGNORECASE,
+)
+
+
+def day_hours_answer(question: str, texts: list[str]) -> str | None:
+    """The hours of the service asked about on the day asked (or, asked "what hours…"
+    with no day, all its hours), from the one line in `texts` that gives them; None when
+    no line or several do."""
+    day_match = _DAY.search(question)
+    if not _ASKS_HOURS.search(question) or (
+        day_match is None and not _WHICH_HOURS.search(question)
+    ):
+        return None
+    day = WEEKDAYS[_day_index(day_match.group(1).lower())][:3] if day_match else None
+    wanted = stems_of(question) - _NOT_THE_CLASS - THE_BUSINESS - _HOURS_ASKING
+    if not wanted:
+        return None  # the business's own opening hours: the business facts answer those
+    said: dict[str, str] = {}
+    for rank, text in enumerate(texts):
+        for piece in pieces(rank, text):
+            if piece.is_label or not wanted <= piece.stems | piece.label_stems:
+                continue
+            if day is None:
+                if _CLOCK_RANGE.search(piece.text):
+                    said.setdefault(in_context(piece), "")
+                continue
+            statement = read_line(Line(piece.text, "", piece.label, 0))
+            if statement is not None and day in statement.days:
+                said.setdefault(in_context(piece), "")
+    if len(said) != 1:
+        return None
+    line = next(iter(said)).rstrip(".")
+    return f"On {WEEKDAYS[_day_index(day)].capitalize()}s: {line}." if day else f"{line}."
 
 
 def _day_index(stem: str) -> int:

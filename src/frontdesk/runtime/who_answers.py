@@ -75,9 +75,16 @@ def who_answer(question: str, texts: list[str], business_name: str = "") -> str 
     person for what the question asks; None otherwise."""
     if not _ASKS_WHO.search(question):
         return None
-    about = stems_of(question) - THE_BUSINESS - _ASKING - stems_of(business_name)
+    about = stems_of(question) - THE_BUSINESS - _ASKING - _naming(question, business_name)
     if not about:
         return None
+    if _OWNER_ASKED.search(question) and not about - _RUNNING:
+        # Asked who runs the business itself: its hosts' own introduction, else its owner.
+        hosts = _hosts(texts)
+        if hosts:
+            return f"That would be {hosts}."
+        about = stems_of("owner")
+    about = _as_written(about, texts)
     found: dict[str, str] = {}
     for rank, text in enumerate(texts):
         for piece in pieces(rank, text):
@@ -90,6 +97,64 @@ def who_answer(question: str, texts: list[str], business_name: str = "") -> str 
         return None
     name, role = next(iter(found.items()))
     return f"That would be {name}" + (f", our {role}" if role else "") + "."
+
+
+def _as_written(about: set[str], texts: list[str]) -> set[str]:
+    """The question's words as the passages write them: a plural the stemmer keeps whole
+    ("Subarus", of a card's "Subaru & Toyota specialist") meets its singular."""
+    written = {
+        stem for rank, text in enumerate(texts) for p in pieces(rank, text) for stem in p.stems
+    }
+    out = set()
+    for word in about:
+        if word not in written:
+            word = next(
+                (w for w in written if len(w) >= _PLURAL_BASE and word in (f"{w}s", f"{w}es")),
+                word,
+            )
+        out.add(word)
+    return out
+
+
+_PLURAL_BASE = 4
+
+
+def _naming(question: str, business_name: str) -> set[str]:
+    """The words by which the question names the business: its name's words written with a
+    capital ("Who runs Rose Cottage?"), not its trade said in passing ("Who's the head vet
+    there?" of "Paws Vet Brunswick" asks for a vet)."""
+    named = {w for w in re.findall(r"[\w'’&-]+", business_name) if w[:1].isupper()}
+    said = [w for w in re.findall(r"[\w'’&-]+", question) if w in named]
+    return stems_of(" ".join(said))
+
+
+# "Who runs the place?", "Who owns Rose Cottage?": the people the business's own pages
+# introduce themselves as ("We're Sarah and Tom Whitaker, and since 2011…").
+_OWNER_ASKED = re.compile(
+    r"\bwho(?:'s| is| are)?\b.*\b(?:runs?|owns?|owners?|founded|started|behind|in charge)\b",
+    re.IGNORECASE,
+)
+_RUNNING = stems_of("run runs owns owner founded started behind in charge")
+_FIRST = r"[A-Z][a-zà-ÿ]+"
+_HOSTS = re.compile(
+    rf"(?:^|[.!]\s+|\bHi,?\s+)(?:We['’]re|We are|I['’]m|I am|My name is)\s+"
+    rf"(?P<names>{_FIRST}(?:(?:,\s+|\s+(?:and|&)\s+){_FIRST})*(?:\s+{_FAMILY_NAME})?)\b"
+)
+
+
+def _hosts(texts: list[str]) -> str | None:
+    """The people the passages introduce in the first person, when exactly one such
+    introduction is found (a review's "I'm…" sits in quotation marks and is left out)."""
+    found: set[str] = set()
+    for text in texts:
+        for line in text.split("\n"):
+            if line.lstrip()[:1] in "“\"'‘":
+                continue
+            for match in _HOSTS.finditer(line):
+                names = match["names"]
+                if names.split()[0].lower() not in STOPWORDS:
+                    found.add(names)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _people(piece: Piece, chunk: str) -> list[tuple[str, str]]:
