@@ -113,6 +113,21 @@ def test_a_plural_the_stemmer_keeps_whole_meets_the_card_s_singular() -> None:
     )
 
 
+def test_words_no_passage_writes_are_how_the_caller_put_it() -> None:
+    stylists = (
+        "Our Stylists\n\nJasmine Cole\nOwner & Master Stylist\nBalayage and lived-in colour.\n\n"
+        "Aiko Tanaka\nColourist\nVivid colour, colour correction and glossy brunettes.\n\n"
+        "Marco Ruiz\nSenior Stylist\nMen's cuts, fades and short textured styles."
+    )
+    # "bad" and "job" are written nowhere; "fixing" a "dye" is correcting colour.
+    assert who_answer("Who would you recommend for fixing a bad dye job?", [stylists]) == (
+        "That would be Aiko Tanaka, our Colourist."
+    )
+    # One word written of two is too little to go on.
+    assert who_answer("Who's best for a skin fade?", [stylists]) is None
+    assert who_answer("Who can fix my dishwasher?", [stylists]) is None
+
+
 def test_two_people_for_one_question_are_left_to_the_model() -> None:
     vets = CLINIC + " Dr Ana Ruiz is also a Principal Veterinarian."
     assert who_answer("Who's the principal vet there?", [vets]) is None

@@ -98,12 +98,13 @@ _INCH_MARK = re.compile(r"(?<=\d)\s?(?:[\"″”]|′′)")  # (folding writes �
 _stemmer = snowballstemmer.stemmer("english")
 
 # Words of asking, not of what is asked ("Do you guys do brunch?", "I was just wondering if
-# you…"): how well a text matches a question is judged without them (`asked_terms`); left
+# you…", "My sister can't eat gluten": who it is for; "partner" stays, a law firm has them):
+# how well a text matches a question is judged without them (`asked_terms`); left
 # in, "guys", which no page says, would count as a word the site never mentions.
 _ASKING_LIST = """
     guy guys folk folks hey hi hello please thank thanks just actually really wonder
     wondering curious anyone quick question ask asking tell know happen happens got
-    anything something sister brother wife husband partner mum mom dad mother father friend
+    anything something sister brother wife husband mum mom dad mother father friend
 """
 
 

@@ -57,7 +57,8 @@ _GROUPS = """
     bird cockatiel parrot budgie budgerigar canary cockatoo parakeet
     rabbit bunny
     surgery operation
-    repair fix
+    repair fix correction
+    colour color dye
     deliver delivery deliveries delivering delivered
     welcome allow allowed permit permitted bring come
     buy purchase

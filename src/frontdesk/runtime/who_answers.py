@@ -101,7 +101,9 @@ def who_answer(question: str, texts: list[str], business_name: str = "") -> str 
 
 def _as_written(about: set[str], texts: list[str]) -> set[str]:
     """The question's words as the passages write them: a plural the stemmer keeps whole
-    ("Subarus", of a card's "Subaru & Toyota specialist") meets its singular."""
+    ("Subarus", of a card's "Subaru & Toyota specialist") meets its singular; and when at
+    least two words are written there, the words no passage writes at all are how the
+    caller put it ("fixing a bad dye job" of "colour correction"), not what is asked."""
     written = {
         stem for rank, text in enumerate(texts) for p in pieces(rank, text) for stem in p.stems
     }
@@ -113,10 +115,12 @@ def _as_written(about: set[str], texts: list[str]) -> set[str]:
                 word,
             )
         out.add(word)
-    return out
+    seen = out & written
+    return seen if len(seen) >= _SEEN_ENOUGH and 2 * len(seen) >= len(out) else out
 
 
 _PLURAL_BASE = 4
+_SEEN_ENOUGH = 2
 
 
 def _naming(question: str, business_name: str) -> set[str]:
