@@ -415,7 +415,7 @@ FEES = (
 
 
 def test_the_line_closest_in_meaning_joins_the_note_after_the_best_by_words() -> None:
-    question = "Can my dog have breakfast on the morning of his operation?"
+    question = "Can my dog have breakfast on the morning of his procedure?"
     parts = pieces(0, FEES)
     fasting = next(i for i, p in enumerate(parts) if "feed" in p.text)
     # As the search measures them: the fasting rule is closest in meaning, though only the
