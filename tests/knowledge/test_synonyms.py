@@ -85,3 +85,9 @@ def test_bringing_it_to_our_house_is_delivery_and_who_it_is_for_is_no_topic() ->
     # Who the caller asks for says nothing about what is asked: a site never says "sister".
     index = KeywordIndex([("c1", "Gluten-Free Almond Cake (slice) — $5.50")])
     assert index.unseen("My sister can't eat gluten. Is there anything she could have?") == ("eat",)
+
+
+def test_a_wedding_is_not_the_wed_of_an_opening_hours_line() -> None:
+    # "No, we don't do wedding hair" rested on "Wed 10–8": both stemmed to "wed".
+    assert not stems_of("wedding hair") & stems_of("Tue–Wed 10am–8pm")
+    assert stems_of("Weddings") == stems_of("wedding")

@@ -52,3 +52,9 @@ def test_a_thing_said_to_be_not_allowed_is_denied_by_its_own_name() -> None:
     assert unfounded_denial("Sorry, cockatiels aren't permitted here.", SHOWN)
     # Resting on what was shown, it stands.
     assert not unfounded_denial("Dogs are not allowed on the grooming table.", seen_in(["Dogs"]))
+    # A page's birds are no ground for denying cockatiels (though they answer a question
+    # about one), nor its "dogs welcome" for turning away a spaniel.
+    birds = seen_in(["Dr James Nguyen sees rabbits, guinea pigs and birds."])
+    assert unfounded_denial("Cockatiels are not allowed in the clinic.", birds)
+    assert not unfounded_denial("Birds are not allowed in the waiting room.", birds)
+    assert unfounded_denial("Spaniels aren't allowed.", seen_in(["Dogs welcome (£15 a night)"]))

@@ -162,7 +162,11 @@ def test_a_yes_or_no_about_what_no_page_mentions_is_withheld(  # type: ignore[no
         client, name="Harbor Table", knowledge="We pour wine by the glass and by the bottle."
     )
     wait_for_agent(client, agent["id"])
-    fake_llm.script(Say("No, there is no corkage fee."), Say("Yes, we pour wine by the glass."))
+    fake_llm.script(
+        Say("No, there is no corkage fee."),
+        Say("Yes, we pour wine by the glass."),
+        Say("Yes, we pour wine by the glass and by the bottle."),
+    )
     conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
     # The wine passage is found, but no page says "corkage": the verdict is made up.
     asked = _say(client, conversation_id, "Is there a corkage fee if we bring our own bottle?")
@@ -171,6 +175,9 @@ def test_a_yes_or_no_about_what_no_page_mentions_is_withheld(  # type: ignore[no
     assert _say(client, conversation_id, "Do you guys serve wine by the glass?")["reply"] == (
         "Yes, we pour wine by the glass."
     )
+    # A yes to something else than what no page mentions is still a made-up yes.
+    other = _say(client, conversation_id, "Do you do sommelier pairings?")["reply"]
+    assert other == HONEST
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,12 @@ def stems_of(text: str) -> set[str]:
     return (concepts(terms(plain(text))) | implied(text)) - FILLER
 
 
+def specific_stems_of(text: str) -> set[str]:
+    """`stems_of` with a kind of a thing kept apart from the thing ("cockatiel", "birds"):
+    what a denial names must be what the page names."""
+    return (concepts(terms(plain(text)), kinds=False) | implied(text)) - FILLER
+
+
 @dataclass(frozen=True)
 class Piece:
     """One sentence or line of a chunk, with the label of the block it stands in."""

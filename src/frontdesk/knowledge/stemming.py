@@ -116,6 +116,11 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
+# Words whose stem is another word's: "wedding" stems to "wed", which the "Wed 10–8" of an
+# opening-hours line is, so "we don't do weddings" seemed to rest on the hours.
+_KEPT_WHOLE = {"wedding": "wedding", "weddings": "wedding"}
+
+
 # Cached because indexing calls this once per word of every chunk; vocabularies are small.
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str | None:
@@ -127,6 +132,8 @@ def stem(word: str) -> str | None:
         return word if word.strip("0") or len(word) == 1 else None
     if word in STOPWORDS or len(word) == 1:
         return None
+    if word in _KEPT_WHOLE:
+        return _KEPT_WHOLE[word]
     return _stemmer.stemWord(_IRREGULAR.get(word, word))
 
 

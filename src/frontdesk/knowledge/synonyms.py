@@ -51,10 +51,7 @@ _GROUPS = """
     lawyer attorney solicitor
     military veteran
     lunch lunchtime
-    dog puppy spaniel labrador retriever terrier poodle beagle collie dachshund greyhound
-    dog whippet schnauzer pug labradoodle cockapoo
     cat kitten
-    bird cockatiel parrot budgie budgerigar canary cockatoo parakeet
     rabbit bunny
     surgery operation
     repair fix correction
@@ -64,12 +61,21 @@ _GROUPS = """
     buy purchase
 """
 
+# Kinds of a thing, each line a family and then its kinds: a page's "Dogs welcome" answers a
+# caller's spaniel, but its "birds" are no ground for "cockatiels are not allowed"
+# (`concepts(kinds=False)`, as the denial checks read).
+_KINDS = """
+    dog spaniel labrador retriever terrier poodle beagle collie dachshund greyhound whippet
+    dog schnauzer pug labradoodle cockapoo
+    bird cockatiel parrot budgie budgerigar canary cockatoo parakeet
+"""
+
 
 @functools.cache
-def _same() -> dict[str, str]:
+def _same(kinds: bool = True) -> dict[str, str]:
     """Each stem of a group → the group's first stem (built once, on first use)."""
     same: dict[str, str] = {}
-    for line in _GROUPS.strip().splitlines():
+    for line in (_GROUPS + (_KINDS if kinds else "")).strip().splitlines():
         stems = [stem for word in line.split() for stem in terms(word)]
         for stem in stems:
             same.setdefault(stem, stems[0])
@@ -81,9 +87,10 @@ def concept(stem: str) -> str:
     return _same().get(stem, stem)
 
 
-def concepts(stems: set[str] | frozenset[str] | list[str]) -> set[str]:
-    """A set of stems with each word of a group read as the group."""
-    same = _same()
+def concepts(stems: set[str] | frozenset[str] | list[str], kinds: bool = True) -> set[str]:
+    """A set of stems with each word of a group read as the group (and, with `kinds`, each
+    kind of a thing as the thing)."""
+    same = _same(kinds)
     return {same.get(stem, stem) for stem in stems}
 
 

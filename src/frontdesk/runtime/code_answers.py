@@ -9,6 +9,7 @@ question goes to the model with its note. One chain, so the agent and the corpus
 from __future__ import annotations
 
 from frontdesk.runtime.age_answers import age_answer
+from frontdesk.runtime.diet_answers import diet_answer
 from frontdesk.runtime.faq_answers import faq_answer
 from frontdesk.runtime.headcount_answers import headcount_answer
 from frontdesk.runtime.not_offered_answers import not_offered_answer
@@ -41,5 +42,6 @@ def answer_in_code(
         or age_answer(question, found)
         or payment_answer(question, found)
         or not_offered_answer(question, found)
+        or diet_answer(question, found)
         or which_answer(question, found)
     )

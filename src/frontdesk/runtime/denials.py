@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from frontdesk.knowledge.passage_pieces import stems_of
+from frontdesk.knowledge.passage_pieces import specific_stems_of, stems_of
 from frontdesk.knowledge.stemming import stem
 from frontdesk.runtime.knowledge_note import PRICE_SHAPE
 
@@ -62,10 +62,10 @@ def denied(sentence: str, business_name: str = "") -> set[str]:
         return set()
     found: set[str] = set()
     for match in _DENIAL.finditer(sentence):
-        found |= stems_of(match.group(1))
+        found |= specific_stems_of(match.group(1))
     for match in _NOT_ALLOWED.finditer(sentence):
-        found |= stems_of(match.group(1))
-    return found - OFFERING - stems_of(business_name)
+        found |= specific_stems_of(match.group(1))
+    return found - OFFERING - specific_stems_of(business_name)
 
 
 def unfounded_denial(sentence: str, seen: set[str], business_name: str = "") -> bool:
@@ -91,10 +91,11 @@ def echoes_unshown(sentence: str, question: str, seen: set[str], business_name: 
 
 
 def seen_in(shown: list[str]) -> set[str]:
-    """The words (stemmed, as concepts) of the texts the receptionist was shown."""
+    """The words (stemmed, as concepts) of the texts the receptionist was shown, each kind
+    of a thing both as itself and as the thing ("cockatiels": a bird, and a cockatiel)."""
     seen: set[str] = set()
     for text in shown:
-        seen |= stems_of(text)
+        seen |= stems_of(text) | specific_stems_of(text)
         if PRICE_SHAPE.search(text):
             # "Free parking" or "$110" speaks of what a thing costs: "there is no charge
             # for parking" rests on it.

@@ -98,6 +98,20 @@ _ADMITS = re.compile(
 )
 
 
+# "Yes, we service gas, diesel and hybrid vehicles." to "Do you do Colorado emissions
+# testing?": the yes or no itself, whatever the rest of the sentence is about.
+_OPENING_VERDICT = re.compile(
+    r"^\W*(?:yes|yeah|yep|no|nope|sure|of course|absolutely|definitely)\b", re.IGNORECASE
+)
+
+
+def opens_with_verdict(sentence: str) -> bool:
+    """Whether a sentence starts with a bare yes or no (not "No problem", which is none)."""
+    return bool(_OPENING_VERDICT.search(sentence)) and not re.match(
+        r"^\W*no (?:problem|worries)\b", sentence, re.IGNORECASE
+    )
+
+
 def answers_from_nothing(sentence: str) -> bool:
     """Whether a sentence gives a verdict (yes or no) rather than admitting not knowing."""
     return bool(_VERDICT.search(sentence)) and not _ADMITS.search(sentence)

@@ -28,6 +28,7 @@ from frontdesk.runtime.follow_through import (
     asks_about_business,
     caller_details,
     kept_message,
+    opens_with_verdict,
     promises_follow_up,
     stored_this_turn,
 )
@@ -185,6 +186,8 @@ class ReceptionAgent(Agent):
         turn = _caller_turn(chat_ctx)
         blank = turn is not None and self._nothing_on_file(turn)
         unseen = self._unseen.get(turn or "", frozenset())
+        # The question's words the knowledge has (what a yes must be about when some are not).
+        rest = stems_of(_caller_text(chat_ctx)) - stems_of(" ".join(unseen)) - OFFERING or {""}
         persona = persona_check(self.spec, chat_ctx)
         seen = seen_in(shown_texts(self.spec, chat_ctx))
         question = _caller_text(chat_ctx)
@@ -194,7 +197,14 @@ class ReceptionAgent(Agent):
             missing = unsupported(sentence, evidence) + persona(sentence)
             # Nothing on file answered the question, or the sentence is about something no
             # page mentions ("No corkage fee"): a yes or a no is made up too.
-            made_up = blank or bool(unseen & set(terms(sentence)))
+            # A yes or no that opens the reply answers the question, with a word of which no
+            # page says anything, unless the sentence goes on to restate every other thing
+            # asked ("Do you guys serve wine by the glass?" "Yes, we pour wine by the glass.").
+            made_up = (
+                blank
+                or bool(unseen & set(terms(sentence)))
+                or bool(unseen and opens_with_verdict(sentence) and not stems_of(sentence) >= rest)
+            )
             if not missing and made_up and answers_from_nothing(sentence):
                 missing = [Claim("verdict", sentence, None)]
             if not missing and (
