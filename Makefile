@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-dev web openapi chromium lint bench-quick clean
+.PHONY: run test install install-dev web openapi chromium livekit-dev lint bench-quick clean
 
 # The browser bundle (web/ -> src/frontdesk/static/, read by the server at run time). Rebuilt
 # only when missing or older than its sources; npm ci runs only when the lockfile changed.
@@ -39,6 +39,13 @@ openapi: install-dev
 # Debian's Chromium for tests/browser (installed with apt when missing).
 chromium:
 	scripts/ensure-chromium
+
+# LiveKit's own server on this machine in dev mode (API key "devkey", secret "secret", on
+# 127.0.0.1:7880), built once from the pinned release with the machine's Go: set
+# FRONTDESK_LIVEKIT_URL=ws://127.0.0.1:7880, FRONTDESK_LIVEKIT_API_KEY=devkey and
+# FRONTDESK_LIVEKIT_API_SECRET=secret for `make run` and `frontdesk agent-worker`.
+livekit-dev:
+	"$$(scripts/ensure-livekit-server)" --dev --bind 127.0.0.1
 
 install: $(UV) web
 	$(UV) sync --frozen --no-dev
