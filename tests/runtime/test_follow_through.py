@@ -178,6 +178,10 @@ def test_a_yes_or_no_about_what_no_page_mentions_is_withheld(  # type: ignore[no
     # A yes to something else than what no page mentions is still a made-up yes.
     other = _say(client, conversation_id, "Do you do sommelier pairings?")["reply"]
     assert other == HONEST
+    # A yes that goes on about what the pages do have of the question stands.
+    fake_llm.script(Say("Yes, we pour wine with dinner."))
+    wine = _say(client, conversation_id, "Is there anywhere I can get wine?")["reply"]
+    assert wine == "Yes, we pour wine with dinner."
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,7 @@ _ASKING_LIST = """
     guy guys folk folks hey hi hello please thank thanks just actually really wonder
     wondering curious anyone quick question ask asking tell know happen happens got
     anything something sister brother wife husband mum mom dad mother father friend
+    anywhere somewhere anyone someone anybody somebody able
 """
 
 

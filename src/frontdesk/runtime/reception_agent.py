@@ -198,12 +198,14 @@ class ReceptionAgent(Agent):
             # Nothing on file answered the question, or the sentence is about something no
             # page mentions ("No corkage fee"): a yes or a no is made up too.
             # A yes or no that opens the reply answers the question, with a word of which no
-            # page says anything, unless the sentence goes on to restate every other thing
-            # asked ("Do you guys serve wine by the glass?" "Yes, we pour wine by the glass.").
+            # page says anything, unless the sentence goes on about what the pages do have
+            # of the question ("Do you guys serve wine by the glass?" "Yes, we pour wine by
+            # the glass."): "Yes, we service gas, diesel and hybrid vehicles" said nothing of
+            # "Colorado emissions testing".
             made_up = (
                 blank
                 or bool(unseen & set(terms(sentence)))
-                or bool(unseen and opens_with_verdict(sentence) and not stems_of(sentence) >= rest)
+                or bool(unseen and opens_with_verdict(sentence) and not stems_of(sentence) & rest)
             )
             if not missing and made_up and answers_from_nothing(sentence):
                 missing = [Claim("verdict", sentence, None)]
