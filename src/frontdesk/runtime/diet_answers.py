@@ -62,7 +62,7 @@ def diet_answer(question: str, texts: list[str]) -> str | None:
         for piece in pieces(rank, text):
             if piece.is_label or not marks.search(f"{piece.label} {piece.text}"):
                 continue
-            said = in_context(piece) if piece.needs_label(diet) or piece.label else piece.text
+            said = in_context(piece)  # with the dish (or section) it belongs to
             if _CAVEAT.search(piece.text):
                 caveats.append(piece.text)
                 continue
