@@ -186,6 +186,8 @@ class ReceptionAgent(Agent):
         turn = _caller_turn(chat_ctx)
         blank = turn is not None and self._nothing_on_file(turn)
         unseen = self._unseen.get(turn or "", frozenset())
+        # Replying to the caller's message itself (no tool has answered yet this turn).
+        answering = bool(chat_ctx.items) and _caller_message(chat_ctx) is chat_ctx.items[-1]
         # The question's words the knowledge has (what a yes must be about when some are not).
         rest = stems_of(_caller_text(chat_ctx)) - stems_of(" ".join(unseen)) - OFFERING or {""}
         persona = persona_check(self.spec, chat_ctx)
@@ -201,11 +203,16 @@ class ReceptionAgent(Agent):
             # page says anything, unless the sentence goes on about what the pages do have
             # of the question ("Do you guys serve wine by the glass?" "Yes, we pour wine by
             # the glass."): "Yes, we service gas, diesel and hybrid vehicles" said nothing of
-            # "Colorado emissions testing".
+            # "Colorado emissions testing". (A tool's result, read out after it, is evidence.)
             made_up = (
                 blank
                 or bool(unseen & set(terms(sentence)))
-                or bool(unseen and opens_with_verdict(sentence) and not stems_of(sentence) & rest)
+                or bool(
+                    answering
+                    and unseen
+                    and opens_with_verdict(sentence)
+                    and not stems_of(sentence) & rest
+                )
             )
             if not missing and made_up and answers_from_nothing(sentence):
                 missing = [Claim("verdict", sentence, None)]
@@ -227,7 +234,6 @@ class ReceptionAgent(Agent):
         )
         produced = called = False
         said: list[str] = []
-        answering = bool(chat_ctx.items) and _caller_message(chat_ctx) is chat_ctx.items[-1]
         try:
             async for chunk in Agent.default.llm_node(self, chat_ctx, tools, model_settings):
                 produced = True
