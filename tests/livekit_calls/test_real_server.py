@@ -14,6 +14,10 @@ from livekit import api, rtc
 from frontdesk.config import Settings
 from tests.livekit_server import LiveKitServer, running_livekit
 
+# `make test` builds the server first; run alone on a fresh machine, the first test here
+# builds it (the module download and compile take minutes), within this longer limit.
+pytestmark = pytest.mark.timeout(1800)
+
 
 @pytest.fixture(scope="module")
 def livekit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveKitServer]:
