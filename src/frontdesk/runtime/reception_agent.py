@@ -188,11 +188,11 @@ class ReceptionAgent(Agent):
         unseen = self._unseen.get(turn or "", frozenset())
         # Replying to the caller's message itself (no tool has answered yet this turn).
         answering = bool(chat_ctx.items) and _caller_message(chat_ctx) is chat_ctx.items[-1]
+        question = _caller_text(chat_ctx)
         # The question's words the knowledge has (what a yes must be about when some are not).
-        rest = stems_of(_caller_text(chat_ctx)) - stems_of(" ".join(unseen)) - OFFERING or {""}
+        rest = stems_of(question) - stems_of(" ".join(unseen)) - OFFERING or {""}
         persona = persona_check(self.spec, chat_ctx)
         seen = seen_in(shown_texts(self.spec, chat_ctx))
-        question = _caller_text(chat_ctx)
         asked = question if asks_about_business(question) else ""
 
         def check(sentence: str) -> list[Claim]:
