@@ -45,7 +45,7 @@ def server_binary() -> Path:
     return Path(done.stdout.strip().splitlines()[-1])
 
 
-def _free_port(kind: int = socket.SOCK_STREAM) -> int:
+def free_port(kind: int = socket.SOCK_STREAM) -> int:
     with socket.socket(socket.AF_INET, kind) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -54,7 +54,7 @@ def _free_port(kind: int = socket.SOCK_STREAM) -> int:
 def _free_udp_range(size: int) -> int:
     """The first of `size` consecutive UDP ports that are free now."""
     for _ in range(50):
-        start = _free_port(socket.SOCK_DGRAM)
+        start = free_port(socket.SOCK_DGRAM)
         if start + size >= 65535:
             continue
         try:
@@ -92,10 +92,13 @@ def _config(port: int, tcp_port: int, udp_start: int, webhook_url: str | None) -
 
 
 @contextmanager
-def running_livekit(tmp_path: Path, webhook_url: str | None = None) -> Iterator[LiveKitServer]:
-    """livekit-server on loopback for the duration of the block."""
+def running_livekit(
+    tmp_path: Path, webhook_url: str | None = None, *, port: int | None = None
+) -> Iterator[LiveKitServer]:
+    """livekit-server on loopback for the duration of the block, on `port` when given (the
+    settings of a Frontdesk server started before it already name it)."""
     binary = server_binary()
-    port, tcp_port = _free_port(), _free_port()
+    port, tcp_port = port or free_port(), free_port()
     config = tmp_path / "livekit.yaml"
     config.write_text(_config(port, tcp_port, _free_udp_range(_UDP_PORTS), webhook_url))
     log = (tmp_path / "livekit.log").open("w")

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     )
     # The name `frontdesk agent-worker` registers under; tokens dispatch calls to it.
     livekit_agent_name: str = "frontdesk-receptionist"
+    # Calls one `frontdesk agent-worker` answers at once; LiveKit sends the next to another
+    # worker (or, with none free, tells the caller's room nobody can answer).
+    livekit_max_calls: int = Field(default=4, ge=1, le=100)
     # A caller's token only has to get them into the room: LiveKit renews the token of a
     # participant who is in, so a call outlives it. Short, so a leaked token is soon useless.
     livekit_token_ttl_s: int = Field(default=600, gt=0, le=900)

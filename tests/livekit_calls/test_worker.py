@@ -20,7 +20,7 @@ from livekit.api import TokenVerifier
 
 from frontdesk.db import transaction
 from frontdesk.livekit.tokens import room_for
-from frontdesk.livekit.worker import CallRefused, answer, build_server, prepare_call
+from frontdesk.livekit.worker import CallRefused, answer, build_server, call_load, prepare_call
 from frontdesk.models import Appointment, Conversation, ConversationTurn, Lead
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
 from frontdesk.resources import Resources
@@ -328,3 +328,15 @@ def test_worker_serves_under_the_agent_name(chat_resources: Resources) -> None:
     status = asyncio.run(scenario())
     assert status["agent_name"] == "juniper-receptionist"
     assert status["worker_type"] == "JT_ROOM"  # one job per room: per call
+
+
+def test_a_worker_is_full_at_its_call_limit_not_at_the_machines_cpu() -> None:
+    load, full_at = call_load(3)
+
+    class Answering:
+        def __init__(self, calls: int) -> None:
+            self.active_jobs = [object()] * calls
+
+    # LiveKit offers a worker a call while its load is below the threshold.
+    assert [load(Answering(n)) < full_at for n in range(5)] == [True, True, True, False, False]  # type: ignore[arg-type]
+    assert full_at < 1  # what LiveKit requires outside dev mode

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -397,12 +397,29 @@ async def answer(ctx: JobContext, resources: Resources) -> None:
     ctx.add_shutdown_callback(finish)
 
 
+def call_load(max_calls: int) -> tuple[Callable[[AgentServer], float], float]:
+    """The load gauge a worker reports to LiveKit, and the load at which it is full: the
+    share of `max_calls` it is answering, full at `max_calls`. LiveKit's default gauge is
+    the machine's CPU, full at 70%: the local models fill both cores during every reply, so
+    a worker answering one call would report itself full (and a worker beside a busy
+    `frontdesk serve` would never take a call) while it has room for more."""
+
+    def load(server: AgentServer) -> float:
+        return len(server.active_jobs) / max_calls
+
+    # Below 1 (LiveKit refuses more outside dev mode), above (max_calls - 1) / max_calls.
+    return load, (max_calls - 0.5) / max_calls
+
+
 def build_server(resources: Resources, *, port: int = 8081) -> AgentServer:
     """An `AgentServer` for this deployment; `port` serves its health check (0: any)."""
     settings = resources.settings
     require_livekit(settings)
+    load, full_at = call_load(settings.livekit_max_calls)
     server = AgentServer(
         job_executor_type=JobExecutorType.THREAD,
+        load_fnc=load,
+        load_threshold=full_at,
         ws_url=settings.livekit_url,
         api_key=settings.livekit_api_key,
         api_secret=settings.livekit_api_secret,
