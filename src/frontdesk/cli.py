@@ -371,7 +371,8 @@ def agent_worker(
     """Answer LiveKit calls: register with LiveKit as FRONTDESK_LIVEKIT_AGENT_NAME."""
     import asyncio
 
-    from frontdesk.livekit.worker import check_worker_settings, run_worker
+    from frontdesk.livekit.call_models import check_worker_settings
+    from frontdesk.livekit.worker import run_worker
 
     settings = _settings()
     with _exit_on_error():

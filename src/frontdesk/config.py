@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     # Calls one `frontdesk agent-worker` answers at once; LiveKit sends the next to another
     # worker (or, with none free, tells the caller's room nobody can answer).
     livekit_max_calls: int = Field(default=4, ge=1, le=100)
+    # A LiveKit call no worker has taken this long after its token was minted is ended
+    # (the caller's client is told by the room closing): nobody is coming.
+    livekit_answer_timeout_s: int = Field(default=90, ge=10, le=3600)
     # A caller's token only has to get them into the room: LiveKit renews the token of a
     # participant who is in, so a call outlives it. Short, so a leaked token is soon useless.
     livekit_token_ttl_s: int = Field(default=600, gt=0, le=900)

@@ -57,6 +57,12 @@ class TranscriptRetention(Protocol):
     def run(self) -> int: ...
 
 
+class UnansweredCalls(Protocol):
+    """livekit/unanswered.py's sweep, as the queue needs it."""
+
+    def run(self) -> int: ...
+
+
 def build_huey(settings: Settings) -> Huey:
     url = settings.queue_url
     if url.startswith(("redis://", "rediss://", "unix://")):
@@ -79,6 +85,7 @@ class JobQueue:
         self.analysis: ConversationAnalysis | None = None
         self.webhooks: WebhookDeliveries | None = None
         self.retention: TranscriptRetention | None = None
+        self.unanswered: UnansweredCalls | None = None
         self._ingest = self.huey.task(name="ingest_source")(self._run_ingest)
         self._sweep = self.huey.periodic_task(crontab(minute="*"), name="sweep_stale_sources")(
             self._sweep_stale
@@ -99,6 +106,9 @@ class JobQueue:
         self._apply_retention = self.huey.periodic_task(
             crontab(minute="23"), name="apply_transcript_retention"
         )(self._run_retention)
+        self._sweep_calls = self.huey.periodic_task(
+            crontab(minute="*"), name="sweep_unanswered_calls"
+        )(self._end_unanswered)
 
     def bind(self, runner: IngestionRunner) -> None:
         self.runner = runner
@@ -111,6 +121,12 @@ class JobQueue:
 
     def bind_retention(self, retention: TranscriptRetention) -> None:
         self.retention = retention
+
+    def bind_unanswered(self, unanswered: UnansweredCalls) -> None:
+        self.unanswered = unanswered
+
+    def _end_unanswered(self) -> int:
+        return self.unanswered.run() if self.unanswered is not None else 0
 
     def enqueue_webhook(self, delivery_id: str) -> None:
         self._deliver(delivery_id)

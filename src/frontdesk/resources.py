@@ -21,6 +21,7 @@ from frontdesk.jobs import JobQueue
 from frontdesk.knowledge.ingestion import IngestionRunner
 from frontdesk.knowledge.search import HybridSearcher
 from frontdesk.knowledge.vector_store import VectorStore, connect_chroma
+from frontdesk.livekit.unanswered import UnansweredCalls
 from frontdesk.observability.conversation_metrics import watch_conversations
 from frontdesk.privacy.retention import TranscriptRetention
 from frontdesk.providers.embeddings.base import Embedder
@@ -123,6 +124,7 @@ def build_resources(
     queue.bind_analysis(ConversationAnalyzer(resources))
     queue.bind_webhooks(WebhookSender(settings, sessions))
     queue.bind_retention(TranscriptRetention(sessions))
+    queue.bind_unanswered(UnansweredCalls(settings, sessions, queue))
     # Events are written by services that only hold a session; this is how their
     # deliveries reach the queue once the session commits (webhooks/events.py).
     sessions.configure(info={WEBHOOK_DISPATCH: queue.enqueue_webhook})

@@ -42,9 +42,15 @@ class RoomCaller:
     _spoken: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _source: rtc.AudioSource | None = None
+    left: bool = False  # the room closed on the caller, or they hung up
+
+    def others(self) -> list[str]:
+        """Who else is in the room."""
+        return list(self.room.remote_participants)
 
     async def join(self, url: str, token: str) -> None:
         self.room.on("track_subscribed", self._on_track)
+        self.room.on("disconnected", self._on_left)
         self.room.register_text_stream_handler(TRANSCRIPTION_TOPIC, self._on_caption)
         await self.room.connect(url, token)
         self._source = rtc.AudioSource(RATE, 1, queue_size_ms=100)
@@ -99,6 +105,9 @@ class RoomCaller:
             else:
                 chunk = silence
             await self._source.capture_frame(rtc.AudioFrame(chunk, RATE, 1, FRAME))
+
+    def _on_left(self, reason: object) -> None:
+        self.left = True
 
     def _on_track(
         self,

@@ -9,23 +9,28 @@ uvicorn. Nothing between the caller and the database is a stand-in.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+from livekit import api as lk_api
 
 from frontdesk.config import Settings
 from frontdesk.db import transaction
-from frontdesk.models import Appointment
+from frontdesk.livekit.unanswered import unanswered_reason
+from frontdesk.livekit.worker import CALL_OVER
+from frontdesk.models import Appointment, Conversation
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
 from tests.factories import PASSWORD, make_owner, make_receptionist, price_rabies
 from tests.fake_llm import Call, Say, ScriptedLLM, ScriptedStructuredModel, last_tool_output
 from tests.live_server import serving
-from tests.livekit_calls.real_room import WorkerThread, agent_worker
+from tests.livekit_calls.real_room import agent_worker
 from tests.livekit_calls.room_caller import RoomCaller
 from tests.livekit_server import KEY, SECRET, LiveKitServer, free_port, running_livekit
 
@@ -70,13 +75,13 @@ def settings(settings: Settings, livekit_port: int) -> Settings:
 
 
 @dataclass
-class Line:
-    """Everything one test's calls go through."""
+class Deployment:
+    """The Frontdesk server (an owner signed in, an agent made) and LiveKit's server."""
 
-    api: httpx.Client  # the owner, signed in over HTTP
+    api: httpx.Client
     agent: dict
     livekit: LiveKitServer
-    worker: WorkerThread
+    resources: Resources
     analysis: ScriptedStructuredModel
 
     def start_call(self) -> dict:
@@ -98,14 +103,20 @@ class Line:
             time.sleep(0.2)
         return row
 
+    def answered_at(self, conversation_id: str) -> datetime | None:
+        with transaction(self.resources.sessionmaker) as db:
+            row = db.get(Conversation, conversation_id)
+            assert row is not None
+            return row.answered_at
+
 
 @pytest.fixture
-def line(
+def deployment(
     chat_resources: Resources,
     speech_models: SpeechModels,  # noqa: F811
     livekit_port: int,
     tmp_path: Path,
-) -> Iterator[Line]:
+) -> Iterator[Deployment]:
     chat_resources.speech = lambda: speech_models
     analysis = ScriptedStructuredModel([ANALYSIS])
     chat_resources.structured_factory = lambda: analysis
@@ -119,12 +130,18 @@ def line(
         assert login.status_code == 200, login.text
         agent = make_receptionist(api)
         price_rabies(api, agent)  # what the scripted answer states
-        with agent_worker(chat_resources) as worker:
-            yield Line(api, agent, livekit, worker, analysis)
+        yield Deployment(api, agent, livekit, chat_resources, analysis)
+
+
+@pytest.fixture
+def line(deployment: Deployment, chat_resources: Resources) -> Iterator[Deployment]:
+    """The deployment with `frontdesk agent-worker` registered under the tokens' agent name."""
+    with agent_worker(chat_resources):
+        yield deployment
 
 
 def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore[no-untyped-def]
-    line: Line,
+    line: Deployment,
     fake_llm: ScriptedLLM,
     chat_resources: Resources,
     caller_voice,  # noqa: F811
@@ -183,3 +200,91 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
         assert stored.conversation_id == conversation_id
     time.sleep(2)  # a second ending, had there been one, would have queued a second analysis
     assert len(line.analysis.prompts) == 1
+
+
+def _joined(body: dict, seconds: float, *, until: Callable[[RoomCaller], bool] | None = None):  # type: ignore[no-untyped-def]
+    """Join the call's room as the caller and stay `seconds` (or until `until` holds)."""
+
+    async def stay() -> RoomCaller:
+        caller = RoomCaller()
+        await caller.join(body["url"], body["token"])
+        try:
+            if until is None:
+                await asyncio.sleep(seconds)
+            else:
+                await caller.until(lambda: until(caller), limit_s=seconds)
+        finally:
+            if not caller.left:
+                await caller.leave()
+        return caller
+
+    return asyncio.run(stay())
+
+
+def test_a_caller_of_an_ended_call_is_told_so_and_the_room_closes(line: Deployment) -> None:
+    body = line.start_call()
+    assert line.api.post(f"/api/conversations/{body['conversation_id']}/end").status_code == 204
+    # The caller joins with the token they were given (a reconnect after the call ended).
+    caller = _joined(body, 60, until=lambda c: c.left)
+    assert caller.agent_captions() == [CALL_OVER]
+    assert caller.agent_audio, "the apology was captioned but not heard"
+    assert line.conversation(body["conversation_id"])["end_reason"] != CALL_OVER
+
+
+def test_a_dispatch_into_another_room_is_turned_down_before_joining(
+    line: Deployment, caplog: pytest.LogCaptureFixture
+) -> None:
+    real = line.start_call()
+    # Someone holding the project's secret forges a token for a room of their own whose
+    # dispatch names the real call.
+    claims = lk_api.TokenVerifier(KEY, SECRET).verify(real["token"])
+    assert claims.room_config is not None
+    forged = (
+        lk_api.AccessToken(KEY, SECRET)
+        .with_identity("caller-elsewhere")
+        .with_grants(lk_api.VideoGrants(room_join=True, room="call-elsewhere"))
+        .with_room_config(claims.room_config)
+        .to_jwt()
+    )
+    with caplog.at_level(logging.WARNING, logger="frontdesk.livekit.worker"):
+        elsewhere = _joined({"url": real["url"], "token": forged}, 8)
+    assert "turned down LiveKit job" in caplog.text and "call-elsewhere" in caplog.text
+    assert elsewhere.others() == [] and elsewhere.captions == []
+    assert line.answered_at(real["conversation_id"]) is None
+    assert line.conversation(real["conversation_id"])["status"] == "active"
+    # The worker still answers the real call.
+    caller = _joined(real, 60, until=lambda c: bool(c.agent_captions()))
+    assert caller.agent_captions()[0].startswith("Juniper Vet, Maya speaking")
+    assert line.answered_at(real["conversation_id"]) is not None
+
+
+def test_a_call_no_worker_takes_is_ended_after_the_timeout(
+    deployment: Deployment, chat_resources: Resources
+) -> None:
+    # A worker is registered, under another business's agent name: no dispatch reaches it.
+    other = replace(
+        chat_resources,
+        settings=chat_resources.settings.model_copy(update={"livekit_agent_name": "another"}),
+    )
+    with agent_worker(other):
+        body = deployment.start_call()
+        conversation_id = body["conversation_id"]
+
+        async def wait_unanswered() -> RoomCaller:
+            caller = RoomCaller()
+            await caller.join(body["url"], body["token"])
+            await asyncio.sleep(8)
+            assert caller.others() == [], "a worker joined a call not dispatched to it"
+            # The queue's minute sweep, as it runs once the timeout has passed.
+            timeout = chat_resources.settings.livekit_answer_timeout_s
+            later = datetime.now(UTC) + timedelta(seconds=timeout + 1)
+            assert chat_resources.queue.unanswered is not None
+            ended = await asyncio.to_thread(chat_resources.queue.unanswered.run, later)
+            assert ended == 1
+            await caller.until(lambda: caller.left, limit_s=30)  # the room closed on them
+            return caller
+
+        asyncio.run(wait_unanswered())
+    row = deployment.wait_for(conversation_id, lambda c: c["status"] == "ended")
+    assert row["end_reason"] == unanswered_reason(chat_resources.settings.livekit_answer_timeout_s)
+    assert row["turns"] == []

@@ -14,8 +14,8 @@ from livekit.plugins import openai as lk_openai
 
 from frontdesk.config import Settings
 from frontdesk.db import transaction
+from frontdesk.livekit.call_models import call_models
 from frontdesk.livekit.tokens import dispatch_metadata
-from frontdesk.livekit.worker import call_models
 from frontdesk.models import Conversation
 from frontdesk.resources import Resources
 from tests.factories import make_receptionist, make_signed_in_client

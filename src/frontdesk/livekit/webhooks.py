@@ -96,7 +96,9 @@ def _verified_event(
     )
 
 
-def _end(db: Session, row: Conversation, reason: str, queue: JobQueue | None) -> None:
+def end_call(db: Session, row: Conversation, reason: str, queue: JobQueue | None) -> None:
+    """End a call that no worker is ending (the first ending's reason stands); its analysis
+    is enqueued once the ending commits."""
     if row.status == "active":
         row.status, row.end_reason, row.ended_at = "ended", reason, datetime.now(UTC)
         # A call no agent worker answered has nobody else to enqueue its analysis; when a
@@ -120,7 +122,7 @@ def apply_event(db: Session, event: WebhookEvent, queue: JobQueue | None = None)
         # until someone joins it.
         return True
     if event.event == "room_finished":
-        _end(db, row, "LiveKit room finished", queue)
+        end_call(db, row, "LiveKit room finished", queue)
         return True
     if event.event == "participant_joined" and is_caller:
         if row.connected_at is None:
@@ -129,7 +131,7 @@ def apply_event(db: Session, event: WebhookEvent, queue: JobQueue | None = None)
     if event.event == "participant_left" and is_caller:
         # One caller per room: once they are gone the call is over, even if the agent worker
         # has not left yet.
-        _end(db, row, "The caller left the LiveKit room", queue)
+        end_call(db, row, "The caller left the LiveKit room", queue)
         return True
     return False
 

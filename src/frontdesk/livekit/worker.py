@@ -24,8 +24,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from livekit import rtc
@@ -34,21 +35,19 @@ from livekit.agents import (
     AgentSession,
     JobContext,
     JobExecutorType,
-    llm,
+    JobRequest,
     room_io,
-    stt,
-    tts,
-    vad,
 )
 from livekit.agents.types import NOT_GIVEN, NotGivenOr
 from livekit.agents.voice import SpeechHandle
 from sqlalchemy.orm import Session
 
-from frontdesk.config import Settings
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.conversations.service import ConversationHub, spec_for
 from frontdesk.db import transaction
-from frontdesk.errors import ConfigurationError, FrontdeskError
+from frontdesk.errors import FrontdeskError
+from frontdesk.livekit.call_models import CallModels, call_models, uses_local_speech
+from frontdesk.livekit.refusal_speech import tell_and_close
 from frontdesk.livekit.tokens import Dispatch, dispatch_metadata, require_livekit, room_for
 from frontdesk.models import Agent, Conversation
 from frontdesk.observability.context import bind_conversation
@@ -70,84 +69,21 @@ END_REASON = "call ended"
 
 class CallRefused(Exception):
     """A dispatched job this worker will not answer: bad metadata, or metadata that does not
-    name a LiveKit call in progress in the job's room on this worker's project."""
+    name a LiveKit call in progress in the job's room on this worker's project.
+
+    `told` is what the caller hears before the agent leaves, for a job that is truly one of
+    our calls but cannot be answered (it has ended, its agent is gone, no model can run):
+    silence would leave them waiting. None for a job that is not one of our calls: the
+    worker never joins its room."""
+
+    def __init__(self, reason: str, *, told: str | None = None) -> None:
+        super().__init__(reason)
+        self.told = told
 
 
-def uses_local_speech(settings: Settings) -> bool:
-    return not settings.voice_realtime and "local" in (settings.voice_stt, settings.voice_tts)
-
-
-def uses_openai(settings: Settings) -> bool:
-    return settings.voice_realtime or "openai" in (settings.voice_stt, settings.voice_tts)
-
-
-def openai_api_key(settings: Settings) -> str:
-    """The key for OpenAI speech and Realtime. The LLM's key counts only when the LLM
-    endpoint is OpenAI itself: another provider's key would be sent to OpenAI."""
-    if settings.openai_api_key:
-        return settings.openai_api_key
-    if settings.llm_api_key and "api.openai.com" in settings.llm_base_url:
-        return settings.llm_api_key
-    raise ConfigurationError(
-        "OpenAI speech (FRONTDESK_VOICE_STT/FRONTDESK_VOICE_TTS=openai) and "
-        "FRONTDESK_VOICE_REALTIME need an OpenAI key: set FRONTDESK_OPENAI_API_KEY "
-        "(or OPENAI_API_KEY)."
-    )
-
-
-def check_worker_settings(settings: Settings) -> None:
-    """Refuse to start a worker that could not answer a single call."""
-    require_livekit(settings)
-    if uses_openai(settings):
-        openai_api_key(settings)
-
-
-@dataclass
-class CallModels:
-    """What one call's session runs on: a Realtime model alone, or STT → LLM → TTS."""
-
-    model: llm.LLM | llm.RealtimeModel
-    speech_to_text: stt.STT | None = None
-    text_to_speech: tts.TTS | None = None
-    activity: vad.VAD | None = None
-
-    @property
-    def realtime(self) -> bool:
-        return isinstance(self.model, llm.RealtimeModel)
-
-
-async def call_models(
-    resources: Resources, workspace_settings: Mapping[str, Any] | None = None
-) -> CallModels:
-    """The models a new call uses, as the settings choose (the workspace's own over the
-    environment's); local ones are shared, loaded once."""
-    settings = resources.settings_for(workspace_settings)
-    if settings.voice_realtime:
-        from livekit.plugins.openai import realtime
-
-        return CallModels(realtime.RealtimeModel(api_key=openai_api_key(settings)))
-    model = resources.llm_for(workspace_settings)
-    speech_to_text: stt.STT | None = None
-    text_to_speech: tts.TTS | None = None
-    activity: vad.VAD | None = None
-    if uses_local_speech(settings):
-        if resources.speech is None:
-            raise ConfigurationError("Voice is not available: no speech models configured.")
-        local = await asyncio.to_thread(resources.speech)
-        speech_to_text = local.speech_to_text if settings.voice_stt == "local" else None
-        text_to_speech = local.text_to_speech if settings.voice_tts == "local" else None
-        activity = local.activity
-    if speech_to_text is None or text_to_speech is None:
-        from livekit.plugins import openai as lk_openai
-
-        key = openai_api_key(settings)
-        speech_to_text = speech_to_text or lk_openai.STT(api_key=key)
-        text_to_speech = text_to_speech or lk_openai.TTS(api_key=key)
-    if activity is None:
-        from frontdesk.providers.vad.silero_local import SileroLiteVAD
-
-        activity = SileroLiteVAD()
-    return CallModels(model, speech_to_text, text_to_speech, activity)
+CALL_OVER = "Sorry, this call has already ended. Please start a new call."
+LINE_CLOSED = "Sorry, this line is no longer answered. Goodbye."
+NOBODY_FREE = "Sorry, nobody can answer right now. Please try again later."
 
 
 async def _ignore_event(event: dict[str, Any]) -> None:
@@ -314,17 +250,18 @@ def _load(resources: Resources, dispatch: Dispatch, room: str) -> _Answerable:
             )
         if row.channel != "livekit":
             raise CallRefused(f"conversation {conversation_id} is not a LiveKit call")
-        if row.status != "active":
-            raise CallRefused(f"conversation {conversation_id} has already ended")
         if room != room_for(conversation_id):
             raise CallRefused(f"room {room!r} is not the room of conversation {conversation_id}")
-        agent = db.get(Agent, agent_id)
-        if agent is None or agent.workspace_id != workspace_id:
-            raise CallRefused(f"agent {agent_id} no longer exists")
         if row.livekit_project != resources.settings.livekit_api_key:
             raise CallRefused(
                 f"conversation {conversation_id} is a call of another LiveKit project"
             )
+        # The job is the call's own from here: the caller is told why nobody answers.
+        if row.status != "active":
+            raise CallRefused(f"conversation {conversation_id} has already ended", told=CALL_OVER)
+        agent = db.get(Agent, agent_id)
+        if agent is None or agent.workspace_id != workspace_id:
+            raise CallRefused(f"agent {agent_id} no longer exists", told=LINE_CLOSED)
         stored = WorkspaceRepository(db).settings_of(row.workspace_id)
         spec = spec_for(
             agent, source=row.source, allowed_hosts=resources.settings.outbound_allowed_hosts
@@ -337,6 +274,14 @@ def _load(resources: Resources, dispatch: Dispatch, room: str) -> _Answerable:
             time_limit_s=_widget_time_limit(db, resources, agent, row),
             time_up_reason=minutes_used_up(agent.name),
         )
+
+
+def _mark_answered(resources: Resources, conversation_id: str) -> None:
+    """This worker took the call: the sweep of unanswered calls leaves it alone."""
+    with transaction(resources.sessionmaker) as db:
+        row = db.get(Conversation, conversation_id)
+        if row is not None and row.answered_at is None:
+            row.answered_at = datetime.now(UTC)
 
 
 async def prepare_call(
@@ -360,7 +305,8 @@ async def prepare_call(
         models = await call_models(resources, answerable.workspace_settings)
     except FrontdeskError as exc:
         await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
-        raise CallRefused(str(exc.detail)) from exc
+        raise CallRefused(str(exc.detail), told=NOBODY_FREE) from exc
+    await asyncio.to_thread(_mark_answered, resources, conversation_id)
     services = DatabaseReceptionServices(resources, dispatch.agent_id, conversation_id)
     return DispatchedCall(
         hub=hub,
@@ -380,6 +326,8 @@ async def answer(ctx: JobContext, resources: Resources) -> None:
         call = await prepare_call(resources, ctx.job.metadata, room=ctx.job.room.name)
     except CallRefused as exc:
         log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, exc)
+        if exc.told is not None:
+            await tell_and_close(ctx, resources, exc.told)
         ctx.shutdown(reason=f"call refused: {exc}")
         return
     # The job's task is the call's: every line the session logs from here names it.
@@ -395,6 +343,28 @@ async def answer(ctx: JobContext, resources: Resources) -> None:
 
     # Registered after the session's own shutdown callback: the session closes first.
     ctx.add_shutdown_callback(finish)
+
+
+async def screen(request: JobRequest, resources: Resources) -> None:
+    """LiveKit offers this worker a job: taken only when its metadata may name one of our
+    calls in its room (see `_load`). A forged dispatch is turned down before anything joins
+    the room; a call of ours that cannot be answered is taken, so the caller is told why."""
+    try:
+        dispatch = dispatch_metadata(request.job.metadata)
+        await asyncio.to_thread(_load, resources, dispatch, request.room.name)
+    except ValueError as exc:
+        refused: CallRefused | None = CallRefused(str(exc))
+    except CallRefused as exc:
+        refused = exc
+    else:
+        refused = None
+    if refused is not None and refused.told is None:
+        log.warning(
+            "turned down LiveKit job %s in room %s: %s", request.id, request.room.name, refused
+        )
+        await request.reject()
+        return
+    await request.accept()
 
 
 def call_load(max_calls: int) -> tuple[Callable[[AgentServer], float], float]:
@@ -429,7 +399,10 @@ def build_server(resources: Resources, *, port: int = 8081) -> AgentServer:
     async def entrypoint(ctx: JobContext) -> None:
         await answer(ctx, resources)
 
-    server.rtc_session(entrypoint, agent_name=settings.livekit_agent_name)
+    async def on_request(request: JobRequest) -> None:
+        await screen(request, resources)
+
+    server.rtc_session(entrypoint, agent_name=settings.livekit_agent_name, on_request=on_request)
     return server
 
 

@@ -28,6 +28,9 @@ class Conversation(IdMixin, TimestampMixin, Base):
     # When the caller joined the call's LiveKit room; stays empty for a call that was set up
     # but never answered, and for text conversations.
     connected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # When an agent worker took the LiveKit call; a call still unanswered after
+    # FRONTDESK_LIVEKIT_ANSWER_TIMEOUT_S is ended (livekit/unanswered.py).
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # Widget conversations: the caller's network, as a keyed hash of the client IP (never the
     # IP itself), so no one network uses more than its share of the daily minutes cap.
     caller_key: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
