@@ -84,7 +84,7 @@ def _config(port: int, tcp_port: int, udp_start: int, webhook_url: str | None) -
         "keys:",
         f"  {KEY}: {SECRET}",
         "logging:",
-        "  level: warn",
+        "  level: info",
     ]
     if webhook_url:
         lines += ["webhook:", f"  api_key: {KEY}", "  urls:", f"    - {webhook_url}"]

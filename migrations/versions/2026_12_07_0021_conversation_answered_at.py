@@ -24,8 +24,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("answered_by", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("conversations", schema=None) as batch_op:
+        batch_op.drop_column("answered_by")
         batch_op.drop_column("answered_at")

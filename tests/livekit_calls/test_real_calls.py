@@ -11,28 +11,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import httpx
 import pytest
 from livekit import api as lk_api
 
-from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.livekit.unanswered import unanswered_reason
 from frontdesk.livekit.worker import CALL_OVER
-from frontdesk.models import Appointment, Conversation
-from frontdesk.providers.speech import SpeechModels
+from frontdesk.models import Appointment
 from frontdesk.resources import Resources
-from tests.factories import PASSWORD, make_owner, make_receptionist, price_rabies
-from tests.fake_llm import Call, Say, ScriptedLLM, ScriptedStructuredModel, last_tool_output
-from tests.live_server import serving
-from tests.livekit_calls.real_room import agent_worker
+from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
+from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
+    Deployment,
+    agent_worker,
+    database_url_fixture,
+    deployment_fixture,
+    joined,
+    line_fixture,
+    livekit_port_fixture,
+    settings_fixture,
+)
 from tests.livekit_calls.room_caller import RoomCaller
-from tests.livekit_server import KEY, SECRET, LiveKitServer, free_port, running_livekit
+from tests.livekit_server import KEY, SECRET
 
 # The voice tests' real speech models and caller audio (imported, so they are defined once).
 from tests.voice.conftest import caller_voice, speech_models  # noqa: F401
@@ -42,102 +44,6 @@ from tests.voice.conftest import caller_voice, speech_models  # noqa: F401
 pytestmark = pytest.mark.timeout(1800)
 
 ANSWER = "A rabies vaccination is thirty two dollars."
-ANALYSIS = {
-    "summary": "The caller asked the price of a rabies vaccination and booked a visit.",
-    "unanswered": [],
-    "caller_name": "Ann Lee",
-    "caller_phone": None,
-    "caller_email": None,
-}
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """SQLite only: every backend is covered by the tests without a room; a call through a
-    real server is among the slowest tests there are."""
-    return f"sqlite:///{tmp_path / 'frontdesk.db'}"
-
-
-@pytest.fixture
-def livekit_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def settings(settings: Settings, livekit_port: int) -> Settings:
-    return settings.model_copy(
-        update={
-            "livekit_url": f"ws://127.0.0.1:{livekit_port}",
-            "livekit_api_key": KEY,
-            "livekit_api_secret": SECRET,
-        }
-    )
-
-
-@dataclass
-class Deployment:
-    """The Frontdesk server (an owner signed in, an agent made) and LiveKit's server."""
-
-    api: httpx.Client
-    agent: dict
-    livekit: LiveKitServer
-    resources: Resources
-    analysis: ScriptedStructuredModel
-
-    def start_call(self) -> dict:
-        started = self.api.post(f"/api/agents/{self.agent['id']}/calls")
-        assert started.status_code == 201, started.text
-        body = started.json()
-        assert body["transport"] == "livekit" and body["url"] == self.livekit.url
-        return body
-
-    def conversation(self, conversation_id: str) -> dict:
-        return self.api.get(f"/api/conversations/{conversation_id}").json()
-
-    def wait_for(
-        self, conversation_id: str, wanted: Callable[[dict], bool], limit_s: float = 60
-    ) -> dict:
-        deadline = time.monotonic() + limit_s
-        while not wanted(row := self.conversation(conversation_id)):
-            assert time.monotonic() < deadline, f"timed out; the conversation is {row}"
-            time.sleep(0.2)
-        return row
-
-    def answered_at(self, conversation_id: str) -> datetime | None:
-        with transaction(self.resources.sessionmaker) as db:
-            row = db.get(Conversation, conversation_id)
-            assert row is not None
-            return row.answered_at
-
-
-@pytest.fixture
-def deployment(
-    chat_resources: Resources,
-    speech_models: SpeechModels,  # noqa: F811
-    livekit_port: int,
-    tmp_path: Path,
-) -> Iterator[Deployment]:
-    chat_resources.speech = lambda: speech_models
-    analysis = ScriptedStructuredModel([ANALYSIS])
-    chat_resources.structured_factory = lambda: analysis
-    _, owner = make_owner(chat_resources)
-    with (
-        serving(chat_resources) as url,
-        running_livekit(tmp_path, f"{url}/api/livekit/webhook", port=livekit_port) as livekit,
-        httpx.Client(base_url=url, timeout=60) as api,
-    ):
-        login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
-        agent = make_receptionist(api)
-        price_rabies(api, agent)  # what the scripted answer states
-        yield Deployment(api, agent, livekit, chat_resources, analysis)
-
-
-@pytest.fixture
-def line(deployment: Deployment, chat_resources: Resources) -> Iterator[Deployment]:
-    """The deployment with `frontdesk agent-worker` registered under the tokens' agent name."""
-    with agent_worker(chat_resources):
-        yield deployment
 
 
 def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore[no-untyped-def]
@@ -202,30 +108,11 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
     assert len(line.analysis.prompts) == 1
 
 
-def _joined(body: dict, seconds: float, *, until: Callable[[RoomCaller], bool] | None = None):  # type: ignore[no-untyped-def]
-    """Join the call's room as the caller and stay `seconds` (or until `until` holds)."""
-
-    async def stay() -> RoomCaller:
-        caller = RoomCaller()
-        await caller.join(body["url"], body["token"])
-        try:
-            if until is None:
-                await asyncio.sleep(seconds)
-            else:
-                await caller.until(lambda: until(caller), limit_s=seconds)
-        finally:
-            if not caller.left:
-                await caller.leave()
-        return caller
-
-    return asyncio.run(stay())
-
-
 def test_a_caller_of_an_ended_call_is_told_so_and_the_room_closes(line: Deployment) -> None:
     body = line.start_call()
     assert line.api.post(f"/api/conversations/{body['conversation_id']}/end").status_code == 204
     # The caller joins with the token they were given (a reconnect after the call ended).
-    caller = _joined(body, 60, until=lambda c: c.left)
+    caller = joined(body, 60, until=lambda c: c.left)
     assert caller.agent_captions() == [CALL_OVER]
     assert caller.agent_audio, "the apology was captioned but not heard"
     assert line.conversation(body["conversation_id"])["end_reason"] != CALL_OVER
@@ -247,13 +134,13 @@ def test_a_dispatch_into_another_room_is_turned_down_before_joining(
         .to_jwt()
     )
     with caplog.at_level(logging.WARNING, logger="frontdesk.livekit.worker"):
-        elsewhere = _joined({"url": real["url"], "token": forged}, 8)
+        elsewhere = joined({"url": real["url"], "token": forged}, 8)
     assert "turned down LiveKit job" in caplog.text and "call-elsewhere" in caplog.text
     assert elsewhere.others() == [] and elsewhere.captions == []
     assert line.answered_at(real["conversation_id"]) is None
     assert line.conversation(real["conversation_id"])["status"] == "active"
     # The worker still answers the real call.
-    caller = _joined(real, 60, until=lambda c: bool(c.agent_captions()))
+    caller = joined(real, 60, until=lambda c: bool(c.agent_captions()))
     assert caller.agent_captions()[0].startswith("Juniper Vet, Maya speaking")
     assert line.answered_at(real["conversation_id"]) is not None
 

@@ -276,16 +276,21 @@ def _load(resources: Resources, dispatch: Dispatch, room: str) -> _Answerable:
         )
 
 
-def _mark_answered(resources: Resources, conversation_id: str) -> None:
+def _mark_answered(resources: Resources, conversation_id: str, worker_id: str | None) -> None:
     """This worker took the call: the sweep of unanswered calls leaves it alone."""
     with transaction(resources.sessionmaker) as db:
         row = db.get(Conversation, conversation_id)
         if row is not None and row.answered_at is None:
-            row.answered_at = datetime.now(UTC)
+            row.answered_at, row.answered_by = datetime.now(UTC), worker_id
 
 
 async def prepare_call(
-    resources: Resources, metadata: str, *, room: str, hub: ConversationHub | None = None
+    resources: Resources,
+    metadata: str,
+    *,
+    room: str,
+    hub: ConversationHub | None = None,
+    worker_id: str | None = None,
 ) -> DispatchedCall:
     """Everything a dispatched job in `room` needs before it joins it.
 
@@ -306,7 +311,7 @@ async def prepare_call(
     except FrontdeskError as exc:
         await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
         raise CallRefused(str(exc.detail), told=NOBODY_FREE) from exc
-    await asyncio.to_thread(_mark_answered, resources, conversation_id)
+    await asyncio.to_thread(_mark_answered, resources, conversation_id, worker_id)
     services = DatabaseReceptionServices(resources, dispatch.agent_id, conversation_id)
     return DispatchedCall(
         hub=hub,
@@ -323,7 +328,9 @@ async def prepare_call(
 async def answer(ctx: JobContext, resources: Resources) -> None:
     """The session entrypoint of one dispatched job."""
     try:
-        call = await prepare_call(resources, ctx.job.metadata, room=ctx.job.room.name)
+        call = await prepare_call(
+            resources, ctx.job.metadata, room=ctx.job.room.name, worker_id=ctx.worker_id
+        )
     except CallRefused as exc:
         log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, exc)
         if exc.told is not None:
@@ -403,6 +410,16 @@ def build_server(resources: Resources, *, port: int = 8081) -> AgentServer:
         await screen(request, resources)
 
     server.rtc_session(entrypoint, agent_name=settings.livekit_agent_name, on_request=on_request)
+
+    def registered(worker_id: str, server_info: object) -> None:
+        # The id each call's `answered_by` names, for finding the worker that took a call.
+        log.info(
+            "registered with LiveKit as worker %s, agent name %s",
+            worker_id,
+            settings.livekit_agent_name,
+        )
+
+    server.on("worker_registered", registered)
     return server
 
 

@@ -31,6 +31,8 @@ class Conversation(IdMixin, TimestampMixin, Base):
     # When an agent worker took the LiveKit call; a call still unanswered after
     # FRONTDESK_LIVEKIT_ANSWER_TIMEOUT_S is ended (livekit/unanswered.py).
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Which worker (LiveKit's worker id, logged by the worker when it registers) took it.
+    answered_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Widget conversations: the caller's network, as a keyed hash of the client IP (never the
     # IP itself), so no one network uses more than its share of the daily minutes cap.
     caller_key: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)

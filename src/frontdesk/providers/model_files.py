@@ -8,6 +8,7 @@ than loaded.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.util
 import os
@@ -54,13 +55,33 @@ def join_verified(
     what: str,
     progress: Progress | None = None,
 ) -> Path:
-    """`parts` concatenated into `path`, unless already done; refused on a digest mismatch."""
+    """`parts` concatenated into `path`, unless already done; refused on a digest mismatch.
+
+    Processes sharing a data directory (`frontdesk serve` and agent workers started
+    together) take turns: the first joins, the others wait on the lock and then find the
+    file done, instead of racing on one partial file."""
     if is_joined(path, sha256):
         return path
     for part in parts:
         if not part.is_file():
             raise ConfigurationError(f"{what}: part {part} is missing; reinstall its package.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(path.name + ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if is_joined(path, sha256):
+            return path
+        return _join(parts, path, sha256=sha256, size=size, what=what, progress=progress)
+
+
+def _join(
+    parts: list[Path],
+    path: Path,
+    *,
+    sha256: str,
+    size: int,
+    what: str,
+    progress: Progress | None,
+) -> Path:
     total = sum(p.stat().st_size for p in parts)
     partial = path.with_name(path.name + ".partial")
     digest = hashlib.sha256()
