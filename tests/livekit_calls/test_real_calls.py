@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from livekit import api as lk_api
+from livekit.api import ParticipantInfo
 
 from frontdesk.db import transaction
 from frontdesk.livekit.unanswered import unanswered_reason
@@ -34,6 +35,7 @@ from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
     settings_fixture,
 )
 from tests.livekit_calls.room_caller import RoomCaller
+from tests.livekit_calls.webhook_signing import event_body, signature
 from tests.livekit_server import KEY, SECRET
 
 # The voice tests' real speech models and caller audio (imported, so they are defined once).
@@ -106,6 +108,58 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
         assert stored.conversation_id == conversation_id
     time.sleep(2)  # a second ending, had there been one, would have queued a second analysis
     assert len(line.analysis.prompts) == 1
+
+
+def test_a_forged_webhook_is_refused_beside_the_servers_own(line: Deployment) -> None:
+    body = line.start_call()
+    caller = ParticipantInfo(identity=f"caller-{body['conversation_id']}")
+    forged = event_body("participant_left", body["room"], caller)
+    for authorization in (signature(forged, key=KEY, secret="not-the-secret"), None):
+        headers = {"content-type": "application/webhook+json"}
+        if authorization is not None:
+            headers["authorization"] = authorization
+        refused = line.api.post("/api/livekit/webhook", content=forged, headers=headers)
+        assert refused.status_code == 401, refused.text
+    assert line.conversation(body["conversation_id"])["status"] == "active"
+    # The server's own webhook for the same event, when the caller really leaves, ends it.
+    joined(body, 60, until=lambda c: bool(c.agent_captions()))
+    row = line.wait_for(body["conversation_id"], lambda c: c["status"] == "ended")
+    assert row["end_reason"] == "The caller left the LiveKit room"
+
+
+def test_the_caller_cuts_the_agent_off_through_the_room(  # type: ignore[no-untyped-def]
+    line: Deployment,
+    fake_llm: ScriptedLLM,
+    caller_voice,  # noqa: F811
+) -> None:
+    # No numbers in it: the grounding check would withhold claims the agent was not told.
+    long_answer = " ".join(
+        "And one more thing: we are open on weekdays and we love every pet." for _ in range(8)
+    )
+    fake_llm.script(Say(long_answer), Say("Of course, go ahead."))
+    body = line.start_call()
+
+    async def call() -> RoomCaller:
+        caller = RoomCaller()
+        await caller.join(body["url"], body["token"])
+        await caller.until(lambda: len(caller.agent_captions()) >= 1)
+        asked = await caller.say(caller_voice("Tell me everything about your clinic."))
+        await caller.until(lambda: caller.audio_after(asked) is not None)
+        await asyncio.sleep(1.5)  # the long answer plays for a moment
+        await caller.say(caller_voice("Wait, stop please."))
+        await caller.until(lambda: "Of course, go ahead." in caller.agent_captions())
+        await caller.leave()
+        return caller
+
+    caller = asyncio.run(call())
+    row = line.wait_for(body["conversation_id"], lambda c: c["status"] == "ended")
+    agent_turns = [t["text"] for t in row["turns"] if t["role"] == "agent"]
+    assert agent_turns[-1] == "Of course, go ahead.", row["turns"]
+    cut = agent_turns[1]
+    # The stored turn keeps only what the caller heard of it.
+    assert 0 < len(cut) < len(long_answer) / 2, cut
+    assert long_answer.startswith(cut.rstrip(". "))
+    assert any("stop" in text.lower() for text in caller.caller_captions())
 
 
 def test_a_caller_of_an_ended_call_is_told_so_and_the_room_closes(line: Deployment) -> None:

@@ -277,3 +277,18 @@ def test_a_yes_or_no_about_what_nothing_mentions_is_withheld(  # type: ignore[no
     assert founded["reply"] == "No, we don't hold tables longer than 15 minutes."
     # A "yes" that only restates the question about what nothing mentions is made up too.
     assert _say(client, conversation_id, "Is the patio heated?")["reply"] == HONEST
+
+
+def test_agreeing_to_what_the_caller_asks_of_the_call_is_no_verdict(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    """ "Of course, go ahead." to "Wait, stop please." states nothing about the business; a
+    bare "Yes." to a question about it is a verdict like any other."""
+    client, _ = chat
+    agent = _smokehouse(client)
+    fake_llm.script(Say("Of course, go ahead."), Say("Sure, take your time."), Say("Yes."))
+    conversation_id = client.post(f"/api/agents/{agent['id']}/conversations").json()["id"]
+    assert _say(client, conversation_id, "Wait, stop please.")["reply"] == "Of course, go ahead."
+    held = _say(client, conversation_id, "Hold on, let me find my diary.")
+    assert held["reply"] == "Sure, take your time."
+    assert _say(client, conversation_id, "Do you cater weddings?")["reply"] == HONEST

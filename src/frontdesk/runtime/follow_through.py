@@ -112,6 +112,21 @@ def opens_with_verdict(sentence: str) -> bool:
     )
 
 
+# "Of course, go ahead." to "Wait, stop please.": agreeing to what the caller asks of the
+# call itself states nothing about the business.
+_ACKNOWLEDGEMENT = re.compile(
+    r"^\W*(?:yes|yeah|sure|of course|okay|ok|certainly|absolutely)\W*"
+    r"(?:(?:please\s+)?(?:go ahead|go on|take your time|i'm listening|i am listening|"
+    r"one moment|i'll wait|i will wait|i'll hold|i will hold)\W*)?$",
+    re.IGNORECASE,
+)
+
+
+def acknowledges(sentence: str) -> bool:
+    """Whether a sentence only agrees ("Sure.", "Of course, take your time.")."""
+    return bool(_ACKNOWLEDGEMENT.match(sentence))
+
+
 def answers_from_nothing(sentence: str) -> bool:
     """Whether a sentence gives a verdict (yes or no) rather than admitting not knowing."""
     return bool(_VERDICT.search(sentence)) and not _ADMITS.search(sentence)

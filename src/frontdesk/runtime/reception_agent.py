@@ -24,6 +24,7 @@ from frontdesk.runtime.direct_answers import direct_answer
 from frontdesk.runtime.errands import says_when
 from frontdesk.runtime.follow_through import (
     NOTHING_ON_FILE,
+    acknowledges,
     answers_from_nothing,
     asks_about_business,
     caller_details,
@@ -214,7 +215,10 @@ class ReceptionAgent(Agent):
                     and not stems_of(sentence) & rest
                 )
             )
-            if not missing and made_up and answers_from_nothing(sentence):
+            # An agreement to something asked of the call ("Hold on", "Stop") is no verdict;
+            # to a question about the business, a bare "Yes." is one.
+            agrees = not asked and acknowledges(sentence)
+            if not missing and made_up and answers_from_nothing(sentence) and not agrees:
                 missing = [Claim("verdict", sentence, None)]
             if not missing and (
                 unfounded_denial(sentence, seen, self.spec.name)
