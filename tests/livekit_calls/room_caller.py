@@ -6,6 +6,7 @@ enough to be heard) and its captions on LiveKit's transcription stream."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ FRAME = RATE // 100  # 10 ms, the size WebRTC sends
 # Piper's speech peaks well above this; comfort noise and resampling leftovers stay below.
 LOUD_RMS = 300.0
 TRANSCRIPTION_TOPIC = "lk.transcription"
+TURN_TOPIC = "frontdesk.turn"  # each stored turn, as the worker sends it
 
 
 @dataclass
@@ -35,6 +37,7 @@ class RoomCaller:
 
     room: rtc.Room = field(default_factory=rtc.Room)
     captions: list[Caption] = field(default_factory=list)
+    turns: list[dict] = field(default_factory=list)
     # time.monotonic() of every 10 ms of the agent's audio that was loud enough to hear.
     agent_audio: list[float] = field(default_factory=list)
     mic_track: str = ""
@@ -52,6 +55,7 @@ class RoomCaller:
         self.room.on("track_subscribed", self._on_track)
         self.room.on("disconnected", self._on_left)
         self.room.register_text_stream_handler(TRANSCRIPTION_TOPIC, self._on_caption)
+        self.room.register_text_stream_handler(TURN_TOPIC, self._on_turn)
         await self.room.connect(url, token)
         self._source = rtc.AudioSource(RATE, 1, queue_size_ms=100)
         track = rtc.LocalAudioTrack.create_audio_track("microphone", self._source)
@@ -123,6 +127,12 @@ class RoomCaller:
             samples = np.frombuffer(bytes(event.frame.data), dtype=np.int16).astype(np.float32)
             if samples.size and float(np.sqrt(np.mean(samples**2))) > LOUD_RMS:
                 self.agent_audio.append(time.monotonic())
+
+    def _on_turn(self, reader: rtc.TextStreamReader, identity: str) -> None:
+        async def read() -> None:
+            self.turns.append(json.loads(await reader.read_all()))
+
+        self._tasks.append(asyncio.create_task(read()))
 
     def _on_caption(self, reader: rtc.TextStreamReader, identity: str) -> None:
         self._tasks.append(asyncio.create_task(self._read_caption(reader, identity)))

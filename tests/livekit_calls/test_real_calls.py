@@ -78,6 +78,7 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
                          "four, two three nine eight.")
         )  # fmt: skip
         await caller.until(lambda: len(caller.agent_captions()) >= 3)
+        await caller.until(lambda: len(caller.turns) >= 5)  # the booking's turn is stored
         await caller.leave()  # the caller hangs up
         return caller, heard - asked
 
@@ -87,6 +88,11 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
     assert answer == ANSWER
     assert booked.startswith("Booked"), booked
     assert any("rabies" in text.lower() for text in caller.caller_captions())
+    # Each stored turn reached the caller as the WebSocket path sends it.
+    assert [t["role"] for t in caller.turns] == ["agent", "caller", "agent", "caller", "agent"]
+    assert caller.turns[2]["text"] == ANSWER
+    assert caller.turns[2]["timings"]["end_of_speech_to_audio_ms"] > 0
+    assert caller.turns[4]["tool_calls"][0]["name"] == "book_appointment"
     # End of the caller's speech to the agent's first audio, heard at the caller.
     assert 0 < answer_s < 30
 

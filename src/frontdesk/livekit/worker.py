@@ -22,6 +22,7 @@ hears the project it registered with.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
 from collections.abc import Callable
@@ -86,10 +87,8 @@ LINE_CLOSED = "Sorry, this line is no longer answered. Goodbye."
 NOBODY_FREE = "Sorry, nobody can answer right now. Please try again later."
 
 
-async def _ignore_event(event: dict[str, Any]) -> None:
-    # The room already carries captions (lk.transcription) and the agent's state (participant
-    # attributes) through livekit's RoomIO; stored turns are what we add.
-    return None
+# The text-stream topic each stored turn (timings, tool calls) goes to the caller's page on.
+TURN_TOPIC = "frontdesk.turn"
 
 
 class DispatchedCall:
@@ -142,19 +141,33 @@ class DispatchedCall:
         self.recorder = CallRecorder(
             self.session,
             activity=models.activity,
-            send_event=_ignore_event,
+            send_event=self._publish,
             on_turn=hub.turn_writer(conversation_id),
         )
         self.session.on("agent_state_changed", self._on_agent_state)
         self.session.on("close", self._on_close)
         self._finishing: asyncio.Future[None] | None = None
         self._started = False
+        self._room: rtc.Room | None = None
+
+    async def _publish(self, event: dict[str, Any]) -> None:
+        """Send a stored turn to the caller's page, as the WebSocket path does. Captions
+        (lk.transcription) and the agent's state (participant attributes) already travel
+        through livekit's RoomIO; a turn's timings and tool calls are what we add."""
+        if event.get("type") != "turn" or self._room is None or not self._room.isconnected():
+            return
+        try:
+            await self._room.local_participant.send_text(json.dumps(event), topic=TURN_TOPIC)
+        except Exception:  # the caller's page misses a detail; the turn itself is stored
+            log.warning("could not send a turn to the caller's page", exc_info=True)
 
     async def start(self, room: NotGivenOr[rtc.Room] = NOT_GIVEN) -> SpeechHandle | None:
         """Start the session (in `room`, or with no I/O for text runs) and greet the caller;
         the greeting's handle, to await when the greeting must be heard first."""
         if self.models.text_to_speech is not None:
             await self.hub.phrases.prepare(self.agent, self.models.text_to_speech)
+        if isinstance(room, rtc.Room):
+            self._room = room
         await self.session.start(
             self.agent,
             room=room,

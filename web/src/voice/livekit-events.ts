@@ -3,15 +3,20 @@ import {
   ConnectionError,
   ConnectionErrorReason,
   DisconnectReason,
-  type TranscriptionSegment,
 } from "livekit-client";
 import { CallFailure } from "./call-failure";
-import type { AgentState, Caption, CallStart, Role } from "./types";
+import type { AgentState, CallStart, Role, Turn } from "./types";
 
 /** The participant attribute livekit-agents keeps its state in. */
 export const AGENT_STATE_ATTRIBUTE = "lk.agent.state";
 /** The text-stream topic livekit-agents reads typed input from. */
 export const CHAT_TOPIC = "lk.chat";
+/** The text-stream topic livekit-agents writes captions to, for both sides of the call. */
+export const TRANSCRIPTION_TOPIC = "lk.transcription";
+/** The text-stream topic Frontdesk's worker sends each stored turn on (timings, tool calls). */
+export const TURN_TOPIC = "frontdesk.turn";
+const TRANSCRIBED_TRACK = "lk.transcribed_track_id";
+const TRANSCRIPTION_FINAL = "lk.transcription_final";
 
 const AGENT_STATES: readonly AgentState[] = ["initializing", "idle", "listening", "thinking", "speaking"];
 
@@ -37,15 +42,37 @@ export function agentStateOf(attributes: Readonly<Record<string, string>>): Agen
 }
 
 /**
- * Captions from LiveKit transcription segments. Each segment carries the whole utterance so
- * far under a stable id, which is what a `Caption` holds; empty ones say nothing.
+ * Whose words a caption stream carries: the agent writes both sides' captions, and names the
+ * audio track it transcribes; the caller's own microphone tracks make it the caller's.
  */
-export function captionsOf(segments: readonly TranscriptionSegment[], role: Role): Caption[] {
-  return segments.filter((segment) => segment.text.trim()).map((segment) => ({
+export function captionRoleOf(attributes: Readonly<Record<string, string>> | undefined, callerTracks: ReadonlySet<string>): Role {
+  const track = attributes?.[TRANSCRIBED_TRACK];
+  return track && callerTracks.has(track) ? "caller" : "agent";
+}
+
+/** Whether a caption stream's text is the utterance's last word on it. */
+export function isFinalCaption(attributes: Readonly<Record<string, string>> | undefined): boolean {
+  return attributes?.[TRANSCRIPTION_FINAL] === "true";
+}
+
+/** A stored turn as the worker sends it on `TURN_TOPIC`; null for anything else. */
+export function turnOf(text: string): Turn | null {
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof event !== "object" || event === null) return null;
+  const { type, role, text: said, timings, tool_calls: toolCalls, interrupted } = event as Record<string, unknown>;
+  if (type !== "turn" || (role !== "agent" && role !== "caller") || typeof said !== "string") return null;
+  return {
     role,
-    text: segment.text,
-    final: segment.final,
-  }));
+    text: said,
+    timings: (typeof timings === "object" && timings !== null ? timings : {}) as Turn["timings"],
+    toolCalls: (Array.isArray(toolCalls) ? toolCalls : []) as Turn["toolCalls"],
+    interrupted: Boolean(interrupted),
+  };
 }
 
 /**

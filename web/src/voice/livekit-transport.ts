@@ -15,11 +15,15 @@ import { LevelMeter } from "./level-meter";
 import {
   AGENT_STATE_ATTRIBUTE,
   agentStateOf,
-  captionsOf,
   CHAT_TOPIC,
+  captionRoleOf,
   endOf,
   failureOf,
+  isFinalCaption,
   joinOf,
+  TRANSCRIPTION_TOPIC,
+  TURN_TOPIC,
+  turnOf,
 } from "./livekit-events";
 import { requireMicrophoneApi } from "./microphone";
 import type { CallerState, TransportFactory } from "./types";
@@ -89,6 +93,39 @@ export const createLiveKitRoomTransport: TransportFactory = ({ start, listener, 
     track.detach().forEach((element) => element.remove());
   };
 
+  /** The caller's own track ids: captions of those are the caller's words. */
+  const callerTracks = (): Set<string> =>
+    new Set([...room.localParticipant.trackPublications.values()].map((publication) => publication.trackSid));
+
+  // Captions arrive as text streams, one per utterance, growing as it is spoken (the agent's
+  // in step with its voice); the stream's attributes say whose and whether it is final.
+  room.registerTextStreamHandler(TRANSCRIPTION_TOPIC, (reader) => {
+    const attributes = reader.info.attributes;
+    const role = captionRoleOf(attributes, callerTracks());
+    void (async () => {
+      let text = "";
+      try {
+        for await (const chunk of reader) {
+          text += chunk;
+          if (!closed && text.trim()) listener.caption({ role, text, final: false });
+        }
+      } catch {
+        return; // the call ended mid-caption
+      }
+      if (!closed && text.trim()) listener.caption({ role, text, final: isFinalCaption(attributes) || role === "agent" });
+    })();
+  });
+  // Each stored turn, with its timings and tool calls, as the WebSocket path sends it.
+  room.registerTextStreamHandler(TURN_TOPIC, (reader) => {
+    void reader.readAll().then(
+      (text) => {
+        const turn = turnOf(text);
+        if (turn && !closed) listener.turn(turn);
+      },
+      () => undefined,
+    );
+  });
+
   room
     .on(RoomEvent.TrackSubscribed, play)
     .on(RoomEvent.TrackUnsubscribed, stopPlaying)
@@ -99,11 +136,6 @@ export const createLiveKitRoomTransport: TransportFactory = ({ start, listener, 
     })
     .on(RoomEvent.ParticipantAttributesChanged, (changed, participant) => {
       if (participant !== room.localParticipant && AGENT_STATE_ATTRIBUTE in changed) reportAgent(participant);
-    })
-    .on(RoomEvent.TranscriptionReceived, (segments, participant) => {
-      if (!participant || closed) return;
-      const role = participant === room.localParticipant ? "caller" : "agent";
-      for (const caption of captionsOf(segments, role)) listener.caption(caption);
     })
     .on(RoomEvent.ActiveSpeakersChanged, (speakers) => {
       const next: CallerState = speakers.includes(room.localParticipant) ? "speaking" : "listening";

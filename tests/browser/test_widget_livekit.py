@@ -1,0 +1,66 @@
+"""The widget's spoken call over LiveKit, on a business's page in real Chromium: the public
+widget API mints the caller's token, `livekit-client` joins LiveKit's own server on
+loopback, the dispatched worker answers, and the page shows the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from frontdesk.resources import Resources
+from tests.browser.test_talk_livekit import ANSWER
+from tests.browser.test_widget_page import WAIT_MS, Embedded, chromium, embedded  # noqa: F401
+from tests.fake_llm import Say, ScriptedLLM
+from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
+    agent_worker,
+    livekit_port_fixture,
+    settings_fixture,
+)
+from tests.livekit_server import running_livekit
+
+pytestmark = pytest.mark.timeout(600)
+
+
+@pytest.fixture
+def livekit_line(
+    embedded: Embedded,  # noqa: F811
+    chat_resources: Resources,
+    livekit_port: int,
+    tmp_path: Path,
+) -> Iterator[None]:
+    webhook = f"{embedded.server}/api/livekit/webhook"
+    with running_livekit(tmp_path, webhook, port=livekit_port), agent_worker(chat_resources):
+        yield
+
+
+def test_a_spoken_widget_question_is_answered_over_livekit(
+    embedded: Embedded,  # noqa: F811
+    livekit_line: None,
+    chromium: Callable[..., Page],  # noqa: F811
+    fake_llm: ScriptedLLM,
+    caller_wav: Callable[[str], Path],
+) -> None:
+    fake_llm.script(Say(ANSWER), Say(ANSWER), Say(ANSWER))
+    wav = caller_wav("How much is a rabies vaccination?")
+    page = chromium(
+        embedded.allowed.url("/"),
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    )
+    page.get_by_role("button", name="Ask Maya").click()
+    dialog = page.get_by_role("dialog", name="Chat with Juniper Vet")
+    dialog.get_by_role("button", name="Call").click()
+    expect(dialog.get_by_role("status")).to_have_text("On the call", timeout=60_000)
+    log = dialog.get_by_role("log", name="Conversation")
+    expect(log).to_contain_text(ANSWER, timeout=WAIT_MS)
+    expect(log).to_contain_text("vaccination")
+    dialog.get_by_role("button", name="End call").click()
+    expect(dialog.get_by_role("status")).to_have_text("Call ended", timeout=30_000)
+    listed = embedded.owner.get(
+        f"/api/agents/{embedded.agent['id']}/conversations", params={"source": "widget"}
+    ).json()
+    assert [c["channel"] for c in listed["conversations"]] == ["livekit"], listed
