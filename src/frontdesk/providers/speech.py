@@ -41,5 +41,7 @@ class LocalSpeech:
                 piper = LocalPiperTTS()
                 whisper.load()
                 piper.load()
-                self._models = SpeechModels(whisper, piper, SileroLiteVAD())
+                activity = SileroLiteVAD()
+                activity.prewarm()
+                self._models = SpeechModels(whisper, piper, activity)
             return self._models

