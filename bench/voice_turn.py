@@ -15,10 +15,13 @@ of the caller's words (the last speech chunk sent) to the first agent audio rece
 
 Prints one JSON line last:
 {"turn_p50_s", "turn_p95_s", "stt_p50_s", "llm_ttft_p50_s", "tts_first_audio_p50_s",
- "overhead_p95_ms", "max_sessions"}
+ "overhead_p95_ms", "max_sessions"}; with `--transport livekit`, part 1 runs again through
+LiveKit's own server (bench/livekit_turn.py) and its figures are added as "livekit_…", with
+"livekit_to_websocket_turn_p50" (the ratio: the machine's noise divides out).
 
     .venv/bin/python bench/voice_turn.py            # 20 turns
     .venv/bin/python bench/voice_turn.py --quick    # a few turns per part: under a minute
+    .venv/bin/python bench/voice_turn.py --transport livekit --models-only
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from tests.fake_llm import Say, ScriptedLLM  # noqa: E402
 from tests.voice.caller_audio import spoken  # noqa: E402
 
+import livekit_turn  # noqa: E402
 from frontdesk.app import create_app  # noqa: E402
 from frontdesk.db import transaction  # noqa: E402
 from frontdesk.providers.speech import LocalSpeech, SpeechModels  # noqa: E402
@@ -210,7 +214,7 @@ def _p(values: list[float], q: float) -> float:
 
 
 def measure_models(
-    turns: int, speech: SpeechModels, crawl: bool, warm: bool = True
+    turns: int, speech: SpeechModels, crawl: bool, warm: bool = True, transport: str = "websocket"
 ) -> dict[str, float | None]:
     with tempfile.TemporaryDirectory() as tmp:
         resources, principal, agent_id = _setup(Path(tmp), embedded=True, crawl=crawl)
@@ -219,14 +223,21 @@ def measure_models(
         resources.embedded_llm.server()
         key = _api_key(resources, principal)
         audio = [caller_audio(speech, QUESTIONS[i % 10]) for i in range(turns + 1)]
-        with serving(resources) as url:
-            if warm:  # one call computes the agent's prompt prefix, as serving callers does
-                asyncio.run(_talk(url, key, agent_id, audio[:1]))
-            results = asyncio.run(_talk(url, key, agent_id, audio[1:]))
+        if transport == "livekit":
+            results = livekit_turn.measure(
+                resources, key, agent_id, audio, warm=warm, serving=serving
+            )
+        else:
+            with serving(resources) as url:
+                if warm:  # one call computes the agent's prompt prefix, as serving callers do
+                    asyncio.run(_talk(url, key, agent_id, audio[:1]))
+                results = asyncio.run(_talk(url, key, agent_id, audio[1:]))
         resources.close()
     for number, result in enumerate(results, 1):
-        print(f"turn {number}: {json.dumps(result)}", file=sys.stderr)
-    turn_s = [r["turn_s"] for r in results]
+        print(f"{transport} turn {number}: {json.dumps(result)}", file=sys.stderr)
+    turn_s = [r["turn_s"] for r in results if r.get("turn_s") is not None]
+    if len(turn_s) < len(results):
+        raise SystemExit(f"{transport}: {len(results) - len(turn_s)} answer(s) never heard")
 
     def median(name: str) -> float | None:
         values = [r[name] / 1000 for r in results if r.get(name) is not None]
@@ -294,15 +305,27 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few turns per part")
     parser.add_argument("--turns", type=int, default=20, help="caller turns with the models")
     parser.add_argument("--models-only", action="store_true", help="skip the fake-model parts")
+    parser.add_argument(
+        "--transport",
+        choices=["websocket", "livekit"],
+        default="websocket",
+        help="livekit: also the same turns through LiveKit's own server (livekit_* figures)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         speech = LocalSpeech(Path(tmp))()
         utterance = caller_audio(speech, "How much is a nail trim?")
         # --quick leaves the website out: a short prompt warms in seconds, not a minute.
-        result: dict[str, Any] = measure_models(
-            1 if args.quick else args.turns, speech, crawl=not args.quick, warm=not args.quick
-        )
+        turns, crawl, warm = (1, False, False) if args.quick else (args.turns, True, True)
+        result: dict[str, Any] = measure_models(turns, speech, crawl=crawl, warm=warm)
+        if args.transport == "livekit":
+            # The same agent, models and questions, beside the WebSocket figures.
+            through = measure_models(turns, speech, crawl=crawl, warm=warm, transport="livekit")
+            result.update({f"livekit_{name}": value for name, value in through.items()})
+            result["livekit_to_websocket_turn_p50"] = round(
+                through["turn_p50_s"] / result["turn_p50_s"], 3
+            )
     if args.models_only:
         print(json.dumps(result))
         return
