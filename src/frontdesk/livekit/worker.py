@@ -438,9 +438,12 @@ def build_server(resources: Resources, *, port: int = 8081) -> AgentServer:
 
 async def run_worker(resources: Resources, *, port: int = 8081) -> None:
     """Run the worker until SIGINT/SIGTERM, then let the calls in progress finish."""
+    # Loaded before registering, so the first caller does not wait for them (the embedded
+    # model took 6 s on a first call while the caller heard nothing).
     if uses_local_speech(resources.settings) and resources.speech is not None:
-        # Loaded before registering, so the first caller does not wait for them.
         await asyncio.to_thread(resources.speech)
+    if resources.embedded_llm is not None:
+        await asyncio.to_thread(resources.embedded_llm.server)
     server = build_server(resources, port=port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
