@@ -11,9 +11,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from frontdesk.resources import Resources
-from tests.browser.test_talk_livekit import ANSWER
-from tests.browser.test_widget_page import WAIT_MS, Embedded, chromium, embedded  # noqa: F401
-from tests.fake_llm import Say, ScriptedLLM
+from tests.browser.test_widget_page import (  # noqa: F401 (the fixtures)
+    Embedded,
+    ask_by_voice,
+    chromium,
+    embedded,
+)
+from tests.fake_llm import ScriptedLLM
 from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
     agent_worker,
     livekit_port_fixture,
@@ -43,21 +47,8 @@ def test_a_spoken_widget_question_is_answered_over_livekit(
     fake_llm: ScriptedLLM,
     caller_wav: Callable[[str], Path],
 ) -> None:
-    fake_llm.script(Say(ANSWER), Say(ANSWER), Say(ANSWER))
     wav = caller_wav("How much is a rabies vaccination?")
-    page = chromium(
-        embedded.allowed.url("/"),
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-audio-capture={wav}",
-    )
-    page.get_by_role("button", name="Ask Maya").click()
-    dialog = page.get_by_role("dialog", name="Chat with Juniper Vet")
-    dialog.get_by_role("button", name="Call").click()
-    expect(dialog.get_by_role("status")).to_have_text("On the call", timeout=60_000)
-    log = dialog.get_by_role("log", name="Conversation")
-    expect(log).to_contain_text(ANSWER, timeout=WAIT_MS)
-    expect(log).to_contain_text("vaccination")
+    _, dialog = ask_by_voice(embedded, chromium, wav, fake_llm)
     dialog.get_by_role("button", name="End call").click()
     expect(dialog.get_by_role("status")).to_have_text("Call ended", timeout=30_000)
     listed = embedded.owner.get(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
@@ -168,16 +168,13 @@ def test_typed_question_is_answered_and_styles_stay_apart(
     assert [t["text"] for t in stored["turns"] if t["role"] == "agent"][-1] == ANSWER
 
 
-def test_spoken_question_is_answered(
-    embedded: Embedded,
-    chromium: Callable[..., Page],
-    fake_llm: ScriptedLLM,
-    caller_wav: Callable[[str], Path],
-    screenshot: Callable[[Page, str], Path],
-) -> None:
+def ask_by_voice(
+    embedded: Embedded, chromium: Callable[..., Page], wav: Path, fake_llm: ScriptedLLM
+) -> tuple[Page, Locator]:
+    """A visitor of the business's page calls from the widget and asks the price in `wav`;
+    the page and the widget's dialog once the answer is in its log."""
     # Chromium loops the file, so the caller may ask again: the same answer each time.
     fake_llm.script(Say(ANSWER), Say(ANSWER), Say(ANSWER))
-    wav = caller_wav("How much is a rabies vaccination?")
     page = chromium(
         embedded.allowed.url("/"),
         "--use-fake-ui-for-media-stream",
@@ -191,6 +188,18 @@ def test_spoken_question_is_answered(
     log = dialog.get_by_role("log", name="Conversation")
     expect(log).to_contain_text(ANSWER, timeout=WAIT_MS)
     expect(log).to_contain_text("vaccination")  # the caller's words, transcribed
+    return page, dialog
+
+
+def test_spoken_question_is_answered(
+    embedded: Embedded,
+    chromium: Callable[..., Page],
+    fake_llm: ScriptedLLM,
+    caller_wav: Callable[[str], Path],
+    screenshot: Callable[[Page, str], Path],
+) -> None:
+    wav = caller_wav("How much is a rabies vaccination?")
+    page, dialog = ask_by_voice(embedded, chromium, wav, fake_llm)
     screenshot(page, "12-widget-voice")
     dialog.get_by_role("button", name="End call").click()
     expect(dialog.get_by_role("status")).to_have_text("Call ended", timeout=30_000)
