@@ -46,6 +46,7 @@ class RoomCaller:
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _source: rtc.AudioSource | None = None
     left: bool = False  # the room closed on the caller, or they hung up
+    _ends_at: float = 0.0
 
     def others(self) -> list[str]:
         """Who else is in the room."""
@@ -65,12 +66,12 @@ class RoomCaller:
         self._tasks.append(asyncio.create_task(self._microphone()))
 
     async def say(self, pcm: bytes) -> float:
-        """Play `pcm` (16 kHz PCM16) into the microphone; returns once it has all been sent,
-        with the time.monotonic() at which it ended."""
+        """Play `pcm` (16 kHz PCM16) into the microphone; returns once it has all been
+        queued, with the time.monotonic() at which its last sample leaves the microphone."""
         self._spoken.clear()
         self._pending.extend(pcm)
         await self._spoken.wait()
-        return time.monotonic()
+        return self._ends_at
 
     async def until(self, wanted: Callable[[], bool], limit_s: float = 90.0) -> None:
         deadline = time.monotonic() + limit_s
@@ -101,14 +102,18 @@ class RoomCaller:
         assert self._source is not None
         silence = bytes(FRAME * 2)
         while True:
+            last = False
             if self._pending:
                 chunk = bytes(self._pending[: FRAME * 2]).ljust(FRAME * 2, b"\0")
                 del self._pending[: FRAME * 2]
-                if not self._pending:
-                    self._spoken.set()
+                last = not self._pending
             else:
                 chunk = silence
             await self._source.capture_frame(rtc.AudioFrame(chunk, RATE, 1, FRAME))
+            if last:
+                # Accepted into the source's queue: it is sent once what is ahead of it is.
+                self._ends_at = time.monotonic() + self._source.queued_duration
+                self._spoken.set()
 
     def _on_left(self, reason: object) -> None:
         self.left = True
