@@ -16,11 +16,10 @@ from frontdesk.resources import Resources
 from tests.browser.conftest import LiveServer
 from tests.fake_llm import Say, ScriptedLLM
 from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
-    agent_worker,
+    livekit_line,
     livekit_port_fixture,
     settings_fixture,
 )
-from tests.livekit_server import running_livekit
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -29,17 +28,16 @@ ANSWER = "A rabies vaccination is thirty two dollars."
 
 
 @pytest.fixture
-def livekit_line(
+def livekit_room(
     live_server: LiveServer, chat_resources: Resources, livekit_port: int, tmp_path: Path
 ) -> Iterator[None]:
     """LiveKit's server, its webhooks pointed at the live server, and a registered worker."""
-    webhook = f"{live_server.url}/api/livekit/webhook"
-    with running_livekit(tmp_path, webhook, port=livekit_port), agent_worker(chat_resources):
+    with livekit_line(chat_resources, live_server.url, livekit_port, tmp_path):
         yield
 
 
 def test_the_talk_page_calls_over_livekit(  # type: ignore[no-untyped-def]
-    live_server: LiveServer, livekit_line, open_talk_page, caller_wav, fake_llm: ScriptedLLM
+    live_server: LiveServer, livekit_room, open_talk_page, caller_wav, fake_llm: ScriptedLLM
 ) -> None:
     fake_llm.script(Say(ANSWER), Say(ANSWER), Say(ANSWER))
     talk = open_talk_page(caller_wav("How much is a rabies vaccination?"))

@@ -19,30 +19,28 @@ from tests.browser.test_widget_page import (  # noqa: F401 (the fixtures)
 )
 from tests.fake_llm import ScriptedLLM
 from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
-    agent_worker,
+    livekit_line,
     livekit_port_fixture,
     settings_fixture,
 )
-from tests.livekit_server import running_livekit
 
 pytestmark = pytest.mark.timeout(600)
 
 
 @pytest.fixture
-def livekit_line(
+def livekit_room(
     embedded: Embedded,  # noqa: F811
     chat_resources: Resources,
     livekit_port: int,
     tmp_path: Path,
 ) -> Iterator[None]:
-    webhook = f"{embedded.server}/api/livekit/webhook"
-    with running_livekit(tmp_path, webhook, port=livekit_port), agent_worker(chat_resources):
+    with livekit_line(chat_resources, embedded.server, livekit_port, tmp_path):
         yield
 
 
 def test_a_spoken_widget_question_is_answered_over_livekit(
     embedded: Embedded,  # noqa: F811
-    livekit_line: None,
+    livekit_room: None,
     chromium: Callable[..., Page],  # noqa: F811
     fake_llm: ScriptedLLM,
     caller_wav: Callable[[str], Path],

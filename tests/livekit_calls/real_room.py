@@ -178,6 +178,17 @@ class WorkerThread:
 
 
 @contextmanager
+def livekit_line(
+    resources: Resources, frontdesk_url: str, port: int, tmp_path: Path
+) -> Iterator[LiveKitServer]:
+    """LiveKit's server on `port`, its webhooks pointed at the Frontdesk server at
+    `frontdesk_url`, and an agent worker registered with it."""
+    webhook = f"{frontdesk_url}/api/livekit/webhook"
+    with running_livekit(tmp_path, webhook, port=port) as livekit, agent_worker(resources):
+        yield livekit
+
+
+@contextmanager
 def agent_worker(resources: Resources) -> Iterator[WorkerThread]:
     """`frontdesk agent-worker`'s server (`build_server`), registered with the LiveKit server
     the settings name, for the duration of the block."""
