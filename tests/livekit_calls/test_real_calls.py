@@ -157,6 +157,9 @@ def test_the_caller_cuts_the_agent_off_through_the_room(  # type: ignore[no-unty
         await asyncio.sleep(1.5)  # the long answer plays for a moment
         await caller.say(caller_voice("Wait, stop please."))
         await caller.until(lambda: "Of course, go ahead." in caller.agent_captions())
+        # The caption comes as the reply starts playing; the turn is stored once it has
+        # played. Hanging up before then would cut it (CI once read the call before it).
+        await caller.until(lambda: any(t["text"] == "Of course, go ahead." for t in caller.turns))
         await caller.leave()
         return caller
 
