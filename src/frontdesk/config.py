@@ -112,6 +112,12 @@ class Settings(BaseSettings):
         default="",
         validation_alias=AliasChoices("FRONTDESK_LIVEKIT_API_SECRET", "LIVEKIT_API_SECRET"),
     )
+    # The Twilio account's auth token, for a server that answers one business's Twilio number
+    # (a workspace's own setting replaces it): Twilio's requests are signed with it.
+    twilio_auth_token: str = Field(
+        default="",
+        validation_alias=AliasChoices("FRONTDESK_TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN"),
+    )
     # The name `frontdesk agent-worker` registers under; tokens dispatch calls to it.
     livekit_agent_name: str = "frontdesk-receptionist"
     # Calls one `frontdesk agent-worker` answers at once; LiveKit sends the next to another

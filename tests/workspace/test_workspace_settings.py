@@ -42,6 +42,7 @@ def test_settings_start_empty_and_secrets_never_come_back(
         "livekit_url": None,
         "livekit_api_key": UNSET,
         "livekit_api_secret": UNSET,
+        "twilio_auth_token": UNSET,
         "voice_stt": None,
         "voice_tts": None,
     }
@@ -57,16 +58,19 @@ def test_settings_start_empty_and_secrets_never_come_back(
                 "livekit_url": "wss://juniper.livekit.cloud",
                 "livekit_api_key": "APIjuniperkey",
                 "livekit_api_secret": "a-long-livekit-secret-wxyz",
+                "twilio_auth_token": "a1b2c3d4e5f60718293a4b5c6d7e8f90",
                 "voice_stt": "openai",
             },
         },
     )
     assert changed.status_code == 200, changed.text
     assert "gsk-secret" not in changed.text and "livekit-secret" not in changed.text
+    assert "a1b2c3d4e5f6" not in changed.text
     shown = changed.json()
     assert shown["name"] == "Juniper Veterinary"
     assert shown["settings"]["llm_api_key"] == {"set": True, "hint": "…9876"}
     assert shown["settings"]["livekit_api_secret"] == {"set": True, "hint": "…wxyz"}
+    assert shown["settings"]["twilio_auth_token"] == {"set": True, "hint": "…8f90"}
     assert shown["settings"]["openai_api_key"] == UNSET
     assert shown["settings"]["voice_stt"] == "openai" and shown["settings"]["voice_tts"] is None
     assert app_client.get("/api/workspace").json() == shown

@@ -55,7 +55,7 @@ def list_conversations(
     channel: Annotated[
         Channel | None, Query(description="Only this channel; without it, all but exams")
     ] = None,
-    source: Literal["owner", "widget"] | None = None,
+    source: Literal["owner", "widget", "phone"] | None = None,
     outcome: Annotated[
         Outcome | None, Query(description="Only conversations analysed with this outcome")
     ] = None,

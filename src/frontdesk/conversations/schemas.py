@@ -71,6 +71,14 @@ class TranscriptOut(BaseModel):
         description="What the caller gave: from the agent's tool calls first, then what the "
         "summary's model heard in the caller's own words"
     )
+    caller_number: str | None = Field(
+        default=None,
+        description="Phone calls: the number the call came from (E.164), as the phone "
+        "network reported it; null when withheld and on other channels",
+    )
+    transfer_to: str | None = Field(
+        default=None, description="Phone calls: the number the agent put the caller through to"
+    )
     unanswered: list[str] | None = Field(
         description="Questions the caller asked that the agent could not answer"
     )
@@ -79,13 +87,19 @@ class TranscriptOut(BaseModel):
     turns: list[TurnOut]
 
 
-Channel = Literal["text", "voice", "livekit", "exam"]
+Channel = Literal["text", "voice", "livekit", "phone", "exam"]
 
 
 class ConversationListed(BaseModel):
     id: str
-    channel: str = Field(description='"text", "voice" (browser call), "livekit" or "exam"')
-    source: str = Field(description='Who opened it: "owner" (dashboard, API) or "widget"')
+    channel: str = Field(
+        description='"text", "voice" (browser call), "livekit", "phone" (a call to the '
+        "business's number) or \"exam\""
+    )
+    source: str = Field(
+        description='Who opened it: "owner" (dashboard, API), "widget" or "phone" (a caller '
+        "on the business's number)"
+    )
     status: str = Field(description='"active" or "ended"')
     created_at: UtcDatetime
     ended_at: UtcDatetime | None

@@ -14,7 +14,7 @@ import json
 import logging
 import weakref
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,7 +38,7 @@ from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.reception_agent import MODEL_APOLOGY, build_agent
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCallRecord
-from frontdesk.runtime.voice_channel import SendAudio, VoiceConversation
+from frontdesk.runtime.voice_channel import PcmOutput, SendAudio, VoiceConversation
 from frontdesk.runtime.voice_session import SpokenPhrases
 from frontdesk.scheduling.service import config_of
 from frontdesk.workspace.repository import WorkspaceRepository
@@ -138,12 +138,16 @@ class ConversationHub:
         return await asyncio.to_thread(call)
 
     def _spec(self, agent: Agent, conversation: Conversation) -> AgentSpec:
-        """The spec for one conversation: who opened it decides its MCP tools."""
-        return spec_for(
+        """The spec for one conversation: who opened it decides its MCP tools; a phone call
+        brings the caller's number."""
+        spec = spec_for(
             agent,
             source=conversation.source,
             allowed_hosts=self.resources.settings.outbound_allowed_hosts,
         )
+        if conversation.channel == "phone":
+            spec = replace(spec, phone_call=True, caller_number=conversation.caller_number)
+        return spec
 
     async def _model_for(self, workspace_id: str) -> llm.LLM:
         """The model for a new conversation of this workspace: its own endpoint when its
@@ -213,13 +217,15 @@ class ConversationHub:
         *,
         source: str = "owner",
         conversation_id: str | None = None,
+        output: PcmOutput | None = None,
     ) -> tuple[str, VoiceConversation, DatabaseReceptionServices]:
         """A voice call over a socket: the same agent, fed with audio. Every finished turn
         (caller or agent) is stored as the session reports it.
 
         With `conversation_id`, the call answers that conversation (opened earlier by
         `open_call`, e.g. for the widget) instead of a new one; a conversation is answered
-        once."""
+        once. A phone call passes its line's `output` and answers the conversation its
+        webhook opened, which knows the caller's number."""
         if self.resources.speech is None:
             raise ConfigurationError("Voice is not available: no speech models configured.")
         model = await self._model_for(principal.workspace_id)
@@ -241,7 +247,9 @@ class ConversationHub:
         # For the rest of the call's task (its socket) and the tasks its session starts.
         bind_conversation(conversation_id)
         log.info("conversation started on voice (%s)", source)
-        services = DatabaseReceptionServices(self.resources, spec.agent_id, conversation_id)
+        services = DatabaseReceptionServices(
+            self.resources, spec.agent_id, conversation_id, caller_id=spec.caller_number
+        )
 
         call = VoiceConversation(
             build_agent(spec, services),
@@ -253,6 +261,7 @@ class ConversationHub:
             send_event=send_event,
             on_turn=self.turn_writer(conversation_id),
             phrases=self.phrases,
+            output=output,
         )
         self._warm_agent(call.agent)
         await call.start(spec.greeting)
@@ -384,6 +393,8 @@ class ConversationHub:
                 "outcome": row.outcome,
                 "summary": row.summary,
                 "caller_details": row.caller_details,
+                "caller_number": row.caller_number,
+                "transfer_to": row.transfer_to,
                 "unanswered": row.unanswered,
                 "analyzed_at": row.analyzed_at,
                 "analysis_error": row.analysis_error,
@@ -457,6 +468,7 @@ class ConversationHub:
         source: str = "owner",
         caller_key: str | None = None,
         livekit_project: str | None = None,
+        caller_number: str | None = None,
     ) -> str:
         """The conversation of a call that is answered later or elsewhere (a LiveKit room,
         where `frontdesk agent-worker` runs the session; a widget's call socket): the agent
@@ -468,6 +480,7 @@ class ConversationHub:
             row = _new_conversation(
                 agent, channel, source, caller_key=caller_key, livekit_project=livekit_project
             )
+            row.caller_number = caller_number
             db.add(row)
             db.flush()
             return row.id
@@ -501,7 +514,7 @@ def _answer(db: Session, agent: Agent, conversation_id: str) -> None:
         .where(
             Conversation.id == conversation_id,
             Conversation.agent_id == agent.id,
-            Conversation.channel == "voice",
+            Conversation.channel.in_(("voice", "phone")),
             Conversation.status == "active",
             Conversation.connected_at.is_(None),
         )

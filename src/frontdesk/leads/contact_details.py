@@ -74,6 +74,16 @@ def _region_of(number: phonenumbers.PhoneNumber) -> str | None:
     return None if region in ("ZZ", "001") else region
 
 
+def region_of(e164: str | None) -> str | None:
+    """The country of a number in E.164 (a phone call's caller ID); None when unknown."""
+    if not e164:
+        return None
+    try:
+        return _region_of(phonenumbers.parse(e164, None))
+    except NumberParseException:
+        return None
+
+
 def _plausible(number: phonenumbers.PhoneNumber) -> bool:
     """A number in an assigned range, or one as long as the country's numbers that start
     like it are ("07700 9001" is too short for a UK mobile, though UK numbers vary)."""

@@ -39,6 +39,11 @@ class Conversation(IdMixin, TimestampMixin, Base):
     # LiveKit calls: the API key of the project the caller's token was minted for; the agent
     # worker answers the call only when it serves that project.
     livekit_project: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Phone calls: the caller's number as the network reports it, in E.164 ("+15550142398");
+    # empty for a withheld number and for every other channel.
+    caller_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # Where the agent put a phone caller through to (a human hand-off), in E.164.
+    transfer_to: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # What the owner reads after the conversation (conversations/analysis.py). The outcome
     # and caller details come from the tools the agent used; the summary and the unanswered
     # questions from a language model, so they stay empty (and `analysis_error` says why)

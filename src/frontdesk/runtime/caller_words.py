@@ -137,8 +137,10 @@ class CallerWords:
     `region` is the business's country: a number the model wrote in E.164 and one the caller
     said the national way are the same number when their national digits are."""
 
-    def __init__(self, region: str | None = None) -> None:
+    def __init__(self, region: str | None = None, line_number: str | None = None) -> None:
         self.region = region
+        # A phone call's caller ID: the caller's own number although they never said it.
+        self.line_number = line_number
         self._texts: list[str] = []
         # The spoken exchange in order: ("caller" | "agent", text).
         self._said: list[tuple[str, str]] = []
@@ -157,6 +159,8 @@ class CallerWords:
         wanted = significant_digits(value, self.region)
         if len(wanted) < _SIGNIFICANT_DIGITS:
             return False
+        if self.line_number and wanted == significant_digits(self.line_number, self.region):
+            return True
         # The caller's messages one by one: digits of two messages never join into a number.
         return any(wanted in _digits(text) for text in self._texts)
 

@@ -30,7 +30,7 @@ from livekit.agents.types import FlushSentinel
 from frontdesk.runtime.claims import Claim, find_claims
 from frontdesk.runtime.evidence import Evidence
 from frontdesk.runtime.knowledge_note import is_reference
-from frontdesk.runtime.prompt import facts_lines
+from frontdesk.runtime.prompt import facts_lines, phone_line
 from frontdesk.runtime.proper_names import ABBREVIATIONS, name_claims
 from frontdesk.runtime.spec import AgentSpec
 
@@ -218,6 +218,8 @@ def spec_texts(spec: AgentSpec) -> list[str]:
     """What the owner has told the agent: business facts, hours, names, greeting, rules of
     their own (never the product's prompt rules, whose examples are not facts)."""
     texts = [*facts_lines(spec), spec.name, spec.persona_name, spec.greeting, spec.instructions]
+    if spec.caller_number:
+        texts.append(phone_line(spec.caller_number))  # the agent may read it back
     texts += list(_strings(spec.business_facts))
     texts += [
         f"{t.get('name')}: {t.get('duration_minutes')} minutes" for t in spec.appointment_types

@@ -83,4 +83,16 @@ def system_prompt(spec: AgentSpec, now: datetime) -> str:
     parts.append("\n".join(facts_lines(spec)))
     local = now.astimezone(ZoneInfo(spec.timezone))
     parts.append(f"Today is {local:%A %B} {local.day}, {local.year} (time zone {spec.timezone}).")
+    if spec.phone_call:
+        parts.append(phone_line(spec.caller_number))
     return "\n\n".join(parts)
+
+
+def phone_line(caller_number: str | None) -> str:
+    """What the agent knows of a phone call: where its caller's number comes from."""
+    if caller_number is None:
+        return "This is a phone call; the caller's number is withheld."
+    return (
+        f"This is a phone call from {caller_number}. Use that number for the caller's "
+        "bookings, messages and details unless they give another; do not ask for it."
+    )

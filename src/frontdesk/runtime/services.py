@@ -100,6 +100,11 @@ class ReceptionServices(Protocol):
 
     async def end(self, *, reason: str) -> None: ...
 
+    async def transfer(self, *, number: str, who: str) -> None:
+        """A phone call: put the caller through to `number` once the agent has said so
+        (which also ends the agent's part of the call)."""
+        ...
+
     async def check_mcp_server(self, server: McpServerSpec) -> None:
         """Refuse (raise with the reason) to connect to a server the settings no longer allow."""
         ...

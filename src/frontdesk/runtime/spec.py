@@ -30,6 +30,10 @@ class AgentSpec:
     max_party_size: int | None = None
     hold_minutes: int | None = None
     booking_rules: str = ""
+    # A phone call: the caller's number as the network reports it (E.164; None when
+    # withheld). Offered to the lead and booking tools; a human hand-off transfers the call.
+    phone_call: bool = False
+    caller_number: str | None = None
 
     def tool_enabled(self, name: str) -> bool:
         return name in self.enabled_tools

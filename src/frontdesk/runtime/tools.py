@@ -22,6 +22,7 @@ from livekit.agents import function_tool
 from livekit.agents.llm import Tool, ToolError, Toolset
 
 from frontdesk.agents.country import month_first
+from frontdesk.leads.contact_details import InvalidContact, normalize_phone, region_of
 from frontdesk.providers.embeddings.checked import EmbeddingError
 from frontdesk.runtime.booking_checks import (
     OR_MESSAGE,
@@ -118,7 +119,7 @@ class ReceptionTools:
         self.clock = clock
         self.zone = ZoneInfo(spec.timezone)
         # Filled in by the agent before every model turn (ReceptionAgent.llm_node).
-        self.caller_words = CallerWords(spec.country)
+        self.caller_words = CallerWords(spec.country, spec.caller_number)
         self._month_first = month_first(spec.country) if spec.country else None
 
     def _said_by_caller(self, *values: str) -> None:
@@ -127,6 +128,10 @@ class ReceptionTools:
         if unsaid:
             details = " and ".join(repr(v.strip()) for v in unsaid)
             raise ToolError(UNSAID_CONTACT.format(details=details))
+
+    def _line_number(self, email: str = "") -> str | None:
+        """A phone call's caller ID, for a caller who gave no contact of their own."""
+        return None if email else self.spec.caller_number
 
     async def _guard(self, call: Awaitable[Any]) -> Any:
         try:
@@ -183,7 +188,7 @@ class ReceptionTools:
         lead_id = await self._guard(
             self.services.capture_lead(
                 name=name,
-                phone=phone or None,
+                phone=phone or self._line_number(email),
                 email=email or None,
                 interest=interest or None,
                 notes=notes or None,
@@ -297,7 +302,7 @@ class ReceptionTools:
             info = await self.services.book(
                 start=start,
                 name=name,
-                phone=phone or None,
+                phone=phone or self._line_number(email),
                 email=email or None,
                 appointment_type=kind,
                 notes=notes or None,
@@ -381,7 +386,7 @@ class ReceptionTools:
             self.services.leave_message(
                 kind="message",
                 caller_name=name or None,
-                caller_contact=contact or None,
+                caller_contact=contact or self._line_number(),
                 body=message,
                 notify=None,
                 urgent=urgent,
@@ -407,14 +412,33 @@ class ReceptionTools:
             self.services.leave_message(
                 kind="handoff",
                 caller_name=name or None,
-                caller_contact=contact or None,
+                caller_contact=contact or self._line_number(),
                 body=reason,
                 notify=notify,
                 urgent=False,
             )  # fmt: skip
         )
         who = contacts[0]["name"] if contacts else "a member of the team"
+        line = self._transfer_number(contacts)
+        if line is not None:
+            await self._guard(self.services.transfer(number=line, who=who))
+            return (
+                f"Putting the caller through to {who} once you have spoken: tell them you are "
+                "transferring them now, and say nothing after that."
+            )
         return f"Handoff recorded; {who} will contact the caller."
+
+    def _transfer_number(self, contacts: list[dict[str, Any]]) -> str | None:
+        """On a phone call, the hand-off contact's number in E.164, to transfer the call to."""
+        if not self.spec.phone_call or not contacts or not contacts[0].get("phone"):
+            return None
+        # A business whose country is not known yet takes calls from its own country most.
+        region = self.spec.country or region_of(self.spec.caller_number)
+        try:
+            number = normalize_phone(str(contacts[0]["phone"]), region)
+        except InvalidContact:
+            return None
+        return number if number and number.startswith("+") else None
 
     async def end_conversation(self, reason: str = "caller is done") -> str:
         """End the conversation after saying goodbye.

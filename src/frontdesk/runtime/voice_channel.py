@@ -73,11 +73,13 @@ class PcmOutput(io.AudioOutput):
     how much had been heard (so the agent knows what it actually said).
     """
 
-    def __init__(self, send_audio: SendAudio, send_event: SendEvent) -> None:
+    def __init__(
+        self, send_audio: SendAudio, send_event: SendEvent, *, sample_rate: int = OUTPUT_RATE
+    ) -> None:
         super().__init__(
             label="frontdesk-socket",
             capabilities=io.AudioOutputCapabilities(pause=False),
-            sample_rate=OUTPUT_RATE,
+            sample_rate=sample_rate,
         )
         self._send_audio = send_audio
         self._send_event = send_event
@@ -104,6 +106,10 @@ class PcmOutput(io.AudioOutput):
         if self._pushed:
             self._waiter = asyncio.get_running_loop().create_task(self._play_out())
 
+    async def _played(self, remaining_s: float) -> None:
+        """Returns once the segment has played out at the caller (here: by the clock)."""
+        await asyncio.sleep(max(0.0, remaining_s))
+
     def clear_buffer(self) -> None:
         if self._pushed:
             self._interrupted.set()
@@ -114,11 +120,12 @@ class PcmOutput(io.AudioOutput):
 
     async def _play_out(self) -> None:
         remaining = self._started_at + self._pushed - time.monotonic()
-        try:
-            await asyncio.wait_for(self._interrupted.wait(), timeout=max(0.0, remaining))
-            interrupted = True
-        except TimeoutError:
-            interrupted = False
+        interrupted_wait = asyncio.ensure_future(self._interrupted.wait())
+        played_wait = asyncio.ensure_future(self._played(remaining))
+        await asyncio.wait({interrupted_wait, played_wait}, return_when=asyncio.FIRST_COMPLETED)
+        interrupted = interrupted_wait.done()
+        for waiting in (interrupted_wait, played_wait):
+            waiting.cancel()
         played = min(self._pushed, max(0.0, time.monotonic() - self._started_at))
         self._pushed = 0.0
         self.on_playback_finished(playback_position=played, interrupted=interrupted)
@@ -160,12 +167,14 @@ class VoiceConversation:
         send_event: SendEvent,
         on_turn: OnTurn,
         phrases: SpokenPhrases | None = None,
+        output: PcmOutput | None = None,
     ) -> None:
         self.agent = agent
         self.phrases = phrases or SpokenPhrases()
         self._text_to_speech = text_to_speech
         self.input = PcmInput()
-        self.output = PcmOutput(send_audio, send_event)
+        # A phone line plays at its own rate and reports playback itself (telephony/).
+        self.output = output or PcmOutput(send_audio, send_event)
         self.session: AgentSession = new_session(
             model=model,
             speech_to_text=speech_to_text,

@@ -95,6 +95,11 @@ class CallerChanges(BaseModel):
     )
     widget_text: bool = Field(default=False, description="The public widget's text chat")
     widget_voice: bool = Field(default=False, description="The public widget's voice calls")
+    phone: bool = Field(
+        default=True,
+        description="Calls to the business's phone number; a booking is the caller's when it "
+        "was made with the number they call from",
+    )
 
     def allows(self, *, channel: str, source: str) -> bool:
         """Whether a conversation of `channel` opened by `source` may change bookings."""
@@ -102,6 +107,8 @@ class CallerChanges(BaseModel):
             return self.widget_text if channel == "text" else self.widget_voice
         if source == "owner":
             return self.owner
+        if source == "phone":
+            return self.phone
         return False  # a channel nobody has decided on yet
 
 

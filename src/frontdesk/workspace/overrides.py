@@ -17,10 +17,12 @@ from frontdesk.config import Settings
 LLM_FIELDS = ("llm_base_url", "llm_model", "llm_api_key")
 LIVEKIT_FIELDS = ("livekit_url", "livekit_api_key", "livekit_api_secret")
 SPEECH_FIELDS = ("openai_api_key", "voice_stt", "voice_tts")
-FIELDS = LLM_FIELDS + SPEECH_FIELDS + LIVEKIT_FIELDS
+# The Twilio account's auth token: it proves a phone webhook came from the business's account.
+TWILIO_FIELDS = ("twilio_auth_token",)
+FIELDS = LLM_FIELDS + SPEECH_FIELDS + LIVEKIT_FIELDS + TWILIO_FIELDS
 # Never shown back once stored: responses say whether they are set and their last characters.
 SECRET_FIELDS = frozenset(
-    {"llm_api_key", "openai_api_key", "livekit_api_key", "livekit_api_secret"}
+    {"llm_api_key", "openai_api_key", "livekit_api_key", "livekit_api_secret", "twilio_auth_token"}
 )
 SPEECH_CHOICES = ("local", "openai")
 
@@ -63,6 +65,8 @@ def effective_settings(settings: Settings, stored: Mapping[str, Any] | None) -> 
             update[name] = own[name]
     if all(own.get(name) for name in LIVEKIT_FIELDS):
         update.update({name: own[name] for name in LIVEKIT_FIELDS})
+    if own.get("twilio_auth_token"):
+        update["twilio_auth_token"] = own["twilio_auth_token"]
     return settings.model_copy(update=update)
 
 

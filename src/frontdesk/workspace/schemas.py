@@ -135,6 +135,7 @@ class WorkspaceSettingsPublic(BaseModel):
     livekit_url: str | None
     livekit_api_key: SecretPublic
     livekit_api_secret: SecretPublic
+    twilio_auth_token: SecretPublic
     voice_stt: SpeechChoice | None
     voice_tts: SpeechChoice | None
 
@@ -156,6 +157,12 @@ class WorkspaceSettingsUpdate(BaseModel):
     livekit_url: str | None = Field(default=None, max_length=2048)
     livekit_api_key: str | None = Field(default=None, max_length=1024)
     livekit_api_secret: str | None = Field(default=None, max_length=1024)
+    twilio_auth_token: str | None = Field(
+        default=None,
+        max_length=200,
+        description="The Twilio account's auth token; phone calls from Twilio are checked "
+        "with it (write-only)",
+    )
     voice_stt: SpeechChoice | Literal[""] | None = None
     voice_tts: SpeechChoice | Literal[""] | None = None
 

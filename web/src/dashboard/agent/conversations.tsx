@@ -153,7 +153,10 @@ export function ConversationView() {
         <StatusBadge status={t.status} />
       </div>
       <p className="muted">
-        {t.channel} · {t.turns.length} turns{t.end_reason ? ` · ${t.end_reason}` : ""}
+        {t.channel}
+        {t.channel === "phone" ? ` · from ${t.caller_number ?? "a withheld number"}` : ""}
+        {t.transfer_to ? ` · put through to ${t.transfer_to}` : ""} · {t.turns.length} turns
+        {t.end_reason ? ` · ${t.end_reason}` : ""}
         {t.ended_at ? ` · ended ${when(t.ended_at)}` : ""}
       </p>
       {t.status !== "active" && (

@@ -27,8 +27,9 @@ const CALLER_CHANGES: [keyof CallerChanges, string][] = [
   ["owner", "Your test console and the API"],
   ["widget_text", "Website widget chat"],
   ["widget_voice", "Website widget calls"],
+  ["phone", "Phone calls (the number they call from proves the booking)"],
 ];
-const CALLER_CHANGES_DEFAULT: Required<CallerChanges> = { owner: true, widget_text: false, widget_voice: false };
+const CALLER_CHANGES_DEFAULT: Required<CallerChanges> = { owner: true, widget_text: false, widget_voice: false, phone: true };
 
 /** "09:00–12:00, 13:00–17:00" ↔ intervals; blank is closed. */
 function hoursText(intervals: OpeningInterval[] | undefined): string {

@@ -29,6 +29,7 @@ const SECRETS = [
   ["openai_api_key", "OpenAI key (speech)"],
   ["livekit_api_key", "LiveKit API key"],
   ["livekit_api_secret", "LiveKit API secret"],
+  ["twilio_auth_token", "Twilio auth token (phone calls)"],
 ] as const;
 type SecretName = (typeof SECRETS)[number][0];
 
