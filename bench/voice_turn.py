@@ -18,11 +18,14 @@ Prints one JSON line last:
  "overhead_p95_ms", "max_sessions"}; with `--transport livekit`, part 1 runs again through
 LiveKit's own server (bench/livekit_turn.py) and its figures are added as "livekit_…", with
 "livekit_to_websocket_turn_p50" (the p50s' ratio) and "livekit_extra_p50_ms" (the median,
-question by question, of what LiveKit adds to a turn: the steadier of the two).
+question by question, of what LiveKit adds to a turn: the steadier of the two); with
+`--transport twilio` the same through a Twilio Media Stream (bench/twilio_turn.py), as
+"twilio_…".
 
     .venv/bin/python bench/voice_turn.py            # 20 turns
     .venv/bin/python bench/voice_turn.py --quick    # a few turns per part: under a minute
     .venv/bin/python bench/voice_turn.py --transport livekit --models-only
+    .venv/bin/python bench/voice_turn.py --transport twilio --models-only
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from tests.fake_llm import Say, ScriptedLLM  # noqa: E402
 from tests.voice.caller_audio import spoken  # noqa: E402
 
 import livekit_turn  # noqa: E402
+import twilio_turn  # noqa: E402
 from frontdesk.app import create_app  # noqa: E402
 from frontdesk.db import transaction  # noqa: E402
 from frontdesk.providers.speech import LocalSpeech, SpeechModels  # noqa: E402
@@ -225,10 +229,9 @@ def measure_models(
         resources.embedded_llm.server()
         key = _api_key(resources, principal)
         audio = [caller_audio(speech, QUESTIONS[i % 10]) for i in range(turns + 1)]
-        if transport == "livekit":
-            results = livekit_turn.measure(
-                resources, key, agent_id, audio, warm=warm, serving=serving
-            )
+        if transport in ("livekit", "twilio"):
+            through = livekit_turn if transport == "livekit" else twilio_turn
+            results = through.measure(resources, key, agent_id, audio, warm=warm, serving=serving)
         else:
             with serving(resources) as url:
                 if warm:  # one call computes the agent's prompt prefix, as serving callers do
@@ -255,15 +258,16 @@ def measure_models(
     return summary, results
 
 
-def paired_extra_ms(websocket: list[dict], livekit: list[dict]) -> float:
-    """The median, over the same questions, of what a turn takes longer through LiveKit.
+def paired_extra_ms(websocket: list[dict], other: list[dict]) -> float:
+    """The median, over the same questions, of what a turn takes longer through LiveKit (or
+    the phone line).
     A p50 of ten turns lands on either side of the gap between answers written in code
     (half a second) and answers the model writes (seconds): the p50s' ratio swings run to
     run with that, where the question-by-question difference does not."""
     return round(
         statistics.median(
             (room["turn_s"] - socket["turn_s"]) * 1000
-            for socket, room in zip(websocket, livekit, strict=True)
+            for socket, room in zip(websocket, other, strict=True)
         ),
         1,
     )
@@ -324,9 +328,10 @@ def main() -> None:
     parser.add_argument("--models-only", action="store_true", help="skip the fake-model parts")
     parser.add_argument(
         "--transport",
-        choices=["websocket", "livekit"],
+        choices=["websocket", "livekit", "twilio"],
         default="websocket",
-        help="livekit: also the same turns through LiveKit's own server (livekit_* figures)",
+        help="livekit: also the same turns through LiveKit's own server (livekit_* figures); "
+        "twilio: through a Twilio Media Stream on the phone line (twilio_* figures)",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -337,16 +342,17 @@ def main() -> None:
         turns, crawl, warm = (1, False, False) if args.quick else (args.turns, True, True)
         summary, socket_turns = measure_models(turns, speech, crawl=crawl, warm=warm)
         result: dict[str, Any] = dict(summary)
-        if args.transport == "livekit":
+        if args.transport != "websocket":
             # The same agent, models and questions, beside the WebSocket figures.
-            through, room_turns = measure_models(
-                turns, speech, crawl=crawl, warm=warm, transport="livekit"
+            name = args.transport
+            through, other_turns = measure_models(
+                turns, speech, crawl=crawl, warm=warm, transport=name
             )
-            result.update({f"livekit_{name}": value for name, value in through.items()})
-            result["livekit_to_websocket_turn_p50"] = round(
+            result.update({f"{name}_{key}": value for key, value in through.items()})
+            result[f"{name}_to_websocket_turn_p50"] = round(
                 (through["turn_p50_s"] or 0) / (summary["turn_p50_s"] or 1), 3
             )
-            result["livekit_extra_p50_ms"] = paired_extra_ms(socket_turns, room_turns)
+            result[f"{name}_extra_p50_ms"] = paired_extra_ms(socket_turns, other_turns)
     if args.models_only:
         print(json.dumps(result))
         return

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from livekit import rtc
 
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
@@ -20,6 +19,7 @@ from frontdesk.telephony import mulaw
 from frontdesk.telephony.twilio_signature import twilio_signature
 from tests.factories import PASSWORD, make_owner, make_receptionist
 from tests.live_server import serving
+from tests.telephony.twilio_caller import to_rate
 
 # The voice tests' real speech models and caller audio (imported, so they are defined once).
 from tests.voice.conftest import caller_voice, speech_models  # noqa: F401
@@ -127,9 +127,3 @@ def phone_voice(caller_voice):  # type: ignore[no-untyped-def]  # noqa: F811
         return to_rate(pcm, INPUT_RATE, mulaw.PHONE_RATE)
 
     return speak
-
-
-def to_rate(pcm: bytes, source: int, target: int) -> bytes:
-    frame = rtc.AudioFrame(pcm, source, 1, len(pcm) // 2)
-    resampler = rtc.AudioResampler(input_rate=source, output_rate=target, num_channels=1)
-    return b"".join(bytes(f.data) for f in [*resampler.push(frame), *resampler.flush()])

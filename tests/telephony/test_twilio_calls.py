@@ -23,8 +23,8 @@ from frontdesk.telephony.twilio_line import DTMF_HUMAN
 from frontdesk.telephony.twilio_signature import twilio_signature
 from tests.factories import price_rabies
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
-from tests.telephony.conftest import AUTH_TOKEN, CALLER, PhoneLine, to_rate
-from tests.telephony.twilio_caller import TwilioCaller
+from tests.telephony.conftest import AUTH_TOKEN, CALLER, PhoneLine
+from tests.telephony.twilio_caller import TwilioCaller, to_rate
 
 pytestmark = pytest.mark.timeout(240)
 ANSWER = "A rabies vaccination is thirty two dollars."

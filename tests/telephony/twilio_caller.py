@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import websockets
+from livekit import rtc
 
 from frontdesk.telephony import mulaw
 
@@ -190,3 +191,10 @@ class TwilioCaller:
 def _loud(pcm: bytes) -> bool:
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     return bool(samples.size) and float(np.sqrt(np.mean(samples**2))) > LOUD_RMS
+
+
+def to_rate(pcm: bytes, source: int, target: int) -> bytes:
+    """16-bit mono PCM from one sample rate to another (LiveKit's resampler)."""
+    frame = rtc.AudioFrame(pcm, source, 1, len(pcm) // 2)
+    resampler = rtc.AudioResampler(input_rate=source, output_rate=target, num_channels=1)
+    return b"".join(bytes(f.data) for f in [*resampler.push(frame), *resampler.flush()])

@@ -41,6 +41,7 @@ from frontdesk.runtime.text_channel import AgentTurn, TextConversation, ToolCall
 from frontdesk.runtime.voice_channel import PcmOutput, SendAudio, VoiceConversation
 from frontdesk.runtime.voice_session import SpokenPhrases
 from frontdesk.scheduling.service import config_of
+from frontdesk.telephony.after_hours import phone_greeting
 from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
 
@@ -146,7 +147,10 @@ class ConversationHub:
             allowed_hosts=self.resources.settings.outbound_allowed_hosts,
         )
         if conversation.channel == "phone":
-            spec = replace(spec, phone_call=True, caller_number=conversation.caller_number)
+            greeting = phone_greeting(spec.greeting, config_of(agent), datetime.now(UTC))
+            spec = replace(
+                spec, phone_call=True, caller_number=conversation.caller_number, greeting=greeting
+            )
         return spec
 
     async def _model_for(self, workspace_id: str) -> llm.LLM:
