@@ -5,6 +5,7 @@ screenshotted (test-artifacts/screenshots/)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -208,6 +209,16 @@ def test_agent_tabs_show_and_save(
 
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "25-widget-designer-phone")
+
+    # Phone: the address to give Twilio, and whether the workspace can check its requests.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    tabs.get_by_role("link", name="Phone", exact=True).click()
+    expect(page.get_by_label("Twilio webhook address")).to_have_text(
+        re.compile(rf"^http://127\.0\.0\.1:\d+/api/telephony/twilio/{agent['id']}/voice$")
+    )
+    expect(page.get_by_text("It is not set yet")).to_be_visible()
+    expect(page.get_by_role("heading", name="Putting callers through")).to_be_visible()
+    screenshot(page, "44-agent-phone")
 
 
 def test_workspace_settings_team_and_keys(

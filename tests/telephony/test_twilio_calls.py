@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from frontdesk.db import transaction
-from frontdesk.models import Appointment, Conversation
+from frontdesk.models import Agent, Appointment, Conversation
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
 from frontdesk.telephony import mulaw, twilio_line
@@ -222,3 +222,28 @@ def test_forged_and_unconfigured_calls_are_refused(  # type: ignore[no-untyped-d
     assert cleared.json()["settings"]["twilio_auth_token"] == {"set": False, "hint": None}
     refused = phone_line.incoming()
     assert refused.status_code == 403 and "auth token" in refused.json()["detail"]
+
+
+def test_a_paused_agent_sends_calls_to_a_person_or_says_it_is_closed(
+    phone_line: PhoneLine, chat_resources: Resources
+) -> None:
+    with transaction(chat_resources.sessionmaker) as db:
+        agent = db.get(Agent, phone_line.agent["id"])
+        assert agent is not None
+        agent.status = "paused"
+    answered = phone_line.incoming()
+    assert answered.status_code == 200, answered.text
+    said = ET.fromstring(answered.text)
+    assert (
+        said.findtext("Say") == "Juniper Vet isn't taking calls right now. Please try again later."
+    )
+    assert said.find("Hangup") is not None and said.find("Connect") is None
+    facts = {"handoff_contacts": [{"name": "Dr Rivera", "phone": "(555) 010-7777"}]}
+    patched = phone_line.api.patch(
+        f"/api/agents/{phone_line.agent['id']}", json={"business_facts": facts}
+    )
+    assert patched.status_code == 200, patched.text
+    forwarded = ET.fromstring(phone_line.incoming().text)
+    assert forwarded.findtext("Dial") == "+15550107777"
+    with transaction(chat_resources.sessionmaker) as db:
+        assert db.query(Conversation).filter_by(channel="phone").count() == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Request, Response, WebSocket
 from fastapi.concurrency import run_in_threadpool
@@ -21,7 +21,7 @@ from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.conversations.service import ConversationHub
 from frontdesk.db import transaction
 from frontdesk.errors import Forbidden, NotFound
-from frontdesk.leads.contact_details import InvalidContact, normalize_phone
+from frontdesk.leads.contact_details import InvalidContact, normalize_phone, region_of
 from frontdesk.models import Agent, Conversation
 from frontdesk.openapi_errors import error_responses
 from frontdesk.resources import Resources
@@ -52,6 +52,9 @@ class _Line:
     agent_id: str
     principal: Principal
     auth_token: str
+    name: str
+    paused: bool
+    handoff_phone: str | None  # the first hand-off contact's number, as the owner wrote it
 
 
 def _line(resources: Resources, agent_id: str) -> _Line:
@@ -64,7 +67,11 @@ def _line(resources: Resources, agent_id: str) -> _Line:
         token = effective_settings(resources.settings, stored).twilio_auth_token
         if not token:
             raise Forbidden(NO_TOKEN)
-        return _Line(agent.id, phone_principal(agent), token)
+        contacts = (agent.business_facts or {}).get("handoff_contacts") or []
+        handoff = next((str(c["phone"]) for c in contacts if c.get("phone")), None)
+        return _Line(
+            agent.id, phone_principal(agent), token, agent.name, agent.status == "paused", handoff
+        )
 
 
 def _public_url(request: Request | WebSocket, public_url: str) -> str:
@@ -115,13 +122,16 @@ async def incoming_call(agent_id: str, request: Request) -> Response:
     resources: Resources = request.app.state.resources
     line = await run_in_threadpool(_line, resources, agent_id)
     form = await _signed(request, line)
+    caller_number = _caller_number(form.get("From"))
+    if line.paused:
+        return _paused(line, caller_number)
     hub: ConversationHub = request.app.state.conversations
     conversation_id = await hub.open_call(
         line.principal,
         agent_id,
         "phone",
         source="phone",
-        caller_number=_caller_number(form.get("From")),
+        caller_number=caller_number,
     )
     here = urlsplit(_public_url(request, resources.settings.public_url))
     socket = "wss" if here.scheme == "https" else "ws"
@@ -134,6 +144,21 @@ async def incoming_call(agent_id: str, request: Request) -> Response:
         f'<Parameter name="conversation" value={quoteattr(conversation_id)}/>'
         f'<Parameter name="token" value={quoteattr(token)}/>'
         "</Stream></Connect>"
+    )
+
+
+def _paused(line: _Line, caller_number: str | None) -> Response:
+    """A paused agent takes no calls: they go to the hand-off contact's phone, if any."""
+    try:
+        number = normalize_phone(line.handoff_phone, region_of(caller_number))
+    except InvalidContact:
+        number = None
+    if number and number.startswith("+"):
+        return _twiml(f"<Say>Thanks for calling {escape(line.name)}. Putting you through.</Say>"
+                      f"<Dial>{number}</Dial>")  # fmt: skip
+    return _twiml(
+        f"<Say>{escape(line.name)} isn't taking calls right now. Please try again later.</Say>"
+        "<Hangup/>"
     )
 
 

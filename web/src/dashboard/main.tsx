@@ -26,6 +26,7 @@ import { WidgetDesigner } from "./agent/widget-designer";
 import { KnowledgeGapsTab } from "./agent/knowledge-gaps";
 import { AgentAnalyticsTab } from "./agent/analytics";
 import { IntegrationsTab } from "./agent/integrations";
+import { PhoneTab } from "./agent/phone";
 import { WorkspaceAnalyticsPage } from "./pages/workspace-analytics";
 import { WorkspaceSettingsPage } from "./pages/workspace-settings";
 import { NotFoundPage } from "./pages/not-found";
@@ -61,6 +62,7 @@ const router = createBrowserRouter([
           { path: "analytics", element: <AgentAnalyticsTab /> },
           { path: "integrations", element: <IntegrationsTab /> },
           { path: "widget", element: <WidgetDesigner /> },
+          { path: "phone", element: <PhoneTab /> },
         ],
       },
       { path: "analytics", element: <WorkspaceAnalyticsPage /> },

@@ -31,6 +31,7 @@ const TABS = [
   ["analytics", "Analytics"],
   ["integrations", "Integrations"],
   ["widget", "Widget"],
+  ["phone", "Phone"],
 ] as const;
 
 export function AgentPage() {
