@@ -94,7 +94,7 @@ class ConversationListed(BaseModel):
     id: str
     channel: str = Field(
         description='"text", "voice" (browser call), "livekit", "phone" (a call to the '
-        "business's number) or \"exam\""
+        'business\'s number) or "exam"'
     )
     source: str = Field(
         description='Who opened it: "owner" (dashboard, API), "widget" or "phone" (a caller '
