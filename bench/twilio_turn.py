@@ -5,9 +5,10 @@ The same agent, models and questions as the WebSocket part, but the call comes t
 Twilio number brings it: a signed "a call comes in" webhook, then Twilio's side of the media
 stream (tests/telephony/twilio_caller.py): the caller's words as 8 kHz μ-law in 20 ms
 messages in real time, and the agent's voice played into the caller's ear in real time, with
-its marks returned as they play. A turn is timed at the caller: from the end of its words to
-the first agent audio loud enough to hear (μ-law both ways and the 8 kHz resampling
-included; Twilio's own network and jitter buffer are not on loopback).
+its marks returned as they play. A turn is timed at the caller, as the WebSocket part is:
+from the end of its words to the first agent audio arriving (μ-law both ways and the 8 kHz
+resampling included; Twilio's own network and the phone's jitter buffer are not on
+loopback).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ async def phone_call(base_url: str, key: str, agent_id: str, utterances: list[by
             for pcm in utterances:
                 ended = await caller.say(to_rate(pcm, INPUT_RATE, PHONE_RATE))
                 turns = await until_stored(len(turns) + 2, ANSWER_S)
-                heard = caller.heard_after(ended)
+                heard = caller.arrived_after(ended)
                 asked, answer = turns[-2], turns[-1]
                 results.append(
                     {

@@ -34,6 +34,8 @@ class TwilioCaller:
     call_sid: str = field(default_factory=lambda: "CA" + uuid.uuid4().hex)
     # What the caller heard, 8 kHz PCM16, with the time.monotonic() each 20 ms was played.
     heard: list[tuple[float, bytes]] = field(default_factory=list)
+    # time.monotonic() of every `media` message from the agent, as it arrived.
+    arrived: list[float] = field(default_factory=list)
     clears: list[float] = field(default_factory=list)
     marks_returned: list[str] = field(default_factory=list)
     closed: bool = False
@@ -43,6 +45,7 @@ class TwilioCaller:
     _playback: deque = field(default_factory=deque)  # ("audio", pcm) | ("mark", name)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _sequence: int = 0
+    _speech_ends: float = 0.0
 
     async def call(self, url: str, parameters: dict[str, str]) -> None:
         self._socket = await websockets.connect(url, max_size=2**22)
@@ -73,7 +76,7 @@ class TwilioCaller:
         self._spoken.clear()
         self._speech += mulaw.encode(pcm_8k)
         await self._spoken.wait()
-        return time.monotonic()
+        return self._speech_ends
 
     async def press(self, digit: str) -> None:
         await self._send({"event": "dtmf", "dtmf": {"track": "inbound_track", "digit": digit}})
@@ -97,6 +100,11 @@ class TwilioCaller:
                 return at
         return None
 
+    def arrived_after(self, moment: float) -> float | None:
+        """When the agent's first audio after `moment` reached the caller's phone (before
+        its playback queue: what a WebSocket client's first audio bytes are)."""
+        return next((at for at in self.arrived if at > moment), None)
+
     def heard_pcm(self, since: float = 0.0, until: float = float("inf")) -> bytes:
         return b"".join(pcm for at, pcm in self.heard if since <= at <= until)
 
@@ -119,10 +127,10 @@ class TwilioCaller:
             if self._speech:
                 frame = bytes(self._speech[:FRAME_BYTES]).ljust(FRAME_BYTES, SILENCE[:1])
                 del self._speech[:FRAME_BYTES]
-                if not self._speech:
-                    self._spoken.set()
+                # The frame is 20 ms of sound sent at its start: the words end with it.
+                finished = not self._speech
             else:
-                frame = SILENCE
+                frame, finished = SILENCE, False
             media = {
                 "track": "inbound",
                 "chunk": str(chunk + 1),
@@ -135,6 +143,9 @@ class TwilioCaller:
                 self._stop()
                 return
             chunk += 1
+            if finished:
+                self._speech_ends = time.monotonic() + 0.02
+                self._spoken.set()
             await asyncio.sleep(max(0.0, start + chunk * 0.02 - time.monotonic()))
 
     async def _receive(self) -> None:
@@ -144,6 +155,7 @@ class TwilioCaller:
                 assert message.get("streamSid") == self.stream_sid, message
                 event = message.get("event")
                 if event == "media":
+                    self.arrived.append(time.monotonic())
                     payload = base64.b64decode(message["media"]["payload"])
                     self._playback.append(("audio", mulaw.decode(payload)))
                 elif event == "mark":
