@@ -17,8 +17,8 @@ from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
 from frontdesk.telephony import mulaw
 from frontdesk.telephony.twilio_signature import twilio_signature
-from tests.factories import PASSWORD, make_owner, make_receptionist
-from tests.live_server import serving
+from tests.factories import make_receptionist
+from tests.live_server import owner_client, serving
 from tests.telephony.twilio_caller import to_rate
 
 # The voice tests' real speech models and caller audio (imported, so they are defined once).
@@ -108,10 +108,7 @@ def phone_line(
     """The real app with the scripted LLM and the real speech models, an agent, and the
     workspace's Twilio auth token set."""
     chat_resources.speech = lambda: speech_models
-    _, owner = make_owner(chat_resources)
-    with serving(chat_resources) as url, httpx.Client(base_url=url, timeout=30) as api:
-        login = api.post("/api/auth/login", json={"email": owner.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
+    with serving(chat_resources) as url, owner_client(chat_resources, url) as api:
         agent = make_receptionist(api)
         saved = api.patch("/api/workspace", json={"settings": {"twilio_auth_token": AUTH_TOKEN}})
         assert saved.status_code == 200, saved.text

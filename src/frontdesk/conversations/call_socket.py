@@ -83,20 +83,20 @@ async def serve_call(
     deadline = None if time_limit_s is None else time.monotonic() + time_limit_s
     reason = "caller hung up"
     sample_rate = INPUT_RATE
+
+    def over() -> str | None:
+        if services.ended is not None and not call.speaking:
+            return f"agent ended the call: {services.ended}"
+        if deadline is not None and time.monotonic() >= deadline:
+            return time_up_reason
+        return None
+
     try:
         while True:
-            receiving = asyncio.ensure_future(websocket.receive())
-            while not receiving.done():
-                await asyncio.wait({receiving}, timeout=0.25)
-                if services.ended is not None and not call.speaking:
-                    reason = f"agent ended the call: {services.ended}"
-                    receiving.cancel()
-                    raise _CallOver
-                if deadline is not None and time.monotonic() >= deadline:
-                    reason = time_up_reason
-                    receiving.cancel()
-                    raise _CallOver
-            message = receiving.result()
+            message = await next_message(websocket, over)
+            if isinstance(message, str):
+                reason = message
+                raise _CallOver
             if message["type"] == "websocket.disconnect":
                 break
             if message.get("bytes") is not None:
@@ -133,6 +133,19 @@ async def serve_call(
         await send_event({"type": "ended", "reason": reason})
         with contextlib.suppress(RuntimeError):
             await websocket.close()
+
+
+async def next_message(websocket: WebSocket, over: Callable[[], str | None]) -> Any:
+    """The socket's next message; or, checked four times a second while none comes, why
+    the call must end now (a string from `over`): the agent hung up, time is up."""
+    receiving = asyncio.ensure_future(websocket.receive())
+    while not receiving.done():
+        await asyncio.wait({receiving}, timeout=0.25)
+        reason = over()
+        if reason is not None:
+            receiving.cancel()
+            return reason
+    return receiving.result()
 
 
 def _command(text: str) -> dict[str, Any]:

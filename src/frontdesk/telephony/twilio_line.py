@@ -25,6 +25,7 @@ from fastapi import WebSocket
 from livekit.agents.voice import SpeechHandle
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from frontdesk.conversations.call_socket import next_message
 from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.errors import FrontdeskError
 from frontdesk.runtime.voice_channel import PcmOutput, VoiceConversation
@@ -139,15 +140,10 @@ async def serve_twilio_stream(
     watch = _LineWatch(call, services)
     try:
         while True:
-            receiving = asyncio.ensure_future(websocket.receive())
-            while not receiving.done():
-                await asyncio.wait({receiving}, timeout=0.25)
-                over = watch.over()
-                if over is not None:
-                    reason = over
-                    receiving.cancel()
-                    raise _Hangup
-            message = receiving.result()
+            message = await next_message(websocket, watch.over)
+            if isinstance(message, str):
+                reason = message
+                raise _Hangup
             if message["type"] == "websocket.disconnect":
                 break
             event = _message(message.get("text"))
