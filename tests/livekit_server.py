@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -72,7 +73,9 @@ def _free_udp_range(size: int) -> int:
     raise RuntimeError("no free UDP port range on loopback")
 
 
-def _config(port: int, tcp_port: int, udp_start: int, webhook_url: str | None) -> str:
+def _config(
+    port: int, tcp_port: int, udp_start: int, webhook_url: str | None, redis: str | None = None
+) -> str:
     lines = [
         f"port: {port}",
         "bind_addresses: ['127.0.0.1']",
@@ -88,19 +91,30 @@ def _config(port: int, tcp_port: int, udp_start: int, webhook_url: str | None) -
     ]
     if webhook_url:
         lines += ["webhook:", f"  api_key: {KEY}", "  urls:", f"    - {webhook_url}"]
+    if redis:
+        # SIP trunks and rules live in Redis, which LiveKit's SIP service shares.
+        parts = urlsplit(redis)
+        db = int(parts.path.strip("/") or 0)
+        lines += ["redis:", f"  address: {parts.hostname}:{parts.port or 6379}", f"  db: {db}"]
     return "\n".join(lines) + "\n"
 
 
 @contextmanager
 def running_livekit(
-    tmp_path: Path, webhook_url: str | None = None, *, port: int | None = None
+    tmp_path: Path,
+    webhook_url: str | None = None,
+    *,
+    port: int | None = None,
+    redis: str | None = None,
 ) -> Iterator[LiveKitServer]:
     """livekit-server on loopback for the duration of the block, on `port` when given (the
-    settings of a Frontdesk server started before it already name it)."""
+    settings of a Frontdesk server started before it already name it); with `redis` (a
+    redis:// URL) its state lives there, as SIP needs."""
     binary = server_binary()
     port, tcp_port = port or free_port(), free_port()
     config = tmp_path / "livekit.yaml"
-    config.write_text(_config(port, tcp_port, _free_udp_range(_UDP_PORTS), webhook_url))
+    udp_start = _free_udp_range(_UDP_PORTS)
+    config.write_text(_config(port, tcp_port, udp_start, webhook_url, redis))
     log = (tmp_path / "livekit.log").open("w")
     process = subprocess.Popen(
         [str(binary), "--config", str(config), "--node-ip", "127.0.0.1"],

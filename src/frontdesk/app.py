@@ -52,6 +52,7 @@ from frontdesk.scheduling.endpoints import feed_router as calendar_feed_router
 from frontdesk.scheduling.endpoints import router as scheduling_router
 from frontdesk.talk.endpoints import router as talk_router
 from frontdesk.talk.web_bundle import BundleFiles
+from frontdesk.telephony.sip_endpoints import router as sip_numbers_router
 from frontdesk.telephony.twilio_endpoints import router as twilio_router
 from frontdesk.webhooks.endpoints import router as webhooks_router
 from frontdesk.widget.endpoints import router as widget_router
@@ -235,6 +236,7 @@ def create_app(
     app.include_router(livekit_router)
     app.include_router(voice_router)
     app.include_router(twilio_router)
+    app.include_router(sip_numbers_router)
     app.include_router(talk_router)
     app.include_router(widget_router)
     app.include_router(widget_public_router)

@@ -218,6 +218,10 @@ def test_agent_tabs_show_and_save(
     )
     expect(page.get_by_text("It is not set yet")).to_be_visible()
     expect(page.get_by_role("heading", name="Putting callers through")).to_be_visible()
+    # A SIP number needs LiveKit, which this server has not: the owner is told what to set.
+    page.get_by_label("Phone number").fill("+1 555 010 0000")
+    page.get_by_role("button", name="Add number").click()
+    expect(page.get_by_role("alert")).to_contain_text("LiveKit is not configured")
     screenshot(page, "44-agent-phone")
 
 

@@ -17,6 +17,7 @@ from frontdesk.models.knowledge_gap_question import KnowledgeGapQuestion
 from frontdesk.models.knowledge_source import KnowledgeSource
 from frontdesk.models.lead import Lead
 from frontdesk.models.mcp_server import McpServer
+from frontdesk.models.phone_number import PhoneNumber
 from frontdesk.models.uploaded_file import UploadedFile
 from frontdesk.models.user import User
 from frontdesk.models.webhook_delivery import WebhookDelivery
@@ -44,6 +45,7 @@ __all__ = [
     "KnowledgeSource",
     "Lead",
     "McpServer",
+    "PhoneNumber",
     "UploadedFile",
     "User",
     "WebhookDelivery",

@@ -3,11 +3,64 @@
  * workspace can check Twilio's requests (its auth token), and where a hand-off puts callers
  * through to. Calls themselves appear under Conversations with the channel "phone".
  */
-import { useState } from "react";
-import { getWorkspace } from "../../client/sdk.gen";
+import { useState, type FormEvent } from "react";
+import { addPhoneNumber, getWorkspace, listPhoneNumbers, removePhoneNumber } from "../../client/sdk.gen";
 import { call } from "../api";
-import { useLoad } from "../load";
+import { useAction, useLoad } from "../load";
+import { Field, FormStatus } from "../ui";
 import { useAgent } from "./agent-page";
+
+/** Numbers answered through LiveKit SIP: each has its trunk and dispatch rule in LiveKit. */
+function SipNumbers({ agentId }: { agentId: string }) {
+  const numbers = useLoad(() => call(listPhoneNumbers({ path: { agent_id: agentId } })), [agentId]);
+  const [number, setNumber] = useState("");
+  const action = useAction();
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run(async () => {
+      const made = await call(addPhoneNumber({ path: { agent_id: agentId }, body: { number } }));
+      numbers.set([...(numbers.data ?? []), made]);
+      setNumber("");
+    }, "Added. Point the number at your LiveKit project's SIP address at your trunk provider.");
+  };
+  const remove = (id: string) =>
+    void action.run(async () => {
+      await call(removePhoneNumber({ path: { agent_id: agentId, number_id: id } }));
+      numbers.set((numbers.data ?? []).filter((n) => n.id !== id));
+    }, "Removed.");
+
+  return (
+    <section className="card" aria-labelledby="sip-title">
+      <h2 id="sip-title">Numbers on LiveKit SIP</h2>
+      <p className="muted">
+        For a number at any SIP trunk provider, answered through your LiveKit project (self-hosted with
+        livekit-sip, or LiveKit Cloud) by <code>frontdesk agent-worker</code>.
+      </p>
+      {numbers.data && numbers.data.length > 0 && (
+        <ul className="plain-list">
+          {numbers.data.map((n) => (
+            <li key={n.id}>
+              <strong>{n.number}</strong> <span className="muted">trunk {n.trunk_id}</span>{" "}
+              <button type="button" onClick={() => remove(n.id)} disabled={action.busy}>
+                Remove {n.number}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={add}>
+        <Field label="Phone number" id="sip-number">
+          <input id="sip-number" value={number} onChange={(e) => setNumber(e.target.value)} placeholder="+1 555 010 0000" required />
+        </Field>
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? "Adding…" : "Add number"}
+        </button>
+        <FormStatus error={action.error ?? numbers.error} done={action.done} />
+      </form>
+    </section>
+  );
+}
 
 export function PhoneTab() {
   const { agent } = useAgent();
@@ -46,6 +99,7 @@ export function PhoneTab() {
           <li>Call the number. The agent answers; the call appears under Conversations with the caller's number.</li>
         </ol>
       </section>
+      <SipNumbers agentId={agent.id} />
       <section className="card" aria-labelledby="handoff-title">
         <h2 id="handoff-title">Putting callers through</h2>
         {handoff ? (
