@@ -17,7 +17,7 @@ from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
 from frontdesk.telephony import mulaw
 from frontdesk.telephony.twilio_signature import twilio_signature
-from tests.factories import make_receptionist
+from tests.factories import EVERY_DAY, make_receptionist
 from tests.live_server import owner_client, serving
 from tests.telephony.twilio_caller import to_rate
 
@@ -110,6 +110,12 @@ def phone_line(
     chat_resources.speech = lambda: speech_models
     with serving(chat_resources) as url, owner_client(chat_resources, url) as api:
         agent = make_receptionist(api)
+        # Open around the clock: a call outside the hours hears when the business opens
+        # (test_after_hours.py), which would make these calls depend on the time of day.
+        hours = {day: [{"opens": "00:00", "closes": "23:59"}] for day in EVERY_DAY}
+        scheduling = {"timezone": "UTC", "hours": hours, "min_notice_minutes": 0}
+        opened = api.patch(f"/api/agents/{agent['id']}", json={"scheduling": scheduling})
+        assert opened.status_code == 200, opened.text
         saved = api.patch("/api/workspace", json={"settings": {"twilio_auth_token": AUTH_TOKEN}})
         assert saved.status_code == 200, saved.text
         yield PhoneLine(url, api, agent)

@@ -247,3 +247,25 @@ def test_a_paused_agent_sends_calls_to_a_person_or_says_it_is_closed(
     assert forwarded.findtext("Dial") == "+15550107777"
     with transaction(chat_resources.sessionmaker) as db:
         assert db.query(Conversation).filter_by(channel="phone").count() == 0
+
+
+def test_a_call_while_closed_hears_when_the_business_opens(phone_line: PhoneLine) -> None:
+    closed = {"timezone": "UTC", "hours": {}, "min_notice_minutes": 0}
+    patched = phone_line.api.patch(
+        f"/api/agents/{phone_line.agent['id']}", json={"scheduling": closed}
+    )
+    assert patched.status_code == 200, patched.text
+    stream = phone_line.answer()
+
+    async def call() -> None:
+        caller = TwilioCaller()
+        await caller.call(stream.url, stream.parameters)
+        await heard_in_full(caller, 0.0)
+        await caller.hang_up()
+
+    asyncio.run(call())
+    row = phone_line.wait_for(stream.parameters["conversation"], lambda c: c["status"] == "ended")
+    assert row["turns"][0]["text"] == (
+        "Juniper Vet, Maya speaking. We're closed right now. I can still answer questions, "
+        "book an appointment or take a message. How can I help?"
+    )
