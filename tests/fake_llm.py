@@ -142,3 +142,11 @@ class ScriptedStructuredModel:
 
     async def aclose(self) -> None:
         self.closed += 1
+
+
+# A reply long enough to talk over (some 30 s of speech) for the barge-in tests of every
+# call channel. No numbers in it: an enumeration's "point number 3" would be a claim the
+# agent's knowledge does not hold, and the grounding check would cut the answer short.
+LONG_ANSWER = " ".join(
+    "And one more thing: we are open on weekdays and we love every pet." for _ in range(8)
+)

@@ -23,7 +23,7 @@ from frontdesk.livekit.unanswered import unanswered_reason
 from frontdesk.livekit.worker import CALL_OVER
 from frontdesk.models import Appointment
 from frontdesk.resources import Resources
-from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
+from tests.fake_llm import LONG_ANSWER, Call, Say, ScriptedLLM, last_tool_output
 from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
     Deployment,
     agent_worker,
@@ -141,10 +141,7 @@ def test_the_caller_cuts_the_agent_off_through_the_room(  # type: ignore[no-unty
     fake_llm: ScriptedLLM,
     caller_voice,  # noqa: F811
 ) -> None:
-    # No numbers in it: the grounding check would withhold claims the agent was not told.
-    long_answer = " ".join(
-        "And one more thing: we are open on weekdays and we love every pet." for _ in range(8)
-    )
+    long_answer = LONG_ANSWER
     fake_llm.script(Say(long_answer), Say("Of course, go ahead."))
     body = line.start_call()
 

@@ -22,7 +22,7 @@ from frontdesk.telephony.silence import GOODBYE, STILL_THERE, SilenceWatch
 from frontdesk.telephony.twilio_line import DTMF_HUMAN
 from frontdesk.telephony.twilio_signature import twilio_signature
 from tests.factories import price_rabies
-from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
+from tests.fake_llm import LONG_ANSWER, Call, Say, ScriptedLLM, last_tool_output
 from tests.telephony.conftest import AUTH_TOKEN, CALLER, PhoneLine
 from tests.telephony.twilio_caller import TwilioCaller, to_rate
 
@@ -103,9 +103,7 @@ def test_a_call_is_answered_booked_with_the_caller_id_and_hung_up(  # type: igno
 def test_the_caller_cuts_the_agent_off_on_the_phone(  # type: ignore[no-untyped-def]
     phone_line: PhoneLine, fake_llm: ScriptedLLM, phone_voice
 ) -> None:
-    long_answer = " ".join(
-        "And one more thing: we are open on weekdays and we love every pet." for _ in range(8)
-    )
+    long_answer = LONG_ANSWER
     fake_llm.script(Say(long_answer), Say("Of course, go ahead."))
     stream = phone_line.answer()
 

@@ -13,7 +13,7 @@ import pytest
 
 from frontdesk.db import transaction
 from frontdesk.models import Appointment
-from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
+from tests.fake_llm import LONG_ANSWER, Call, Say, ScriptedLLM, last_tool_output
 
 pytestmark = pytest.mark.timeout(180)
 CHUNK = 3200  # 100 ms of 16 kHz PCM16
@@ -116,11 +116,7 @@ def test_booking_by_voice(voice, fake_llm: ScriptedLLM, chat_resources, caller_v
 
 def test_caller_speech_cuts_the_agent_off(voice, fake_llm: ScriptedLLM, caller_voice) -> None:  # type: ignore[no-untyped-def]
     client, agent = voice
-    # No numbers in it: an enumeration's "point number 3" would be a claim the agent's
-    # knowledge does not hold, and the grounding check would cut the answer short.
-    long_answer = " ".join(
-        "And one more thing: we are open on weekdays and we love every pet." for _ in range(8)
-    )
+    long_answer = LONG_ANSWER
     fake_llm.script(Say(long_answer), Say("Of course, go ahead."))
     url = client.post(f"/api/agents/{agent['id']}/calls").json()["url"]
     with client.websocket_connect(url) as socket:
