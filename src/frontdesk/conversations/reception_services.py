@@ -84,7 +84,6 @@ class DatabaseReceptionServices:
         # a phone channel to pass in; no channel of today knows one. Never what a caller says.
         self.caller_id = _caller_number(caller_id)
         self.ended: str | None = None
-        self.transfer_to: str | None = None
 
     async def _run(self, work: Callable[[Session, Agent], T]) -> T:
         def call() -> T:
@@ -278,7 +277,6 @@ class DatabaseReceptionServices:
         """Stored on the conversation: the phone line reads it when the agent's part ends
         (Twilio asks what to do next; on LiveKit the SIP participant is transferred)."""
         reason = f"transferred to {who}"
-        self.transfer_to = number
 
         def work(db: Session, agent: Agent) -> None:
             if self.conversation_id and (row := db.get(Conversation, self.conversation_id)):

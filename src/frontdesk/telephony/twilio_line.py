@@ -133,7 +133,7 @@ async def serve_twilio_stream(
     try:
         conversation_id, call, services = await start(began, output)
     except FrontdeskError as exc:
-        log.warning("Twilio stream refused: %s", exc.detail)
+        log.warning("Twilio stream of call %s refused: %s", began.call_sid, exc.detail)
         await _close(websocket, 1008)
         return
     reason = "caller hung up"
