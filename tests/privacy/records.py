@@ -30,6 +30,7 @@ def conversation(
     caller: dict[str, Any] | None = None,
     turns: int = 3,
     outcome: str = "answered",
+    caller_number: str | None = None,
 ) -> str:
     """A conversation with `turns` turns and an analysis; still active when `ended_days_ago`
     is None (then it started 60 days ago)."""
@@ -38,7 +39,8 @@ def conversation(
     row = Conversation(
         workspace_id=agent.workspace_id,
         agent_id=agent.id,
-        channel="voice",
+        channel="phone" if caller_number else "voice",
+        caller_number=caller_number,
         status="ended" if ended else "active",
         created_at=started,
         ended_at=ended,

@@ -92,6 +92,10 @@ def test_a_callers_data_is_deleted_by_phone_and_by_email_and_nothing_else(
         m_typed = records.message(db, agent, contact="(555) 014-2398")
         # A call in which only the model heard her number.
         c_heard = records.conversation(db, agent, ended_days_ago=4, caller=rosa_by_phone, turns=2)
+        # A phone call whose number only the phone network gave.
+        c_rang = records.conversation(
+            db, agent, ended_days_ago=6, caller=None, turns=2, caller_number="+15550142398"
+        )
         # Rosa, found by her email: a chat, a past appointment (booked from another chat
         # whose details never named her), a webhook log entry naming her.
         c2 = records.conversation(db, agent, ended_days_ago=2, caller=rosa_by_email)
@@ -158,8 +162,8 @@ def test_a_callers_data_is_deleted_by_phone_and_by_email_and_nothing_else(
     before = _snapshot(resources)
     expected_by_phone = {
         "leads": 1,
-        "conversations": 2,
-        "transcript_turns": 5,
+        "conversations": 3,
+        "transcript_turns": 7,
         "messages": 2,
         "appointments": 1,
         "appointments_cancelled": 1,
@@ -179,7 +183,7 @@ def test_a_callers_data_is_deleted_by_phone_and_by_email_and_nothing_else(
     assert by_phone.json()["dry_run"] is False and by_phone.json()["counts"] == expected_by_phone
     after_phone = _snapshot(resources)
     assert before["Lead"] - after_phone["Lead"] == {lead1}
-    assert before["Conversation"] - after_phone["Conversation"] == {c1, c_heard}
+    assert before["Conversation"] - after_phone["Conversation"] == {c1, c_heard, c_rang}
     assert before["CallerMessage"] - after_phone["CallerMessage"] == {m_in_c1, m_typed}
     assert before["Appointment"] - after_phone["Appointment"] == {upcoming}
     with transaction(resources.sessionmaker) as db:

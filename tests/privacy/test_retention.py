@@ -32,8 +32,13 @@ def test_retention_deletes_exactly_the_old_transcripts_and_keeps_analytics(
     with transaction(resources.sessionmaker) as db:
         agent, other = db.get(Agent, agent_id), db.get(Agent, other_agent_id)
         old = records.conversation(db, agent, ended_days_ago=40, caller=rosa, outcome="lead")
-        just_old = records.conversation(db, agent, ended_days_ago=30.5, caller=rosa)
-        recent = records.conversation(db, agent, ended_days_ago=29, caller=rosa)
+        # Phone calls: the number the network gave is the caller's too.
+        just_old = records.conversation(
+            db, agent, ended_days_ago=30.5, caller=rosa, caller_number="+15550142398"
+        )
+        recent = records.conversation(
+            db, agent, ended_days_ago=29, caller=rosa, caller_number="+15550142398"
+        )
         active = records.conversation(db, agent, ended_days_ago=None)
         elsewhere = records.conversation(db, other, ended_days_ago=400, caller=rosa)
 
@@ -72,9 +77,10 @@ def test_retention_deletes_exactly_the_old_transcripts_and_keeps_analytics(
             assert row is not None
             assert records.count(db, ConversationTurn, conversation_id=conversation_id) == 0
             assert (row.summary, row.caller_details, row.unanswered) == (None, None, None)
+            assert row.caller_number is None
             assert row.transcript_deleted_at is not None
             # What analytics read stays.
-            assert row.status == "ended" and row.channel == "voice"
+            assert row.status == "ended" and row.channel in ("voice", "phone")
             assert row.ended_at is not None and row.analyzed_at is not None
         assert db.get(Conversation, old).outcome == "lead"  # type: ignore[union-attr]
         for conversation_id in (recent, active, elsewhere):
@@ -83,6 +89,7 @@ def test_retention_deletes_exactly_the_old_transcripts_and_keeps_analytics(
             assert records.count(db, ConversationTurn, conversation_id=conversation_id) == 3
         assert db.get(Conversation, recent).summary is not None  # type: ignore[union-attr]
         assert db.get(Conversation, elsewhere).caller_details == rosa  # type: ignore[union-attr]
+        assert db.get(Conversation, recent).caller_number == "+15550142398"  # type: ignore[union-attr]
 
     # Counts, outcomes, durations and channels stay; only the topics read from what callers
     # said lose the deleted words.

@@ -87,6 +87,7 @@ class PrivacyRepository:
             .values(
                 summary=None,
                 caller_details=None,
+                caller_number=None,  # the phone network's record of who called
                 unanswered=None,
                 transcript_deleted_at=now,
                 # Never analysed (a worker was down): with no transcript there is nothing to
@@ -169,6 +170,20 @@ class PrivacyRepository:
         )
         for conversation_id, details in rows:  # noqa: UP028 - plain tuples out
             yield conversation_id, details or {}
+
+    def phone_callers(self, workspace_id: str) -> Iterator[tuple[str, str]]:
+        """(id, caller's number) of every phone call whose number the network gave."""
+        rows = self.session.execute(
+            select(Conversation.id, Conversation.caller_number)
+            .where(
+                Conversation.workspace_id == workspace_id,
+                Conversation.caller_number.is_not(None),
+            )
+            .execution_options(yield_per=1000)
+        )
+        for conversation_id, number in rows:
+            if number:
+                yield conversation_id, number
 
     def existing_conversations(self, workspace_id: str, ids: Collection[str]) -> set[str]:
         if not ids:

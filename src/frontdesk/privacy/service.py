@@ -169,6 +169,12 @@ class PrivacyService:
             if _same_contact(details.get("phone"), phone, None)
             or _same_contact(details.get("email"), None, email)
         }
+        if phone:  # the phone calls they made
+            conversations |= {
+                conversation_id
+                for conversation_id, number in repo.phone_callers(workspace_id)
+                if _same_contact(number, phone, None)
+            }
         leads = repo.leads_of(workspace_id, phone, email, ())
         appointments = repo.appointments_of(workspace_id, phone, email, ())
         conversations |= {lead.conversation_id for lead in leads if lead.conversation_id}
