@@ -50,14 +50,14 @@ async def phone_call(base_url: str, key: str, agent_id: str, utterances: list[by
         parameters = {p.get("name", ""): p.get("value", "") for p in stream.findall("Parameter")}
         conversation = f"/api/conversations/{parameters['conversation']}"
 
-        async def agent_turns() -> list[dict[str, Any]]:
+        async def stored_turns() -> list[dict[str, Any]]:
             row = (await api.get(conversation)).json()
             return list(row.get("turns") or [])
 
         async def until_stored(count: int, limit_s: float) -> list[dict[str, Any]]:
             deadline = time.monotonic() + limit_s
             while time.monotonic() < deadline:
-                turns = await agent_turns()
+                turns = await stored_turns()
                 if len(turns) >= count and turns[-1]["role"] == "agent":
                     return turns
                 await asyncio.sleep(0.2)

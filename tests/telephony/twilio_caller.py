@@ -162,7 +162,6 @@ class TwilioCaller:
                     self._playback.append(("mark", message["mark"]["name"]))
                 elif event == "clear":
                     self.clears.append(time.monotonic())
-                    self._dropped = True
                     marks = [name for kind, name in self._playback if kind == "mark"]
                     self._playback.clear()
                     for name in marks:
