@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from frontdesk.runtime.booking_limits import booking_limits
+from frontdesk.runtime.booking_limits import booking_limits, notice_unstated
+from frontdesk.runtime.grounding import ON_FILE_SAYS
 from frontdesk.runtime.knowledge_note import reference_text
 from frontdesk.runtime.services import Snippet
 from tests.factories import make_receptionist
@@ -99,3 +100,52 @@ def test_an_order_for_a_day_is_shown_the_rule_that_limits_it(  # type: ignore[no
     _say(client, conversation_id, "Could I get a custom unicorn cake for Friday?")
     [note] = [reference_text(i) for i in fake_llm.seen[0].items if reference_text(i)]
     assert "custom work needs 4 days' notice." in (note or ""), note
+
+
+BAKERY_NOTE = (
+    "- Celebration Cakes: Birthdays, weddings. Order 72 hours ahead.\n"
+    "- Every custom cake is baked and decorated by hand, so we need at least 72 hours' "
+    "notice. We're sorry, but we can't accept custom orders with less notice than that."
+)
+
+
+def test_a_refusal_for_notice_is_told_how_much_notice_would_do() -> None:
+    cake = "A custom birthday cake for tomorrow afternoon?"
+    refused = "We can't accept custom orders with less notice than that."
+    assert notice_unstated(refused, BAKERY_NOTE, cake) == (
+        "Every custom cake is baked and decorated by hand, so we need at least 72 hours' notice."
+    )
+    # Said already (in figures or words), or not about notice at all: nothing to add.
+    assert notice_unstated("We need 72 hours' notice for custom cakes.", BAKERY_NOTE, cake) is None
+    assert notice_unstated("Custom cakes need three days' notice.", BAKERY_NOTE, cake) is None
+    assert notice_unstated("We'd love to bake it for you!", BAKERY_NOTE, cake) is None
+    # A note with no period of notice has nothing to tell.
+    assert notice_unstated(refused, "- Please give us plenty of notice.", cake) is None
+
+
+def test_the_caller_refused_for_notice_hears_the_period_on_file(  # type: ignore[no-untyped-def]
+    chat, fake_llm: ScriptedLLM
+) -> None:
+    client: TestClient = chat[0]
+    fake_llm.script(
+        Say("I'm sorry, we can't accept custom orders with less notice than that."),
+        Say("Custom cakes need 72 hours' notice, so tomorrow is too soon."),
+    )
+    agent = make_receptionist(
+        client, name="Golden Loaf",
+        knowledge=(
+            "Custom cakes\n\nEvery custom cake is baked and decorated by hand, so we need at "
+            "least 72 hours' notice. We're sorry, but we can't accept custom orders with less "
+            "notice than that. In a pinch? We usually have a few 6-inch cakes in the case."
+        ),
+    )  # fmt: skip
+    wait_for_agent(client, agent["id"])
+    asked = "I need a custom birthday cake for tomorrow afternoon. Can you do that?"
+    reply = _say(client, _start(client, agent), asked)["reply"]
+    # (The note's line keeps the label it sits under.)
+    assert reply.endswith(
+        f"{ON_FILE_SAYS} Custom cakes: Every custom cake is baked and decorated by hand, so we "
+        "need at least 72 hours' notice."
+    ), reply
+    said = _say(client, _start(client, agent), asked)["reply"]
+    assert said == "Custom cakes need 72 hours' notice, so tomorrow is too soon."

@@ -202,11 +202,13 @@ def test_the_owner_sets_where_callers_may_change_bookings(chat_resources: Resour
             "owner": True,
             "widget_text": False,
             "widget_voice": True,
+            "phone": True,
         }
         assert reception.caller_changes() == {
             "owner": True,
             "widget_text": False,
             "widget_voice": False,
+            "phone": True,
         }
         scheduling = {**agent["scheduling"], "caller_changes": {"widget_text": "sometimes"}}
         refused = reception.owner.patch(

@@ -49,9 +49,11 @@ from frontdesk.models import (
     Interview,
     KnowledgeGap,
     McpServer,
+    PhoneNumber,
 )
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
 from frontdesk.resources import build_resources
+from frontdesk.telephony.twilio_signature import stream_token, twilio_signature
 from frontdesk.widget.tokens import mint_token
 from tests.conftest import BACKENDS, _postgres_database
 from tests.factories import PASSWORD, make_member, make_owner, make_receptionist, sign_in
@@ -59,6 +61,7 @@ from tests.fake_llm import Say, ScriptedLLM
 from tests.knowledge.waiting import wait_for_agent
 
 # Words only workspace A ever wrote; B's data never contains them.
+A_TWILIO = "alpha-twilio-auth-token"
 A_MARKERS = re.compile(r"alpha|whiskers", re.IGNORECASE)
 TOMORROW = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
 
@@ -76,6 +79,7 @@ ID_PARAMS = {
     "delivery_id": "delivery",
     "user_id": "member",
     "key_id": "api_key",
+    "number_id": "phone_number",
 }
 
 # Bodies and queries good enough to pass validation, so B's 404 comes from the workspace
@@ -83,6 +87,7 @@ ID_PARAMS = {
 REQUESTS: dict[str, dict] = {
     "update_member": {"json": {"name": "Mallory"}},
     "update_agent": {"json": {"name": "Mallory"}},
+    "add_phone_number": {"json": {"number": "+15550009999"}},
     "add_source": {"json": {"kind": "text", "text": "Mallory was here."}},
     "upload_files": {"files": [("files", ("mallory.txt", b"Mallory was here.", "text/plain"))]},
     "search": {"params": {"q": "cats"}},
@@ -155,6 +160,9 @@ def _build_workspace_a(client: TestClient, resources, fake_llm: ScriptedLLM) -> 
     sign_in(client, owner)
     agent = make_receptionist(client, name="Alpha Juniper Vet")
     wait_for_agent(client, agent["id"])
+    # A answers its number through Twilio: B must not be able to play Twilio to it.
+    twilio = client.patch("/api/workspace", json={"settings": {"twilio_auth_token": A_TWILIO}})
+    assert twilio.status_code == 200, twilio.text
     source = client.get(f"/api/agents/{agent['id']}/knowledge/sources").json()
     source_id = (source["items"] if isinstance(source, dict) else source)[0]["id"]
 
@@ -269,9 +277,25 @@ def _build_workspace_a(client: TestClient, resources, fake_llm: ScriptedLLM) -> 
                 {"id": "q1", "topic": "business", "kind": "ask", "text": "What does Alpha do?"}
             ],
         )
-        db.add_all([exam, gap, mcp, calendar, interview])
+        # As LiveKit SIP would have it after an owner added the number (no LiveKit runs here:
+        # B's requests must be refused before anything reaches one).
+        number = PhoneNumber(
+            workspace_id=workspace.id,
+            agent_id=row.id,
+            number="+15550142398",
+            livekit_project="alpha-livekit-key",
+            trunk_id="ST_alpha",
+            dispatch_rule_id="SDR_alpha",
+        )
+        db.add_all([exam, gap, mcp, calendar, interview, number])
         db.flush()
-        ids = {"exam": exam.id, "gap": gap.id, "mcp_server": mcp.id, "calendar": calendar.id}
+        ids = {
+            "exam": exam.id,
+            "gap": gap.id,
+            "mcp_server": mcp.id,
+            "calendar": calendar.id,
+            "phone_number": number.id,
+        }
     return ids | {
         "workspace": workspace.id,
         "owner": owner.id,
@@ -547,6 +571,53 @@ def _widget_call_socket(world: World, method: str, path: str, op: str) -> None:
     _websocket(world, f"{path}?token=forged", f"WS {path}")
 
 
+def _twilio_webhook(world: World, method: str, path: str, op: str) -> None:
+    """Twilio's webhooks for A's agent, signed with a token that is not A's (B's own Twilio
+    account, say): 403, and no call is opened or handed over."""
+    url = "http://testserver" + _fill(path, world.a_ids)
+    if op == "call_after_agent":
+        url += f"?conversation={world.a_ids['conversation']}"
+    form = {"CallSid": "CA" + "b" * 32, "From": "+15550009999", "To": "+15550001111"}
+    listed = f"/api/agents/{world.a_ids['agent']}/conversations"
+    before = _without_clock(world.a.get(listed).json())
+    for token in ("bravo-twilio-auth-token", None):
+        signed = twilio_signature(token, url, form.items()) if token else None
+        headers = {"X-Twilio-Signature": signed} if signed else {}
+        response = world.b.post(url, data=form, headers=headers)
+        _check(world, f"{method} {path} (signed {bool(token)})", response)
+        assert response.status_code == 403, f"{url}: {response.status_code} {response.text[:200]}"
+    assert _without_clock(world.a.get(listed).json()) == before
+
+
+def _twilio_stream(world: World, method: str, path: str, op: str) -> None:
+    """A media stream that names A's call without the token A's signed webhook handed out is
+    closed before a word is said or heard."""
+    url = _fill(path, world.a_ids)
+    conversation = world.a_ids["conversation"]
+    with world.b.websocket_connect(url) as ws:
+        ws.send_json({"event": "connected", "protocol": "Call", "version": "1.0.0"})
+        ws.send_json(
+            {
+                "event": "start",
+                "streamSid": "MZ" + "b" * 32,
+                "start": {
+                    "callSid": "CA" + "b" * 32,
+                    "customParameters": {
+                        "conversation": conversation,
+                        "token": stream_token("bravo-twilio-auth-token", conversation),
+                    },
+                },
+            }
+        )
+        world.calls += 1
+        try:
+            message = ws.receive()
+        except WebSocketDisconnect:
+            return
+        if message["type"] != "websocket.close":
+            world.leaks.append(f"WS {path}: answered {str(message)[:200]}")
+
+
 def _auth(world: World, method: str, path: str, op: str) -> None:
     """The caller's own account: B's me is B; signing in as A needs A's password; a new
     first-run setup is refused; logging out ends only that session."""
@@ -636,6 +707,9 @@ PUBLIC: dict[str, Rule] = {
     "OPTIONS /api/widget/conversations/{conversation_id}/end": _widget_conversation,
     "WS /api/widget/calls/ws": _widget_call_socket,
     "WS /api/agents/{agent_id}/calls/ws": _agent_call_socket,
+    "POST /api/telephony/twilio/{agent_id}/voice": _twilio_webhook,
+    "POST /api/telephony/twilio/{agent_id}/after": _twilio_webhook,
+    "WS /api/telephony/twilio/{agent_id}/stream": _twilio_stream,
     "MOUNT /static": lambda w, m, p, o: _no_data(
         w, "GET", p, o, url="/static/nothing.js", ok=(404,)
     ),

@@ -114,3 +114,35 @@ def _same(piece: Piece, other: Piece) -> bool:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+# How much notice a rule asks for: "72 hours", "72-hour", "three days", "a week".
+_NOTICE_WORDS = re.compile(r"\b(?:notice|in advance|ahead)\b", re.IGNORECASE)
+_PERIOD = re.compile(
+    r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|"
+    r"twenty-four|forty-eight)[\s-]?(?:minute|min|hour|hr|day|business day|week|month)s?\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def notice_unstated(reply: str, note: str, question: str) -> str | None:
+    """The note's sentence that says how much notice is needed, when the reply speaks of
+    notice without saying how much, or None.
+
+    A page's "we can't accept custom orders with less notice than that" reads well after
+    the sentence before it ("we need at least 72 hours' notice"); quoted alone, the caller
+    is refused without being told what would do."""
+    if not _NOTICE_WORDS.search(reply) or _PERIOD.search(reply):
+        return None
+    asked = stems_of(question)
+    best: tuple[int, int, str] | None = None
+    for position, raw in enumerate(_SENTENCE_END.split(note)):
+        sentence = raw.strip().removeprefix("- ").strip()
+        if not (_NOTICE_WORDS.search(sentence) and _PERIOD.search(sentence)):
+            continue
+        # The rule about the caller's own matter ("custom cakes") before any other.
+        key = (len(asked & stems_of(sentence)), -position, sentence)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    return _sentence(best[2]) if best else None

@@ -15,7 +15,7 @@ from livekit.agents.types import FlushSentinel
 from frontdesk.knowledge.passage_pieces import stems_of
 from frontdesk.knowledge.stemming import terms
 from frontdesk.runtime.action_desk import ActionDesk, Call
-from frontdesk.runtime.booking_limits import booking_limits
+from frontdesk.runtime.booking_limits import booking_limits, notice_unstated
 from frontdesk.runtime.catalog import TOOL_NAMES
 from frontdesk.runtime.claims import Claim
 from frontdesk.runtime.code_answers import answer_in_code
@@ -258,6 +258,11 @@ class ReceptionAgent(Agent):
                     extra = f" {ON_FILE_SAYS} {full_sentence(line)}"
                     said.append(extra)
                     yield extra
+                elif (rule := self._notice_rule(turn, question, reply)) is not None:
+                    # Refused for notice, the caller hears how much notice would do.
+                    extra = f" {ON_FILE_SAYS} {rule}"
+                    said.append(extra)
+                    yield extra
             await self._keep_promise(chat_ctx, "".join(said))
         except Exception:  # noqa: BLE001 - a failing model must not end the call
             log.exception("the language model failed during a turn")
@@ -297,6 +302,12 @@ class ReceptionAgent(Agent):
         note = self._notes.get(turn) if turn is not None else None
         text = reference_text(note) if note is not None else None
         return on_file(question, text) if text else None
+
+    def _notice_rule(self, turn: str | None, question: str, reply: str) -> str | None:
+        note = self._notes.get(turn) if turn is not None else None
+        if note is None or not reply.strip():
+            return None
+        return notice_unstated(reply, reference_text(note) or "", question)
 
     def _nothing_on_file(self, turn: str) -> bool:
         note = self._notes.get(turn)
