@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-dev web openapi chromium livekit-server livekit-dev lint bench-quick clean
+.PHONY: run test install install-dev web openapi chromium livekit-server livekit-sip livekit-dev lint bench-quick clean
 
 # The browser bundle (web/ -> src/frontdesk/static/, read by the server at run time). Rebuilt
 # only when missing or older than its sources; npm ci runs only when the lockfile changed.
@@ -45,6 +45,11 @@ chromium:
 livekit-server:
 	scripts/ensure-livekit-server >/dev/null
 
+# LiveKit's SIP service, for the tests of calls to a business's number (built the same way;
+# Debian's Opus and SoX headers are installed first when missing).
+livekit-sip:
+	scripts/ensure-livekit-sip >/dev/null
+
 # LiveKit's own server on this machine in dev mode (API key "devkey", secret "secret", on
 # 127.0.0.1:7880), built once from the pinned release with the machine's Go: set
 # FRONTDESK_LIVEKIT_URL=ws://127.0.0.1:7880, FRONTDESK_LIVEKIT_API_KEY=devkey and
@@ -61,7 +66,7 @@ install-dev: $(UV) web
 run: install
 	$(VENV)/bin/frontdesk serve
 
-test: install-dev chromium livekit-server
+test: install-dev chromium livekit-server livekit-sip
 	$(VENV)/bin/pytest
 
 lint: install-dev

@@ -372,7 +372,7 @@ def agent_worker(
     import asyncio
 
     from frontdesk.livekit.call_models import check_worker_settings
-    from frontdesk.livekit.worker import run_worker
+    from frontdesk.livekit.worker_server import run_worker
 
     settings = _settings()
     with _exit_on_error():

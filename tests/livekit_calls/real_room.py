@@ -22,7 +22,7 @@ from livekit.agents import AgentServer
 
 from frontdesk.config import Settings
 from frontdesk.db import transaction
-from frontdesk.livekit.worker import build_server
+from frontdesk.livekit.worker_server import build_server
 from frontdesk.models import Conversation
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources

@@ -20,7 +20,8 @@ from livekit.api import TokenVerifier
 
 from frontdesk.db import transaction
 from frontdesk.livekit.tokens import room_for
-from frontdesk.livekit.worker import CallRefused, answer, build_server, call_load, prepare_call
+from frontdesk.livekit.worker import CallRefused, answer, prepare_call
+from frontdesk.livekit.worker_server import build_server, call_load
 from frontdesk.models import Appointment, Conversation, ConversationTurn, Lead
 from frontdesk.providers.speech import LocalSpeech, SpeechModels
 from frontdesk.resources import Resources

@@ -30,9 +30,10 @@ REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "")
 def livekit(tmp_path: Path) -> Iterator[LiveKitServer]:
     if not REDIS_URL:
         pytest.skip("FRONTDESK_TEST_REDIS_URL is not set")
-    redis = redis_lib.Redis.from_url(REDIS_URL, db=LIVEKIT_DB)
-    redis.flushdb()  # no trunks left from an earlier run
     base = REDIS_URL.rsplit("/", 1)[0] if REDIS_URL.count("/") > 2 else REDIS_URL
+    # (A database in the URL wins over a `db` argument: the URL names LiveKit's own.)
+    redis = redis_lib.Redis.from_url(f"{base}/{LIVEKIT_DB}")
+    redis.flushdb()  # no trunks left from an earlier run
     with running_livekit(tmp_path, redis=f"{base}/{LIVEKIT_DB}") as server:
         yield server
     redis.flushdb()

@@ -138,7 +138,7 @@ class ConversationHub:
 
         return await asyncio.to_thread(call)
 
-    def _spec(self, agent: Agent, conversation: Conversation) -> AgentSpec:
+    def call_spec(self, agent: Agent, conversation: Conversation) -> AgentSpec:
         """The spec for one conversation: who opened it decides its MCP tools; a phone call
         brings the caller's number."""
         spec = spec_for(
@@ -198,7 +198,7 @@ class ConversationHub:
             row = _new_conversation(agent, channel, source, caller_key=caller_key)
             db.add(row)
             db.flush()
-            return self._spec(agent, row), row.id
+            return self.call_spec(agent, row), row.id
 
         # The model first: if none is configured, no conversation row is left behind.
         model = await self._model_for(principal.workspace_id)
@@ -241,11 +241,11 @@ class ConversationHub:
                 _answer(db, agent, conversation_id)
                 opened = db.get(Conversation, conversation_id)
                 assert opened is not None  # just answered
-                return self._spec(agent, opened), conversation_id
+                return self.call_spec(agent, opened), conversation_id
             row = _new_conversation(agent, "voice", source)
             db.add(row)
             db.flush()
-            return self._spec(agent, row), row.id
+            return self.call_spec(agent, row), row.id
 
         spec, conversation_id = await self._db(create)
         # For the rest of the call's task (its socket) and the tasks its session starts.
@@ -325,7 +325,7 @@ class ConversationHub:
             if agent is None:
                 raise NotFound("The agent of this conversation was deleted.")
             settings = WorkspaceRepository(db).settings_of(row.workspace_id)
-            spec = self._spec(agent, row)
+            spec = self.call_spec(agent, row)
             return spec, _turns(db, conversation_id), settings, row.status == "active"
 
         spec, turns, workspace_settings, active = await self._db(load)

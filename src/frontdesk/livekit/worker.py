@@ -24,18 +24,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import signal
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from livekit import rtc
 from livekit.agents import (
-    AgentServer,
     AgentSession,
     JobContext,
-    JobExecutorType,
     JobRequest,
     room_io,
 )
@@ -47,9 +43,9 @@ from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.conversations.service import ConversationHub, spec_for
 from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
-from frontdesk.livekit.call_models import CallModels, call_models, uses_local_speech
+from frontdesk.livekit.call_models import CallModels, call_models
 from frontdesk.livekit.refusal_speech import tell_and_close
-from frontdesk.livekit.tokens import Dispatch, dispatch_metadata, require_livekit, room_for
+from frontdesk.livekit.tokens import Dispatch, dispatch_metadata, room_for
 from frontdesk.models import Agent, Conversation
 from frontdesk.observability.context import bind_conversation
 from frontdesk.resources import Resources
@@ -105,8 +101,12 @@ class DispatchedCall:
         models: CallModels,
         time_limit_s: float | None = None,
         time_up_reason: str = END_REASON,
+        hang_up_when_ended: bool = True,
     ) -> None:
         self.hub = hub
+        # A phone line hangs up itself once the agent has ended the call: it may first put
+        # the caller through to a person (telephony.sip_calls).
+        self.hang_up_when_ended = hang_up_when_ended
         # A widget call may last only what is left of the day's minutes (for everyone, and
         # for the caller's network): then the worker hangs up with `time_up_reason`.
         self.time_limit_s = time_limit_s
@@ -161,9 +161,12 @@ class DispatchedCall:
         except Exception:  # the caller's page misses a detail; the turn itself is stored
             log.warning("could not send a turn to the caller's page", exc_info=True)
 
-    async def start(self, room: NotGivenOr[rtc.Room] = NOT_GIVEN) -> SpeechHandle | None:
+    async def start(
+        self, room: NotGivenOr[rtc.Room] = NOT_GIVEN, *, caller: str | None = None
+    ) -> SpeechHandle | None:
         """Start the session (in `room`, or with no I/O for text runs) and greet the caller;
-        the greeting's handle, to await when the greeting must be heard first."""
+        the greeting's handle, to await when the greeting must be heard first. `caller`: the
+        identity of the participant the agent listens to (else the first to join)."""
         if self.models.text_to_speech is not None:
             await self.hub.phrases.prepare(self.agent, self.models.text_to_speech)
         if isinstance(room, rtc.Room):
@@ -172,7 +175,9 @@ class DispatchedCall:
             self.agent,
             room=room,
             # One room per call: once the session is over nobody else belongs in it.
-            room_options=room_io.RoomOptions(delete_room_on_close=True),
+            room_options=room_io.RoomOptions(
+                delete_room_on_close=True, participant_identity=caller or NOT_GIVEN
+            ),
         )
         self._started = True
         if self.time_limit_s is not None:
@@ -197,11 +202,16 @@ class DispatchedCall:
     def _on_agent_state(self, event: Any) -> None:
         # The agent ended the conversation (end_conversation tool): hang up once it has said
         # its goodbye.
-        if self.services.ended is not None and event.new_state == "listening":
+        ended = self.services.ended is not None and self.hang_up_when_ended
+        if ended and event.new_state == "listening":
             self.session.shutdown()
 
     def _time_up(self) -> None:
-        self._end_reason = self.time_up_reason
+        self.hang_up(self.time_up_reason)
+
+    def hang_up(self, reason: str) -> None:
+        """End the call now (the room closes with the session); `reason` is stored."""
+        self._end_reason = reason
         self.session.shutdown()
 
     def _on_close(self, event: Any) -> None:
@@ -289,7 +299,7 @@ def _load(resources: Resources, dispatch: Dispatch, room: str) -> _Answerable:
         )
 
 
-def _mark_answered(resources: Resources, conversation_id: str, worker_id: str | None) -> None:
+def mark_answered(resources: Resources, conversation_id: str, worker_id: str | None) -> None:
     """This worker took the call: the sweep of unanswered calls leaves it alone."""
     with transaction(resources.sessionmaker) as db:
         row = db.get(Conversation, conversation_id)
@@ -324,7 +334,7 @@ async def prepare_call(
     except FrontdeskError as exc:
         await hub.end(principal, conversation_id, f"The agent could not answer: {exc.detail}"[:200])
         raise CallRefused(str(exc.detail), told=NOBODY_FREE) from exc
-    await asyncio.to_thread(_mark_answered, resources, conversation_id, worker_id)
+    await asyncio.to_thread(mark_answered, resources, conversation_id, worker_id)
     services = DatabaseReceptionServices(resources, dispatch.agent_id, conversation_id)
     return DispatchedCall(
         hub=hub,
@@ -385,83 +395,3 @@ async def screen(request: JobRequest, resources: Resources) -> None:
         await request.reject()
         return
     await request.accept()
-
-
-def call_load(max_calls: int) -> tuple[Callable[[AgentServer], float], float]:
-    """The load gauge a worker reports to LiveKit, and the load at which it is full: the
-    share of `max_calls` it is answering, full at `max_calls`. LiveKit's default gauge is
-    the machine's CPU, full at 70%: the local models fill both cores during every reply, so
-    a worker answering one call would report itself full (and a worker beside a busy
-    `frontdesk serve` would never take a call) while it has room for more."""
-
-    def load(server: AgentServer) -> float:
-        return len(server.active_jobs) / max_calls
-
-    # Below 1 (LiveKit refuses more outside dev mode), above (max_calls - 1) / max_calls.
-    return load, (max_calls - 0.5) / max_calls
-
-
-def build_server(resources: Resources, *, port: int = 8081) -> AgentServer:
-    """An `AgentServer` for this deployment; `port` serves its health check (0: any)."""
-    settings = resources.settings
-    require_livekit(settings)
-    load, full_at = call_load(settings.livekit_max_calls)
-    server = AgentServer(
-        job_executor_type=JobExecutorType.THREAD,
-        load_fnc=load,
-        load_threshold=full_at,
-        ws_url=settings.livekit_url,
-        api_key=settings.livekit_api_key,
-        api_secret=settings.livekit_api_secret,
-        port=port,
-    )
-
-    async def entrypoint(ctx: JobContext) -> None:
-        await answer(ctx, resources)
-
-    async def on_request(request: JobRequest) -> None:
-        await screen(request, resources)
-
-    server.rtc_session(entrypoint, agent_name=settings.livekit_agent_name, on_request=on_request)
-
-    def registered(worker_id: str, server_info: object) -> None:
-        # The id each call's `answered_by` names, for finding the worker that took a call.
-        log.info(
-            "registered with LiveKit as worker %s, agent name %s",
-            worker_id,
-            settings.livekit_agent_name,
-        )
-
-    server.on("worker_registered", registered)
-    return server
-
-
-async def run_worker(resources: Resources, *, port: int = 8081) -> None:
-    """Run the worker until SIGINT/SIGTERM, then let the calls in progress finish."""
-    # Loaded before registering, so the first caller does not wait for them (the embedded
-    # model took 6 s on a first call while the caller heard nothing).
-    if uses_local_speech(resources.settings) and resources.speech is not None:
-        await asyncio.to_thread(resources.speech)
-    if resources.embedded_llm is not None:
-        await asyncio.to_thread(resources.embedded_llm.server)
-    server = build_server(resources, port=port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    running = asyncio.ensure_future(server.run(devmode=False))
-    stopping = asyncio.ensure_future(stop.wait())
-    try:
-        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if running.done():
-            running.result()  # e.g. LiveKit refused the credentials
-            return
-        log.info("stopping: waiting for the calls in progress (Ctrl-C again to force)")
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-        await server.drain()
-    finally:
-        stopping.cancel()
-        await server.aclose()
-        if not running.done():
-            running.cancel()
