@@ -21,7 +21,7 @@ import redis as redis_lib
 from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.livekit.worker import CallRefused
-from frontdesk.models import Agent, Conversation, PhoneNumber
+from frontdesk.models import Agent, Appointment, Conversation, PhoneNumber
 from frontdesk.providers.speech import SpeechModels
 from frontdesk.resources import Resources
 from frontdesk.telephony import sip_calls
@@ -29,7 +29,7 @@ from frontdesk.telephony.silence import GOODBYE, STILL_THERE, SilenceWatch
 from frontdesk.telephony.sip_calls import PhoneDispatch, phone_dispatch
 from frontdesk.telephony.twilio_line import DTMF_HUMAN
 from tests.factories import EVERY_DAY, make_receptionist, price_rabies
-from tests.fake_llm import Call, Say, ScriptedLLM
+from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.live_server import owner_client, serving
 from tests.livekit_calls.real_room import agent_worker
 from tests.livekit_server import KEY, SECRET, free_port, running_livekit
@@ -141,11 +141,16 @@ async def heard_in_full(caller: SipCaller, after: float, quiet_s: float = 1.5) -
     return first
 
 
-def test_a_call_to_the_number_is_answered_with_the_caller_id(  # type: ignore[no-untyped-def]
+def test_a_call_to_the_number_is_answered_and_booked_with_the_caller_id(  # type: ignore[no-untyped-def]
     sip_line: SipLine, fake_llm: ScriptedLLM, speech_models: SpeechModels, phone_voice
 ) -> None:
     price_rabies(sip_line.api, sip_line.agent)
-    fake_llm.script(Say(ANSWER))
+    fake_llm.script(
+        Say(ANSWER),
+        # No phone number said: the caller ID is theirs, and the booking's.
+        Call("book_appointment", {"day": "tomorrow", "time": "10am", "name": "Ann Lee"}),
+        lambda ctx: Say(last_tool_output(ctx)),
+    )
 
     async def call() -> tuple[SipCaller, bytes]:
         caller = sip_line.call()
@@ -154,6 +159,8 @@ def test_a_call_to_the_number_is_answered_with_the_caller_id(  # type: ignore[no
         asked = await caller.say(phone_voice("How much is a rabies vaccination?"))
         await heard_in_full(caller, asked)
         answer = caller.heard_pcm(since=asked)
+        booked_at = await caller.say(phone_voice("Book me for tomorrow at ten. I am Ann Lee."))
+        await heard_in_full(caller, booked_at)
         await caller.hang_up()
         return caller, answer
 
@@ -165,9 +172,15 @@ def test_a_call_to_the_number_is_answered_with_the_caller_id(  # type: ignore[no
     # The number the network reported, not one the caller said.
     assert row["caller_number"] == CALLER
     roles = [t["role"] for t in row["turns"]]
-    assert roles == ["agent", "caller", "agent"], row["turns"]
+    assert roles == ["agent", "caller", "agent", "caller", "agent"], row["turns"]
     assert "vaccination" in row["turns"][1]["text"].lower(), row["turns"][1]
     assert row["turns"][2]["text"] == ANSWER
+    booking = row["turns"][4]["tool_calls"][0]
+    assert booking["name"] == "book_appointment" and not booking["error"], booking
+    with transaction(sip_line.resources.sessionmaker) as db:
+        stored = db.query(Appointment).filter_by(agent_id=sip_line.agent["id"]).one()
+        assert stored.customer_phone == CALLER
+        assert stored.conversation_id == row["id"]
 
 
 def test_pressing_0_puts_the_caller_through_to_a_person(  # type: ignore[no-untyped-def]
