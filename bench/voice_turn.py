@@ -20,12 +20,14 @@ LiveKit's own server (bench/livekit_turn.py) and its figures are added as "livek
 "livekit_to_websocket_turn_p50" (the p50s' ratio) and "livekit_extra_p50_ms" (the median,
 question by question, of what LiveKit adds to a turn: the steadier of the two); with
 `--transport twilio` the same through a Twilio Media Stream (bench/twilio_turn.py), as
-"twilio_…".
+"twilio_…"; with `--transport sip` a SIP phone calling the agent's number through LiveKit's
+SIP service (bench/sip_turn.py), as "sip_…".
 
     .venv/bin/python bench/voice_turn.py            # 20 turns
     .venv/bin/python bench/voice_turn.py --quick    # a few turns per part: under a minute
     .venv/bin/python bench/voice_turn.py --transport livekit --models-only
     .venv/bin/python bench/voice_turn.py --transport twilio --models-only
+    .venv/bin/python bench/voice_turn.py --transport sip --models-only
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from tests.fake_llm import Say, ScriptedLLM  # noqa: E402
 from tests.voice.caller_audio import spoken  # noqa: E402
 
 import livekit_turn  # noqa: E402
+import sip_turn  # noqa: E402
 import twilio_turn  # noqa: E402
 from frontdesk.app import create_app  # noqa: E402
 from frontdesk.db import transaction  # noqa: E402
@@ -213,6 +216,10 @@ async def _talk(url: str, key: str, agent_id: str, utterances: list[bytes]) -> l
     return results
 
 
+# The paths a call can take besides the browser's WebSocket, each beside it in the same run.
+TRANSPORTS: dict[str, Any] = {"livekit": livekit_turn, "twilio": twilio_turn, "sip": sip_turn}
+
+
 def _p(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(round(len(ordered) * q)) - 1)]
@@ -229,8 +236,8 @@ def measure_models(
         resources.embedded_llm.server()
         key = _api_key(resources, principal)
         audio = [caller_audio(speech, QUESTIONS[i % 10]) for i in range(turns + 1)]
-        if transport in ("livekit", "twilio"):
-            through = livekit_turn if transport == "livekit" else twilio_turn
+        if transport in TRANSPORTS:
+            through = TRANSPORTS[transport]
             results = through.measure(resources, key, agent_id, audio, warm=warm, serving=serving)
         else:
             with serving(resources) as url:
@@ -328,10 +335,11 @@ def main() -> None:
     parser.add_argument("--models-only", action="store_true", help="skip the fake-model parts")
     parser.add_argument(
         "--transport",
-        choices=["websocket", "livekit", "twilio"],
+        choices=["websocket", *TRANSPORTS],
         default="websocket",
         help="livekit: also the same turns through LiveKit's own server (livekit_* figures); "
-        "twilio: through a Twilio Media Stream on the phone line (twilio_* figures)",
+        "twilio: through a Twilio Media Stream on the phone line (twilio_* figures); sip: "
+        "a SIP phone calling the agent's number through LiveKit SIP (sip_* figures)",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
