@@ -181,6 +181,8 @@ def test_a_call_to_the_number_is_answered_and_booked_with_the_caller_id(  # type
         stored = db.query(Appointment).filter_by(agent_id=sip_line.agent["id"]).one()
         assert stored.customer_phone == CALLER
         assert stored.conversation_id == row["id"]
+        call_row = db.get(Conversation, row["id"])
+        assert call_row is not None and call_row.connected_at is not None  # minutes count
 
 
 def test_pressing_0_puts_the_caller_through_to_a_person(  # type: ignore[no-untyped-def]

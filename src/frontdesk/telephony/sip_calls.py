@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from livekit import api, rtc
@@ -184,6 +185,7 @@ async def prepare_phone_call(
         await hub.end(opened.principal, opened.conversation_id, reason)
         raise CallRefused(str(exc.detail), told=NOBODY_FREE) from exc
     await asyncio.to_thread(mark_answered, resources, opened.conversation_id, worker_id)
+    await asyncio.to_thread(_connected, resources, opened.conversation_id)
     services = DatabaseReceptionServices(resources, dispatch.agent_id, opened.conversation_id)
     return DispatchedCall(
         hub=hub,
@@ -194,6 +196,16 @@ async def prepare_phone_call(
         models=models,
         hang_up_when_ended=False,
     )
+
+
+def _connected(resources: Resources, conversation_id: str) -> None:
+    """The caller is on the line from the start: the call's minutes count from here (a
+    browser's LiveKit call counts from LiveKit's participant_joined webhook, which names
+    only rooms of our own calls)."""
+    with transaction(resources.sessionmaker) as db:
+        row = db.get(Conversation, conversation_id)
+        if row is not None and row.connected_at is None:
+            row.connected_at = datetime.now(UTC)
 
 
 def _transfer_to(resources: Resources, conversation_id: str) -> str | None:

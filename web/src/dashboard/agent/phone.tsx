@@ -37,6 +37,17 @@ function SipNumbers({ agentId }: { agentId: string }) {
         For a number at any SIP trunk provider, answered through your LiveKit project (self-hosted with
         livekit-sip, or LiveKit Cloud) by <code>frontdesk agent-worker</code>.
       </p>
+      <ol className="steps">
+        <li>Add the number below: Frontdesk makes its inbound trunk and dispatch rule in your LiveKit project.</li>
+        <li>
+          At your trunk provider, send the number's calls to your project's SIP address (LiveKit Cloud shows it
+          in the project's settings; self-hosted, the address and port livekit-sip listens on).
+        </li>
+        <li>
+          With <code>frontdesk agent-worker</code> running, call the number: the agent answers, and the call appears
+          under Conversations with the caller's number.
+        </li>
+      </ol>
       {numbers.data && numbers.data.length > 0 && (
         <ul className="plain-list">
           {numbers.data.map((n) => (
