@@ -17,6 +17,7 @@ from frontdesk.models import (
     CalendarConnection,
     Exam,
     McpServer,
+    PhoneNumber,
     WebhookEndpoint,
 )
 from frontdesk.privacy.export import FLUSH_BYTES, workspace_zip
@@ -96,6 +97,17 @@ def test_export_holds_the_workspace_counted_masked_and_nothing_of_another(
                 env={"TOKEN": SECRETS[5]},
             )
         )
+        for owner_of, number in ((agent, "+15550100000"), (other, "+15550100001")):
+            db.add(
+                PhoneNumber(
+                    workspace_id=owner_of.workspace_id,
+                    agent_id=owner_of.id,
+                    number=number,
+                    livekit_project="devkey",
+                    trunk_id="ST_" + number,
+                    dispatch_rule_id="SDR_" + number,
+                )
+            )
         # The other workspace's rows: none may appear.
         c_else = records.conversation(db, other, ended_days_ago=1, caller=rosa)
         lead_else = records.lead(db, other, name="Zed Elsewhere", conversation_id=c_else)
@@ -134,6 +146,7 @@ def test_export_holds_the_workspace_counted_masked_and_nothing_of_another(
             "webhook_endpoints.jsonl",
             "calendar_connections.jsonl",
             "mcp_servers.jsonl",
+            "phone_numbers.jsonl",
         )
     } == {
         "members.jsonl": 2,  # the owner and the member
@@ -148,6 +161,7 @@ def test_export_holds_the_workspace_counted_masked_and_nothing_of_another(
         "webhook_endpoints.jsonl": 1,
         "calendar_connections.jsonl": 1,
         "mcp_servers.jsonl": 1,
+        "phone_numbers.jsonl": 1,
     }
     assert counts["knowledge_chunks.jsonl"] >= 1
     # Every file holds exactly the lines its count says.
@@ -169,6 +183,7 @@ def test_export_holds_the_workspace_counted_masked_and_nothing_of_another(
         (c2, 3),
     ]
     assert _jsonl(archive, "leads.jsonl")[0]["id"] == lead
+    assert [n["number"] for n in _jsonl(archive, "phone_numbers.jsonl")] == ["+15550100000"]
     endpoint = _jsonl(archive, "webhook_endpoints.jsonl")[0]
     assert (endpoint["secret"], endpoint["previous_secret"]) == ("[masked]", "[masked]")
     assert _jsonl(archive, "calendar_connections.jsonl")[0]["password"] == "[masked]"

@@ -41,6 +41,7 @@ from frontdesk.models import (
     KnowledgeSource,
     Lead,
     McpServer,
+    PhoneNumber,
     User,
     WebhookEndpoint,
     Workspace,
@@ -136,6 +137,7 @@ TABLES = (
         mask={"headers": _masked_values, "env": _masked_values},
     ),
     Table("caller_deletions.jsonl", CallerDeletion, _own(CallerDeletion)),
+    Table("phone_numbers.jsonl", PhoneNumber, _own(PhoneNumber)),
 )
 
 
