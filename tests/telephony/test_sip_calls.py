@@ -276,6 +276,14 @@ def test_a_dispatch_is_believed_only_for_the_agents_own_number(  # type: ignore[
         with pytest.raises(CallRefused) as refused:
             sip_calls._check_line(chat_resources, dispatch, room)
         assert refused.value.told is None  # not our caller: nothing joins the room
+    # A paused agent's caller is told so before the line closes.
+    with transaction(chat_resources.sessionmaker) as db:
+        paused = db.get(Agent, agent["id"])
+        assert paused is not None
+        paused.status, name = "paused", paused.name
+    with pytest.raises(CallRefused) as refused:
+        sip_calls._check_line(chat_resources, good, "phone-1")
+    assert refused.value.told == f"{name} isn't taking calls right now. Please try again later."
     with transaction(chat_resources.sessionmaker) as db:
         row = db.get(PhoneNumber, number_id)
         assert row is not None
