@@ -137,10 +137,15 @@ def running_livekit(
             time.sleep(0.1)
         yield LiveKitServer(f"ws://127.0.0.1:{port}", http_url, KEY, SECRET)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
+
+
+def stop(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """Ask a server to stop; kill it when it will not."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.livekit_server import KEY, SECRET, LiveKitServer, free_port
+from tests.livekit_server import KEY, SECRET, LiveKitServer, free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 ENSURE = ROOT / "scripts" / "ensure-livekit-sip"
@@ -111,10 +111,5 @@ def running_sip(tmp_path: Path, livekit: LiveKitServer, redis: str) -> Iterator[
             time.sleep(0.2)
         yield SipService(("127.0.0.1", sip_port))
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()

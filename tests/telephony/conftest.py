@@ -18,6 +18,7 @@ from frontdesk.runtime.voice_channel import INPUT_RATE
 from frontdesk.telephony import mulaw
 from frontdesk.telephony.twilio_signature import twilio_signature
 from tests.factories import EVERY_DAY, make_receptionist
+from tests.fake_llm import Call, Say, ScriptedLLM
 from tests.live_server import owner_client, serving
 from tests.telephony.twilio_caller import to_rate
 
@@ -130,3 +131,18 @@ def phone_voice(caller_voice):  # type: ignore[no-untyped-def]  # noqa: F811
         return to_rate(pcm, INPUT_RATE, mulaw.PHONE_RATE)
 
     return speak
+
+
+HANDOFF_NUMBER = "+15550107777"
+
+
+def hand_offs_to_dr_rivera(api: httpx.Client, agent: dict, fake_llm: ScriptedLLM) -> None:
+    """The agent's hand-off contact has a phone, and the model hands a caller who asks for
+    a person over to her."""
+    facts = {"handoff_contacts": [{"name": "Dr Rivera", "phone": "(555) 010-7777"}]}
+    patched = api.patch(f"/api/agents/{agent['id']}", json={"business_facts": facts})
+    assert patched.status_code == 200, patched.text
+    fake_llm.script(
+        Call("handoff_to_human", {"reason": "The caller asked for a person"}),
+        Say("Of course. I'm putting you through to Dr Rivera now."),
+    )

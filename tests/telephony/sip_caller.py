@@ -16,9 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from frontdesk.telephony import mulaw
+from tests.telephony.earpiece import Earpiece
 
 RATE = mulaw.PHONE_RATE
 FRAME_BYTES = RATE // 50  # 20 ms of μ-law per packet
@@ -67,11 +66,9 @@ class _Endpoint(asyncio.DatagramProtocol):
 
 
 @dataclass
-class SipCaller:
+class SipCaller(Earpiece):
     caller: str  # the caller's number, as their network reports it (E.164)
     called: str  # the business's number
-    # What the caller heard, 8 kHz PCM16, with the time.monotonic() each packet arrived.
-    heard: list[tuple[float, bytes]] = field(default_factory=list)
     refer_to: str | None = None  # where a REFER asked the caller to go
     ended_by_far_end: bool = False
     closed: bool = False
@@ -138,27 +135,6 @@ class SipCaller:
             self._send(self._request("BYE"))
             await asyncio.sleep(0.3)
         self._stop()
-
-    async def until(self, wanted: Any, limit_s: float = 90.0) -> None:
-        deadline = time.monotonic() + limit_s
-        while not wanted():
-            if time.monotonic() > deadline:
-                raise AssertionError("timed out waiting on the phone line")
-            await asyncio.sleep(0.05)
-
-    def heard_after(self, moment: float) -> float | None:
-        """When the first loud audio after `moment` reached the caller."""
-        for at, pcm in self.heard:
-            if at > moment and _loud(pcm):
-                return at
-        return None
-
-    def heard_pcm(self, since: float = 0.0, until: float = float("inf")) -> bytes:
-        return b"".join(pcm for at, pcm in self.heard if since <= at <= until)
-
-    def quiet_since(self) -> float:
-        loud = [at for at, pcm in self.heard if _loud(pcm)]
-        return time.monotonic() - (loud[-1] if loud else 0.0)
 
     # -- signalling -----------------------------------------------------------------------
     def _uri(self) -> str:
@@ -317,8 +293,3 @@ def _key_packets(digit: str, sequence: int, stamp: int, ssrc: int) -> list[bytes
             packets.append(header + payload)
             sequence = (sequence + 1) & 0xFFFF
     return packets
-
-
-def _loud(pcm: bytes) -> bool:
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    return bool(samples.size) and float(np.sqrt(np.mean(samples**2))) > 300.0

@@ -18,7 +18,6 @@ import httpx
 import pytest
 import redis as redis_lib
 
-from frontdesk.config import Settings
 from frontdesk.db import transaction
 from frontdesk.livekit.worker import CallRefused
 from frontdesk.models import Agent, Appointment, Conversation, PhoneNumber
@@ -31,10 +30,16 @@ from frontdesk.telephony.twilio_line import DTMF_HUMAN
 from tests.factories import EVERY_DAY, make_receptionist, price_rabies
 from tests.fake_llm import Call, Say, ScriptedLLM, last_tool_output
 from tests.live_server import owner_client, serving
-from tests.livekit_calls.real_room import agent_worker
-from tests.livekit_server import KEY, SECRET, free_port, running_livekit
+
+# LiveKit on a port of the test's own, in the settings (as every real-room test has it).
+from tests.livekit_calls.real_room import (  # noqa: F401
+    agent_worker,
+    livekit_port_fixture,
+    settings_fixture,
+)
+from tests.livekit_server import running_livekit
 from tests.livekit_sip import SipService, running_sip
-from tests.telephony.conftest import CALLER
+from tests.telephony.conftest import CALLER, hand_offs_to_dr_rivera
 from tests.telephony.sip_caller import SipCaller
 from tests.telephony.test_twilio_calls import transcribe
 
@@ -44,22 +49,6 @@ NUMBER = "+15550100000"
 # A Redis database of LiveKit's own (trunks and rules live there), apart from the tests'.
 LIVEKIT_DB = 8
 REDIS_URL = os.environ.get("FRONTDESK_TEST_REDIS_URL", "")
-
-
-@pytest.fixture
-def livekit_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def settings(settings: Settings, livekit_port: int) -> Settings:
-    return settings.model_copy(
-        update={
-            "livekit_url": f"ws://127.0.0.1:{livekit_port}",
-            "livekit_api_key": KEY,
-            "livekit_api_secret": SECRET,
-        }
-    )
 
 
 @dataclass
@@ -188,15 +177,7 @@ def test_a_call_to_the_number_is_answered_and_booked_with_the_caller_id(  # type
 def test_pressing_0_puts_the_caller_through_to_a_person(  # type: ignore[no-untyped-def]
     sip_line: SipLine, fake_llm: ScriptedLLM
 ) -> None:
-    facts = {"handoff_contacts": [{"name": "Dr Rivera", "phone": "(555) 010-7777"}]}
-    patched = sip_line.api.patch(
-        f"/api/agents/{sip_line.agent['id']}", json={"business_facts": facts}
-    )
-    assert patched.status_code == 200, patched.text
-    fake_llm.script(
-        Call("handoff_to_human", {"reason": "The caller asked for a person"}),
-        Say("Of course. I'm putting you through to Dr Rivera now."),
-    )
+    hand_offs_to_dr_rivera(sip_line.api, sip_line.agent, fake_llm)
 
     async def call() -> SipCaller:
         caller = sip_line.call()

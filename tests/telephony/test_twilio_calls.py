@@ -23,7 +23,7 @@ from frontdesk.telephony.twilio_line import DTMF_HUMAN
 from frontdesk.telephony.twilio_signature import twilio_signature
 from tests.factories import price_rabies
 from tests.fake_llm import LONG_ANSWER, Call, Say, ScriptedLLM, last_tool_output
-from tests.telephony.conftest import AUTH_TOKEN, CALLER, PhoneLine
+from tests.telephony.conftest import AUTH_TOKEN, CALLER, PhoneLine, hand_offs_to_dr_rivera
 from tests.telephony.twilio_caller import TwilioCaller, to_rate
 
 pytestmark = pytest.mark.timeout(240)
@@ -137,15 +137,7 @@ def test_the_caller_cuts_the_agent_off_on_the_phone(  # type: ignore[no-untyped-
 def test_pressing_0_puts_the_caller_through_to_a_person(  # type: ignore[no-untyped-def]
     phone_line: PhoneLine, fake_llm: ScriptedLLM
 ) -> None:
-    facts = {"handoff_contacts": [{"name": "Dr Rivera", "phone": "(555) 010-7777"}]}
-    patched = phone_line.api.patch(
-        f"/api/agents/{phone_line.agent['id']}", json={"business_facts": facts}
-    )
-    assert patched.status_code == 200, patched.text
-    fake_llm.script(
-        Call("handoff_to_human", {"reason": "The caller asked for a person"}),
-        Say("Of course. I'm putting you through to Dr Rivera now."),
-    )
+    hand_offs_to_dr_rivera(phone_line.api, phone_line.agent, fake_llm)
     stream = phone_line.answer()
 
     async def call() -> TwilioCaller:

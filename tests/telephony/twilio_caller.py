@@ -16,24 +16,21 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import websockets
 from livekit import rtc
 
 from frontdesk.telephony import mulaw
+from tests.telephony.earpiece import Earpiece
 
 RATE = mulaw.PHONE_RATE
 FRAME_BYTES = RATE // 50  # 20 ms of μ-law, what Twilio sends per message
 SILENCE = mulaw.encode(bytes(FRAME_BYTES * 2))
-LOUD_RMS = 300.0
 
 
 @dataclass
-class TwilioCaller:
+class TwilioCaller(Earpiece):
     stream_sid: str = field(default_factory=lambda: "MZ" + uuid.uuid4().hex)
     call_sid: str = field(default_factory=lambda: "CA" + uuid.uuid4().hex)
-    # What the caller heard, 8 kHz PCM16, with the time.monotonic() each 20 ms was played.
-    heard: list[tuple[float, bytes]] = field(default_factory=list)
     # time.monotonic() of every `media` message from the agent, as it arrived.
     arrived: list[float] = field(default_factory=list)
     clears: list[float] = field(default_factory=list)
@@ -86,32 +83,10 @@ class TwilioCaller:
         await self._socket.close()
         self._stop()
 
-    async def until(self, wanted: Any, limit_s: float = 90.0) -> None:
-        deadline = time.monotonic() + limit_s
-        while not wanted():
-            if time.monotonic() > deadline:
-                raise AssertionError("timed out waiting on the phone line")
-            await asyncio.sleep(0.05)
-
-    def heard_after(self, moment: float) -> float | None:
-        """When the first loud audio after `moment` reached the caller's ear."""
-        for at, pcm in self.heard:
-            if at > moment and _loud(pcm):
-                return at
-        return None
-
     def arrived_after(self, moment: float) -> float | None:
         """When the agent's first audio after `moment` reached the caller's phone (before
         its playback queue: what a WebSocket client's first audio bytes are)."""
         return next((at for at in self.arrived if at > moment), None)
-
-    def heard_pcm(self, since: float = 0.0, until: float = float("inf")) -> bytes:
-        return b"".join(pcm for at, pcm in self.heard if since <= at <= until)
-
-    def quiet_since(self) -> float:
-        """How long since the caller last heard the agent's voice."""
-        loud = [at for at, pcm in self.heard if _loud(pcm)]
-        return time.monotonic() - (loud[-1] if loud else 0.0)
 
     # -- the line -------------------------------------------------------------------------
     async def _send(self, message: dict[str, Any]) -> None:
@@ -197,11 +172,6 @@ class TwilioCaller:
 
     def _stop(self) -> None:
         self.closed = True
-
-
-def _loud(pcm: bytes) -> bool:
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    return bool(samples.size) and float(np.sqrt(np.mean(samples**2))) > LOUD_RMS
 
 
 def to_rate(pcm: bytes, source: int, target: int) -> bytes:

@@ -355,15 +355,26 @@ async def answer(ctx: JobContext, resources: Resources) -> None:
             resources, ctx.job.metadata, room=ctx.job.room.name, worker_id=ctx.worker_id
         )
     except CallRefused as exc:
-        log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, exc)
-        if exc.told is not None:
-            await tell_and_close(ctx, resources, exc.told)
-        ctx.shutdown(reason=f"call refused: {exc}")
+        await refuse(ctx, resources, exc)
         return
+    await take(ctx, call)
+
+
+async def refuse(ctx: JobContext, resources: Resources, refused: CallRefused) -> None:
+    """Leave a job: a caller of ours is told why first (see `CallRefused.told`)."""
+    log.warning("refused LiveKit job %s in room %s: %s", ctx.job.id, ctx.job.room.name, refused)
+    if refused.told is not None:
+        await tell_and_close(ctx, resources, refused.told)
+    ctx.shutdown(reason=f"call refused: {refused}")
+
+
+async def take(ctx: JobContext, call: DispatchedCall, *, caller: str | None = None) -> None:
+    """Answer in the job's room (listening to `caller` when given); the conversation ends
+    with the job."""
     # The job's task is the call's: every line the session logs from here names it.
     bind_conversation(call.conversation_id)
     try:
-        await call.start(ctx.room)
+        await call.start(ctx.room, caller=caller)
     except Exception:
         await call.finish("The agent could not join the LiveKit room")
         raise

@@ -29,16 +29,16 @@ from frontdesk.db import transaction
 from frontdesk.errors import FrontdeskError
 from frontdesk.leads.contact_details import InvalidContact, normalize_phone
 from frontdesk.livekit.call_models import call_models
-from frontdesk.livekit.refusal_speech import tell_and_close
 from frontdesk.livekit.worker import (
     LINE_CLOSED,
     NOBODY_FREE,
     CallRefused,
     DispatchedCall,
     mark_answered,
+    refuse,
+    take,
 )
 from frontdesk.models import Agent, Conversation, PhoneNumber
-from frontdesk.observability.context import bind_conversation
 from frontdesk.resources import Resources
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.telephony.silence import GOODBYE, SilenceWatch
@@ -308,22 +308,9 @@ async def answer_phone(ctx: JobContext, resources: Resources, dispatch: PhoneDis
         ctx.shutdown(reason="no caller")
         return
     except CallRefused as exc:
-        log.warning("refused phone job %s in %s: %s", ctx.job.id, ctx.job.room.name, exc)
-        if exc.told is not None:
-            await tell_and_close(ctx, resources, exc.told)
-        ctx.shutdown(reason=f"call refused: {exc}")
+        await refuse(ctx, resources, exc)
         return
-    bind_conversation(call.conversation_id)
-    try:
-        await call.start(ctx.room, caller=participant.identity)
-    except Exception:
-        await call.finish("The agent could not join the LiveKit room")
-        raise
+    await take(ctx, call, caller=participant.identity)
     line = SipLine(resources, call, ctx.room, participant.identity)
     line.start()
-
-    async def finish() -> None:
-        await line.stop()
-        await call.finish()
-
-    ctx.add_shutdown_callback(finish)
+    ctx.add_shutdown_callback(line.stop)
