@@ -22,6 +22,7 @@ from tests.livekit_calls.room_caller import RoomCaller
 from tests.livekit_server import KEY, SECRET, running_livekit
 
 from frontdesk.resources import Resources
+from turn_figures import turn_figures
 
 GREETING_S = 90.0
 ANSWER_S = 180.0
@@ -53,14 +54,7 @@ async def room_call(base_url: str, key: str, agent_id: str, utterances: list[byt
             new = caller.turns[before:]
             asked = next((t for t in new if t["role"] == "caller"), {"timings": {}})
             answer = next(t for t in new if t["role"] == "agent")
-            results.append(
-                {
-                    "turn_s": round(heard - ended, 3) if heard is not None else None,
-                    "stt_ms": asked["timings"].get("end_of_speech_to_transcript_ms"),
-                    **answer["timings"],
-                    "reply": answer["text"],
-                }
-            )
+            results.append(turn_figures(ended, heard, asked, answer))
     finally:
         await caller.leave()
     return results

@@ -33,6 +33,7 @@ from frontdesk.models import Conversation
 from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
 from frontdesk.telephony.mulaw import PHONE_RATE
+from turn_figures import turn_figures
 
 CALLER = "+15550142398"
 NUMBER = "+15550100000"
@@ -95,14 +96,7 @@ async def phone_call(
                 await caller.until(lambda at=ended: caller.heard_after(at) is not None, ANSWER_S)
                 heard = caller.heard_after(ended)
                 asked, answer = turns[-2], turns[-1]
-                results.append(
-                    {
-                        "turn_s": round(heard - ended, 3) if heard is not None else None,
-                        "stt_ms": asked["timings"].get("end_of_speech_to_transcript_ms"),
-                        **answer["timings"],
-                        "reply": answer["text"],
-                    }
-                )
+                results.append(turn_figures(ended, heard, asked, answer))
                 await caller.until(lambda: caller.quiet_since() >= 1.0, ANSWER_S)
         finally:
             await caller.hang_up()

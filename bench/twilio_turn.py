@@ -25,6 +25,7 @@ from frontdesk.resources import Resources
 from frontdesk.runtime.voice_channel import INPUT_RATE
 from frontdesk.telephony.mulaw import PHONE_RATE
 from frontdesk.telephony.twilio_signature import twilio_signature
+from turn_figures import turn_figures
 
 AUTH_TOKEN = "bench0token0for0twilio0signature"
 CALLER = "+15550142398"
@@ -73,14 +74,7 @@ async def phone_call(base_url: str, key: str, agent_id: str, utterances: list[by
                 turns = await until_stored(len(turns) + 2, ANSWER_S)
                 heard = caller.arrived_after(ended)
                 asked, answer = turns[-2], turns[-1]
-                results.append(
-                    {
-                        "turn_s": round(heard - ended, 3) if heard is not None else None,
-                        "stt_ms": asked["timings"].get("end_of_speech_to_transcript_ms"),
-                        **answer["timings"],
-                        "reply": answer["text"],
-                    }
-                )
+                results.append(turn_figures(ended, heard, asked, answer))
                 await caller.until(lambda: caller.quiet_since() >= 1.0, ANSWER_S)
         finally:
             await caller.hang_up()
