@@ -52,7 +52,7 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
         return int(sock.getsockname()[1])
 
 
-def _free_udp_range(size: int) -> int:
+def free_udp_range(size: int) -> int:
     """The first of `size` consecutive UDP ports that are free now."""
     for _ in range(50):
         start = free_port(socket.SOCK_DGRAM)
@@ -113,7 +113,7 @@ def running_livekit(
     binary = server_binary()
     port, tcp_port = port or free_port(), free_port()
     config = tmp_path / "livekit.yaml"
-    udp_start = _free_udp_range(_UDP_PORTS)
+    udp_start = free_udp_range(_UDP_PORTS)
     config.write_text(_config(port, tcp_port, udp_start, webhook_url, redis))
     log = (tmp_path / "livekit.log").open("w")
     process = subprocess.Popen(

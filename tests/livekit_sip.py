@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.livekit_server import KEY, SECRET, LiveKitServer, free_port, stop
+from tests.livekit_server import KEY, SECRET, LiveKitServer, free_port, free_udp_range, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 ENSURE = ROOT / "scripts" / "ensure-livekit-sip"
@@ -64,7 +64,7 @@ def _answers_options(port: int) -> bool:
 
 def _config(livekit: LiveKitServer, redis: str, sip_port: int) -> str:
     parts = urlsplit(redis)
-    rtp = free_port(socket.SOCK_DGRAM)
+    rtp = free_udp_range(_RTP_PORTS + 1)
     return "\n".join(
         [
             f"api_key: {KEY}",
