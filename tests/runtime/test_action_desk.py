@@ -284,7 +284,7 @@ def test_a_model_without_guidance_drives_the_tools_itself(  # type: ignore[no-un
         ("Could you let Dr Nguyen know that Biscuit is eating again?", "message"),
         ("I need to book my dog in to get desexed. Could we do Thursday at 2pm?", "booking"),
         ("Do I need to book ahead?", None),
-        ("Our water heater is leaking. Could someone come take a look Tuesday at 9am?", "booking"),
+        ("Our water heater is leaking. Could someone come take a look Tuesday at 1pm?", "booking"),
         ("Can I bring my car in for new brakes on Friday at 9am?", "booking"),
         ("Can you do a massage for two?", None),  # what is done, no day or time: a question
         ("Can you tell me your hours?", None),
@@ -377,6 +377,32 @@ def test_a_closed_day_is_said_before_the_kind_is_asked(  # type: ignore[no-untyp
     # Another day goes on to the choice of kind.
     asked = _say(client, conversation, "Tuesday at 1pm then.")
     assert "Which would you like: Dinner tables or Tasting menu tables?" in asked["reply"]
+
+
+def test_a_problem_with_a_thing_is_not_a_request_to_install_one(  # type: ignore[no-untyped-def]
+    restaurant, guided: ScriptedLLM
+) -> None:
+    client, agent = restaurant
+    scheduling = client.get(f"/api/agents/{agent['id']}").json()["scheduling"]
+    kinds = [
+        {"key": "service", "name": "Service call", "duration_minutes": 60},
+        {"key": "install", "name": "Water heater install", "duration_minutes": 240},
+    ]
+    patched = client.patch(
+        f"/api/agents/{agent['id']}",
+        json={"scheduling": {**scheduling, "appointment_types": kinds}},
+    )
+    assert patched.status_code == 200, patched.text
+    leak = _start(client, agent)
+    asked = "Our water heater is leaking a little. Could someone come take a look Tuesday at 1pm?"
+    assert "is free" in _say(client, leak, asked)["reply"]
+    booked = _say(client, leak, "Megan Carter, 07700 900123.")
+    assert "60-minute" in booked["reply"], booked["reply"]
+    # Asked for, the install is booked as one.
+    new = _start(client, agent)
+    _say(client, new, "Could you install a new water heater for us Wednesday at 1pm?")
+    installed = _say(client, new, "Megan Carter, 07700 900123.")
+    assert "240-minute" in installed["reply"], installed["reply"]
 
 
 def test_what_a_business_sells_is_no_request_to_book_it() -> None:

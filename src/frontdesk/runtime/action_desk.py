@@ -275,6 +275,15 @@ class ActionDesk:
                 for i, k in enumerate(kinds)
                 if said & _kind_terms(name := f"{k['key']} {k['name']}")
             )
+            # A kind that puts something new in ("Water heater install") is for a caller who
+            # asks for that: "my water heater is leaking, can someone take a look?" names
+            # the heater, not an install; it is the business's other kind when it has one.
+            new_work = [n for n in named if _NEW_WORK.search(str(kinds[n[2]]["name"]))]
+            if new_work and not _NEW_WORK.search(text):
+                named = [n for n in named if n not in new_work]
+                others = [k for k in kinds if not _NEW_WORK.search(str(k["name"]))]
+                if not named and len(others) == 1:
+                    return str(others[0]["key"])
             if len(named) == 1 or (len(named) > 1 and named[0][:2] < named[1][:2]):
                 return str(kinds[named[0][2]]["key"])
         if self.errand is not None and self.errand.kind_asked:
@@ -381,6 +390,8 @@ def _or(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+# Work that puts in something new, in a kind's name and in a caller's words.
+_NEW_WORK = re.compile(r"\b(?:install\w*|replac\w*|fit|fitting|upgrad\w*|put in)\b", re.I)
 _GENERIC_KIND_WORDS = frozenset({"appointment", "booking", "reservation", "visit", "the", "and"})
 
 
