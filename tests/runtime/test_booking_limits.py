@@ -50,6 +50,22 @@ def test_a_rule_about_the_day_asked_for_counts() -> None:
     assert said == "Evening and Saturday clinics are for private patients only."
 
 
+def test_the_days_a_kind_is_limited_to_count_for_the_day_asked() -> None:
+    studio = (
+        "Private sessions\n\nOne-to-one with a teacher of your choice, 60 minutes. Private "
+        "sessions are available Monday to Friday between 10:00 and 17:00 and need to be "
+        "cancelled at least 24 hours in advance.\n\nThe studio is open Monday to Friday "
+        "6:45 to 21:15, and closed on public holidays."
+    )
+    kinds = [{"key": "private", "name": "Private session"}]
+    said = booking_limits(
+        "Can I book a private session with Lena this Sunday at 8pm?", _found(studio), kinds
+    )
+    assert said.startswith("Private sessions are available Monday to Friday between 10:00"), said
+    # Another kind's request, or no day asked: the rule is not this request's.
+    assert booking_limits("Can I book a class on Sunday at 8pm?", _found(studio), kinds) == ""
+
+
 def test_opening_times_and_price_lists_are_not_rules() -> None:
     # "Tuesday to Saturday" names the day asked for but is the hours; "Kids' Cut (10 &
     # under)" shares "cut" and says "under" but is a line of the price list.

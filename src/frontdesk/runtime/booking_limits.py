@@ -73,6 +73,15 @@ def booking_limits(
     days = asked & _DAY_STEMS
     if not matter and not days:
         return ""
+    # The words of the kind the caller named ("private" of "Private session"): a sentence
+    # with them and the days it is limited to is that kind's rule for the day asked
+    # ("Private sessions are available Monday to Friday…" for "a private session on
+    # Sunday"), where the opening times name days too but not the kind.
+    kind_named: set[str] = set()
+    for kind in appointment_types:
+        own_words = stems_of(str(kind.get("name"))) - GENERAL
+        if own_words and own_words <= asked:
+            kind_named |= own_words
     scored: list[tuple[float, int, int, Piece]] = []
     for rank, snippet in enumerate(snippets):
         for piece in pieces(rank, snippet.text):
@@ -85,6 +94,8 @@ def booking_limits(
             # The day asked for counts in a sentence about that day alone ("Saturday clinics
             # are for private patients only"), not in opening times ("Thursday to Saturday").
             on_day = len(days & piece.stems) if len(_DAY_NAMES.findall(piece.text)) == 1 else 0
+            if days and kind_named & piece.stems and _DAY_NAMES.search(piece.text):
+                on_day = max(on_day, 1)
             if not own and not on_day:
                 continue  # a label's word alone ("Surgery") is not this sentence's subject
             scored.append((own + 0.5 * through_label + 0.5 * on_day, rank, piece.position, piece))
