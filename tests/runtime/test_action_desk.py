@@ -20,7 +20,7 @@ from frontdesk.runtime.errands import has_content, intent, name_in
 from frontdesk.runtime.grounding import UNKNOWN
 from frontdesk.runtime.spec import AgentSpec
 from frontdesk.runtime.tools import ReceptionTools
-from tests.factories import make_receptionist
+from tests.factories import EVERY_DAY, make_receptionist
 from tests.fake_llm import Say, ScriptedLLM
 from tests.knowledge.waiting import wait_for_agent
 from tests.runtime.test_booking_actions import LONDON, RULES, _restaurant, _say, _start, _this
@@ -190,6 +190,33 @@ def test_what_the_knowledge_says_about_a_booking_is_read_out_first(  # type: ign
     assert "You're booked" in _say(client, conversation_id, "Yes please.")["reply"]
     with transaction(chat_resources.sessionmaker) as db:
         assert db.query(Appointment).filter_by(agent_id=agent["id"]).count() == 1
+
+
+def test_a_kind_kept_to_weekdays_is_not_offered_on_a_sunday(  # type: ignore[no-untyped-def]
+    chat, guided: ScriptedLLM, chat_resources: Resources
+) -> None:
+    client, _ = chat
+    agent, _ = _knowing(
+        client, "Lotus Flow",
+        "Private sessions\n\nOne-to-one with the teacher of your choice. Private sessions are "
+        "available Monday to Friday between 10:00 and 17:00 and need to be cancelled at least "
+        "24 hours in advance.",
+    )  # fmt: skip
+    hours = {day: [{"opens": "09:00", "closes": "21:00"}] for day in EVERY_DAY}
+    kinds = [{"key": "private", "name": "Private session", "duration_minutes": 60}]
+    scheduling = {"timezone": "UTC", "hours": hours, "appointment_types": kinds}
+    patched = client.patch(f"/api/agents/{agent['id']}", json={"scheduling": scheduling})
+    assert patched.status_code == 200, patched.text
+    conversation_id = _start(client, agent)  # (a conversation reads the settings it began with)
+    out = _say(client, conversation_id, "Can I book a private session this Sunday at 8pm?")
+    assert out["reply"] == (
+        "I'm sorry: Private sessions are available Monday to Friday between 10 am and 5 pm and "
+        "need to be cancelled at least 24 hours in advance. Would another day suit you?"
+    ), out["reply"]
+    assert out["tool_calls"] == []  # no Sunday times looked up, none offered
+    # A weekday goes on to the times.
+    weekday = _say(client, conversation_id, "Wednesday at 11am then.")
+    assert "is free" in weekday["reply"], weekday["reply"]
 
 
 def test_the_callers_matter_outweighs_what_every_booking_shares(  # type: ignore[no-untyped-def]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi.testclient import TestClient
 
-from frontdesk.runtime.booking_limits import booking_limits, notice_unstated
+from frontdesk.runtime.booking_limits import booking_limits, kind_off_day, notice_unstated
 from frontdesk.runtime.grounding import ON_FILE_SAYS
 from frontdesk.runtime.knowledge_note import reference_text
 from frontdesk.runtime.services import Snippet
@@ -64,6 +66,20 @@ def test_the_days_a_kind_is_limited_to_count_for_the_day_asked() -> None:
     assert said.startswith("Private sessions are available Monday to Friday between 10:00"), said
     # Another kind's request, or no day asked: the rule is not this request's.
     assert booking_limits("Can I book a class on Sunday at 8pm?", _found(studio), kinds) == ""
+
+
+def test_a_kind_kept_to_some_days_rules_out_the_others() -> None:
+    rule = (
+        "Private sessions are available Monday to Friday between 10:00 and 17:00 and need to "
+        "be cancelled at least 24 hours in advance."
+    )
+    sunday, wednesday = date(2026, 12, 13), date(2026, 12, 9)
+    assert kind_off_day(rule, "Private session", sunday) == rule
+    assert kind_off_day(rule, "Private session", wednesday) is None
+    # Another kind's rule, or a rule with no hours for its days, rules nothing out.
+    assert kind_off_day(rule, "Group class", sunday) is None
+    clinic = "Evening and Saturday clinics are for private patients only."
+    assert kind_off_day(clinic, "Private clinic", date(2026, 12, 8)) is None
 
 
 def test_opening_times_and_price_lists_are_not_rules() -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from livekit.agents import llm
 
 from frontdesk.runtime.booking_checks import kind_label, party_refusal, say_clocks
-from frontdesk.runtime.booking_limits import booking_limits
+from frontdesk.runtime.booking_limits import booking_limits, kind_off_day
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.direct_answers import day_hours
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in, says_when
@@ -230,6 +230,12 @@ class ActionDesk:
         if not asked.days:
             return ASK_WHEN
         day = asked.days[0].isoformat()
+        named = self._kind_name(kind if isinstance(kind, str) else None)
+        off = kind_off_day(errand.conditions, named, asked.days[0])
+        if off and errand.free_at is None:
+            # The kind's own days leave this one out: no times that day are offered.
+            errand.told = True
+            return f"I'm sorry: {off} {ANOTHER_DAY}"
         if errand.free_at is None or not (asked.times and asked.times[-1].matches(
             _clock(errand.free_at)
         )):  # fmt: skip
@@ -318,6 +324,11 @@ class ActionDesk:
         if errand.kind == "callback":
             return thanks + "I've passed your request on, and someone will get back to you soon."
         return thanks + "I've passed your message on, and the team will get back to you."
+
+    def _kind_name(self, key: str | None) -> str:
+        """The name of the kind `key`; with no kinds, the caller's request has none."""
+        kinds = self.tools.spec.appointment_types
+        return next((str(k["name"]) for k in kinds if str(k["key"]) == key), "")
 
     def _closed_day(self) -> str:
         """ "we're closed on Sundays." when the caller asked for a day the business is shut."""

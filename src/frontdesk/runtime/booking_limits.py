@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from frontdesk.knowledge.passage_pieces import Piece, pieces, stems_of
+from frontdesk.onboarding.opening_hours import read_line
+from frontdesk.onboarding.site_lines import Line
 from frontdesk.runtime.knowledge_note import PRICE_SHAPE
 from frontdesk.runtime.services import Snippet
 
@@ -157,3 +160,31 @@ def notice_unstated(reply: str, note: str, question: str) -> str | None:
         if best is None or key[:2] > best[:2]:
             best = key
     return _sentence(best[2]) if best else None
+
+
+_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+# "between 10:00 and 17:00" read as the range it is (the hours reader knows "10:00–17:00").
+_BETWEEN = re.compile(rf"\bbetween\s+({_CLOCK})\s+and\s+({_CLOCK})", re.IGNORECASE)
+
+
+def kind_off_day(conditions: str, kind_name: str, day: date) -> str | None:
+    """The rule among `conditions` that keeps this kind to certain days, when `day` is not
+    one of them ("Private sessions are available Monday to Friday between 10:00 and
+    17:00…" for a Sunday), or None. Only a sentence naming the kind and giving its hours
+    on the days it names counts: "Saturday clinics are for private patients only" gives no
+    hours, and the opening times do not name the kind."""
+    own_words = stems_of(kind_name) - GENERAL
+    if not conditions or not own_words:
+        return None
+    weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()]
+    for raw in _SENTENCE_END.split(conditions):
+        sentence = raw.strip()
+        if not sentence or not own_words & stems_of(sentence):
+            continue
+        said = read_line(Line(_BETWEEN.sub(r"\1–\2", sentence), "", "", 0))
+        if said is None:  # (a kind's hours read as "partial": a part of the business's)
+            continue
+        open_days = {d for d, intervals in said.days.items() if intervals}
+        if open_days and weekday not in open_days:
+            return _sentence(sentence)
+    return None
