@@ -6,7 +6,12 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from frontdesk.runtime.booking_limits import booking_limits, kind_off_day, notice_unstated
+from frontdesk.runtime.booking_limits import (
+    booking_limits,
+    kind_off_day,
+    matter_of,
+    notice_unstated,
+)
 from frontdesk.runtime.grounding import ON_FILE_SAYS
 from frontdesk.runtime.knowledge_note import reference_text
 from frontdesk.runtime.services import Snippet
@@ -80,6 +85,16 @@ def test_a_kind_kept_to_some_days_rules_out_the_others() -> None:
     assert kind_off_day(rule, "Group class", sunday) is None
     clinic = "Evening and Saturday clinics are for private patients only."
     assert kind_off_day(clinic, "Private clinic", date(2026, 12, 8)) is None
+
+
+def test_the_callers_own_matter_is_looked_up_alone() -> None:
+    brakes = [{"key": "brakes", "name": "Brake job"}]
+    request = "Can I bring my Tesla Model 3 in for new brakes on Friday at 9am?"
+    assert matter_of(request, brakes) == "Tesla Model"
+    assert matter_of("Could I book a table for this Friday at 7pm please?", []) == ""
+    # "new brakes" is not "New Year's Day": a closure on holidays limits no brake job.
+    holidays = _found("Closed on Thanksgiving, Christmas, New Year's Day and Labor Day.")
+    assert booking_limits(request, holidays, brakes) == ""
 
 
 def test_opening_times_and_price_lists_are_not_rules() -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from livekit.agents import llm
 
 from frontdesk.runtime.booking_checks import kind_label, party_refusal, say_clocks
-from frontdesk.runtime.booking_limits import booking_limits, kind_off_day
+from frontdesk.runtime.booking_limits import booking_limits, kind_off_day, matter_of
 from frontdesk.runtime.caller_words import caller_texts, contact_in
 from frontdesk.runtime.direct_answers import day_hours
 from frontdesk.runtime.errands import Kind, declines, has_content, intent, name_in, says_when
@@ -368,11 +368,19 @@ class ActionDesk:
         what is not done), or "" when none (booking_limits)."""
         if not self.tools.spec.tool_enabled("search_knowledge"):
             return ""
+        kinds = self.tools.spec.appointment_types
         try:
             snippets = await self.tools.services.search_knowledge(request, 3)
+            # The caller's own matter looked up alone too: a rule about "Tesla" is seldom
+            # among the passages most like a request for brakes on a Friday.
+            matter = matter_of(request, kinds)
+            if matter:
+                seen = {s.text for s in snippets}
+                more = await self.tools.services.search_knowledge(matter, 3)
+                snippets = [*snippets, *(s for s in more if s.text not in seen)]
         except Exception:  # noqa: BLE001 - the booking goes on without the reminder
             return ""
-        return booking_limits(request, snippets, self.tools.spec.appointment_types)
+        return booking_limits(request, snippets, kinds)
 
 
 def _latest_caller(chat_ctx: llm.ChatContext) -> llm.ChatMessage | None:

@@ -49,7 +49,7 @@ _GENERAL_WORDS = (
     "book booking booked appointment appointments reserve reservation table tables slot "
     "time day today tonight tomorrow week name phone number email please like want need "
     "would could can get come next this people person party group consultation session "
-    "visit bring someone"
+    "visit bring someone new"
 )
 GENERAL = frozenset(stems_of(_GENERAL_WORDS))
 _DAY_STEMS = frozenset(
@@ -58,6 +58,15 @@ _DAY_STEMS = frozenset(
         "afternoon evening"
     )
 )
+
+
+def matter_of(request: str, appointment_types: Sequence[Mapping[str, Any]]) -> str:
+    """The caller's own words of a request ("Tesla Model" of "Can I bring my Tesla Model 3
+    in for new brakes on Friday at 9am?"): what to look the rules up by as well, since the
+    whole request finds the passages about brakes and Fridays."""
+    general = GENERAL | {t for kind in appointment_types for t in stems_of(str(kind.get("name")))}
+    words = re.findall(r"[A-Za-z][\w'-]*", request)
+    return " ".join(w for w in words if (stems_of(w) - general - _DAY_STEMS) and len(w) > 2)
 
 
 def booking_limits(
