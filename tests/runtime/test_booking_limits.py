@@ -97,6 +97,19 @@ def test_the_callers_own_matter_is_looked_up_alone() -> None:
     assert booking_limits(request, holidays, brakes) == ""
 
 
+def test_a_kind_of_surgery_meets_the_surgery_rules() -> None:
+    vet = (
+        "Surgery\n\nDesexing, lump removals and soft-tissue surgery with modern anaesthetic "
+        "monitoring. Surgery admissions are between 8:00 and 8:30am; please don't feed your "
+        "pet after 10pm the night before."
+    )
+    kinds = [{"key": "consult", "name": "Consults"}, {"key": "vax", "name": "Vaccinations"}]
+    said = booking_limits(
+        "Can we book my dog in to get desexed on Thursday at 2pm?", _found(vet), kinds
+    )
+    assert said.startswith("Surgery admissions are between 8:00 and 8:30am"), said
+
+
 def test_opening_times_and_price_lists_are_not_rules() -> None:
     # "Tuesday to Saturday" names the day asked for but is the hours; "Kids' Cut (10 &
     # under)" shares "cut" and says "under" but is a line of the price list.

@@ -68,6 +68,7 @@ _KINDS = """
     dog spaniel labrador retriever terrier poodle beagle collie dachshund greyhound whippet
     dog schnauzer pug labradoodle cockapoo
     bird cockatiel parrot budgie budgerigar canary cockatoo parakeet
+    surgery desex desexing desexed spay spayed neuter neutered castration
 """
 
 
