@@ -284,12 +284,14 @@ class SipLine:
     async def _hang_up(self) -> None:
         """The agent ended the call: put the caller through first when it handed them
         over (a failed transfer is logged; the call still ends, as the agent said)."""
-        number = await asyncio.to_thread(_transfer_to, self.resources, self.call.conversation_id)
-        if number:
-            try:
+        try:
+            number = await asyncio.to_thread(
+                _transfer_to, self.resources, self.call.conversation_id
+            )
+            if number:
                 await transfer(self.resources, self.room.name, self.caller, number)
-            except Exception:  # noqa: BLE001 - the caller was told; the call ends either way
-                log.warning("could not put the caller through to %s", number, exc_info=True)
+        except Exception:  # noqa: BLE001 - the caller was told; the call ends either way
+            log.warning("could not put the caller through", exc_info=True)
         self.call.hang_up(f"agent ended the call: {self.call.services.ended}")
 
 
