@@ -6,9 +6,9 @@ livekit-server on loopback (Redis-backed, as SIP needs), LiveKit's SIP service
 (scripts/ensure-livekit-sip builds it) takes the call, and `frontdesk agent-worker`'s server
 answers in the call's room. The caller is a SIP phone (tests/telephony/sip_caller.py):
 its words as 8 kHz μ-law RTP in 20 ms packets in real time. A turn is timed at the caller:
-from the end of its words to the first agent audio loud enough to hear (livekit-sip sends
-silence between words, so the first packet would say nothing; G.711 both ways, Opus between
-the SIP service and the room, and both jitter buffers included).
+from the end of its words to the first packet with the agent's sound in it, as the WebSocket
+client times its first audio bytes (livekit-sip sends silence between words; G.711 both
+ways, Opus between the SIP service and the room, and both jitter buffers included).
 """
 
 from __future__ import annotations
@@ -93,8 +93,8 @@ async def phone_call(
             for pcm in utterances:
                 ended = await caller.say(to_rate(pcm, INPUT_RATE, PHONE_RATE))
                 turns = await until_stored(path, len(turns) + 2, ANSWER_S)
-                await caller.until(lambda at=ended: caller.heard_after(at) is not None, ANSWER_S)
-                heard = caller.heard_after(ended)
+                await caller.until(lambda at=ended: caller.arrived_after(at) is not None, ANSWER_S)
+                heard = caller.arrived_after(ended)
                 asked, answer = turns[-2], turns[-1]
                 results.append(turn_figures(ended, heard, asked, answer))
                 await caller.until(lambda: caller.quiet_since() >= 1.0, ANSWER_S)

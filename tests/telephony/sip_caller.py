@@ -16,6 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from frontdesk.telephony import mulaw
 from tests.telephony.earpiece import Earpiece
 
@@ -69,6 +71,8 @@ class _Endpoint(asyncio.DatagramProtocol):
 class SipCaller(Earpiece):
     caller: str  # the caller's number, as their network reports it (E.164)
     called: str  # the business's number
+    # time.monotonic() of each packet with any sound in it (not the line's silence).
+    arrived: list[float] = field(default_factory=list)
     refer_to: str | None = None  # where a REFER asked the caller to go
     ended_by_far_end: bool = False
     closed: bool = False
@@ -233,7 +237,17 @@ class SipCaller(Earpiece):
     def _on_rtp(self, data: bytes, addr: tuple[str, int]) -> None:
         if len(data) < 12 or data[1] & 0x7F != PCMU:
             return
-        self.heard.append((time.monotonic(), mulaw.decode(data[12:])))
+        pcm = mulaw.decode(data[12:])
+        at = time.monotonic()
+        self.heard.append((at, pcm))
+        if _sounds(pcm):
+            self.arrived.append(at)
+
+    def arrived_after(self, moment: float) -> float | None:
+        """When the agent's first sound after `moment` reached the phone: the first packet
+        that is not the line's silence (what a WebSocket client's first audio bytes are;
+        livekit-sip sends silence between the agent's words)."""
+        return next((at for at in self.arrived if at > moment), None)
 
     async def _line(self) -> None:
         """20 ms of the caller's line every 20 ms: their speech, a key, or silence."""
@@ -293,3 +307,10 @@ def _key_packets(digit: str, sequence: int, stamp: int, ssrc: int) -> list[bytes
             packets.append(header + payload)
             sequence = (sequence + 1) & 0xFFFF
     return packets
+
+
+def _sounds(pcm: bytes) -> bool:
+    """Any sound at all: G.711's silence decodes to (near) zero, the quietest speech does
+    not."""
+    samples = np.frombuffer(pcm, dtype="<i2")
+    return bool(samples.size) and int(np.abs(samples.astype(np.int32)).max()) > 8
