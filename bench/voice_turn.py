@@ -261,6 +261,9 @@ def measure_models(
         "stt_p50_s": median("stt_ms"),
         "llm_ttft_p50_s": median("first_token_ms"),
         "tts_first_audio_p50_s": median("first_audio_ms"),
+        # The same turns timed on the server (the VAD's end of speech to the first audio
+        # frame sent): what a transport adds is turn_p50_s' rise over this one's.
+        "server_turn_p50_s": median("end_of_speech_to_audio_ms"),
     }
     return summary, results
 
