@@ -15,7 +15,7 @@ of the caller's words (the last speech chunk sent) to the first agent audio rece
 
 Prints one JSON line last:
 {"turn_p50_s", "turn_p95_s", "stt_p50_s", "llm_ttft_p50_s", "tts_first_audio_p50_s",
- "overhead_p95_ms", "max_sessions"}; with `--transport livekit`, part 1 runs again through
+ "server_turn_p50_s", "overhead_p95_ms", "max_sessions"}; with `--transport livekit`, part 1 runs again through
 LiveKit's own server (bench/livekit_turn.py) and its figures are added as "livekit_…", with
 "livekit_to_websocket_turn_p50" (the p50s' ratio) and "livekit_extra_p50_ms" (the median,
 question by question, of what LiveKit adds to a turn: the steadier of the two); with
