@@ -87,7 +87,9 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
     assert greeting.startswith("Juniper Vet, Maya speaking")
     assert answer == ANSWER
     assert booked.startswith("Booked"), booked
-    assert any("rabies" in text.lower() for text in caller.caller_captions())
+    # The caller's own words come back captioned. ("rabies" is primed but Whisper base
+    # still hears "Arabia's" now and then through the room's Opus; the test is of captions.)
+    assert any("vaccination" in text.lower() for text in caller.caller_captions())
     # Each stored turn reached the caller as the WebSocket path sends it.
     assert [t["role"] for t in caller.turns] == ["agent", "caller", "agent", "caller", "agent"]
     assert caller.turns[2]["text"] == ANSWER
