@@ -15,13 +15,13 @@ of the caller's words (the last speech chunk sent) to the first agent audio rece
 
 Prints one JSON line last:
 {"turn_p50_s", "turn_p95_s", "stt_p50_s", "llm_ttft_p50_s", "tts_first_audio_p50_s",
- "server_turn_p50_s", "overhead_p95_ms", "max_sessions"}; with `--transport livekit`, part 1 runs again through
-LiveKit's own server (bench/livekit_turn.py) and its figures are added as "livekit_…", with
-"livekit_to_websocket_turn_p50" (the p50s' ratio) and "livekit_extra_p50_ms" (the median,
-question by question, of what LiveKit adds to a turn: the steadier of the two); with
-`--transport twilio` the same through a Twilio Media Stream (bench/twilio_turn.py), as
-"twilio_…"; with `--transport sip` a SIP phone calling the agent's number through LiveKit's
-SIP service (bench/sip_turn.py), as "sip_…".
+ "server_turn_p50_s", "overhead_p95_ms", "max_sessions"}; with `--transport livekit`,
+part 1 runs again through LiveKit's own server (bench/livekit_turn.py) and its figures are
+added as "livekit_…", with "livekit_to_websocket_turn_p50" (the p50s' ratio) and
+"livekit_extra_p50_ms" (the median, question by question, of what LiveKit adds to a turn:
+the steadier of the two); with `--transport twilio` the same through a Twilio Media Stream
+(bench/twilio_turn.py), as "twilio_…"; with `--transport sip` a SIP phone calling the
+agent's number through LiveKit's SIP service (bench/sip_turn.py), as "sip_…".
 
     .venv/bin/python bench/voice_turn.py            # 20 turns
     .venv/bin/python bench/voice_turn.py --quick    # a few turns per part: under a minute
