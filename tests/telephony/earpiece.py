@@ -24,6 +24,9 @@ def loud(pcm: bytes) -> bool:
 class Earpiece:
     # What the caller heard, 8 kHz PCM16, with the time.monotonic() each piece was played.
     heard: list[tuple[float, bytes]] = field(default_factory=list, kw_only=True)
+    # time.monotonic() of each piece of the agent's audio as it reached the phone (before
+    # any playback queue; a SIP phone leaves out the line's silence between words).
+    arrived: list[float] = field(default_factory=list, kw_only=True)
 
     async def until(self, wanted: Any, limit_s: float = 90.0) -> None:
         deadline = time.monotonic() + limit_s
@@ -38,6 +41,11 @@ class Earpiece:
             if at > moment and loud(pcm):
                 return at
         return None
+
+    def arrived_after(self, moment: float) -> float | None:
+        """When the agent's first audio after `moment` reached the phone: what a WebSocket
+        client's first audio bytes are."""
+        return next((at for at in self.arrived if at > moment), None)
 
     def heard_pcm(self, since: float = 0.0, until: float = float("inf")) -> bytes:
         return b"".join(pcm for at, pcm in self.heard if since <= at <= until)

@@ -71,8 +71,6 @@ class _Endpoint(asyncio.DatagramProtocol):
 class SipCaller(Earpiece):
     caller: str  # the caller's number, as their network reports it (E.164)
     called: str  # the business's number
-    # time.monotonic() of each packet with any sound in it (not the line's silence).
-    arrived: list[float] = field(default_factory=list)
     refer_to: str | None = None  # where a REFER asked the caller to go
     ended_by_far_end: bool = False
     closed: bool = False
@@ -242,12 +240,6 @@ class SipCaller(Earpiece):
         self.heard.append((at, pcm))
         if _sounds(pcm):
             self.arrived.append(at)
-
-    def arrived_after(self, moment: float) -> float | None:
-        """When the agent's first sound after `moment` reached the phone: the first packet
-        that is not the line's silence (what a WebSocket client's first audio bytes are;
-        livekit-sip sends silence between the agent's words)."""
-        return next((at for at in self.arrived if at > moment), None)
 
     async def _line(self) -> None:
         """20 ms of the caller's line every 20 ms: their speech, a key, or silence."""

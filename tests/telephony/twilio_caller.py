@@ -31,8 +31,6 @@ SILENCE = mulaw.encode(bytes(FRAME_BYTES * 2))
 class TwilioCaller(Earpiece):
     stream_sid: str = field(default_factory=lambda: "MZ" + uuid.uuid4().hex)
     call_sid: str = field(default_factory=lambda: "CA" + uuid.uuid4().hex)
-    # time.monotonic() of every `media` message from the agent, as it arrived.
-    arrived: list[float] = field(default_factory=list)
     clears: list[float] = field(default_factory=list)
     marks_returned: list[str] = field(default_factory=list)
     closed: bool = False
@@ -82,11 +80,6 @@ class TwilioCaller(Earpiece):
         await self._send({"event": "stop", "stop": {"callSid": self.call_sid}})
         await self._socket.close()
         self._stop()
-
-    def arrived_after(self, moment: float) -> float | None:
-        """When the agent's first audio after `moment` reached the caller's phone (before
-        its playback queue: what a WebSocket client's first audio bytes are)."""
-        return next((at for at in self.arrived if at > moment), None)
 
     # -- the line -------------------------------------------------------------------------
     async def _send(self, message: dict[str, Any]) -> None:
