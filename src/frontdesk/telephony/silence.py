@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 STILL_THERE = "Are you still there?"
 GOODBYE = "I haven't heard anything for a while, so I'll hang up now. Please call again any time."
@@ -42,3 +43,23 @@ class SilenceWatch:
         if self._asked and quiet >= self.hang_up_after_s:
             return GOODBYE
         return None
+
+
+class QuietLine:
+    """A `SilenceWatch` acted on: what it says is said in the call's session, and `step`
+    (a few times a second) is True once the goodbye has been heard. Shared by the phone
+    lines (Twilio, LiveKit SIP), which differ only in how they hang up."""
+
+    def __init__(self, watch: SilenceWatch) -> None:
+        self.watch = watch
+        self._goodbye: Any = None  # the goodbye's SpeechHandle, once said
+
+    def step(self, session: Any) -> bool:
+        if self._goodbye is not None:
+            return bool(self._goodbye.done())
+        said = self.watch.check(agent_state=session.agent_state, user_state=session.user_state)
+        if said is not None:
+            handle = session.say(said, add_to_chat_ctx=True)
+            if said == GOODBYE:
+                self._goodbye = handle
+        return False

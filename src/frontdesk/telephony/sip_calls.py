@@ -41,7 +41,7 @@ from frontdesk.livekit.worker import (
 from frontdesk.models import Agent, Conversation, PhoneNumber
 from frontdesk.resources import Resources
 from frontdesk.runtime.spec import AgentSpec
-from frontdesk.telephony.silence import GOODBYE, SilenceWatch
+from frontdesk.telephony.silence import QuietLine, SilenceWatch
 from frontdesk.telephony.sip_numbers import ROOM_PREFIX
 from frontdesk.telephony.twilio_endpoints import phone_principal
 from frontdesk.telephony.twilio_line import DTMF_HUMAN
@@ -239,8 +239,7 @@ class SipLine:
         self.call = call
         self.room = room
         self.caller = caller
-        self.silence = SilenceWatch()
-        self._goodbye: Any = None
+        self.quiet = QuietLine(SilenceWatch())
         self._task: asyncio.Task[None] | None = None
         room.on("sip_dtmf_received", self._pressed)
 
@@ -268,18 +267,9 @@ class SipLine:
             if ended is not None and session.agent_state == "listening":
                 await self._hang_up()
                 return
-            if self._goodbye is not None:
-                if self._goodbye.done():
-                    self.call.hang_up(SILENT)
-                    return
-                continue
-            said = self.silence.check(
-                agent_state=session.agent_state, user_state=session.user_state
-            )
-            if said is not None:
-                handle = session.say(said, add_to_chat_ctx=True)
-                if said == GOODBYE:
-                    self._goodbye = handle
+            if self.quiet.step(session):
+                self.call.hang_up(SILENT)
+                return
 
     async def _hang_up(self) -> None:
         """The agent ended the call: put the caller through first when it handed them

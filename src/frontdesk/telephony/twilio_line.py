@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import WebSocket
-from livekit.agents.voice import SpeechHandle
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from frontdesk.conversations.call_socket import next_message
@@ -30,7 +29,7 @@ from frontdesk.conversations.reception_services import DatabaseReceptionServices
 from frontdesk.errors import FrontdeskError
 from frontdesk.runtime.voice_channel import PcmOutput, VoiceConversation
 from frontdesk.telephony import mulaw
-from frontdesk.telephony.silence import GOODBYE, SilenceWatch
+from frontdesk.telephony.silence import QuietLine, SilenceWatch
 
 log = logging.getLogger(__name__)
 
@@ -173,21 +172,12 @@ class _LineWatch:
     def __init__(self, call: VoiceConversation, services: DatabaseReceptionServices) -> None:
         self.call = call
         self.services = services
-        self.silence = SilenceWatch()
-        self._goodbye: SpeechHandle | None = None
+        self.quiet = QuietLine(SilenceWatch())
 
     def over(self) -> str | None:
         if self.services.ended is not None and not self.call.speaking:
             return f"agent ended the call: {self.services.ended}"
-        if self._goodbye is not None:
-            return "the line was silent" if self._goodbye.done() else None
-        session = self.call.session
-        said = self.silence.check(agent_state=session.agent_state, user_state=session.user_state)
-        if said is not None:
-            handle = session.say(said, add_to_chat_ctx=True)
-            if said == GOODBYE:
-                self._goodbye = handle
-        return None
+        return "the line was silent" if self.quiet.step(self.call.session) else None
 
 
 async def _stream_start(websocket: WebSocket) -> StreamStart | None:
