@@ -42,6 +42,7 @@ WINDOW_FRAMES = 3000  # Whisper's 30 s window, in 10 ms feature frames
 PAD_FRAMES = 1000  # silence after the words in the short window (see above)
 TOKENS_PER_SECOND = 8  # a generous ceiling for speech; hitting it means a repetition loop
 REPEATING = 2.4  # gzip ratio above which Whisper itself retries a transcript
+LOOP_RUN = 5  # the same word this many times in a row is a decoding loop, not speech
 
 
 def ensure_whisper(data_dir: Path, progress: Progress | None = None) -> Path:
@@ -166,7 +167,12 @@ class WhisperEngine:
 
 def _repetitive(text: str) -> bool:
     data = text.encode()
-    return len(data) > 24 and len(data) / len(zlib.compress(data)) > REPEATING
+    if len(data) > 24 and len(data) / len(zlib.compress(data)) > REPEATING:
+        return True
+    # A short loop ("vaccination is $ $ $ $ $ …" over phone audio) compresses too little
+    # for the ratio to see it; one word said LOOP_RUN times running is Whisper stuck.
+    words = text.split()
+    return any(len(set(words[i : i + LOOP_RUN])) == 1 for i in range(len(words) - LOOP_RUN + 1))
 
 
 class LocalWhisperSTT(stt.STT):
