@@ -12,6 +12,7 @@ import asyncio
 import threading
 from pathlib import Path
 
+import numpy as np
 from livekit.agents import APIConnectOptions, tts
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS
 
@@ -19,6 +20,11 @@ from frontdesk.providers.model_files import package_data
 
 VOICE_FILE = "en_US-joe-medium.onnx"
 SAMPLE_RATE = 22_050
+# Piper starts each sentence with 30-60 ms of near-silence (measured on this voice); a caller
+# hears the answer that much later for nothing, so it is cut down to LEAD_IN_KEPT_S. The
+# floor is about -60 dBFS: the vocoder's hiss, well under the quietest consonant.
+LEAD_IN_FLOOR = 32
+LEAD_IN_KEPT_S = 0.005
 
 
 def voice_path() -> Path:
@@ -55,12 +61,22 @@ class LocalPiperTTS(tts.TTS):
         """16-bit mono PCM at SAMPLE_RATE for `text`."""
         self.load()
         chunks = self._voice.synthesize(text)  # type: ignore[union-attr]
-        return b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        return trim_lead_in(b"".join(chunk.audio_int16_bytes for chunk in chunks))
 
     def synthesize(
         self, text: str, *, conn_options: APIConnectOptions = DEFAULT_API_CONNECT_OPTIONS
     ) -> tts.ChunkedStream:
         return _PiperStream(tts=self, input_text=text, conn_options=conn_options)
+
+
+def trim_lead_in(pcm: bytes) -> bytes:
+    """`pcm` (16-bit mono at SAMPLE_RATE) from LEAD_IN_KEPT_S before its first sound."""
+    samples = np.frombuffer(pcm, dtype="<i2")
+    sounding = np.flatnonzero(np.abs(samples.astype(np.int32)) > LEAD_IN_FLOOR)
+    if not sounding.size:
+        return pcm
+    start = max(0, int(sounding[0]) - int(LEAD_IN_KEPT_S * SAMPLE_RATE))
+    return pcm[start * 2 :]
 
 
 class _PiperStream(tts.ChunkedStream):
