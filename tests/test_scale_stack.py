@@ -1,7 +1,7 @@
-"""The scale path end to end, as the README's "Running at scale" runs it: two `frontdesk
-serve` processes (no workers of their own) and one `frontdesk worker`, on PostgreSQL, a
-Chroma server and Redis. A sign-in, an agent, its knowledge and a conversation all work
-whichever process a request reaches."""
+"""The scale path end to end, as docs/scale.md runs it: two `frontdesk serve` processes
+(no workers of their own) and one `frontdesk worker`, on PostgreSQL, a Chroma server and
+Redis. A sign-in, an agent, its knowledge and a conversation all work whichever process a
+request reaches."""
 
 from __future__ import annotations
 

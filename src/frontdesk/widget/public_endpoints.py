@@ -1,7 +1,7 @@
 """The widget's public endpoints: reached by callers' browsers on the business's website,
 with no account, only the agent's public key or a widget session token.
 
-Statuses (every error in the one error shape; see README, "Widget"): 404 unknown key or
+Statuses (every error in the one error shape; see docs/widget.md): 404 unknown key or
 conversation, 403 origin not allowed / agent paused or not deployed / mode off, 401 session
 token missing, malformed, forged, expired or for another conversation, 409 conversation
 ended, 429 rate limit or daily minutes (with Retry-After), 422 invalid body.

@@ -3,7 +3,7 @@ lets in.
 
 The public side trusts nothing but the agent's public key, the browser's Origin and the
 session tokens it minted itself. Every refusal says, in words meant for the caller or the
-owner, why and what to do; statuses are part of the contract (see README, "Widget").
+owner, why and what to do; statuses are part of the contract (see docs/widget.md).
 """
 
 from __future__ import annotations
