@@ -1,8 +1,9 @@
 """Voice-turn benchmark: recorded caller turns through the local voice path, as a client.
 
 A real `frontdesk` server (uvicorn on loopback) and a WebSocket client that streams caller
-audio in real time (100 ms chunks), the way a browser does. A turn is timed from the end
-of the caller's words (the last speech chunk sent) to the first agent audio received.
+audio in real time (20 ms frames, each sent once spoken), the way a browser does. A turn is
+timed from the end of the caller's words (the last speech frame sent) to the first agent
+audio received.
 
 1. Embedded models: Silero VAD, Whisper base, the embedded LLM, Piper; the agent knows the
    Juniper Lane test website. Per-stage medians come from the stored turn timings.
@@ -73,7 +74,7 @@ from frontdesk.runtime.voice_channel import INPUT_RATE, OUTPUT_RATE  # noqa: E40
 from frontdesk.workspace.service import create_api_key  # noqa: E402
 from text_turn import QUESTIONS, _setup  # noqa: E402
 
-CHUNK_S = 0.1
+CHUNK_S = 0.02  # the browser's capture worklet sends 20 ms frames (web/src/voice/)
 TRAILING_SILENCE_S = 1.2
 
 
@@ -163,6 +164,16 @@ def caller_audio(speech: SpeechModels, text: str) -> bytes:
     return spoken(piper, text)
 
 
+async def _speak(ws: Any, pcm: bytes, chunk: int) -> None:
+    """`pcm` in real time as the browser's microphone sends it: each frame once its 20 ms
+    have been spoken (sent at the start of its interval instead, the server would hold the
+    words a frame before the caller finished them)."""
+    started = time.perf_counter()
+    for number, start in enumerate(range(0, len(pcm), chunk), 1):
+        await asyncio.sleep(max(0.0, started + number * CHUNK_S - time.perf_counter()))
+        await ws.send(pcm[start : start + chunk])
+
+
 async def _talk(url: str, key: str, agent_id: str, utterances: list[bytes]) -> list[dict]:
     """One call: each utterance in real time, then silence; one result per agent answer."""
     chunk = int(INPUT_RATE * CHUNK_S) * 2
@@ -202,13 +213,9 @@ async def _talk(url: str, key: str, agent_id: str, utterances: list[bytes]) -> l
             turn, speech_ended = {}, 0.0
             first_audio.clear()
             answered.clear()
-            for start in range(0, len(pcm), chunk):
-                await ws.send(pcm[start : start + chunk])
-                await asyncio.sleep(CHUNK_S)
+            await _speak(ws, pcm, chunk)
             speech_ended = time.perf_counter()
-            for start in range(0, len(silence), chunk):
-                await ws.send(silence[start : start + chunk])
-                await asyncio.sleep(CHUNK_S)
+            await _speak(ws, silence, chunk)
             await asyncio.wait_for(answered.wait(), 120)
             results.append(turn)
         await ws.send(json.dumps({"type": "hangup"}))

@@ -93,7 +93,11 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
     # Each stored turn reached the caller as the WebSocket path sends it.
     assert [t["role"] for t in caller.turns] == ["agent", "caller", "agent", "caller", "agent"]
     assert caller.turns[2]["text"] == ANSWER
-    assert caller.turns[2]["timings"]["end_of_speech_to_audio_ms"] > 0
+    timings = caller.turns[2]["timings"]
+    assert timings["end_of_speech_to_audio_ms"] > 0
+    # Timed on the worker's clock like the WebSocket path's (the room's first frame played),
+    # so the pipeline's part (transcript → audio) is known too, and lies within the whole.
+    assert 0 < timings["transcript_to_audio_ms"] < timings["end_of_speech_to_audio_ms"]
     assert caller.turns[4]["tool_calls"][0]["name"] == "book_appointment"
     # End of the caller's speech to the agent's first audio, heard at the caller.
     assert 0 < answer_s < 30

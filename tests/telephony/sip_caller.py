@@ -270,7 +270,9 @@ class SipCaller(Earpiece):
             stamp = (stamp + FRAME_BYTES) & 0xFFFFFFFF
             packets += 1
             if finished:
-                self._speech_ends = time.monotonic() + 0.02
+                # A phone sends each 20 ms once it has been spoken: the words ended as the
+                # last of them left.
+                self._speech_ends = time.monotonic()
                 self._spoken.set()
             await asyncio.sleep(max(0.0, start + packets * 0.02 - time.monotonic()))
 

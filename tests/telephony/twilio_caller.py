@@ -112,7 +112,9 @@ class TwilioCaller(Earpiece):
                 return
             chunk += 1
             if finished:
-                self._speech_ends = time.monotonic() + 0.02
+                # A phone sends each 20 ms once it has been spoken: the words ended as the
+                # last of them left.
+                self._speech_ends = time.monotonic()
                 self._spoken.set()
             await asyncio.sleep(max(0.0, start + chunk * 0.02 - time.monotonic()))
 

@@ -47,11 +47,15 @@ class CallRecorder:
         activity: vad.VAD | None,
         send_event: SendEvent,
         on_turn: OnTurn,
-        first_audio_at: FirstAudio = lambda: None,
+        first_audio_at: FirstAudio | None = None,
     ) -> None:
         self._send_event = send_event
         self._on_turn = on_turn
-        self._first_audio_at = first_audio_at
+        # Without a transport's own clock (a LiveKit room), the agent's first audio is when
+        # the session started playing it: livekit turns the agent "speaking" on the first
+        # frame its audio output takes.
+        self._speaking_at: float | None = None
+        self._first_audio_at = first_audio_at or (lambda: self._speaking_at)
         self._pending_tools: list[dict[str, Any]] = []
         self._caller_stopped_at: float | None = None
         self._transcribed_at: float | None = None
@@ -92,6 +96,8 @@ class CallRecorder:
         self._spawn(self._send_event({"type": "state", "caller": event.new_state}))
 
     def _on_agent_state(self, event: Any) -> None:
+        if event.new_state == "speaking":
+            self._speaking_at = time.time()
         self._spawn(self._send_event({"type": "state", "agent": event.new_state}))
 
     def _on_tools(self, event: Any) -> None:
