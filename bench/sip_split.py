@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from livekit import rtc
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +45,6 @@ import sip_turn  # noqa: E402
 import voice_turn  # noqa: E402
 
 FRAME_BYTES = 320  # 20 ms of 8 kHz PCM16, one RTP packet's worth
-LOUD_RMS = 300.0  # as tests/telephony/earpiece.py: speech, not line noise
 
 
 class Watch:
@@ -64,9 +62,8 @@ class Watch:
 
         async def taken(stream: rtc.AudioStream) -> rtc.AudioFrameEvent:
             event = await take(stream)
-            samples = np.frombuffer(event.frame.data, dtype=np.int16).astype(np.float64)
-            level = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
-            watch.room_in.append((time.monotonic(), level > LOUD_RMS))
+            # The phone's own test of speech (earpiece.loud), on the agent's side of the room.
+            watch.room_in.append((time.monotonic(), loud(event.frame.data.tobytes())))
             return event
 
         async def handed(source: rtc.AudioSource, frame: rtc.AudioFrame) -> None:
