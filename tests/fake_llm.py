@@ -13,6 +13,8 @@ from livekit.agents import llm
 from livekit.agents.llm import ChatChunk, ChoiceDelta, FunctionToolCall
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions
 
+from frontdesk.runtime.caller_words import CallerWords, caller_texts, contact_in
+
 
 @dataclass
 class Say:
@@ -110,6 +112,27 @@ class _ScriptedStream(llm.LLMStream):
             )
             delta = ChoiceDelta(role="assistant", tool_calls=[call])
         self._event_ch.send_nowait(ChatChunk(id="scripted", delta=delta))
+
+
+def book_when_heard(
+    fake: ScriptedLLM, phone: str, **arguments: str
+) -> Callable[[llm.ChatContext], Say | Call]:
+    """A step for voice tests: book with the phone number as the caller was heard saying it
+    (`phone` when Whisper heard those digits, else the number it did hear), as a real model
+    does. If the caller's words were cut into turns before the number (a pause at a comma
+    on a loaded machine ends a turn), it asks them to go on and waits for the number."""
+
+    def step(chat_ctx: llm.ChatContext) -> Say | Call:
+        words = CallerWords()
+        words.hear(chat_ctx)
+        found = (contact_in(text) for text in reversed(caller_texts(chat_ctx)))
+        heard = phone if words.said_phone(phone) else next((c for c in found if c), None)
+        if heard is None:
+            fake.steps.insert(0, step)
+            return Say("Go on.")
+        return Call("book_appointment", {**arguments, "phone": heard})
+
+    return step
 
 
 def last_tool_output(chat_ctx: llm.ChatContext) -> str:

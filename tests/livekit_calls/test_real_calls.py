@@ -23,7 +23,7 @@ from frontdesk.livekit.unanswered import unanswered_reason
 from frontdesk.livekit.worker import CALL_OVER
 from frontdesk.models import Appointment
 from frontdesk.resources import Resources
-from tests.fake_llm import LONG_ANSWER, Call, Say, ScriptedLLM, last_tool_output
+from tests.fake_llm import LONG_ANSWER, Say, ScriptedLLM, book_when_heard, last_tool_output
 from tests.livekit_calls.real_room import (  # noqa: F401 (the fixtures)
     Deployment,
     agent_worker,
@@ -56,10 +56,9 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
 ) -> None:
     fake_llm.script(
         Say(ANSWER),
-        Call("book_appointment", {"day": "tomorrow", "time": "10am", "name": "Ann Lee",
-                                  "phone": "555-014-2398"}),
+        book_when_heard(fake_llm, "555-014-2398", day="tomorrow", time="10am", name="Ann Lee"),
         lambda ctx: Say(last_tool_output(ctx)),
-    )  # fmt: skip
+    )
     body = line.start_call()
     conversation_id = body["conversation_id"]
 
@@ -77,13 +76,16 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
             caller_voice("Book me for tomorrow at ten. I am Ann Lee, five five five, zero one "
                          "four, two three nine eight.")
         )  # fmt: skip
-        await caller.until(lambda: len(caller.agent_captions()) >= 3)
-        await caller.until(lambda: len(caller.turns) >= 5)  # the booking's turn is stored
+        # (A pause can cut the caller's words into two turns: the model then says "Go on.")
+        await caller.until(lambda: bool(caller.turns) and bool(caller.turns[-1]["tool_calls"]))
+        agent_turns = sum(t["role"] == "agent" for t in caller.turns)
+        await caller.until(lambda: len(caller.agent_captions()) >= agent_turns)
         await caller.leave()  # the caller hangs up
         return caller, heard - asked
 
     caller, answer_s = asyncio.run(call())
-    greeting, answer, booked = caller.agent_captions()[:3]
+    greeting, answer, *went_on, booked = caller.agent_captions()
+    assert set(went_on) <= {"Go on."}
     assert greeting.startswith("Juniper Vet, Maya speaking")
     assert answer == ANSWER
     assert booked.startswith("Booked"), booked
@@ -91,14 +93,14 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
     # still hears "Arabia's" now and then through the room's Opus; the test is of captions.)
     assert any("vaccination" in text.lower() for text in caller.caller_captions())
     # Each stored turn reached the caller as the WebSocket path sends it.
-    assert [t["role"] for t in caller.turns] == ["agent", "caller", "agent", "caller", "agent"]
+    assert _roles(caller.turns)
     assert caller.turns[2]["text"] == ANSWER
     timings = caller.turns[2]["timings"]
     assert timings["end_of_speech_to_audio_ms"] > 0
     # Timed on the worker's clock like the WebSocket path's (the room's first frame played),
     # so the pipeline's part (transcript → audio) is known too, and lies within the whole.
     assert 0 < timings["transcript_to_audio_ms"] < timings["end_of_speech_to_audio_ms"]
-    assert caller.turns[4]["tool_calls"][0]["name"] == "book_appointment"
+    assert caller.turns[-1]["tool_calls"][0]["name"] == "book_appointment"
     # End of the caller's speech to the agent's first audio, heard at the caller.
     assert 0 < answer_s < 30
 
@@ -108,18 +110,24 @@ def test_a_call_is_answered_by_the_dispatched_worker_and_stored(  # type: ignore
     assert row["channel"] == "livekit" and row["status"] == "ended"
     assert row["end_reason"] == "The caller left the LiveKit room"
     assert row["outcome"] == "booked"
-    roles = [t["role"] for t in row["turns"]]
-    assert roles == ["agent", "caller", "agent", "caller", "agent"], row["turns"]
+    assert _roles(row["turns"]), row["turns"]
     assert "rabies" in row["turns"][1]["text"].lower()
     assert row["turns"][2]["text"] == ANSWER
     assert row["turns"][2]["timings"]["end_of_speech_to_audio_ms"] > 0
-    assert row["turns"][4]["tool_calls"][0]["name"] == "book_appointment"
+    assert row["turns"][-1]["tool_calls"][0]["name"] == "book_appointment"
     with transaction(chat_resources.sessionmaker) as db:
         stored = db.query(Appointment).filter_by(agent_id=line.agent["id"]).one()
         assert stored.customer_name == "Ann Lee"
         assert stored.conversation_id == conversation_id
     time.sleep(2)  # a second ending, had there been one, would have queued a second analysis
     assert len(line.analysis.prompts) == 1
+
+
+def _roles(turns: list[dict]) -> bool:
+    """Greeting, question, answer, then the booking request (in one turn, or cut in two with
+    the model's "Go on." between) and the booking."""
+    roles = [t["role"] for t in turns]
+    return roles in (["agent", "caller"] * 2 + ["agent"], ["agent", "caller"] * 3 + ["agent"])
 
 
 def test_a_forged_webhook_is_refused_beside_the_servers_own(line: Deployment) -> None:

@@ -13,8 +13,7 @@ import pytest
 
 from frontdesk.db import transaction
 from frontdesk.models import Appointment
-from frontdesk.runtime.caller_words import CallerWords, caller_texts, contact_in
-from tests.fake_llm import LONG_ANSWER, Call, Say, ScriptedLLM, last_tool_output
+from tests.fake_llm import LONG_ANSWER, Say, ScriptedLLM, book_when_heard, last_tool_output
 
 pytestmark = pytest.mark.timeout(180)
 CHUNK = 3200  # 100 ms of 16 kHz PCM16
@@ -90,33 +89,11 @@ def test_question_answered_aloud_and_stored(voice, fake_llm: ScriptedLLM, caller
     assert transcript["turns"][2]["timings"]["first_audio_ms"] > 0
 
 
-def _book_once_the_number_is_heard(fake_llm: ScriptedLLM) -> Callable[[Any], Call | Say]:
-    """The model's first step: book with the number as the caller was heard saying it, as a
-    real model does; if the caller's words were cut into turns before the number (a pause at
-    a comma on a loaded machine ends a turn), ask them to go on and wait for it."""
-
-    def step(ctx: Any) -> Call | Say:
-        words = CallerWords()
-        words.hear(ctx)
-        heard = next((c for t in reversed(caller_texts(ctx)) if (c := contact_in(t))), None)
-        if words.said_phone(SAID_PHONE):
-            heard = SAID_PHONE
-        if heard is None:
-            fake_llm.steps.insert(0, step)
-            return Say("Go on.")
-        return Call("book_appointment", {"day": "tomorrow", "time": "10am", "name": "Ann Lee",
-                                         "phone": heard})  # fmt: skip
-
-    return step
-
-
-SAID_PHONE = "555-014-2398"
-
-
 def test_booking_by_voice(voice, fake_llm: ScriptedLLM, chat_resources, caller_voice) -> None:  # type: ignore[no-untyped-def]
     client, agent = voice
     fake_llm.script(
-        _book_once_the_number_is_heard(fake_llm), lambda ctx: Say(last_tool_output(ctx))
+        book_when_heard(fake_llm, "555-014-2398", day="tomorrow", time="10am", name="Ann Lee"),
+        lambda ctx: Say(last_tool_output(ctx)),
     )
     url = client.post(f"/api/agents/{agent['id']}/calls").json()["url"]
     with client.websocket_connect(url) as socket:
