@@ -4,8 +4,12 @@ Measures, over N caller turns through the real runtime (livekit AgentSession + t
 tools + the knowledge note per turn):
 - time to first token and to the full reply with the embedded model (p50/p95, prefix warm);
 - the runtime's own overhead per turn with an instant scripted LLM (p95).
+- a caller's replies while the agent's exam runs in the background against idle:
+  `busy_ratio` = reply p95 during the exam / reply p95 idle (the caller says something every
+  `THINK_S`, as in `bench/load.py`), with how often the exam's requests gave way.
 Prints one JSON line last:
-{"ttft_p50_s", "ttft_p95_s", "reply_p50_s", "overhead_p95_ms", "exam_score"}
+{"ttft_p50_s", "ttft_p95_s", "reply_p50_s", "reply_p95_s", "busy_reply_p95_s", "busy_ratio",
+ "overhead_p95_ms", "exam_score", ...}
 `exam_score` is the agent's exam with the embedded model: questions from its facts and
 knowledge (the rule-based bank plus questions the model writes from the crawled pages) and
 questions it cannot answer. The agent knows the Juniper Lane test website, crawled from
@@ -24,6 +28,7 @@ import logging
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -152,6 +157,53 @@ async def _exam(resources: Resources, principal: Principal, agent_id: str) -> di
         }
 
 
+# A caller's pause between replies while the exam runs, and how many replies are timed.
+THINK_S = 5.0
+BUSY_TURNS = 12
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def _busy(resources: Resources, principal: Principal, agent_id: str) -> dict[str, Any]:
+    """The exam in a thread of its own (as the API runs it beside callers) while a caller
+    talks; the caller's reply times, the exam's result and how often its requests gave way."""
+    exam: dict[str, Any] = {}
+    thread = threading.Thread(
+        target=lambda: exam.update(asyncio.run(_exam(resources, principal, agent_id))),
+        name="exam",
+    )
+
+    async def talk() -> list[float]:
+        hub = ConversationHub(resources)
+        started = await hub.start(principal, agent_id)
+        times: list[float] = []
+        try:
+            for i in range(BUSY_TURNS):
+                if not thread.is_alive():
+                    break
+                out = await hub.message(principal, started["id"], QUESTIONS[i % len(QUESTIONS)])
+                times.append(out["timings"]["reply_ms"] / 1000)
+                await asyncio.sleep(THINK_S)
+        finally:
+            await hub.close_all()
+        return times
+
+    thread.start()
+    time.sleep(THINK_S)  # the exam is under way (writing its questions) when the caller comes
+    times = asyncio.run(talk())
+    thread.join()
+    gate = getattr(resources.embedded_llm, "gate", None)
+    return {
+        **exam,
+        "busy_replies": len(times),
+        "busy_reply_p95_s": round(_p95(times), 3) if times else None,
+        "exam_preemptions": getattr(gate, "preemptions", None),
+    }
+
+
 def measure_model(turns: int, exam: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         resources, principal, agent_id = _setup(Path(tmp), embedded=True)
@@ -161,16 +213,19 @@ def measure_model(turns: int, exam: bool) -> dict[str, Any]:
         # One throw-away conversation warms the agent's prefix, as `serve` does at start.
         asyncio.run(_turns(resources, principal, agent_id, 1))
         results = asyncio.run(_turns(resources, principal, agent_id, turns))
-        exam_result = asyncio.run(_exam(resources, principal, agent_id)) if exam else {}
+        exam_result = _busy(resources, principal, agent_id) if exam else {}
         resources.close()
     ttft = sorted(
         r["timings"].get("first_token_ms", r["timings"]["reply_ms"]) / 1000 for r in results
     )
     reply = sorted(r["timings"]["reply_ms"] / 1000 for r in results)
+    busy = exam_result.get("busy_reply_p95_s")
     return {
         "ttft_p50_s": round(statistics.median(ttft), 3),
-        "ttft_p95_s": round(ttft[max(0, int(len(ttft) * 0.95) - 1)], 3),
+        "ttft_p95_s": round(_p95(ttft), 3),
         "reply_p50_s": round(statistics.median(reply), 3),
+        "reply_p95_s": round(_p95(reply), 3),
+        "busy_ratio": round(busy / _p95(reply), 2) if busy else None,
         "exam_score": None,
         **exam_result,
     }
@@ -195,7 +250,7 @@ def measure_overhead(turns: int) -> float:
 
         times = sorted(asyncio.run(run()))
         resources.close()
-    return round(times[max(0, int(len(times) * 0.95) - 1)], 1)
+    return round(_p95(times), 1)
 
 
 def main() -> None:

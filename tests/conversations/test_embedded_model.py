@@ -21,6 +21,7 @@ from frontdesk.migrate import upgrade
 from frontdesk.models import Appointment
 from frontdesk.providers.embeddings.minilm_onnx import MiniLMOnnxEmbedder
 from frontdesk.providers.llm.local_model import MODEL_SHA256, is_ready
+from frontdesk.providers.llm.structured import BackgroundStructured
 from frontdesk.resources import Resources, build_resources
 from tests.factories import EVERY_DAY, make_signed_in_client
 from tests.knowledge.waiting import wait_for_agent
@@ -94,3 +95,49 @@ def test_answers_from_knowledge_and_books(model_resources: Resources) -> None:
             tomorrow.year, tomorrow.month, tomorrow.day, 10, tzinfo=UTC
         )
         assert stored.conversation_id == conversation["id"]
+
+
+def test_a_callers_request_goes_before_background_work(model_resources: Resources) -> None:
+    """An exam's long request is in flight on the one-at-a-time model when a caller's turn
+    comes: the caller is answered first, and the background request, started again once
+    the caller is served, still completes."""
+    embedded = model_resources.embedded_llm
+    assert embedded is not None
+    embedded.server()
+    breeds = {
+        "type": "object",
+        "properties": {"breeds": {"type": "array", "items": {"type": "string"}}},
+        "required": ["breeds"],
+    }
+    number = {
+        "type": "object",
+        "properties": {"answer": {"type": "integer"}},
+        "required": ["answer"],
+    }
+
+    async def scenario() -> None:
+        background = BackgroundStructured(embedded.structured())
+        caller = embedded.structured()
+        exam = asyncio.create_task(
+            background.complete(
+                system="You answer in JSON.",
+                prompt="List forty dog breeds, each with a sentence about it.",
+                schema=breeds,
+                max_tokens=600,
+            )
+        )
+        while embedded.gate.background_in_flight == 0:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(2.0)  # well into the long answer
+        answer = await caller.complete(
+            system="You answer in JSON.", prompt="What is two plus two?", schema=number
+        )
+        assert answer == {"answer": 4}
+        assert not exam.done(), "the caller waited for the background request to finish"
+        assert embedded.gate.preemptions == 1
+        listed = await exam
+        assert len(listed["breeds"]) >= 5, listed
+        await background.aclose()
+        await caller.aclose()
+
+    asyncio.run(scenario())

@@ -38,6 +38,7 @@ from frontdesk.leads.contact_details import in_region
 from frontdesk.leads.service import rescore_conversation_leads
 from frontdesk.models import Agent, Conversation, ConversationTurn
 from frontdesk.models.base import as_utc
+from frontdesk.providers.llm.priority import as_background
 from frontdesk.webhooks.events import emit_conversation_ended
 from frontdesk.workspace.repository import WorkspaceRepository
 
@@ -149,6 +150,7 @@ class ConversationAnalyzer:
             turns = [Turn(t.role, t.text, list(t.tool_calls or [])) for t in stored]
             return _Loaded(turns, WorkspaceRepository(db).settings_of(row.workspace_id))
 
+    @as_background  # a call's analysis waits for callers' turns on the model
     async def _ask(self, loaded: _Loaded, outcome: str) -> ModelFindings:
         model = self.resources.structured_for(loaded.workspace_settings)
         try:

@@ -32,6 +32,7 @@ from frontdesk.knowledge.repository import KnowledgeRepository
 from frontdesk.knowledge.vector_store import source_gen
 from frontdesk.knowledge_gaps.exam_questions import answered_gap_questions
 from frontdesk.models import Agent, Exam
+from frontdesk.providers.llm.priority import as_background
 from frontdesk.resources import Resources
 from frontdesk.workspace.repository import WorkspaceRepository
 from frontdesk.workspace.service import Principal
@@ -99,6 +100,7 @@ class ExamRunner:
 
         return await asyncio.to_thread(make)
 
+    @as_background  # no caller waits for an exam: callers' turns go first on the model
     async def run(
         self,
         principal: Principal,
@@ -123,6 +125,7 @@ class ExamRunner:
             log.exception("exam %s failed", exam_id)
             await asyncio.to_thread(self._fail, exam_id, results, str(exc))
 
+    @as_background
     async def ask(
         self,
         principal: Principal,

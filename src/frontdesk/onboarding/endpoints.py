@@ -26,6 +26,7 @@ from frontdesk.onboarding.schemas import (
 from frontdesk.onboarding.service import OnboardingService, state
 from frontdesk.onboarding.site_facts import SiteFacts
 from frontdesk.openapi_errors import error_responses
+from frontdesk.providers.llm.structured import BackgroundStructured
 from frontdesk.workspace.auth import CurrentPrincipal
 from frontdesk.workspace.repository import WorkspaceRepository
 
@@ -42,7 +43,8 @@ def _with_model(service: OnboardingService) -> Iterator[OnboardingService]:
     These endpoints run in worker threads; the model's calls run on the event loop."""
     own = WorkspaceRepository(service.db).settings_of(service.agents.principal.workspace_id)
     try:
-        model = service.resources.structured_for(own)
+        # The owner's interview waits for callers' turns on the model, not the reverse.
+        model = BackgroundStructured(service.resources.structured_for(own))
     except ConfigurationError:
         yield service
         return

@@ -17,6 +17,7 @@ from frontdesk.providers.llm.json_actions import (
 )
 from frontdesk.providers.llm.local_model import Progress, ensure_model
 from frontdesk.providers.llm.local_server import LocalModelServer
+from frontdesk.providers.llm.priority import ModelGate
 from frontdesk.providers.llm.structured import OpenAIStructuredModel
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,8 @@ class EmbeddedModel:
         self.threads = threads
         self._server: LocalModelServer | None = None
         self._lock = threading.Lock()
+        # One gate for every client of this model: callers' turns before background work.
+        self.gate = ModelGate()
 
     def prepare(self, progress: Progress | None = None) -> Path:
         """Join and verify the model file (slow only the first time)."""
@@ -53,12 +56,13 @@ class EmbeddedModel:
             api_key=server.api_key,
             hidden_tools=LOOKUP_TOOLS,
             context_tokens=server.context,
+            gate=self.gate,
         )
 
     def structured(self) -> OpenAIStructuredModel:
         server = self.server()
         return OpenAIStructuredModel(
-            base_url=server.base_url, api_key=server.api_key, model="local"
+            base_url=server.base_url, api_key=server.api_key, model="local", gate=self.gate
         )
 
     def warm_agent(self, agent: Agent) -> None:

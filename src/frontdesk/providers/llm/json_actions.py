@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from livekit.agents import llm
@@ -27,6 +28,7 @@ from livekit.agents.llm import ChatChunk, ChoiceDelta, FunctionToolCall
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions
 from openai import AsyncOpenAI
 
+from frontdesk.providers.llm.priority import ModelGate, in_background
 from frontdesk.runtime.caller_words import CallerWords, caller_texts
 from frontdesk.runtime.knowledge_note import is_reference
 
@@ -269,12 +271,15 @@ class JsonActionLLM(llm.LLM):
         model: str = "local",
         hidden_tools: frozenset[str] = frozenset(),
         context_tokens: int = 4096,
+        gate: ModelGate | None = None,
     ) -> None:
         super().__init__()
         self._client = AsyncOpenAI(base_url=base_url, api_key=api_key, max_retries=0)
         self._model = model
         self.hidden_tools = hidden_tools
         self.context_tokens = context_tokens
+        # The embedded model's: a caller's turn goes before background work (priority.py).
+        self.gate = gate
 
     @property
     def model(self) -> str:
@@ -327,6 +332,27 @@ class _JsonActionStream(llm.LLMStream):
                 "json_schema": {"name": "action", "schema": schema},
             },
         }
+        gate = owner.gate
+        if gate is None:
+            await self._generate(request, self._event_ch.send_nowait)
+        elif not in_background():
+            async with gate.live():
+                await self._generate(request, self._event_ch.send_nowait)
+        else:
+            # Held back until the answer is complete: a preempted attempt starts again from
+            # the beginning, and none of its words may have gone out.
+            held: list[ChatChunk] = []
+
+            async def attempt() -> None:
+                held.clear()
+                await self._generate(request, held.append)
+
+            await gate.background(attempt)
+            for chunk in held:
+                self._event_ch.send_nowait(chunk)
+
+    async def _generate(self, request: dict[str, Any], emit: Callable[[ChatChunk], None]) -> None:
+        owner: JsonActionLLM = self._llm  # type: ignore[assignment]
         stream = await owner._client.chat.completions.create(**request)
         decoder = _ReplyDecoder()
         raw = ""
@@ -337,14 +363,12 @@ class _JsonActionStream(llm.LLMStream):
             raw += delta
             text = decoder.feed(delta)
             if text:
-                self._event_ch.send_nowait(
-                    ChatChunk(id=chunk.id, delta=ChoiceDelta(role="assistant", content=text))
-                )
+                emit(ChatChunk(id=chunk.id, delta=ChoiceDelta(role="assistant", content=text)))
         if decoder.start is not None:
             return
-        self._finish_non_answer(raw)
+        emit(self._non_answer(raw))
 
-    def _finish_non_answer(self, raw: str) -> None:
+    def _non_answer(self, raw: str) -> ChatChunk:
         try:
             action = json.loads(raw)
         except json.JSONDecodeError:
@@ -352,21 +376,15 @@ class _JsonActionStream(llm.LLMStream):
         name = action.get("tool") if action.get("action") == "tool" else None
         arguments = action.get("arguments") or {}
         if not name:
-            reply = str(action.get("reply") or "Sorry, could you say that again?")
-            self._send_text(reply)
-            return
+            return _text_chunk(str(action.get("reply") or "Sorry, could you say that again?"))
         if not scrub_contacts(arguments, self._chat_ctx):
             log.info("refused %s with contact details the caller never gave: %s", name, arguments)
-            self._send_text(ASK_CONTACT)
-            return
+            return _text_chunk(ASK_CONTACT)
         call = FunctionToolCall(
             name=name, arguments=json.dumps(arguments), call_id=f"call_{id(raw)}"
         )
-        self._event_ch.send_nowait(
-            ChatChunk(id="action", delta=ChoiceDelta(role="assistant", tool_calls=[call]))
-        )
+        return ChatChunk(id="action", delta=ChoiceDelta(role="assistant", tool_calls=[call]))
 
-    def _send_text(self, text: str) -> None:
-        self._event_ch.send_nowait(
-            ChatChunk(id="action", delta=ChoiceDelta(role="assistant", content=text))
-        )
+
+def _text_chunk(text: str) -> ChatChunk:
+    return ChatChunk(id="action", delta=ChoiceDelta(role="assistant", content=text))

@@ -20,6 +20,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+PROMPT_BATCH = 256
+
+
 class LocalModelServer:
     def __init__(self, model_file: Path, *, threads: int = 2, context: int = 4096) -> None:
         self.model_file = model_file
@@ -42,6 +45,11 @@ class LocalModelServer:
             params.model.path = str(self.model_file)
             params.n_ctx = self.context
             params.n_parallel = 1
+            # llama.cpp reads a prompt PROMPT_BATCH tokens per step and only between steps
+            # notices a request that was cancelled: a caller's turn that preempts background
+            # work (priority.py) waits at most one step (default 2048 tokens: ~10 s here).
+            params.n_batch = PROMPT_BATCH
+            params.n_ubatch = PROMPT_BATCH
             params.cpuparams.n_threads = self.threads
             params.cpuparams_batch.n_threads = self.threads
             params.hostnames = ["127.0.0.1"]
