@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-dev web openapi chromium livekit-server livekit-sip livekit-dev lint bench-quick clean
+.PHONY: run test test-fast install install-dev web openapi chromium livekit-server livekit-sip livekit-dev lint bench-quick clean
 
 # The browser bundle (web/ -> src/frontdesk/static/, read by the server at run time). Rebuilt
 # only when missing or older than its sources; npm ci runs only when the lockfile changed.
@@ -67,11 +67,18 @@ run: install
 	$(VENV)/bin/frontdesk serve
 
 test: install-dev chromium livekit-server livekit-sip
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=30
+
+# The loop while working: everything but the heavy groups (Chromium, the speech models,
+# LiveKit's server, real processes and whole websites; see tests/conftest.py). `make test`
+# before committing still runs them all.
+test-fast: install-dev
+	$(VENV)/bin/pytest -m "not browser and not voice and not livekit and not slow"
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests bench migrations
 	$(VENV)/bin/ruff format --check src tests bench migrations
+	$(VENV)/bin/mypy src/frontdesk
 	cd web && npm run typecheck
 
 bench-quick: install-dev

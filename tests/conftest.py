@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,6 +113,38 @@ def chat(chat_resources: Resources) -> Iterator[tuple[TestClient, dict]]:
         client, _ = make_signed_in_client(app_client, chat_resources)
         agent = make_receptionist(client)
         yield client, agent
+
+
+# The heavy groups, marked by what a test uses, so that `make test-fast` can leave them out
+# (`-m "not browser and not voice and not livekit and not slow"`) and `make test` runs all.
+_TESTS = Path(__file__).resolve().parent
+_BY_FOLDER = {
+    "browser": "browser",  # Chromium
+    "livekit_calls": "livekit",  # a real LiveKit server and agent workers
+    "reliability": "slow",  # real server processes, killed and restarted
+    "corpus": "slow",  # whole websites crawled and scored
+}
+_BY_FIXTURE = {
+    "playwright_driver": "browser",
+    "speech_models": "voice",  # Whisper, Piper and the VAD, on real audio
+    "phone_line": "voice",
+    "model_resources": "slow",  # the embedded language model
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path))
+        folder = path.parent.relative_to(_TESTS).parts[:1] if path.is_relative_to(_TESTS) else ()
+        marks = {_BY_FOLDER[f] for f in folder if f in _BY_FOLDER}
+        marks |= {mark for name, mark in _BY_FIXTURE.items() if name in item.fixturenames}
+        if path.name.startswith("test_sip_"):
+            marks.add("livekit")  # LiveKit's SIP service beside its server
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgresql":
+            marks.add("postgres")
+        for mark in sorted(marks):
+            item.add_marker(mark)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
