@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from openai import APIError, AsyncOpenAI
 
 from frontdesk.errors import FrontdeskError
-from frontdesk.providers.llm.priority import ModelGate, background_work, in_background
+from frontdesk.providers.llm.priority import ModelGate, as_background, in_background
 
 
 class StructuredOutputError(FrontdeskError):
@@ -109,20 +109,20 @@ class OpenAIStructuredModel:
 
 
 class BackgroundStructured:
-    """A structured model whose every request is background work (`priority.background_work`):
+    """A structured model whose every request is background work (`priority.as_background`):
     for callers of it that run outside the task that made it, e.g. on the event loop for a
     worker thread."""
 
     def __init__(self, inner: StructuredModel) -> None:
         self.inner = inner
 
+    @as_background
     async def complete(
         self, *, system: str, prompt: str, schema: dict[str, Any], max_tokens: int = 300
     ) -> dict[str, Any]:
-        with background_work():
-            return await self.inner.complete(
-                system=system, prompt=prompt, schema=schema, max_tokens=max_tokens
-            )
+        return await self.inner.complete(
+            system=system, prompt=prompt, schema=schema, max_tokens=max_tokens
+        )
 
     async def aclose(self) -> None:
         await self.inner.aclose()
