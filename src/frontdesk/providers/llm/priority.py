@@ -79,11 +79,8 @@ class _Running:
 class ModelGate:
     """Orders one model's requests: callers' turns first (see the module docstring)."""
 
-    def __init__(
-        self, quiet_s: float = QUIET_S, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, quiet_s: float = QUIET_S) -> None:
         self.quiet_s = quiet_s
-        self._clock = clock
         self._lock = threading.Lock()
         self._live = 0
         self._live_ended = float("-inf")
@@ -107,7 +104,7 @@ class ModelGate:
         finally:
             with self._lock:
                 self._live -= 1
-                self._live_ended = self._clock()
+                self._live_ended = time.monotonic()
 
     @property
     def background_in_flight(self) -> int:
@@ -115,7 +112,7 @@ class ModelGate:
             return len(self._running)
 
     def _callers_quiet(self) -> bool:
-        return self._live == 0 and self._clock() - self._live_ended >= self.quiet_s
+        return self._live == 0 and time.monotonic() - self._live_ended >= self.quiet_s
 
     async def background(self, request: Callable[[], Awaitable[T]]) -> T:
         """Run `request` (a fresh attempt on each call) when no caller needs the model; start
